@@ -1,0 +1,39 @@
+#pragma once
+// One reconcile of one resource against one database: inspect, canonicalise, diff, probe,
+// classify, plan and (when asked) apply. The pipeline is data; pg:: does the I/O.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/connection>
+
+#include "core/error.hpp"
+#include "pg/apply.hpp"
+#include "pg/inspect.hpp"
+#include "schema/plan.hpp"
+#include "spec/resource.hpp"
+
+namespace engine {
+
+struct Options {
+  bool apply = false;             // false: plan only (changes nothing)
+  bool allowDestructive = false;  // --allow-destructive: every destructive change may run
+  pg::ApplyOptions applyOptions;
+  std::chrono::milliseconds lockWait{60000};  // waiting for another applier's advisory lock
+};
+
+struct Report {
+  std::string serverVersion;
+  schema::Plan plan;                       // drift and plan before anything ran
+  std::vector<schema::Step> applied;       // steps that ran
+  std::optional<pg::StepFailure> failure;  // the step that stopped an apply
+  schema::Plan remaining;                  // after an apply: what still differs (== plan when not applied)
+  long long queries = 0;                   // round trips to the server
+};
+
+// Plan (options.apply false) or reconcile (true; `mode: Plan` in the resource turns it into a
+// plan). The allow-destructive annotation and options.allowDestructive both approve.
+core::Result<Report> run(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options);
+
+}  // namespace engine

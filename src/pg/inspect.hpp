@@ -1,0 +1,43 @@
+#pragma once
+// Reading one schema's catalog into a schema::Model, in a fixed number of queries however many
+// tables there are. Objects of other schemas are never read.
+#include <string>
+
+#include <pqxx/connection>
+
+#include "core/error.hpp"
+#include "schema/canon.hpp"
+#include "schema/facts.hpp"
+#include "schema/model.hpp"
+
+namespace pg {
+
+// Counts the queries sent, so tests and benchmarks can report round trips.
+struct QueryCounter {
+  long long queries = 0;
+};
+
+// Sets the session's search_path to the managed schema (then public) so that type names and
+// expressions print and resolve as they would for the application. Call once per connection
+// before inspect/canonicalize/apply; cheap to repeat.
+core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaName, QueryCounter* counter = nullptr);
+
+// Tables (with comments), columns (format_type, pg_get_expr defaults, nullability, identity,
+// comments), constraints, indexes not owned by constraints, enums with ordered values, and the
+// database's extensions. A schema that does not exist reads as an empty model.
+core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& schemaName,
+                                    QueryCounter* counter = nullptr);
+
+// Puts the questions to the server on scratch temporary tables inside a transaction that is
+// rolled back. A declared type or expression Postgres rejects is an Invalid error naming its field.
+core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::string& schemaName,
+                                         const schema::CanonQuestions& questions, QueryCounter* counter = nullptr);
+
+// Answers the fact questions in one query.
+core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& schemaName,
+                                  const schema::FactQuestions& questions, QueryCounter* counter = nullptr);
+
+// "15.8"
+std::string serverVersion(const pqxx::connection& conn);
+
+}  // namespace pg

@@ -1,0 +1,188 @@
+#include "schema/canon.hpp"
+
+#include <cctype>
+#include <set>
+#include <utility>
+
+#include "schema/match.hpp"
+
+namespace schema {
+
+namespace {
+
+// Lower-case outside double quotes, one space between words, none around '(' ',' ')'.
+std::string squeeze(const std::string& text) {
+  std::string out;
+  bool quoted = false;
+  bool pendingSpace = false;
+  for (char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (!quoted && std::isspace(static_cast<unsigned char>(c))) {
+      pendingSpace = !out.empty();
+      continue;
+    }
+    const bool tight = c == '(' || c == ')' || c == ',' || c == '[' || c == ']';
+    const bool afterTight = !out.empty() && (out.back() == '(' || out.back() == ',' || out.back() == '[');
+    if (pendingSpace && !tight && !afterTight) out.push_back(' ');
+    pendingSpace = false;
+    out.push_back(quoted ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+// Splits "name(args)" into name and "(args)"; args empty when there are none.
+std::pair<std::string, std::string> splitModifier(const std::string& t) {
+  const auto open = t.find('(');
+  if (open == std::string::npos || t.back() != ')') return {t, ""};
+  std::string name = t.substr(0, open);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  return {name, t.substr(open)};
+}
+
+std::string normalizeScalarType(const std::string& t) {
+  // "timestamp(3) with time zone" keeps its modifier in the middle.
+  static const std::pair<const char*, const char*> zoned[] = {
+      {"timestamptz", "timestamp%s with time zone"}, {"timetz", "time%s with time zone"},
+      {"timestamp", "timestamp%s without time zone"}, {"time", "time%s without time zone"},
+  };
+  auto [name, mod] = splitModifier(t);
+  for (const auto& [alias, pattern] : zoned) {
+    if (name == alias) {
+      std::string out = pattern;
+      out.replace(out.find("%s"), 2, mod);
+      return out;
+    }
+  }
+  static const std::pair<const char*, const char*> aliases[] = {
+      {"int", "integer"},       {"int4", "integer"},           {"integer", "integer"},
+      {"int8", "bigint"},       {"int2", "smallint"},          {"bool", "boolean"},
+      {"float8", "double precision"}, {"float", "double precision"}, {"float4", "real"},
+      {"varchar", "character varying"}, {"char", "character"}, {"bpchar", "character"},
+      {"decimal", "numeric"},   {"varbit", "bit varying"},
+  };
+  for (const auto& [alias, canonical] : aliases) {
+    if (name == alias) {
+      name = canonical;
+      break;
+    }
+  }
+  if (name == "character" && mod.empty()) mod = "(1)";
+  if (name == "numeric" && !mod.empty() && mod.find(',') == std::string::npos) mod.insert(mod.size() - 1, ",0");
+  if (name == "double precision" && !mod.empty()) {
+    // float(p): 1..24 is real, 25..53 double precision.
+    try {
+      const int p = std::stoi(mod.substr(1));
+      return p <= 24 ? "real" : "double precision";
+    } catch (...) {
+      return t;
+    }
+  }
+  return name + mod;
+}
+
+}  // namespace
+
+std::string normalizeType(const std::string& type) {
+  std::string t = squeeze(type);
+  std::string arrays;
+  while (t.size() >= 2 && t.compare(t.size() - 2, 2, "[]") == 0) {
+    arrays += "[]";
+    t.resize(t.size() - 2);
+  }
+  if (t.empty() || t.front() == '"') return t + arrays;
+  return normalizeScalarType(t) + arrays;
+}
+
+std::string normalizeExpression(const std::string& expr) {
+  size_t b = 0, e = expr.size();
+  for (;;) {
+    while (b < e && std::isspace(static_cast<unsigned char>(expr[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(expr[e - 1]))) --e;
+    if (e - b < 2 || expr[b] != '(' || expr[e - 1] != ')') break;
+    // Strip only when the first '(' closes at the very end: "(a) + (b)" keeps its parentheses.
+    int depth = 0;
+    bool wraps = true;
+    bool inString = false;
+    for (size_t i = b; i < e; ++i) {
+      const char c = expr[i];
+      if (c == '\'') inString = !inString;
+      if (inString) continue;
+      if (c == '(') ++depth;
+      if (c == ')' && --depth == 0 && i != e - 1) {
+        wraps = false;
+        break;
+      }
+    }
+    if (!wraps) break;
+    ++b;
+    --e;
+  }
+  return expr.substr(b, e - b);
+}
+
+CanonQuestions canonQuestions(const Model& have, const Model& want) {
+  CanonQuestions q;
+  std::set<std::string> askedTypes;
+  const Canon none;
+  for (const auto& m : matchTables(have, want)) {
+    if (!m.have) continue;  // a new table is created as declared: nothing to compare
+    const Table& live = *m.have;
+    const Table& wanted = *m.want;
+    TableQuestion tq;
+    tq.table = live.name;
+    bool askTable = false;
+    std::set<std::string> declaredNames;
+    for (const auto& col : wanted.columns) {
+      declaredNames.insert(col.name);
+      const Column* lc = matchColumn(live, wanted, col);
+      const bool isEnum = want.enumType(col.type) != nullptr;
+      const bool typeKnown = !lc || sameType(*lc, col, want, none);
+      if (lc && !typeKnown && !isEnum && askedTypes.insert(col.type).second) {
+        q.types.push_back({col.type, col.field + ".type"});
+      }
+      TableQuestion::ColumnQ cq;
+      cq.name = col.name;
+      // The scratch column gets the type the default will live with after the plan; an enum that
+      // does not exist yet cannot be named, so text stands in (its default is re-set anyway).
+      if (lc && typeKnown) cq.type = lc->type;
+      else if (isEnum && !have.enumType(col.type)) cq.type = "text";
+      else cq.type = typeSql(col, want);
+      if (lc && col.defaultExpr && (!lc->defaultExpr || normalizeExpression(*lc->defaultExpr) !=
+                                                             normalizeExpression(*col.defaultExpr))) {
+        cq.defaultExpr = col.defaultExpr;
+        askTable = true;
+      }
+      cq.field = col.field;
+      tq.columns.push_back(std::move(cq));
+    }
+    // Live columns that are not declared still exist while the plan runs; checks may name them.
+    for (const auto& lc : live.columns) {
+      bool matched = false;
+      for (const auto& col : wanted.columns) matched = matched || matchColumn(live, wanted, col) == &lc;
+      if (!matched && !declaredNames.count(lc.name)) tq.columns.push_back({lc.name, lc.type, std::nullopt, ""});
+    }
+    for (const auto& ck : wanted.checks) {
+      bool known = false;
+      for (const auto& lck : live.checks)
+        known = known || normalizeExpression(lck.expression) == normalizeExpression(ck.expression);
+      if (!known) {
+        tq.checks.emplace_back(ck.expression, ck.field + ".expression");
+        askTable = true;
+      }
+    }
+    for (const auto& ix : wanted.indexes) {
+      if (!ix.where) continue;
+      bool known = false;
+      for (const auto& lix : live.indexes)
+        known = known || (lix.where && normalizeExpression(*lix.where) == normalizeExpression(*ix.where));
+      if (!known) {
+        tq.predicates.emplace_back(*ix.where, ix.field + ".where");
+        askTable = true;
+      }
+    }
+    if (askTable) q.tables.push_back(std::move(tq));
+  }
+  return q;
+}
+
+}  // namespace schema

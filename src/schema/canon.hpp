@@ -1,0 +1,59 @@
+#pragma once
+// Canonical spellings. Postgres decides what an expression or type means, so where a cheap
+// normalisation cannot tell two spellings apart the question is put to the server (pg::canonicalize)
+// and the answers come back here as data.
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "schema/model.hpp"
+
+namespace schema {
+
+struct TypeQuestion {
+  std::string type;   // as declared
+  std::string field;  // where, for errors: "spec.tables[0].columns[1].type"
+};
+
+// Questions about one live table: its columns are re-created on a scratch table with the desired
+// types and defaults, plus the desired checks and partial-index predicates.
+struct TableQuestion {
+  std::string table;  // the live table (after renames: the live name)
+  struct ColumnQ {
+    std::string name;
+    std::string type;  // the type to give the scratch column (desired, else live)
+    std::optional<std::string> defaultExpr;  // desired default to canonicalise
+    std::string field;
+  };
+  std::vector<ColumnQ> columns;  // every column checks or defaults may refer to
+  std::vector<std::pair<std::string, std::string>> checks;      // (expression, field)
+  std::vector<std::pair<std::string, std::string>> predicates;  // (where, field)
+};
+
+struct CanonQuestions {
+  std::vector<TypeQuestion> types;
+  std::vector<TableQuestion> tables;
+  bool empty() const { return types.empty() && tables.empty(); }
+};
+
+// Answers; keys are the declared text. A missing answer means "not asked": callers fall back to
+// the cheap normalisation.
+struct Canon {
+  std::map<std::string, std::string> types;  // declared type -> format_type
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> defaults;  // (table, column, expr)
+  std::map<std::pair<std::string, std::string>, std::string> checks;                   // (table, expr)
+  std::map<std::pair<std::string, std::string>, std::string> predicates;               // (table, where)
+};
+
+// Cheap, server-free normalisation: aliases Postgres resolves the same way ("int4" -> "integer",
+// "varchar(10)" -> "character varying(10)", "timestamptz" -> "timestamp with time zone").
+std::string normalizeType(const std::string& type);
+// Text of an expression with outer parentheses and white space trimmed.
+std::string normalizeExpression(const std::string& expr);
+
+// What must be asked of the server so that diff() can compare `want` against `have` exactly.
+CanonQuestions canonQuestions(const Model& have, const Model& want);
+
+}  // namespace schema

@@ -1,0 +1,90 @@
+#pragma once
+// The change vocabulary of the contract: what differs between desired and live, as values.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "schema/model.hpp"
+
+namespace schema {
+
+enum class ChangeKind {
+  // safe
+  CreateExtension, CreateEnum, AddEnumValue, CreateTable, AddColumn, AddPrimaryKey, AddUnique,
+  AddForeignKey, AddCheck, CreateIndex, SetDefault, DropDefault, DropNotNull, WidenType,
+  AddIdentity, RenameTable, RenameColumn, SetComment, InsertSeedRow,
+  // safe, or blocked while rows violate it
+  SetNotNull,
+  // destructive
+  DropTable, DropColumn, ChangeType, DropPrimaryKey, DropUnique, DropForeignKey, DropCheck,
+  DropIndex, DropIdentity, DropEnumValue, DropEnum,
+};
+
+enum class Safety { Safe, Destructive, Blocked };
+
+std::string_view toString(ChangeKind k);
+std::optional<ChangeKind> parseChangeKind(std::string_view name);
+bool isDestructive(ChangeKind k);  // by kind, before facts are known
+std::string_view toString(Safety s);
+
+// Details of each change kind. Names are raw identifiers; render quotes them.
+struct ExtensionRef { std::string name; bool operator==(const ExtensionRef&) const = default; };
+struct EnumValueAdd {
+  std::string enumName;
+  std::string value;
+  std::optional<std::string> before;  // keep the declared order: ADD VALUE … BEFORE / AFTER
+  std::optional<std::string> after;
+  bool operator==(const EnumValueAdd&) const = default;
+};
+// Postgres cannot remove an enum value: the type is rebuilt and its columns cast over.
+struct EnumRebuild {
+  Enum desired;
+  std::vector<std::pair<std::string, Column>> users;  // (table, live column) typed with the enum
+  bool operator==(const EnumRebuild&) const = default;
+};
+struct ColumnChange {
+  Column from;  // live
+  Column to;    // desired (type canonical where known)
+  bool operator==(const ColumnChange&) const = default;
+};
+struct Rename {
+  std::string from;
+  std::string to;
+  bool operator==(const Rename&) const = default;
+};
+// A seed row to insert; identity columns it gives get OVERRIDING SYSTEM VALUE and a sequence bump.
+struct SeedInsert {
+  SeedRow row;
+  std::vector<std::string> identityColumns;
+  bool operator==(const SeedInsert&) const = default;
+};
+struct Comment {
+  std::string column;  // empty: the table's comment
+  std::optional<std::string> text;
+  bool operator==(const Comment&) const = default;
+};
+
+using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
+                            ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
+                            SeedInsert>;
+
+struct Change {
+  ChangeKind kind{};
+  std::string object;  // "orders", "orders.note", "order_status", "pgcrypto", "customers[id=1]"
+  std::string table;   // the table it belongs to (declared name); empty for enums and extensions
+  std::string liveTable;  // that table's name in the catalog now (differs while a rename is pending)
+  Safety safety = Safety::Safe;
+  std::string reason;          // set when blocked: why, with data
+  bool onNewTable = false;     // the same plan creates the table: it is empty and unseen
+  // The object exists but is unusable: a NOT VALID constraint is only VALIDATEd, an INVALID index
+  // (a failed CREATE INDEX CONCURRENTLY) is dropped and built again.
+  bool repair = false;
+  Detail detail;
+
+  bool operator==(const Change&) const = default;
+};
+
+}  // namespace schema

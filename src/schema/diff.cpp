@@ -1,0 +1,421 @@
+#include "schema/diff.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "schema/match.hpp"
+
+namespace schema {
+
+namespace {
+
+constexpr size_t kMaxIdentifier = 63;
+
+// Postgres-style generated names ("orders_customer_id_fkey"), cut to 63 bytes on a character
+// boundary, with a number appended while the name is taken.
+std::string generatedName(const std::string& table, const std::vector<std::string>& columns, const std::string& suffix,
+                          const std::set<std::string>& taken) {
+  std::string stem = table;
+  for (const auto& c : columns) stem += "_" + c;
+  for (int n = 0;; ++n) {
+    const std::string tail = "_" + suffix + (n ? std::to_string(n) : "");
+    std::string head = stem;
+    if (head.size() + tail.size() > kMaxIdentifier) {
+      head.resize(kMaxIdentifier - tail.size());
+      while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) head.pop_back();
+      if (!head.empty() && (static_cast<unsigned char>(head.back()) & 0x80)) head.pop_back();
+    }
+    if (!taken.count(head + tail)) return head + tail;
+  }
+}
+
+// "character varying(40)" -> ("character varying", "40")
+std::pair<std::string, std::string> typeParts(const std::string& t) {
+  const auto open = t.find('(');
+  if (open == std::string::npos || t.back() != ')') return {t, ""};
+  return {t.substr(0, open), t.substr(open + 1, t.size() - open - 2)};
+}
+
+// Type changes Postgres makes without rewriting the table or re-checking a row.
+bool isWidening(const std::string& from, const std::string& to) {
+  const auto [fromName, fromMod] = typeParts(from);
+  const auto [toName, toMod] = typeParts(to);
+  if (fromName == "character varying") {
+    if (to == "text" || (toName == "character varying" && toMod.empty())) return true;
+    if (toName == "character varying" && !fromMod.empty()) return std::stol(toMod) >= std::stol(fromMod);
+    return false;
+  }
+  if (fromName == "numeric" && toName == "numeric" && !fromMod.empty()) {
+    if (toMod.empty()) return true;
+    const auto fc = fromMod.find(','), tc = toMod.find(',');
+    const long fp = std::stol(fromMod.substr(0, fc)), tp = std::stol(toMod.substr(0, tc));
+    const std::string fs = fc == std::string::npos ? "0" : fromMod.substr(fc + 1);
+    const std::string ts = tc == std::string::npos ? "0" : toMod.substr(tc + 1);
+    return fs == ts && tp >= fp;
+  }
+  return false;
+}
+
+class Differ {
+ public:
+  Differ(const Model& have, const Model& want, const Policy& policy, const Canon& canon)
+      : have_(have), want_(want), policy_(policy), canon_(canon) {
+    for (const auto& m : matchTables(have, want)) {
+      if (policy.ignores(m.want->name)) continue;
+      matches_.push_back(m);
+      if (m.have) liveNameOf_[m.want->name] = m.have->name;
+    }
+  }
+
+  std::vector<Change> run() {
+    extensions();
+    enums();
+    for (const auto& m : matches_) {
+      if (m.have) alterTable(m);
+      else createTable(*m.want);
+    }
+    pruneTables();
+    seeds();
+    return std::move(out_);
+  }
+
+ private:
+  Change& add(ChangeKind kind, std::string object, const std::string& table, const std::string& liveTable,
+              Detail detail) {
+    Change c;
+    c.kind = kind;
+    c.object = std::move(object);
+    c.table = table;
+    c.liveTable = liveTable;
+    c.safety = isDestructive(kind) ? Safety::Destructive : Safety::Safe;
+    c.detail = std::move(detail);
+    out_.push_back(std::move(c));
+    return out_.back();
+  }
+
+  void extensions() {
+    for (const auto& e : want_.extensions) {
+      if (std::find(have_.extensions.begin(), have_.extensions.end(), e) == have_.extensions.end())
+        add(ChangeKind::CreateExtension, e, "", "", ExtensionRef{e});
+    }
+  }
+
+  void enums() {
+    for (const auto& e : want_.enums) {
+      const Enum* live = have_.enumType(e.name);
+      if (!live) {
+        add(ChangeKind::CreateEnum, e.name, "", "", e);
+        continue;
+      }
+      // Values can only be added in place; a removed or reordered value rebuilds the type.
+      std::vector<std::string> kept;
+      for (const auto& v : e.values)
+        if (std::find(live->values.begin(), live->values.end(), v) != live->values.end()) kept.push_back(v);
+      if (kept != live->values) {
+        EnumRebuild rebuild{e, {}};
+        for (const auto& t : have_.tables)
+          for (const auto& c : t.columns)
+            if (c.enumType && *c.enumType == e.name) rebuild.users.emplace_back(t.name, c);
+        add(ChangeKind::DropEnumValue, e.name, "", "", std::move(rebuild));
+        continue;
+      }
+      for (size_t i = 0; i < e.values.size(); ++i) {
+        const std::string& v = e.values[i];
+        if (std::find(live->values.begin(), live->values.end(), v) != live->values.end()) continue;
+        EnumValueAdd a{e.name, v, std::nullopt, std::nullopt};
+        if (i > 0) {
+          a.after = e.values[i - 1];  // added in order, so the previous value exists by then
+        } else {
+          for (size_t j = 1; j < e.values.size() && !a.before; ++j)
+            if (std::find(live->values.begin(), live->values.end(), e.values[j]) != live->values.end())
+              a.before = e.values[j];
+        }
+        add(ChangeKind::AddEnumValue, e.name + "." + v, "", "", std::move(a));
+      }
+    }
+    if (!policy_.prune) return;
+    for (const auto& e : have_.enums)
+      if (!want_.enumType(e.name)) add(ChangeKind::DropEnum, e.name, "", "", e);
+  }
+
+  // Constraint and index names the table will hold, so generated names do not collide.
+  std::set<std::string> takenNames(const Table& want, const Table* live) const {
+    std::set<std::string> taken;
+    auto collect = [&](const Table& t) {
+      if (t.primaryKey) taken.insert(t.primaryKey->name);
+      for (const auto& u : t.uniques) taken.insert(u.name);
+      for (const auto& f : t.foreignKeys) taken.insert(f.name);
+      for (const auto& c : t.checks) taken.insert(c.name);
+    };
+    collect(want);
+    if (live) collect(*live);
+    // Index names share the schema's namespace with tables and other indexes.
+    for (const auto& t : want_.tables) {
+      taken.insert(t.name);
+      for (const auto& i : t.indexes) taken.insert(i.name);
+    }
+    for (const auto& t : have_.tables) {
+      taken.insert(t.name);
+      for (const auto& i : t.indexes) taken.insert(i.name);
+    }
+    taken.erase("");
+    return taken;
+  }
+
+  // Declared constraints and indexes with a name each (generated where the author gave none).
+  Table named(const Table& want, const Table* live) const {
+    Table t = want;
+    auto taken = takenNames(want, live);
+    auto name = [&](std::string& n, const std::vector<std::string>& cols, const char* suffix) {
+      if (!n.empty()) return;
+      n = generatedName(t.name, cols, suffix, taken);
+      taken.insert(n);
+    };
+    if (t.primaryKey && t.primaryKey->name.empty()) t.primaryKey->name = t.name + "_pkey";
+    for (auto& u : t.uniques) name(u.name, u.columns, "key");
+    for (auto& f : t.foreignKeys) name(f.name, f.columns, "fkey");
+    for (auto& c : t.checks) name(c.name, {}, "check");
+    for (auto& i : t.indexes) {
+      std::vector<std::string> cols;
+      for (const auto& k : i.keys) cols.push_back(k.column);
+      name(i.name, cols, "idx");
+    }
+    return t;
+  }
+
+  void createTable(const Table& want) {
+    Table t = named(want, nullptr);
+    for (auto& c : t.columns) c.type = typeSql(c, want_);
+    // Foreign keys and indexes become changes of their own: foreign keys after every table exists
+    // (this is what breaks circular references), indexes after constraints.
+    std::vector<ForeignKey> fks = std::move(t.foreignKeys);
+    std::vector<Index> indexes = std::move(t.indexes);
+    t.foreignKeys.clear();
+    t.indexes.clear();
+    add(ChangeKind::CreateTable, t.name, t.name, "", t);
+    for (auto& fk : fks) add(ChangeKind::AddForeignKey, t.name + "." + fk.name, t.name, "", fk).onNewTable = true;
+    for (auto& ix : indexes) add(ChangeKind::CreateIndex, t.name + "." + ix.name, t.name, "", ix).onNewTable = true;
+  }
+
+  // Live name of a declared column of a declared table (renames pending), else the name itself.
+  std::string liveColumn(const std::string& table, const std::string& column) const {
+    const Table* want = want_.table(table);
+    auto it = liveNameOf_.find(table);
+    if (!want || it == liveNameOf_.end()) return column;
+    const Table* live = have_.table(it->second);
+    const Column* declared = want->column(column);
+    if (!live || !declared) return column;
+    const Column* lc = matchColumn(*live, *want, *declared);
+    return lc ? lc->name : column;
+  }
+  std::vector<std::string> liveColumns(const std::string& table, const std::vector<std::string>& columns) const {
+    std::vector<std::string> out;
+    for (const auto& c : columns) out.push_back(liveColumn(table, c));
+    return out;
+  }
+  std::string liveTable(const std::string& table) const {
+    auto it = liveNameOf_.find(table);
+    return it == liveNameOf_.end() ? table : it->second;
+  }
+
+  void alterTable(const TableMatch& m) {
+    const Table& live = *m.have;
+    const Table want = named(*m.want, m.have);
+    const std::string& T = want.name;
+    const std::string& L = live.name;
+    if (m.renamed) add(ChangeKind::RenameTable, T, T, L, Rename{L, T});
+    if (want.comment && want.comment != live.comment) add(ChangeKind::SetComment, T, T, L, Comment{"", want.comment});
+    columns(want, live);
+    primaryKey(want, live);
+    constraints(want, live);
+    indexes(want, live);
+  }
+
+  void columns(const Table& want, const Table& live) {
+    const std::string& T = want.name;
+    const std::string& L = live.name;
+    std::set<const Column*> matched;
+    for (const auto& c : want.columns) {
+      bool renamed = false;
+      const Column* lc = matchColumn(live, want, c, &renamed);
+      const std::string object = T + "." + c.name;
+      // Changes carry the declared type as SQL (an enum's name quoted and qualified).
+      Column declared = c;
+      declared.type = typeSql(c, want_);
+      if (!lc) {
+        add(ChangeKind::AddColumn, object, T, L, declared);
+        continue;
+      }
+      matched.insert(lc);
+      if (renamed) add(ChangeKind::RenameColumn, object, T, L, Rename{lc->name, c.name});
+      const ColumnChange cc{*lc, declared};
+      if (!sameType(*lc, c, want_, canon_)) {
+        const bool widening = !lc->enumType && !want_.enumType(c.type) &&
+                              isWidening(normalizeType(lc->type), canonicalType(c, want_, canon_));
+        add(widening ? ChangeKind::WidenType : ChangeKind::ChangeType, object, T, L, cc);
+      }
+      if (c.identity != lc->identity) {
+        add(c.identity == Identity::None ? ChangeKind::DropIdentity : ChangeKind::AddIdentity, object, T, L, cc);
+      }
+      if (c.identity == Identity::None) {
+        if (c.defaultExpr && !sameDefault(L, c, lc->defaultExpr)) add(ChangeKind::SetDefault, object, T, L, cc);
+        if (!c.defaultExpr && lc->defaultExpr) add(ChangeKind::DropDefault, object, T, L, cc);
+      }
+      if (c.nullable && !lc->nullable) add(ChangeKind::DropNotNull, object, T, L, cc);
+      if (!c.nullable && lc->nullable) add(ChangeKind::SetNotNull, object, T, L, cc);
+      if (c.comment && c.comment != lc->comment) add(ChangeKind::SetComment, object, T, L, Comment{c.name, c.comment});
+    }
+    for (const auto& lc : live.columns)
+      if (!matched.count(&lc)) add(ChangeKind::DropColumn, T + "." + lc.name, T, L, lc);
+  }
+
+  bool sameDefault(const std::string& liveTable, const Column& c, const std::optional<std::string>& live) const {
+    if (!live) return false;
+    std::string declared = *c.defaultExpr;
+    if (auto it = canon_.defaults.find({liveTable, c.name, declared}); it != canon_.defaults.end()) declared = it->second;
+    return normalizeExpression(declared) == normalizeExpression(*live);
+  }
+
+  void primaryKey(const Table& want, const Table& live) {
+    const std::string& T = want.name;
+    const std::string& L = live.name;
+    if (want.primaryKey && live.primaryKey) {
+      if (liveColumns(T, want.primaryKey->columns) == live.primaryKey->columns) return;
+      add(ChangeKind::DropPrimaryKey, T + "." + live.primaryKey->name, T, L, *live.primaryKey);
+      add(ChangeKind::AddPrimaryKey, T + "." + want.primaryKey->name, T, L, *want.primaryKey);
+    } else if (want.primaryKey) {
+      add(ChangeKind::AddPrimaryKey, T + "." + want.primaryKey->name, T, L, *want.primaryKey);
+    } else if (live.primaryKey) {
+      add(ChangeKind::DropPrimaryKey, T + "." + live.primaryKey->name, T, L, *live.primaryKey);
+    }
+  }
+
+  // Pairs declared objects with live ones: by name first, then by definition (a declared
+  // constraint's name is not drift on its own). Reports missing, changed and extra objects.
+  template <class D>
+  void pairUp(const Table& want, const Table& live, const std::vector<D>& declared, const std::vector<D>& existing,
+              ChangeKind addKind, ChangeKind dropKind, const std::function<bool(const D&, const D&)>& same,
+              const std::function<bool(const D&)>& usable = nullptr) {
+    const std::string& T = want.name;
+    const std::string& L = live.name;
+    std::vector<bool> liveUsed(existing.size(), false), wantDone(declared.size(), false);
+    auto repairIfNeeded = [&](const D& d, const D& l) {
+      if (usable && !usable(l)) {
+        D fix = l;
+        add(addKind, T + "." + l.name, T, L, fix).repair = true;
+      }
+      (void)d;
+    };
+    for (size_t i = 0; i < declared.size(); ++i) {
+      for (size_t j = 0; j < existing.size(); ++j) {
+        if (liveUsed[j] || existing[j].name != declared[i].name) continue;
+        liveUsed[j] = wantDone[i] = true;
+        if (same(declared[i], existing[j])) {
+          repairIfNeeded(declared[i], existing[j]);
+        } else {
+          add(dropKind, T + "." + existing[j].name, T, L, existing[j]);
+          add(addKind, T + "." + declared[i].name, T, L, declared[i]);
+        }
+      }
+    }
+    for (size_t i = 0; i < declared.size(); ++i) {
+      if (wantDone[i]) continue;
+      bool found = false;
+      for (size_t j = 0; j < existing.size() && !found; ++j) {
+        if (liveUsed[j] || !same(declared[i], existing[j])) continue;
+        liveUsed[j] = found = true;
+        repairIfNeeded(declared[i], existing[j]);
+      }
+      if (!found) add(addKind, T + "." + declared[i].name, T, L, declared[i]);
+    }
+    for (size_t j = 0; j < existing.size(); ++j)
+      if (!liveUsed[j]) add(dropKind, T + "." + existing[j].name, T, L, existing[j]);
+  }
+
+  void constraints(const Table& want, const Table& live) {
+    const std::string& T = want.name;
+    pairUp<Unique>(want, live, want.uniques, live.uniques, ChangeKind::AddUnique, ChangeKind::DropUnique,
+                   [&](const Unique& d, const Unique& l) { return liveColumns(T, d.columns) == l.columns; });
+    pairUp<ForeignKey>(
+        want, live, want.foreignKeys, live.foreignKeys, ChangeKind::AddForeignKey, ChangeKind::DropForeignKey,
+        [&](const ForeignKey& d, const ForeignKey& l) {
+          return liveColumns(T, d.columns) == l.columns && liveTable(d.refTable) == l.refTable &&
+                 liveColumns(d.refTable, d.refColumns) == l.refColumns && d.onDelete == l.onDelete &&
+                 d.onUpdate == l.onUpdate;
+        },
+        [](const ForeignKey& l) { return l.validated; });
+    pairUp<Check>(
+        want, live, want.checks, live.checks, ChangeKind::AddCheck, ChangeKind::DropCheck,
+        [&](const Check& d, const Check& l) {
+          std::string declared = d.expression;
+          if (auto it = canon_.checks.find({live.name, declared}); it != canon_.checks.end()) declared = it->second;
+          return normalizeExpression(declared) == normalizeExpression(l.expression);
+        },
+        [](const Check& l) { return l.validated; });
+  }
+
+  void indexes(const Table& want, const Table& live) {
+    const std::string& T = want.name;
+    pairUp<Index>(
+        want, live, want.indexes, live.indexes, ChangeKind::CreateIndex, ChangeKind::DropIndex,
+        [&](const Index& d, const Index& l) {
+          if (d.unique != l.unique || d.method != l.method || d.keys.size() != l.keys.size()) return false;
+          for (size_t k = 0; k < d.keys.size(); ++k) {
+            if (!l.keys[k].expression.empty() || liveColumn(T, d.keys[k].column) != l.keys[k].column) return false;
+          }
+          if (d.where.has_value() != l.where.has_value()) return false;
+          if (!d.where) return true;
+          std::string declared = *d.where;
+          if (auto it = canon_.predicates.find({live.name, declared}); it != canon_.predicates.end())
+            declared = it->second;
+          return normalizeExpression(declared) == normalizeExpression(*l.where);
+        },
+        [](const Index& l) { return l.valid; });
+  }
+
+  void pruneTables() {
+    if (!policy_.prune) return;
+    std::set<std::string> claimed;
+    for (const auto& m : matches_)
+      if (m.have) claimed.insert(m.have->name);
+    for (const auto& t : have_.tables) {
+      if (claimed.count(t.name) || want_.table(t.name) || policy_.ignores(t.name)) continue;
+      add(ChangeKind::DropTable, t.name, t.name, t.name, t);
+    }
+  }
+
+  void seeds() {
+    for (const auto& row : want_.seeds) {
+      if (policy_.ignores(row.table)) continue;
+      const Table* table = want_.table(row.table);
+      SeedInsert insert{row, {}};
+      if (table)
+        for (const auto& c : table->columns)
+          if (c.identity != Identity::None &&
+              std::find(row.columns.begin(), row.columns.end(), c.name) != row.columns.end())
+            insert.identityColumns.push_back(c.name);
+      auto it = liveNameOf_.find(row.table);
+      Change& c = add(ChangeKind::InsertSeedRow, row.object(), row.table,
+                      it == liveNameOf_.end() ? "" : it->second, std::move(insert));
+      c.onNewTable = it == liveNameOf_.end();
+    }
+  }
+
+  const Model& have_;
+  const Model& want_;
+  const Policy& policy_;
+  const Canon& canon_;
+  std::vector<TableMatch> matches_;
+  std::map<std::string, std::string> liveNameOf_;  // declared table -> live table
+  std::vector<Change> out_;
+};
+
+}  // namespace
+
+std::vector<Change> diff(const Model& have, const Model& want, const Policy& policy, const Canon& canon) {
+  return Differ(have, want, policy, canon).run();
+}
+
+}  // namespace schema

@@ -1,0 +1,71 @@
+#include "schema/facts.hpp"
+
+#include <algorithm>
+
+namespace schema {
+
+namespace {
+
+bool addsNotNullWithoutValue(const Change& c) {
+  if (c.kind != ChangeKind::AddColumn) return false;
+  const auto& col = std::get<Column>(c.detail);
+  return !col.nullable && !col.defaultExpr && col.identity == Identity::None;
+}
+
+// The seed row as the catalog names it now (its table may still carry an old name).
+SeedRow liveSeedRow(const Change& c) {
+  SeedRow row = std::get<SeedInsert>(c.detail).row;
+  row.table = c.liveTable;
+  return row;
+}
+
+}  // namespace
+
+FactQuestions factsNeeded(const std::vector<Change>& changes) {
+  FactQuestions q;
+  for (const auto& c : changes) {
+    if (c.onNewTable || c.liveTable.empty()) continue;  // a table the plan creates is empty
+    if (c.kind == ChangeKind::SetNotNull) {
+      q.nullCounts.emplace_back(c.liveTable, std::get<ColumnChange>(c.detail).from.name);
+    } else if (addsNotNullWithoutValue(c)) {
+      if (std::find(q.tablesWithRows.begin(), q.tablesWithRows.end(), c.liveTable) == q.tablesWithRows.end())
+        q.tablesWithRows.push_back(c.liveTable);
+    } else if (c.kind == ChangeKind::InsertSeedRow) {
+      q.seedRows.push_back(liveSeedRow(c));
+    }
+  }
+  return q;
+}
+
+std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
+  std::vector<Change> out;
+  out.reserve(changes.size());
+  for (auto& c : changes) {
+    c.safety = isDestructive(c.kind) ? Safety::Destructive : Safety::Safe;
+    c.reason.clear();
+    if (!c.onNewTable && !c.liveTable.empty()) {
+      if (c.kind == ChangeKind::SetNotNull) {
+        const auto& col = std::get<ColumnChange>(c.detail).from;
+        auto it = facts.nulls.find({c.liveTable, col.name});
+        if (it != facts.nulls.end() && it->second > 0) {
+          c.safety = Safety::Blocked;
+          c.reason = std::to_string(it->second) + (it->second == 1 ? " row has" : " rows have") + " NULL in " +
+                     c.object + "; set a value or a default first";
+        }
+      } else if (addsNotNullWithoutValue(c)) {
+        auto it = facts.hasRows.find(c.liveTable);
+        if (it != facts.hasRows.end() && it->second) {
+          c.safety = Safety::Blocked;
+          c.reason = "table " + c.table +
+                     " has rows and the column is NOT NULL with no default; declare a default or make it nullable";
+        }
+      } else if (c.kind == ChangeKind::InsertSeedRow) {
+        if (facts.existingSeedRows.count(liveSeedRow(c).object())) continue;  // present: never overwritten
+      }
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace schema

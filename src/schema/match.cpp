@@ -1,0 +1,58 @@
+#include "schema/match.hpp"
+
+#include <algorithm>
+
+#include "schema/sql.hpp"
+
+namespace schema {
+
+std::vector<TableMatch> matchTables(const Model& have, const Model& want) {
+  std::vector<TableMatch> out;
+  out.reserve(want.tables.size());
+  for (const auto& t : want.tables) {
+    TableMatch m{&t, have.table(t.name), false};
+    if (!m.have) {
+      for (const auto& old : t.renamedFrom) {
+        // The old name must be live and not itself declared (then it is a table of its own).
+        if (const Table* live = have.table(old); live && !want.table(old)) {
+          m.have = live;
+          m.renamed = true;
+          break;
+        }
+      }
+    }
+    out.push_back(m);
+  }
+  return out;
+}
+
+const Column* matchColumn(const Table& have, const Table& want, const Column& column, bool* renamed) {
+  if (renamed) *renamed = false;
+  if (const Column* live = have.column(column.name)) return live;
+  for (const auto& old : column.renamedFrom) {
+    if (const Column* live = have.column(old); live && !want.column(old)) {
+      if (renamed) *renamed = true;
+      return live;
+    }
+  }
+  return nullptr;
+}
+
+std::string typeSql(const Column& column, const Model& want) {
+  if (want.enumType(column.type)) return sql::qualified(want.schema, column.type);
+  return column.type;
+}
+
+std::string canonicalType(const Column& declared, const Model& want, const Canon& canon) {
+  if (want.enumType(declared.type)) return declared.type;
+  if (auto it = canon.types.find(declared.type); it != canon.types.end()) return it->second;
+  return normalizeType(declared.type);
+}
+
+bool sameType(const Column& live, const Column& declared, const Model& want, const Canon& canon) {
+  // Enum-typed columns compare by the enum's raw name: format_type would quote or qualify it.
+  if (want.enumType(declared.type) || live.enumType) return live.enumType && *live.enumType == declared.type;
+  return normalizeType(live.type) == canonicalType(declared, want, canon);
+}
+
+}  // namespace schema

@@ -1,0 +1,50 @@
+#include "schema/model.hpp"
+
+namespace schema {
+
+std::string SeedRow::object() const {
+  std::string out = table + "[";
+  bool first = true;
+  for (const auto& k : key) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i] != k) continue;
+      if (!first) out += ",";
+      first = false;
+      out += k + "=" + (values[i] ? *values[i] : "null");
+    }
+  }
+  return out + "]";
+}
+
+const char* toSql(FkAction a) {
+  switch (a) {
+    case FkAction::NoAction: return "NO ACTION";
+    case FkAction::Restrict: return "RESTRICT";
+    case FkAction::Cascade: return "CASCADE";
+    case FkAction::SetNull: return "SET NULL";
+    case FkAction::SetDefault: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+const char* toSpelling(FkAction a) {
+  switch (a) {
+    case FkAction::NoAction: return "no action";
+    case FkAction::Restrict: return "restrict";
+    case FkAction::Cascade: return "cascade";
+    case FkAction::SetNull: return "set null";
+    case FkAction::SetDefault: return "set default";
+  }
+  return "no action";
+}
+
+const char* toSpelling(Identity i) {
+  switch (i) {
+    case Identity::None: return "";
+    case Identity::Always: return "always";
+    case Identity::ByDefault: return "by-default";
+  }
+  return "";
+}
+
+}  // namespace schema

@@ -1,0 +1,143 @@
+#include "schema/plan.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/sha256.hpp"
+#include "schema/render.hpp"
+
+namespace schema {
+
+namespace {
+
+// The contract's order: extensions, enums, tables without their foreign keys, columns,
+// constraints and foreign keys, indexes, seed rows; then the drops nothing declared needs.
+int phase(ChangeKind k) {
+  switch (k) {
+    case ChangeKind::CreateExtension: return 0;
+    case ChangeKind::CreateEnum:
+    case ChangeKind::AddEnumValue:
+    case ChangeKind::DropEnumValue: return 1;
+    case ChangeKind::RenameTable: return 2;
+    case ChangeKind::CreateTable: return 3;
+    case ChangeKind::RenameColumn: return 4;
+    case ChangeKind::AddColumn: return 5;
+    case ChangeKind::ChangeType:
+    case ChangeKind::WidenType: return 6;
+    case ChangeKind::SetDefault:
+    case ChangeKind::DropDefault:
+    case ChangeKind::DropNotNull: return 7;
+    case ChangeKind::SetNotNull: return 8;  // before AddIdentity, which needs NOT NULL
+    case ChangeKind::AddIdentity:
+    case ChangeKind::SetComment: return 9;
+    case ChangeKind::AddPrimaryKey:
+    case ChangeKind::AddUnique:
+    case ChangeKind::AddCheck: return 10;
+    case ChangeKind::AddForeignKey: return 11;  // after keys: a foreign key needs its target's key
+    case ChangeKind::CreateIndex: return 12;
+    case ChangeKind::InsertSeedRow: return 13;
+    case ChangeKind::DropForeignKey: return 14;
+    case ChangeKind::DropPrimaryKey:
+    case ChangeKind::DropUnique:
+    case ChangeKind::DropCheck: return 15;
+    case ChangeKind::DropIndex: return 16;
+    case ChangeKind::DropIdentity: return 17;
+    case ChangeKind::DropColumn: return 18;
+    case ChangeKind::DropTable: return 19;
+    case ChangeKind::DropEnum: return 20;
+  }
+  return 21;
+}
+
+// A Drop and an Add of the same object are one definition change: the Drop runs just before the
+// Add, and the Add is held back whenever the Drop is.
+std::string replacementKey(const Change& c) {
+  switch (c.kind) {
+    case ChangeKind::AddPrimaryKey:
+    case ChangeKind::DropPrimaryKey: return "pk:" + c.table;
+    case ChangeKind::AddUnique:
+    case ChangeKind::DropUnique:
+    case ChangeKind::AddCheck:
+    case ChangeKind::DropCheck:
+    case ChangeKind::AddForeignKey:
+    case ChangeKind::DropForeignKey: return "constraint:" + c.object;
+    case ChangeKind::CreateIndex:
+    case ChangeKind::DropIndex: return "index:" + c.object;
+    default: return "";
+  }
+}
+
+bool isDrop(ChangeKind k) {
+  return k == ChangeKind::DropPrimaryKey || k == ChangeKind::DropUnique || k == ChangeKind::DropCheck ||
+         k == ChangeKind::DropForeignKey || k == ChangeKind::DropIndex;
+}
+
+}  // namespace
+
+std::vector<std::string> Plan::statements() const {
+  std::vector<std::string> out;
+  for (const auto& s : steps) out.insert(out.end(), s.statements.begin(), s.statements.end());
+  return out;
+}
+
+Plan plan(const std::vector<Change>& changes, const std::string& schemaName) {
+  // Drops that an Add of the same key replaces travel with that Add.
+  std::set<std::string> addKeys;
+  for (const auto& c : changes)
+    if (!isDrop(c.kind) && !replacementKey(c).empty()) addKeys.insert(replacementKey(c));
+  std::map<std::string, const Change*> replacedDrops;
+  std::vector<const Change*> ordered;
+  for (const auto& c : changes) {
+    const std::string key = replacementKey(c);
+    if (isDrop(c.kind) && addKeys.count(key)) replacedDrops[key] = &c;
+    else ordered.push_back(&c);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const Change* a, const Change* b) { return phase(a->kind) < phase(b->kind); });
+
+  Plan p;
+  auto emit = [&](const Change& c, const std::string& replaces) {
+    p.drift.push_back(c);
+    if (c.safety == Safety::Blocked) {
+      ++p.blocked;
+      return;
+    }
+    if (c.safety == Safety::Destructive) ++p.destructive;
+    for (auto& s : render(c, schemaName)) {
+      s.replaces = replaces;
+      p.steps.push_back(std::move(s));
+    }
+  };
+  for (const Change* c : ordered) {
+    const std::string key = replacementKey(*c);
+    auto it = replacedDrops.find(key);
+    if (it != replacedDrops.end()) {
+      emit(*it->second, key);
+      emit(*c, key);
+      replacedDrops.erase(it);
+    } else {
+      emit(*c, "");
+    }
+  }
+  std::string text;
+  for (const auto& s : p.statements()) text += s + "\n";
+  if (!p.steps.empty()) p.hash = "sha256:" + core::sha256Hex(text);
+  return p;
+}
+
+std::vector<Step> runnable(const Plan& plan, const Approval& approval) {
+  std::vector<Step> out;
+  std::set<std::string> held;  // definition changes whose Drop may not run: their Add waits too
+  for (const auto& s : plan.steps) {
+    const bool allowed = s.safety != Safety::Destructive || approval.allows(s.kind, plan.hash);
+    if (!allowed || (!s.replaces.empty() && held.count(s.replaces))) {
+      if (!s.replaces.empty()) held.insert(s.replaces);
+      continue;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace schema

@@ -1,0 +1,60 @@
+#include "schema/policy.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace schema {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+bool isPlanHash(const std::string& s) {
+  static const std::string prefix = "sha256:";
+  if (s.size() != prefix.size() + 64 || s.compare(0, prefix.size(), prefix) != 0) return false;
+  return std::all_of(s.begin() + prefix.size(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+core::Result<Approval> Approval::parse(const std::string& value, const std::string& field) {
+  Approval approval;
+  size_t start = 0;
+  while (start <= value.size()) {
+    const size_t comma = value.find(',', start);
+    const std::string item = trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    start = comma == std::string::npos ? value.size() + 1 : comma + 1;
+    if (item.empty()) {
+      return core::invalid(field, "empty item in \"" + value + "\": expected \"true\", a plan hash (sha256:…) or change kinds");
+    }
+    if (item == "true") {
+      approval.all = true;
+    } else if (isPlanHash(item)) {
+      approval.planHashes.insert(item);
+    } else if (auto kind = parseChangeKind(item)) {
+      approval.kinds.insert(*kind);
+    } else {
+      return core::invalid(field, "\"" + item +
+                                      "\" is neither \"true\", a plan hash (sha256: and 64 hex digits) nor a change "
+                                      "kind such as DropColumn");
+    }
+  }
+  return approval;
+}
+
+bool Approval::allows(ChangeKind kind, const std::string& planHash) const {
+  if (all || kinds.count(kind)) return true;
+  return !planHash.empty() && planHashes.count(planHash) > 0;
+}
+
+bool Policy::ignores(const std::string& table) const {
+  return std::find(ignore.begin(), ignore.end(), table) != ignore.end();
+}
+
+}  // namespace schema

@@ -1,0 +1,67 @@
+#pragma once
+// A DatabaseSchema resource as the operator uses it: metadata, connection, mode and policy, and
+// the declared schema as a validated schema::Model.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "schema/model.hpp"
+#include "schema/policy.hpp"
+
+namespace spec {
+
+inline constexpr const char* kApiVersion = "dbschema.io/v1alpha1";
+inline constexpr const char* kKind = "DatabaseSchema";
+inline constexpr const char* kAllowDestructiveAnnotation = "dbschema.io/allow-destructive";
+
+enum class Mode { Apply, Plan };
+
+struct SecretKeyRef {
+  std::string name;
+  std::string key;
+  bool operator==(const SecretKeyRef&) const = default;
+};
+
+enum class SslMode { Disable, Require, VerifyCa, VerifyFull };
+const char* toString(SslMode m);  // libpq spelling: "disable", "require", "verify-ca", "verify-full"
+
+struct ConnectionSpec {
+  SecretKeyRef secretRef;
+  SslMode sslMode = SslMode::VerifyFull;
+  bool sslModeSet = false;  // declared in the document (the CLI lets a URL's sslmode stand otherwise)
+  std::optional<SecretKeyRef> rootCertRef;
+  bool allowSelfSigned = false;
+  bool operator==(const ConnectionSpec&) const = default;
+};
+
+struct DatabaseSchema {
+  // metadata
+  std::string name;
+  std::string ns;  // namespace; empty when the document has none
+  long long generation = 0;
+  std::map<std::string, std::string> annotations;
+
+  ConnectionSpec connection;
+  Mode mode = Mode::Apply;
+  std::chrono::seconds interval{300};
+  schema::Model model;      // model.schema is spec.schema (default "public")
+  schema::Policy policy;    // prune, ignore
+  schema::Approval approval;  // from the allow-destructive annotation; empty when absent
+};
+
+// One or more YAML (or JSON) documents, each a DatabaseSchema. Every error names the document
+// and the path at fault, e.g. `document 2: spec.tables[2].columns[0].type: must not be empty`.
+// Empty documents (a trailing `---`) are skipped.
+core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text);
+
+// The same for one document already in memory as text (the controller hands JSON from the API).
+core::Result<DatabaseSchema> parseDocument(std::string_view text);
+
+// "30s", "5m", "1h", "1h30m" as Kubernetes durations; at least one second.
+core::Result<std::chrono::seconds> parseDuration(const std::string& text, const std::string& field);
+
+}  // namespace spec

@@ -1,0 +1,86 @@
+#include "schema/canon.hpp"
+
+#include <gtest/gtest.h>
+
+#include "builders.hpp"
+
+using namespace schema;
+using namespace testbuild;
+
+TEST(NormalizeType, ResolvesIntegerAliases) {
+  EXPECT_EQ(normalizeType("int"), "integer");
+  EXPECT_EQ(normalizeType("INT4"), "integer");
+  EXPECT_EQ(normalizeType("int8"), "bigint");
+  EXPECT_EQ(normalizeType("int2"), "smallint");
+  EXPECT_EQ(normalizeType("bool"), "boolean");
+}
+
+TEST(NormalizeType, SpellsCharacterTypesAsFormatTypeDoes) {
+  EXPECT_EQ(normalizeType("varchar(320)"), "character varying(320)");
+  EXPECT_EQ(normalizeType("VARCHAR ( 320 )"), "character varying(320)");
+  EXPECT_EQ(normalizeType("varchar"), "character varying");
+  EXPECT_EQ(normalizeType("char"), "character(1)");
+  EXPECT_EQ(normalizeType("char(3)"), "character(3)");
+}
+
+TEST(NormalizeType, SpellsTimeZonesInFull) {
+  EXPECT_EQ(normalizeType("timestamptz"), "timestamp with time zone");
+  EXPECT_EQ(normalizeType("timestamptz(3)"), "timestamp(3) with time zone");
+  EXPECT_EQ(normalizeType("timestamp"), "timestamp without time zone");
+  EXPECT_EQ(normalizeType("timestamp with time zone"), "timestamp with time zone");
+}
+
+TEST(NormalizeType, NumericGetsScaleZeroAndArraysKeepBrackets) {
+  EXPECT_EQ(normalizeType("decimal(10, 2)"), "numeric(10,2)");
+  EXPECT_EQ(normalizeType("numeric(10)"), "numeric(10,0)");
+  EXPECT_EQ(normalizeType("int[]"), "integer[]");
+  EXPECT_EQ(normalizeType("float"), "double precision");
+  EXPECT_EQ(normalizeType("float(10)"), "real");
+}
+
+TEST(NormalizeType, LeavesQuotedNamesAlone) { EXPECT_EQ(normalizeType("\"MyType\""), "\"MyType\""); }
+
+TEST(NormalizeExpression, StripsOnlyWrappingParentheses) {
+  EXPECT_EQ(normalizeExpression("((total_cents >= 0))"), "total_cents >= 0");
+  EXPECT_EQ(normalizeExpression("  0 "), "0");
+  EXPECT_EQ(normalizeExpression("(a) + (b)"), "(a) + (b)");
+  EXPECT_EQ(normalizeExpression("(')(')"), "')('");
+}
+
+TEST(CanonQuestions, AsksNothingWhenCheapSpellingsAgree) {
+  Model have = model({table("t", {withDefault(col("n", "integer", false), "0")})});
+  have.tables[0].checks.push_back({"t_n_check", "(n >= 0)", true, ""});
+  Model want = model({table("t", {withDefault(col("n", "int4", false), "0")})});
+  want.tables[0].checks.push_back({"", "n >= 0", true, ""});
+  EXPECT_TRUE(canonQuestions(have, want).empty());
+}
+
+TEST(CanonQuestions, AsksAboutTypesDefaultsChecksAndPredicatesThatDiffer) {
+  Model have = model({table("t", {withDefault(col("s", "text"), "'x'::text"), col("at", "timestamp with time zone")})});
+  Model want = model({table("t", {withDefault(col("s", "citext"), "'x'"), col("at", "timestamptz")})});
+  want.tables[0].columns[0].field = "spec.tables[0].columns[0]";
+  want.tables[0].checks.push_back({"", "length(s) > 0", true, "spec.tables[0].checks[0]"});
+  auto ix = index("t_at_idx", {"at"});
+  ix.where = "s <> ''";
+  ix.field = "spec.tables[0].indexes[0]";
+  want.tables[0].indexes.push_back(ix);
+  const auto q = canonQuestions(have, want);
+  ASSERT_EQ(q.types.size(), 1u);
+  EXPECT_EQ(q.types[0].type, "citext");
+  EXPECT_EQ(q.types[0].field, "spec.tables[0].columns[0].type");
+  ASSERT_EQ(q.tables.size(), 1u);
+  EXPECT_EQ(q.tables[0].table, "t");
+  ASSERT_EQ(q.tables[0].columns.size(), 2u);
+  EXPECT_EQ(q.tables[0].columns[0].type, "citext");  // the default is read against the declared type
+  EXPECT_EQ(q.tables[0].columns[0].defaultExpr, std::optional<std::string>("'x'"));
+  EXPECT_EQ(q.tables[0].columns[1].type, "timestamp with time zone");
+  ASSERT_EQ(q.tables[0].checks.size(), 1u);
+  EXPECT_EQ(q.tables[0].checks[0].second, "spec.tables[0].checks[0].expression");
+  ASSERT_EQ(q.tables[0].predicates.size(), 1u);
+  EXPECT_EQ(q.tables[0].predicates[0].first, "s <> ''");
+}
+
+TEST(CanonQuestions, NewTablesNeedNoQuestions) {
+  Model want = model({table("fresh", {withDefault(col("n", "int"), "1")})});
+  EXPECT_TRUE(canonQuestions(Model{}, want).empty());
+}
