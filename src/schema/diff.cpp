@@ -58,6 +58,11 @@ bool isWidening(const std::string& from, const std::string& to) {
   return false;
 }
 
+// Postgres stores COMMENT ... IS '' as no comment at all: compare and set it as NULL.
+std::optional<std::string> storedComment(const std::string& declared) {
+  return declared.empty() ? std::nullopt : std::optional<std::string>(declared);
+}
+
 class Differ {
  public:
   Differ(const Model& have, const Model& want, const Policy& policy, const Canon& canon)
@@ -226,7 +231,8 @@ class Differ {
     const std::string& T = want.name;
     const std::string& L = live.name;
     if (m.renamed) add(ChangeKind::RenameTable, T, T, L, Rename{L, T});
-    if (want.comment && want.comment != live.comment) add(ChangeKind::SetComment, T, T, L, Comment{"", want.comment});
+    if (want.comment && storedComment(*want.comment) != live.comment)
+      add(ChangeKind::SetComment, T, T, L, Comment{"", storedComment(*want.comment)});
     columns(want, live);
     primaryKey(want, live);
     constraints(want, live);
@@ -265,7 +271,8 @@ class Differ {
       }
       if (c.nullable && !lc->nullable) add(ChangeKind::DropNotNull, object, T, L, cc);
       if (!c.nullable && lc->nullable) add(ChangeKind::SetNotNull, object, T, L, cc);
-      if (c.comment && c.comment != lc->comment) add(ChangeKind::SetComment, object, T, L, Comment{c.name, c.comment});
+      if (c.comment && storedComment(*c.comment) != lc->comment)
+        add(ChangeKind::SetComment, object, T, L, Comment{c.name, storedComment(*c.comment)});
     }
     for (const auto& lc : live.columns)
       if (!matched.count(&lc)) add(ChangeKind::DropColumn, T + "." + lc.name, T, L, lc);

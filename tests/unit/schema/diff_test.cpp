@@ -270,3 +270,15 @@ TEST(Diff, SeedRowsAreProposedWithTheirIdentityColumns) {
   EXPECT_FALSE(cs.back().onNewTable);
   EXPECT_EQ(cs.back().liveTable, "customers");
 }
+
+TEST(Diff, AnEmptyDeclaredCommentMeansNoComment) {
+  Model have = model({table("t", {col("a", "text")})});
+  Model want = have;
+  want.tables[0].comment = "";
+  want.tables[0].columns[0].comment = "";
+  EXPECT_TRUE(run(have, want).empty());
+  have.tables[0].comment = "old";
+  const auto cs = run(have, want);
+  ASSERT_EQ(cs.size(), 1u);
+  EXPECT_EQ(std::get<Comment>(cs[0].detail).text, std::nullopt);
+}

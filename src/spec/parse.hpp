@@ -1,0 +1,27 @@
+#pragma once
+// The readers that walk one DatabaseSchema document, a file each. Internal to src/spec.
+#include <yaml-cpp/yaml.h>
+
+#include "core/error.hpp"
+#include "schema/model.hpp"
+#include "spec/reader.hpp"
+#include "spec/resource.hpp"
+
+namespace spec::detail {
+
+// The whole document: apiVersion, kind, metadata, spec; then the cross-reference checks.
+core::Result<DatabaseSchema> readResource(const YAML::Node& document);
+
+// metadata: name, namespace, generation, annotations and the approval they carry.
+void readMetadata(const Item& metadata, DatabaseSchema& out, Issues& issues);
+
+// spec.connection.
+ConnectionSpec readConnection(const Fields& connection);
+
+// spec.tables[i].
+schema::Table readTable(const Item& table, Issues& issues);
+
+// spec.seed, checked against the tables already read (rows are keyed by their primary key).
+std::vector<schema::SeedRow> readSeeds(const Fields& spec, const schema::Model& model);
+
+}  // namespace spec::detail

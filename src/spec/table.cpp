@@ -1,0 +1,178 @@
+// spec.tables[i]: columns, keys, constraints and indexes as declared. Whether the names they
+// use exist is validate's job; this file reads shapes and values.
+#include <algorithm>
+#include <cctype>
+
+#include "spec/parse.hpp"
+
+namespace spec::detail {
+
+namespace {
+
+std::string lowerTrimmed(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  std::string out = s.substr(b, e - b);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// serial is a macro for a sequence plus a default, which Postgres then reports as a plain
+// integer column with a nextval() default: it would drift forever. Identity columns say the same
+// thing in a form the catalog keeps.
+std::optional<std::string> serialInstead(const std::string& type) {
+  const std::string t = lowerTrimmed(type);
+  if (t == "serial" || t == "serial4") return "integer";
+  if (t == "bigserial" || t == "serial8") return "bigint";
+  if (t == "smallserial" || t == "serial2") return "smallint";
+  return std::nullopt;
+}
+
+schema::Identity readIdentity(const Fields& column) {
+  auto value = column.text("identity");
+  if (!value) return schema::Identity::None;
+  if (*value == "always") return schema::Identity::Always;
+  if (*value == "by-default") return schema::Identity::ByDefault;
+  column.issues().report(column.pathOf("identity"), "must be always or by-default, found " + quoteShort(*value));
+  return schema::Identity::None;
+}
+
+struct DeclaredColumn {
+  schema::Column column;
+  std::optional<bool> nullable;  // as written; the default depends on the primary key
+};
+
+DeclaredColumn readColumn(const Item& item, Issues& issues) {
+  Fields fields(item, {"name", "type", "nullable", "default", "identity", "comment", "renamedFrom"}, issues);
+  DeclaredColumn out;
+  schema::Column& c = out.column;
+  c.name = fields.requiredIdentifier("name");
+  c.type = fields.requiredText("type");
+  if (auto instead = serialInstead(c.type))
+    issues.report(fields.pathOf("type"), quoteShort(c.type) + " is not supported; declare type: " + *instead +
+                                             " with identity: by-default (or always) instead");
+  out.nullable = fields.boolean("nullable");
+  c.defaultExpr = fields.nonBlankText("default");
+  c.identity = readIdentity(fields);
+  c.comment = fields.text("comment");
+  c.renamedFrom = fields.identifiers("renamedFrom");
+  c.field = item.path;
+  return out;
+}
+
+std::vector<std::string> requiredColumns(const Fields& fields, std::string_view key) {
+  if (!fields.get(key)) fields.issues().report(fields.pathOf(key), "must be set");
+  auto columns = fields.identifiers(key);
+  if (fields.get(key) && columns.empty()) fields.issues().report(fields.pathOf(key), "must name at least one column");
+  return columns;
+}
+
+schema::FkAction readAction(const Fields& fk, std::string_view key) {
+  auto value = fk.text(key);
+  if (!value) return schema::FkAction::NoAction;
+  for (auto action : {schema::FkAction::NoAction, schema::FkAction::Restrict, schema::FkAction::Cascade,
+                      schema::FkAction::SetNull, schema::FkAction::SetDefault})
+    if (*value == schema::toSpelling(action)) return action;
+  fk.issues().report(fk.pathOf(key),
+                     "must be no action, restrict, cascade, set null or set default, found " + quoteShort(*value));
+  return schema::FkAction::NoAction;
+}
+
+schema::Unique readUnique(const Item& item, Issues& issues) {
+  Fields fields(item, {"name", "columns"}, issues);
+  schema::Unique u;
+  u.name = fields.identifier("name").value_or("");
+  u.columns = requiredColumns(fields, "columns");
+  u.field = item.path;
+  return u;
+}
+
+schema::ForeignKey readForeignKey(const Item& item, Issues& issues) {
+  Fields fields(item, {"name", "columns", "references", "onDelete", "onUpdate"}, issues);
+  schema::ForeignKey fk;
+  fk.name = fields.identifier("name").value_or("");
+  fk.columns = requiredColumns(fields, "columns");
+  if (auto references = fields.object("references", {"table", "columns"})) {
+    fk.refTable = references->requiredIdentifier("table");
+    fk.refColumns = requiredColumns(*references, "columns");
+  } else {
+    issues.report(fields.pathOf("references"), "must be set");
+  }
+  fk.onDelete = readAction(fields, "onDelete");
+  fk.onUpdate = readAction(fields, "onUpdate");
+  fk.field = item.path;
+  return fk;
+}
+
+schema::Check readCheck(const Item& item, Issues& issues) {
+  Fields fields(item, {"name", "expression"}, issues);
+  schema::Check check;
+  check.name = fields.identifier("name").value_or("");
+  check.expression = fields.requiredText("expression");
+  check.field = item.path;
+  return check;
+}
+
+bool isAccessMethodName(const std::string& s) {
+  if (s.empty() || s.size() > 63 || (s[0] >= '0' && s[0] <= '9')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+schema::Index readIndex(const Item& item, Issues& issues) {
+  Fields fields(item, {"name", "columns", "where", "method", "unique"}, issues);
+  schema::Index index;
+  index.name = fields.identifier("name").value_or("");
+  for (auto& column : requiredColumns(fields, "columns")) index.keys.push_back(schema::IndexKey{std::move(column), {}});
+  index.where = fields.nonBlankText("where");
+  if (auto method = fields.text("method")) {
+    if (!isAccessMethodName(*method))
+      issues.report(fields.pathOf("method"), quoteShort(*method) +
+                                                 " is not an access method name: lowercase, such as btree, hash, "
+                                                 "gin, gist, spgist or brin");
+    index.method = *method;
+  }
+  index.unique = fields.boolean("unique").value_or(false);
+  index.field = item.path;
+  return index;
+}
+
+}  // namespace
+
+schema::Table readTable(const Item& item, Issues& issues) {
+  Fields fields(item, {"name", "comment", "columns", "primaryKey", "unique", "foreignKeys", "checks", "indexes",
+                       "renamedFrom"},
+                issues);
+  schema::Table t;
+  t.name = fields.requiredIdentifier("name");
+  t.comment = fields.text("comment");
+  t.field = item.path;
+
+  std::vector<DeclaredColumn> columns;
+  for (const auto& column : fields.list("columns")) columns.push_back(readColumn(column, issues));
+  if (columns.empty()) issues.report(fields.pathOf("columns"), "must declare at least one column");
+
+  if (fields.get("primaryKey")) {
+    auto key = fields.identifiers("primaryKey");
+    if (key.empty()) issues.report(fields.pathOf("primaryKey"), "must name at least one column");
+    t.primaryKey = schema::PrimaryKey{"", std::move(key)};
+  }
+  // Key and identity columns are NOT NULL in Postgres whatever is written; default to what the
+  // catalog will say so an unset `nullable` is never drift. Saying `nullable: true` is an error
+  // (validate).
+  for (auto& declared : columns) {
+    const bool inKey = t.primaryKey && std::find(t.primaryKey->columns.begin(), t.primaryKey->columns.end(),
+                                                 declared.column.name) != t.primaryKey->columns.end();
+    declared.column.nullable = declared.nullable.value_or(!inKey && declared.column.identity == schema::Identity::None);
+    t.columns.push_back(std::move(declared.column));
+  }
+
+  for (const auto& u : fields.list("unique")) t.uniques.push_back(readUnique(u, issues));
+  for (const auto& fk : fields.list("foreignKeys")) t.foreignKeys.push_back(readForeignKey(fk, issues));
+  for (const auto& check : fields.list("checks")) t.checks.push_back(readCheck(check, issues));
+  for (const auto& index : fields.list("indexes")) t.indexes.push_back(readIndex(index, issues));
+  t.renamedFrom = fields.identifiers("renamedFrom");
+  return t;
+}
+
+}  // namespace spec::detail

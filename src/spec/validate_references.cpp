@@ -1,0 +1,104 @@
+// Names that must refer to something declared, and column properties that must agree.
+#include <algorithm>
+#include <set>
+
+#include "spec/validate.hpp"
+
+namespace spec::detail {
+
+namespace {
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// Each entry of `columns` (a list at `path`) is a column of `t`, named once.
+void checkColumnList(const schema::Table& t, const std::vector<std::string>& columns, const std::string& path,
+                     bool allowRepeats, Issues& issues) {
+  std::set<std::string> seen;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const std::string entry = indexPath(path, i);
+    if (!t.column(columns[i]))
+      issues.report(entry, quoted(columns[i]) + " is not a column of table " + quoted(t.name));
+    else if (!seen.insert(columns[i]).second && !allowRepeats)
+      issues.report(entry, quoted(columns[i]) + " is listed twice");
+  }
+}
+
+void checkColumns(const schema::Table& t, Issues& issues) {
+  const auto& key = t.primaryKey ? t.primaryKey->columns : std::vector<std::string>{};
+  for (const auto& c : t.columns) {
+    const bool inKey = std::find(key.begin(), key.end(), c.name) != key.end();
+    if (c.nullable && inKey)
+      issues.report(c.field + ".nullable", "a primary key column cannot be nullable");
+    if (c.nullable && c.identity != schema::Identity::None)
+      issues.report(c.field + ".nullable", "an identity column cannot be nullable");
+    if (c.defaultExpr && c.identity != schema::Identity::None)
+      issues.report(c.field + ".default", "an identity column cannot have a default; the identity supplies it");
+  }
+}
+
+bool sameSet(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
+// Postgres accepts a foreign key only onto a primary key, a unique constraint or a plain unique
+// index of exactly those columns (in any order).
+bool isReferenceable(const schema::Table& target, const std::vector<std::string>& columns) {
+  if (target.primaryKey && sameSet(target.primaryKey->columns, columns)) return true;
+  for (const auto& u : target.uniques)
+    if (sameSet(u.columns, columns)) return true;
+  for (const auto& ix : target.indexes) {
+    if (!ix.unique || ix.where) continue;
+    std::vector<std::string> keyColumns;
+    for (const auto& k : ix.keys) keyColumns.push_back(k.column);
+    if (sameSet(keyColumns, columns)) return true;
+  }
+  return false;
+}
+
+void checkForeignKey(const schema::Model& model, const schema::Table& t, const schema::ForeignKey& fk, Issues& issues) {
+  checkColumnList(t, fk.columns, fk.field + ".columns", false, issues);
+  const schema::Table* target = model.table(fk.refTable);
+  if (!target) {
+    issues.report(fk.field + ".references.table",
+                  quoted(fk.refTable) + " is not a table declared in spec.tables (foreign keys stay within the resource)");
+    return;
+  }
+  const std::string refPath = fk.field + ".references.columns";
+  checkColumnList(*target, fk.refColumns, refPath, false, issues);
+  if (fk.refColumns.size() != fk.columns.size()) {
+    issues.report(refPath, "names " + std::to_string(fk.refColumns.size()) + " columns but columns names " +
+                               std::to_string(fk.columns.size()) + "; they pair up one to one");
+    return;
+  }
+  if (!isReferenceable(*target, fk.refColumns))
+    issues.report(refPath, "(" + joined(fk.refColumns) + ") of table " + quoted(target->name) +
+                               " is neither its primary key nor one of its unique constraints; Postgres requires a "
+                               "foreign key to reference a primary key or unique constraint");
+}
+
+}  // namespace
+
+void checkReferences(const DatabaseSchema& resource, Issues& issues) {
+  const schema::Model& model = resource.model;
+  for (const auto& t : model.tables) {
+    if (t.primaryKey) checkColumnList(t, t.primaryKey->columns, t.field + ".primaryKey", false, issues);
+    checkColumns(t, issues);
+    for (const auto& u : t.uniques) checkColumnList(t, u.columns, u.field + ".columns", false, issues);
+    for (const auto& fk : t.foreignKeys) checkForeignKey(model, t, fk, issues);
+    for (const auto& ix : t.indexes) {
+      std::vector<std::string> columns;
+      for (const auto& k : ix.keys) columns.push_back(k.column);
+      checkColumnList(t, columns, ix.field + ".columns", true, issues);
+    }
+  }
+}
+
+}  // namespace spec::detail

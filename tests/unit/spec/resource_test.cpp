@@ -1,0 +1,137 @@
+// parseDocuments / parseDocument: streams of documents, empty ones, malformed YAML, JSON.
+#include <gtest/gtest.h>
+
+#include "spec/resource.hpp"
+#include "spec_test_util.hpp"
+
+namespace {
+
+using spec::testing::isInvalid;
+using spec::testing::parseOk;
+
+std::string minimal(const std::string& name) {
+  return "apiVersion: dbschema.io/v1alpha1\nkind: DatabaseSchema\nmetadata: {name: " + name +
+         "}\nspec:\n  tables:\n    - name: t\n      columns: [{name: id, type: int}]\n";
+}
+
+TEST(ParseDocuments, ReadsEveryDocumentInOrder) {
+  auto r = spec::parseDocuments(minimal("one") + "---\n" + minimal("two") + "---\n" + minimal("three"));
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(r->size(), 3u);
+  EXPECT_EQ((*r)[0].name, "one");
+  EXPECT_EQ((*r)[1].name, "two");
+  EXPECT_EQ((*r)[2].name, "three");
+}
+
+TEST(ParseDocuments, SkipsEmptyDocuments) {
+  auto r = spec::parseDocuments("---\n" + minimal("one") + "---\n---\n# only a comment\n---\n" + minimal("two") + "---\n");
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[1].name, "two");
+}
+
+TEST(ParseDocuments, PrefixesFieldWithDocumentNumber) {
+  auto r = spec::parseDocuments(minimal("one") + "---\n" + minimal("two") + "    - name: u\n      colums: []\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, core::ErrorKind::Invalid);
+  EXPECT_EQ(r.error().field, "document 2: spec.tables[1].colums");
+  EXPECT_EQ(r.error().describe().rfind("document 2: spec.tables[1].colums: unknown field", 0), 0u)
+      << r.error().describe();
+}
+
+TEST(ParseDocuments, CountsEmptyDocumentsInTheNumber) {
+  // The number is the document's place in the file, so the user can find it.
+  auto r = spec::parseDocuments(minimal("one") + "---\n---\nkind: Nope\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "document 3: apiVersion");
+}
+
+TEST(ParseDocuments, PrefixesMessageWhenThereIsNoField) {
+  auto r = spec::parseDocuments(minimal("one") + "---\n- a list\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "");
+  EXPECT_EQ(r.error().message, "document 2: expected a map, found a list");
+}
+
+TEST(ParseDocuments, RejectsInputWithNoDocument) {
+  for (const char* text : {"", "---\n", "# nothing\n"}) {
+    auto r = spec::parseDocuments(text);
+    ASSERT_FALSE(r) << text;
+    EXPECT_EQ(r.error().kind, core::ErrorKind::Invalid);
+    EXPECT_EQ(r.error().message, "no DatabaseSchema document found");
+  }
+}
+
+TEST(ParseDocuments, ReportsMalformedYamlWithLineColumnAndDocument) {
+  auto r = spec::parseDocuments(minimal("one") + "---\nkind: [DatabaseSchema\nspec: {}\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, core::ErrorKind::Invalid);
+  EXPECT_EQ(r.error().field, "");
+  EXPECT_EQ(r.error().message.rfind("document 2: malformed YAML at line ", 0), 0u) << r.error().message;
+  EXPECT_NE(r.error().message.find(", column "), std::string::npos) << r.error().message;
+}
+
+TEST(ParseDocument, ReportsMalformedYamlWithLineAndColumn) {
+  auto r = spec::parseDocument("apiVersion: dbschema.io/v1alpha1\nkind: a: b\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, core::ErrorKind::Invalid);
+  EXPECT_EQ(r.error().message, "malformed YAML at line 2, column 8: illegal map value");
+}
+
+TEST(ParseDocument, RejectsMoreThanOneDocument) {
+  auto r = spec::parseDocument(minimal("one") + "---\n" + minimal("two"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "expected one document, found 2");
+}
+
+TEST(ParseDocument, ReadsJsonFromTheApiServer) {
+  const char* json = R"({
+	"apiVersion": "dbschema.io/v1alpha1",
+	"kind": "DatabaseSchema",
+	"metadata": {"name": "shop", "namespace": "apps", "generation": 7, "uid": "0b6c",
+	             "resourceVersion": "123", "creationTimestamp": "2024-01-01T00:00:00Z",
+	             "labels": {"app": "shop"}, "managedFields": [{"manager": "kubectl"}],
+	             "annotations": {"dbschema.io/allow-destructive": "DropColumn"}},
+	"spec": {
+	  "connection": {"secretRef": {"name": "db", "key": "url"}},
+	  "mode": "Plan", "interval": "90s", "prune": true,
+	  "tables": [{"name": "t", "columns": [
+	    {"name": "id", "type": "bigint", "identity": "always"},
+	    {"name": "flag", "type": "boolean", "nullable": false, "default": "false"},
+	    {"name": "n", "type": "int", "default": 0}
+	  ], "primaryKey": ["id"]}],
+	  "seed": [{"table": "t", "rows": [{"id": 1, "flag": true, "n": null}]}]
+	},
+	"status": {"phase": "InSync", "observedGeneration": 7}
+})";
+  const auto r = parseOk(json);
+  EXPECT_EQ(r.name, "shop");
+  EXPECT_EQ(r.ns, "apps");
+  EXPECT_EQ(r.generation, 7);
+  EXPECT_EQ(r.mode, spec::Mode::Plan);
+  EXPECT_EQ(r.interval, std::chrono::seconds(90));
+  EXPECT_TRUE(r.policy.prune);
+  EXPECT_EQ(r.approval.kinds, std::set<schema::ChangeKind>{schema::ChangeKind::DropColumn});
+  ASSERT_EQ(r.model.tables.size(), 1u);
+  const auto& t = r.model.tables[0];
+  EXPECT_EQ(t.columns[1].defaultExpr, "false");
+  EXPECT_FALSE(t.columns[1].nullable);
+  EXPECT_EQ(t.columns[2].defaultExpr, "0");
+  ASSERT_EQ(r.model.seeds.size(), 1u);
+  EXPECT_EQ(r.model.seeds[0].values, (std::vector<std::optional<std::string>>{"1", "true", std::nullopt}));
+}
+
+TEST(ParseDocument, RejectsJsonStringWhereBooleanIsExpected) {
+  auto r = spec::parseDocument(R"({"apiVersion": "dbschema.io/v1alpha1", "kind": "DatabaseSchema",
+    "metadata": {"name": "x"}, "spec": {"prune": "true"}})");
+  EXPECT_TRUE(isInvalid(r, "spec.prune", "expected true or false, found \"true\""));
+}
+
+TEST(ParseDocument, DoesNotKeepAPartialResult) {
+  // One bad table late in the document fails the whole document.
+  auto r = spec::parseDocuments(minimal("ok") + "---\n" + minimal("bad") + "    - name: ''\n      columns: [{name: a, type: int}]\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "document 2: spec.tables[1].name");
+}
+
+}  // namespace
