@@ -1,0 +1,99 @@
+// pg::probe: facts about the data (rows, NULLs, seed rows) in one query.
+#include "pg_fixture.hpp"
+
+namespace {
+
+using pgtest::connectTo;
+using pgtest::server;
+
+class Probe : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = server().createDatabase("probe");
+    server().exec(db_, R"sql(
+      CREATE SCHEMA "Shop";
+      CREATE TABLE "Shop".customers (id bigint PRIMARY KEY, email text, "Nick Name" text);
+      INSERT INTO "Shop".customers VALUES (1, 'a@example.com', NULL), (2, NULL, NULL), (3, 'o''brien@example.com', 'x');
+      CREATE TABLE "Shop".empty (id int);
+      CREATE TABLE "Shop"."select" ("x""; DROP TABLE t; --" text, scope text, n int);
+      INSERT INTO "Shop"."select" VALUES ('theme', NULL, 1), ('back\slash', 'global', NULL);
+    )sql");
+  }
+  static schema::SeedRow seed(std::string table, std::vector<std::string> columns,
+                              std::vector<std::optional<std::string>> values, std::vector<std::string> key) {
+    return schema::SeedRow{std::move(table), std::move(columns), std::move(values), std::move(key), ""};
+  }
+  static std::string db_;
+};
+std::string Probe::db_;
+
+TEST_F(Probe, AnswersEveryKindOfQuestionInOneQuery) {
+  schema::FactQuestions q;
+  q.tablesWithRows = {"customers", "empty", "select"};
+  q.nullCounts = {{"customers", "email"}, {"customers", "Nick Name"}, {"empty", "id"}, {"select", "n"}};
+  q.seedRows = {
+      seed("customers", {"id", "email"}, {"1", "someone else"}, {"id"}),  // present by key
+      seed("customers", {"id", "email"}, {"4", "a@example.com"}, {"id"}),  // absent
+      seed("customers", {"email"}, {"o'brien@example.com"}, {"email"}),    // quotes in a value
+      seed("select", {"x\"; DROP TABLE t; --", "scope"}, {"theme", std::nullopt}, {"x\"; DROP TABLE t; --", "scope"}),
+      seed("select", {"x\"; DROP TABLE t; --", "scope"}, {"theme", "global"}, {"x\"; DROP TABLE t; --", "scope"}),
+      seed("select", {"x\"; DROP TABLE t; --"}, {"back\\slash"}, {"x\"; DROP TABLE t; --"}),
+  };
+  auto conn = connectTo(db_);
+  pg::QueryCounter counter;
+  auto facts = pg::probe(*conn, "Shop", q, &counter);
+  ASSERT_TRUE(facts) << facts.error().describe();
+  EXPECT_EQ(counter.queries, 1);
+  EXPECT_EQ(facts->hasRows, (std::map<std::string, bool>{{"customers", true}, {"empty", false}, {"select", true}}));
+  EXPECT_EQ(facts->nulls.at({"customers", "email"}), 1);
+  EXPECT_EQ(facts->nulls.at({"customers", "Nick Name"}), 2);
+  EXPECT_EQ(facts->nulls.at({"empty", "id"}), 0);
+  EXPECT_EQ(facts->nulls.at({"select", "n"}), 1);
+  EXPECT_EQ(facts->existingSeedRows,
+            (std::set<std::string>{"customers[id=1]", "customers[email=o'brien@example.com]",
+                                   "select[x\"; DROP TABLE t; --=theme,scope=null]",
+                                   "select[x\"; DROP TABLE t; --=back\\slash]"}));
+  EXPECT_EQ(server().queryValue(db_, "SELECT count(*) FROM \"Shop\".customers"), "3");
+}
+
+TEST_F(Probe, NoQuestionsSendNoQuery) {
+  auto conn = connectTo(db_);
+  pg::QueryCounter counter;
+  auto facts = pg::probe(*conn, "Shop", schema::FactQuestions{}, &counter);
+  ASSERT_TRUE(facts);
+  EXPECT_EQ(counter.queries, 0);
+  EXPECT_TRUE(facts->hasRows.empty());
+}
+
+TEST_F(Probe, AMissingTableIsAnErrorNamingIt) {
+  auto conn = connectTo(db_);
+  schema::FactQuestions q;
+  q.tablesWithRows = {"nope"};
+  auto facts = pg::probe(*conn, "Shop", q, nullptr);
+  ASSERT_FALSE(facts);
+  EXPECT_EQ(facts.error().kind, core::ErrorKind::Terminal);
+  EXPECT_NE(facts.error().message.find("\"Shop.nope\" does not exist"), std::string::npos) << facts.error().message;
+}
+
+TEST_F(Probe, AValueOfTheWrongTypeIsAnError) {
+  auto conn = connectTo(db_);
+  schema::FactQuestions q;
+  q.seedRows = {seed("customers", {"id"}, {"one"}, {"id"})};
+  auto facts = pg::probe(*conn, "Shop", q, nullptr);
+  ASSERT_FALSE(facts);
+  EXPECT_NE(facts.error().message.find("invalid input syntax for type bigint"), std::string::npos)
+      << facts.error().message;
+}
+
+TEST_F(Probe, ALongListStaysOneQuery) {
+  auto conn = connectTo(db_);
+  schema::FactQuestions q;
+  for (int i = 0; i < 2000; ++i) q.seedRows.push_back(seed("customers", {"id"}, {std::to_string(i)}, {"id"}));
+  pg::QueryCounter counter;
+  auto facts = pg::probe(*conn, "Shop", q, &counter);
+  ASSERT_TRUE(facts) << facts.error().describe();
+  EXPECT_EQ(counter.queries, 1);
+  EXPECT_EQ(facts->existingSeedRows, (std::set<std::string>{"customers[id=1]", "customers[id=2]", "customers[id=3]"}));
+}
+
+}  // namespace
