@@ -198,46 +198,116 @@ std::optional<std::string> tryOne(pqxx::transaction_base& tx, const Scratch& s, 
   return refused;
 }
 
-// After the batch failed: put each question alone, in declaration order, to find the first one
-// Postgres refuses. Invalid names its field; Terminal if every question passes alone.
-core::Error diagnose(pqxx::connection& conn, const schema::CanonQuestions& questions,
-                     const std::vector<std::string>& types, const std::map<std::string, std::string>& typeFields,
-                     const std::string& batchError, QueryCounter* counter) {
+// After the batch failed: put each question alone to find every one Postgres refuses. A type it
+// refuses ends the search (everything else depends on the types); expressions are all tried.
+std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const schema::CanonQuestions& questions,
+                                           const std::vector<std::string>& types,
+                                           const std::map<std::string, std::string>& typeFields,
+                                           QueryCounter* counter) {
+  std::vector<schema::CanonFailure> refused;
   pqxx::work tx(conn, "canonicalize-diagnose");
   if (counter) ++counter->queries;
+  auto finish = [&] {
+    tx.abort();
+    if (counter) ++counter->queries;
+    return refused;
+  };
   for (const auto& t : types) {
-    if (auto err = tryOne(tx, typesScratch(kProbeTable, {t}), counter, "not a single type: " + t))
-      return core::invalid(typeFields.at(t), *err);
+    if (auto err = tryOne(tx, typesScratch(kProbeTable, {t}), counter, "not a single type: " + t)) {
+      refused.push_back({typeFields.at(t), *err, true});
+      return finish();
+    }
   }
   for (const auto& q : questions.tables) {
     // Each column alone first, so a type names its column.
     for (const auto& c : q.columns) {
       schema::TableQuestion one{q.table, {c}, {}, {}};
       one.columns[0].defaultExpr.reset();
-      if (auto err = tryOne(tx, tableScratch(kProbeTable, one, false, {}, {}), counter, "not a single type: " + c.type))
-        return core::invalid(c.field, *err);
+      if (auto err = tryOne(tx, tableScratch(kProbeTable, one, false, {}, {}), counter, "not a single type: " + c.type)) {
+        refused.push_back({c.field, *err, true});
+        return finish();
+      }
     }
     for (const auto& c : q.columns) {
       if (!c.defaultExpr) continue;
       schema::TableQuestion one{q.table, {c}, {}, {}};
       if (auto err = tryOne(tx, tableScratch(kProbeTable, one, true, {}, {}), counter,
                             "not a single expression: " + *c.defaultExpr))
-        return core::invalid(c.field, *err);
+        refused.push_back({c.field, *err, false});
     }
     for (size_t j = 0; j < q.checks.size(); ++j) {
       if (auto err = tryOne(tx, tableScratch(kProbeTable, q, false, {j}, {}), counter,
                             "not a single expression: " + q.checks[j].first))
-        return core::invalid(q.checks[j].second, *err);
+        refused.push_back({q.checks[j].second, *err, false});
     }
     for (size_t j = 0; j < q.predicates.size(); ++j) {
       if (auto err = tryOne(tx, tableScratch(kProbeTable, q, false, {}, {j}), counter,
                             "not a single expression: " + q.predicates[j].first))
-        return core::invalid(q.predicates[j].second, *err);
+        refused.push_back({q.predicates[j].second, *err, false});
     }
   }
+  return finish();
+}
+
+// The questions without the refused expressions.
+schema::CanonQuestions without(const schema::CanonQuestions& questions, const std::vector<schema::CanonFailure>& refused) {
+  auto isRefused = [&](const std::string& field) {
+    for (const auto& r : refused)
+      if (r.field == field) return true;
+    return false;
+  };
+  schema::CanonQuestions out = questions;
+  for (auto& q : out.tables) {
+    for (auto& c : q.columns)
+      if (c.defaultExpr && isRefused(c.field)) c.defaultExpr.reset();
+    std::erase_if(q.checks, [&](const auto& ck) { return isRefused(ck.second); });
+    std::erase_if(q.predicates, [&](const auto& p) { return isRefused(p.second); });
+  }
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+// Every question in one rolled-back transaction. The error text when the server refused any.
+std::optional<std::string> askAll(pqxx::connection& conn, const schema::CanonQuestions& questions,
+                                  const std::vector<std::string>& types, schema::Canon& canon, QueryCounter* counter) {
+  std::vector<Scratch> scratches;
+  if (!types.empty()) scratches.push_back(typesScratch(kTypesTable, types));
+  for (size_t i = 0; i < questions.tables.size(); ++i) {
+    const auto& q = questions.tables[i];
+    scratches.push_back(tableScratch(tableName(i), q, true, upTo(q.checks.size()), upTo(q.predicates.size())));
+  }
+  std::optional<std::string> batchError;
+  pqxx::work tx(conn, "canonicalize");
+  if (counter) ++counter->queries;  // BEGIN
+  try {
+    for (const auto& s : scratches) execute(tx, s, counter);
+    auto found = readBack(tx, counter);
+    bool ok = true;
+    for (const auto& s : scratches) ok = ok && matches(found[s.name], s.expected);
+    if (ok) {
+      for (size_t k = 0; k < types.size(); ++k) canon.types[types[k]] = found[kTypesTable].types[typeColumn(k)];
+      for (size_t i = 0; i < questions.tables.size(); ++i) {
+        const auto& q = questions.tables[i];
+        Found& f = found[tableName(i)];
+        for (const auto& c : q.columns)
+          if (c.defaultExpr) canon.defaults[{q.table, c.name, *c.defaultExpr}] = f.defaults[c.name];
+        for (size_t j = 0; j < q.checks.size(); ++j) canon.checks[{q.table, q.checks[j].first}] = f.checks[checkName(j)];
+        for (size_t j = 0; j < q.predicates.size(); ++j)
+          canon.predicates[{q.table, q.predicates[j].first}] = f.indexes[predicateIndex(tableName(i), j)].value_or("");
+      }
+    } else {
+      batchError = "a declared type or expression defines more than one thing";
+    }
+  } catch (const pqxx::sql_error& e) {
+    batchError = detail::firstLine(e.what());
+  }
+  // Scratch only: nothing is ever committed.
   tx.abort();
-  if (counter) ++counter->queries;
-  return core::terminal("canonicalize failed: " + batchError);
+  if (counter) ++counter->queries;  // ROLLBACK
+  return batchError;
 }
 
 }  // namespace
@@ -252,45 +322,18 @@ core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::stri
   for (const auto& t : questions.types)
     if (typeFields.emplace(t.type, t.field).second) types.push_back(t.type);
 
-  std::vector<Scratch> scratches;
-  if (!types.empty()) scratches.push_back(typesScratch(kTypesTable, types));
-  for (size_t i = 0; i < questions.tables.size(); ++i) {
-    const auto& q = questions.tables[i];
-    scratches.push_back(tableScratch(tableName(i), q, true, upTo(q.checks.size()), upTo(q.predicates.size())));
-  }
-
-  std::string batchError;
   try {
-    pqxx::work tx(conn, "canonicalize");
-    if (counter) ++counter->queries;  // BEGIN
-    try {
-      for (const auto& s : scratches) execute(tx, s, counter);
-      auto found = readBack(tx, counter);
-      bool ok = true;
-      for (const auto& s : scratches) ok = ok && matches(found[s.name], s.expected);
-      if (ok) {
-        for (size_t k = 0; k < types.size(); ++k) canon.types[types[k]] = found[kTypesTable].types[typeColumn(k)];
-        for (size_t i = 0; i < questions.tables.size(); ++i) {
-          const auto& q = questions.tables[i];
-          Found& f = found[tableName(i)];
-          for (const auto& c : q.columns)
-            if (c.defaultExpr) canon.defaults[{q.table, c.name, *c.defaultExpr}] = f.defaults[c.name];
-          for (size_t j = 0; j < q.checks.size(); ++j) canon.checks[{q.table, q.checks[j].first}] = f.checks[checkName(j)];
-          for (size_t j = 0; j < q.predicates.size(); ++j)
-            canon.predicates[{q.table, q.predicates[j].first}] =
-                f.indexes[predicateIndex(tableName(i), j)].value_or("");
-        }
-      } else {
-        batchError = "a declared type or expression defines more than one thing";
-      }
-    } catch (const pqxx::sql_error& e) {
-      batchError = detail::firstLine(e.what());
-    }
-    // Scratch only: nothing is ever committed.
-    tx.abort();
-    if (counter) ++counter->queries;  // ROLLBACK
-    if (batchError.empty()) return canon;
-    return diagnose(conn, questions, types, typeFields, batchError, counter);
+    const auto batchError = askAll(conn, questions, types, canon, counter);
+    if (!batchError) return canon;
+    auto refused = diagnose(conn, questions, types, typeFields, counter);
+    if (refused.empty()) return core::terminal("canonicalize failed: " + *batchError);
+    if (refused.front().type) return core::invalid(refused.front().field, refused.front().message);
+    // Answer what can be answered; the caller decides what the refusals mean.
+    schema::Canon partial;
+    if (const auto again = askAll(conn, without(questions, refused), types, partial, counter))
+      return core::terminal("canonicalize failed: " + *again);
+    partial.failures = std::move(refused);
+    return partial;
   } catch (const std::exception& e) {
     return detail::fromException(e, "cannot canonicalize declared types and expressions in schema " + schemaName);
   }

@@ -1,5 +1,6 @@
 #include "schema/canon.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <utility>
@@ -161,21 +162,43 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
       for (const auto& col : wanted.columns) matched = matched || matchColumn(live, wanted, col) == &lc;
       if (!matched && !declaredNames.count(lc.name)) tq.columns.push_back({lc.name, lc.type, std::nullopt, ""});
     }
+    // A declared check is asked about when a live check could be it: one of the same name, or a
+    // live check no declared one matches as written.
+    auto sameText = [](const std::string& a, const std::string& b) {
+      return normalizeExpression(a) == normalizeExpression(b);
+    };
+    bool unmatchedLiveCheck = false;
+    for (const auto& lck : live.checks) {
+      bool matched = false;
+      for (const auto& ck : wanted.checks) matched = matched || sameText(lck.expression, ck.expression);
+      unmatchedLiveCheck = unmatchedLiveCheck || !matched;
+    }
     for (const auto& ck : wanted.checks) {
-      bool known = false;
-      for (const auto& lck : live.checks)
-        known = known || normalizeExpression(lck.expression) == normalizeExpression(ck.expression);
-      if (!known) {
+      bool known = false, sameName = false;
+      for (const auto& lck : live.checks) {
+        known = known || sameText(lck.expression, ck.expression);
+        sameName = sameName || (!ck.name.empty() && lck.name == ck.name);
+      }
+      if (!known && (sameName || unmatchedLiveCheck)) {
         tq.checks.emplace_back(ck.expression, ck.field + ".expression");
         askTable = true;
       }
     }
+    bool unmatchedLivePredicate = false;
+    for (const auto& lix : live.indexes) {
+      if (!lix.where) continue;
+      bool matched = false;
+      for (const auto& ix : wanted.indexes) matched = matched || (ix.where && sameText(*lix.where, *ix.where));
+      unmatchedLivePredicate = unmatchedLivePredicate || !matched;
+    }
     for (const auto& ix : wanted.indexes) {
       if (!ix.where) continue;
-      bool known = false;
-      for (const auto& lix : live.indexes)
-        known = known || (lix.where && normalizeExpression(*lix.where) == normalizeExpression(*ix.where));
-      if (!known) {
+      bool known = false, sameName = false;
+      for (const auto& lix : live.indexes) {
+        known = known || (lix.where && sameText(*lix.where, *ix.where));
+        sameName = sameName || (!ix.name.empty() && lix.name == ix.name);
+      }
+      if (!known && (sameName || unmatchedLivePredicate)) {
         tq.predicates.emplace_back(*ix.where, ix.field + ".where");
         askTable = true;
       }
@@ -183,6 +206,18 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
     if (askTable) q.tables.push_back(std::move(tq));
   }
   return q;
+}
+
+bool createsNamesExpressionsMayUse(const Model& have, const Model& want) {
+  for (const auto& e : want.extensions)
+    if (std::find(have.extensions.begin(), have.extensions.end(), e) == have.extensions.end()) return true;
+  for (const auto& e : want.enums) {
+    const Enum* live = have.enumType(e.name);
+    if (!live) return true;
+    for (const auto& v : e.values)
+      if (std::find(live->values.begin(), live->values.end(), v) == live->values.end()) return true;
+  }
+  return false;
 }
 
 }  // namespace schema

@@ -38,13 +38,22 @@ struct CanonQuestions {
   bool empty() const { return types.empty() && tables.empty(); }
 };
 
-// Answers; keys are the declared text. A missing answer means "not asked": callers fall back to
-// the cheap normalisation.
+// A question Postgres refused: a type that does not exist, an expression that does not parse or
+// names something missing (perhaps something the same plan creates: an enum value, an extension).
+struct CanonFailure {
+  std::string field;
+  std::string message;  // the server's
+  bool type = false;    // a type question (never explained by the plan: enums are compared by name)
+};
+
+// Answers; keys are the declared text. A missing answer means "not asked" or "refused": callers
+// fall back to the cheap normalisation.
 struct Canon {
   std::map<std::string, std::string> types;  // declared type -> format_type
   std::map<std::tuple<std::string, std::string, std::string>, std::string> defaults;  // (table, column, expr)
   std::map<std::pair<std::string, std::string>, std::string> checks;                   // (table, expr)
   std::map<std::pair<std::string, std::string>, std::string> predicates;               // (table, where)
+  std::vector<CanonFailure> failures;
 };
 
 // Cheap, server-free normalisation: aliases Postgres resolves the same way ("int4" -> "integer",
@@ -54,6 +63,12 @@ std::string normalizeType(const std::string& type);
 std::string normalizeExpression(const std::string& expr);
 
 // What must be asked of the server so that diff() can compare `want` against `have` exactly.
+// Only what could match a live object is asked: a check or partial index with no live
+// counterpart is simply created.
 CanonQuestions canonQuestions(const Model& have, const Model& want);
+
+// True when applying would create enums, enum values or extensions: a declared expression may
+// name them, so the server refusing it now says nothing about the declaration being wrong.
+bool createsNamesExpressionsMayUse(const Model& have, const Model& want);
 
 }  // namespace schema

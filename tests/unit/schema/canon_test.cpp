@@ -57,9 +57,14 @@ TEST(CanonQuestions, AsksNothingWhenCheapSpellingsAgree) {
 
 TEST(CanonQuestions, AsksAboutTypesDefaultsChecksAndPredicatesThatDiffer) {
   Model have = model({table("t", {withDefault(col("s", "text"), "'x'::text"), col("at", "timestamp with time zone")})});
+  // Live objects the declared ones could be, spelled differently.
+  have.tables[0].checks.push_back({"t_check", "(length(s) > 0)", true, ""});
+  auto liveIx = index("t_at_idx", {"at"});
+  liveIx.where = "(s <> ''::text)";
+  have.tables[0].indexes.push_back(liveIx);
   Model want = model({table("t", {withDefault(col("s", "citext"), "'x'"), col("at", "timestamptz")})});
   want.tables[0].columns[0].field = "spec.tables[0].columns[0]";
-  want.tables[0].checks.push_back({"", "length(s) > 0", true, "spec.tables[0].checks[0]"});
+  want.tables[0].checks.push_back({"", "char_length(s) > 0", true, "spec.tables[0].checks[0]"});
   auto ix = index("t_at_idx", {"at"});
   ix.where = "s <> ''";
   ix.field = "spec.tables[0].indexes[0]";
@@ -83,4 +88,27 @@ TEST(CanonQuestions, AsksAboutTypesDefaultsChecksAndPredicatesThatDiffer) {
 TEST(CanonQuestions, NewTablesNeedNoQuestions) {
   Model want = model({table("fresh", {withDefault(col("n", "int"), "1")})});
   EXPECT_TRUE(canonQuestions(Model{}, want).empty());
+}
+
+TEST(CanonQuestions, ChecksAndPredicatesWithNoLiveCounterpartAreNotAsked) {
+  // They are simply created; asking could only fail on names the same plan creates.
+  Model have = model({table("t", {col("s", "text")})});
+  Model want = have;
+  want.tables[0].checks.push_back({"t_new", "s <> 'x'", true, ""});
+  auto ix = index("t_s_idx", {"s"});
+  ix.where = "s <> 'y'";
+  want.tables[0].indexes.push_back(ix);
+  EXPECT_TRUE(canonQuestions(have, want).empty());
+}
+
+TEST(CreatesNamesExpressionsMayUse, SeesNewEnumsValuesAndExtensions) {
+  Model have;
+  have.enums = {{"e", {"a"}, ""}};
+  Model want = have;
+  EXPECT_FALSE(createsNamesExpressionsMayUse(have, want));
+  want.enums[0].values.push_back("b");
+  EXPECT_TRUE(createsNamesExpressionsMayUse(have, want));
+  want = have;
+  want.extensions = {"citext"};
+  EXPECT_TRUE(createsNamesExpressionsMayUse(have, want));
 }

@@ -1,0 +1,45 @@
+# The only set-up path on a fresh Debian 12 machine (run as root):
+#   make          install missing packages, then build
+#   make test     ... then run every test suite (ends with ctest's summary line)
+#   make run      the demo: a throwaway PostgreSQL with drift, planned and fixed by the CLI
+.DEFAULT_GOAL := all
+
+BUILD_DIR ?= build
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+
+PACKAGES := cmake ninja-build g++ pkg-config ccache libboost1.81-dev libssl-dev nlohmann-json3-dev \
+            libpqxx-dev libpq-dev prometheus-cpp-dev libyaml-cpp-dev googletest libgtest-dev \
+            libgmock-dev postgresql-15 postgresql-client-15 openssl
+
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: all deps build test run clean
+
+all: deps build
+
+# Installs only what is missing, so a machine that has everything never touches the network.
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${db:Status-Status}' "$$p" 2>/dev/null | grep -qx installed || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	else \
+	  echo "deps: all packages present"; \
+	fi
+
+build:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	ninja -C $(BUILD_DIR) -j $(JOBS)
+
+test: deps build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+run: deps build
+	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator bash examples/demo.sh
+
+clean:
+	rm -rf $(BUILD_DIR)

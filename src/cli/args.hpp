@@ -1,0 +1,46 @@
+#pragma once
+// The command line as data: what the user asked for, before any file is read or server reached.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace cli {
+
+enum class Command { Plan, Apply, Version, Help };
+enum class OutputFormat { Text, Json };
+
+struct Args {
+  Command command = Command::Help;
+  // `help plan`, `plan --help`: print that command's usage instead of running it.
+  bool helpRequested = false;
+  std::optional<Command> helpTopic;
+
+  std::string file;  // -f; "-" is standard input
+  OutputFormat output = OutputFormat::Text;
+  bool allowDestructive = false;
+
+  // Connection; unset values fall back to the environment, then to the document.
+  std::optional<std::string> databaseUrl;
+  std::optional<std::string> sslMode;
+  std::optional<std::string> rootCertFile;
+  std::optional<bool> allowSelfSigned;
+  int connectTimeoutSeconds = 10;
+
+  // Applying
+  std::optional<std::chrono::milliseconds> lockTimeout;
+  std::optional<int> lockRetries;
+};
+
+// argv without the program name. Errors are Invalid and name the flag.
+core::Result<Args> parseArgs(const std::vector<std::string>& argv);
+
+// "5s", "500ms", "2m", or a bare number of seconds.
+core::Result<std::chrono::milliseconds> parseTimeout(const std::string& text, const std::string& flag);
+
+std::string usage();                   // the overview `schema-operator help` prints
+std::string commandUsage(Command cmd);  // `schema-operator plan --help`
+
+}  // namespace cli

@@ -1,0 +1,180 @@
+#include "cli/output.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/summary.hpp"
+
+namespace cli {
+
+namespace {
+
+std::string plural(long long n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string withSemicolon(const std::string& statement) {
+  if (!statement.empty() && statement.back() == ';') return statement;
+  return statement + ";";
+}
+
+// Indents continuation lines of multi-line statements so the listing stays readable.
+std::string indented(const std::string& text, const std::string& indent) {
+  std::string out = indent;
+  for (char c : text) {
+    out.push_back(c);
+    if (c == '\n') out += indent;
+  }
+  return out;
+}
+
+// The plan and drift the document is judged by: for apply, what remains after it.
+const schema::Plan& shownPlan(const DocumentResult& r) {
+  return r.command == Command::Apply ? r.report.remaining : r.report.plan;
+}
+
+struct Counts {
+  long long total = 0;
+  long long destructive = 0;
+  long long blocked = 0;
+  long long approved = 0;  // destructive ones the document's annotation would let run
+};
+
+Counts count(const DocumentResult& r) {
+  const schema::Plan& p = shownPlan(r);
+  Counts c;
+  c.total = static_cast<long long>(p.drift.size());
+  for (const auto& ch : p.drift) {
+    if (ch.safety == schema::Safety::Destructive) {
+      ++c.destructive;
+      if (r.resource.approval.allows(ch.kind, p.hash)) ++c.approved;
+    } else if (ch.safety == schema::Safety::Blocked) {
+      ++c.blocked;
+    }
+  }
+  return c;
+}
+
+void listDrift(std::ostringstream& out, const std::vector<schema::Change>& drift) {
+  size_t objectWidth = 0, kindWidth = 0;
+  for (const auto& ch : drift) {
+    objectWidth = std::max(objectWidth, ch.object.size());
+    kindWidth = std::max(kindWidth, schema::toString(ch.kind).size());
+  }
+  for (const auto& ch : drift) {
+    const std::string kind(schema::toString(ch.kind));
+    out << "  " << ch.object << std::string(objectWidth - ch.object.size() + 2, ' ') << kind
+        << std::string(kindWidth - kind.size() + 2, ' ') << schema::toString(ch.safety);
+    if (ch.safety == schema::Safety::Blocked && !ch.reason.empty()) out << ": " << ch.reason;
+    out << "\n";
+  }
+}
+
+void listPlan(std::ostringstream& out, const schema::Plan& plan) {
+  const auto statements = plan.statements();
+  if (statements.empty()) return;
+  out << "Plan " << plan.hash << " (" << plural(static_cast<long long>(statements.size()), "statement", "statements");
+  if (plan.destructive > 0) out << ", " << plural(plan.destructive, "destructive step", "destructive steps");
+  out << "):\n";
+  for (const auto& s : statements) out << indented(withSemicolon(s), "  ") << "\n";
+}
+
+}  // namespace
+
+std::string summaryLine(const DocumentResult& r) {
+  const Counts c = count(r);
+  std::string line = r.resource.name + ": ";
+  if (r.report.failure) {
+    line += "apply failed at " + r.report.failure->object + "; ";
+  }
+  if (c.total == 0) return line + "in sync";
+
+  line += plural(c.total, "change", "changes") + " pending";
+  std::vector<std::string> notes;
+  if (c.destructive > 0) {
+    std::string note = std::to_string(c.destructive) + " destructive";
+    if (r.command == Command::Apply) {
+      note += r.planOnly ? "" : ", awaiting approval";
+    } else {
+      note += c.approved == c.destructive ? ", approved" : ", awaiting approval";
+    }
+    notes.push_back(note);
+  }
+  if (c.blocked > 0) notes.push_back(std::to_string(c.blocked) + " blocked");
+  if (r.planOnly) notes.push_back("mode: Plan, nothing applied");
+  if (!notes.empty()) {
+    line += " (";
+    for (size_t i = 0; i < notes.size(); ++i) line += (i ? "; " : "") + notes[i];
+    line += ")";
+  }
+  return line;
+}
+
+std::string renderText(const DocumentResult& r) {
+  std::ostringstream out;
+  out << r.resource.name;
+  if (!r.resource.ns.empty()) out << " (namespace " << r.resource.ns << ")";
+  out << ": PostgreSQL " << r.report.serverVersion << ", schema " << r.resource.model.schema << "\n";
+
+  const schema::Plan& before = r.report.plan;
+  if (before.drift.empty()) {
+    out << "No drift.\n";
+  } else {
+    out << "Drift (" << before.drift.size() << "):\n";
+    listDrift(out, before.drift);
+  }
+
+  if (r.command == Command::Plan || r.planOnly) {
+    listPlan(out, before);
+  } else {
+    if (!r.report.applied.empty()) {
+      long long n = 0;
+      for (const auto& s : r.report.applied) n += static_cast<long long>(s.statements.size());
+      out << "Applied (" << plural(n, "statement", "statements") << "):\n";
+      for (const auto& step : r.report.applied)
+        for (const auto& s : step.statements) out << indented(withSemicolon(s), "  ") << "\n";
+    } else if (!before.drift.empty()) {
+      out << "Applied nothing.\n";
+    }
+    if (r.report.failure) {
+      out << "Failed at " << r.report.failure->object << ":\n"
+          << indented(withSemicolon(r.report.failure->statement), "  ") << "\n"
+          << "  " << r.report.failure->message << "\n";
+    }
+    const schema::Plan& after = r.report.remaining;
+    if (!after.drift.empty()) {
+      out << "Still pending (" << after.drift.size() << "):\n";
+      listDrift(out, after.drift);
+      listPlan(out, after);
+    }
+  }
+  out << summaryLine(r) << "\n";
+  return out.str();
+}
+
+std::string renderJson(const DocumentResult& r) {
+  const schema::Plan& p = shownPlan(r);
+  nlohmann::ordered_json applied = nlohmann::ordered_json::array();
+  for (const auto& step : r.report.applied)
+    for (const auto& s : step.statements) applied.push_back(s);
+
+  nlohmann::ordered_json doc = {
+      {"name", r.resource.name},
+      {"namespace", r.resource.ns},
+      {"drift", engine::driftJson(p)},
+      {"plan", engine::planJson(p)},
+      {"applied", std::move(applied)},
+  };
+  if (r.report.failure) {
+    doc["error"] = {{"object", r.report.failure->object},
+                    {"statement", r.report.failure->statement},
+                    {"message", r.report.failure->message}};
+  }
+  // Keys in the contract's order. Statements and server messages may hold any bytes; never fail
+  // the output over them.
+  return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace cli

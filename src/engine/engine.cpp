@@ -1,0 +1,126 @@
+#include "engine/engine.hpp"
+
+#include <exception>
+#include <memory>
+
+#include <pqxx/except>
+
+#include "schema/canon.hpp"
+#include "schema/diff.hpp"
+#include "schema/facts.hpp"
+
+namespace engine {
+
+namespace {
+
+// Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
+// calls do I/O; everything between them is data.
+core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::DatabaseSchema& resource,
+                                    pg::QueryCounter& counter) {
+  const std::string& schemaName = resource.model.schema;
+  if (auto used = pg::useSchema(conn, schemaName, &counter); !used) return used.error();
+
+  const schema::Model& want = resource.model;
+  auto have = pg::inspect(conn, schemaName, &counter);
+  if (!have) return have.error();
+
+  schema::Canon canon;
+  const schema::CanonQuestions questions = schema::canonQuestions(*have, want);
+  if (!questions.empty()) {
+    auto answers = pg::canonicalize(conn, schemaName, questions, &counter);
+    if (!answers) return answers.error();
+    canon = std::move(*answers);
+    // A refused expression is the author's mistake unless the plan creates something it may name
+    // (an enum value, an extension's function); then it is compared as written, and a real mistake
+    // surfaces as the failing statement when applied.
+    if (!canon.failures.empty() && !schema::createsNamesExpressionsMayUse(*have, want))
+      return core::invalid(canon.failures.front().field, canon.failures.front().message);
+  }
+
+  std::vector<schema::Change> changes = schema::diff(*have, want, resource.policy, canon);
+
+  schema::Facts facts;
+  const schema::FactQuestions needed = schema::factsNeeded(changes);
+  if (!needed.empty()) {
+    auto probed = pg::probe(conn, schemaName, needed, &counter);
+    if (!probed) return probed.error();
+    facts = std::move(*probed);
+  }
+  changes = schema::classify(std::move(changes), facts);
+
+  return schema::plan(changes, schemaName);
+}
+
+long long statementsSent(const std::vector<schema::Step>& steps) {
+  long long n = 0;
+  for (const auto& s : steps) n += static_cast<long long>(s.statements.size());
+  return n;
+}
+
+core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSchema& resource,
+                                  const Options& options) {
+  pg::QueryCounter counter;
+  Report report;
+  report.serverVersion = pg::serverVersion(conn);
+
+  const bool applying = options.apply && resource.mode == spec::Mode::Apply;
+
+  // The lock comes before the first read so the plan is made under it: two appliers never act on
+  // the same stale picture of the catalog.
+  std::unique_ptr<pg::AdvisoryLock> lock;
+  if (applying) {
+    auto acquired = pg::AdvisoryLock::acquire(conn, resource.model.schema, options.lockWait);
+    ++counter.queries;
+    if (!acquired) return acquired.error();
+    lock = std::move(*acquired);
+  }
+
+  auto planned = makePlan(conn, resource, counter);
+  if (!planned) return planned.error();
+  report.plan = std::move(*planned);
+
+  if (!applying) {
+    report.remaining = report.plan;
+    report.queries = counter.queries;
+    return report;
+  }
+
+  schema::Approval approval = resource.approval;
+  if (options.allowDestructive) approval.all = true;
+  const std::vector<schema::Step> steps = schema::runnable(report.plan, approval);
+  if (steps.empty()) {
+    report.remaining = report.plan;
+    report.queries = counter.queries;
+    return report;
+  }
+
+  auto applied = pg::apply(conn, steps, options.applyOptions);
+  if (!applied) return applied.error();
+  report.applied = std::move(applied->applied);
+  report.failure = std::move(applied->failure);
+  counter.queries += 1 + statementsSent(report.applied);  // SET lock_timeout, then the statements
+
+  // What still differs is read back from the catalog, not assumed from what ran.
+  auto again = makePlan(conn, resource, counter);
+  if (!again) return again.error();
+  report.remaining = std::move(*again);
+
+  lock.reset();
+  ++counter.queries;
+  report.queries = counter.queries;
+  return report;
+}
+
+}  // namespace
+
+core::Result<Report> run(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options) {
+  try {
+    return runUnguarded(conn, resource, options);
+  } catch (const pqxx::broken_connection& e) {
+    return core::transient(std::string("connection lost: ") + e.what());
+  } catch (const std::exception& e) {
+    return core::terminal(e.what());
+  }
+}
+
+}  // namespace engine

@@ -1,0 +1,156 @@
+// What the CLI does with bad input, bad connections and its environment: exit 1 with one clear line
+// naming the field or the host, never a password, and an invalid file changes nothing.
+#include <algorithm>
+
+#include "integration/cli/cli_fixture.hpp"
+
+namespace clitest {
+namespace {
+
+TEST(CliInput, InvalidYamlExitsOneNamingTheFile) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  TempFile file("apiVersion: dbschema.io/v1alpha1\nkind: DatabaseSchema\nmetadata: {name: [shop\n");
+
+  const auto r = cli({"apply", "-f", file.path(), "--database-url", pg.socketUrl(db)});
+  EXPECT_EQ(r.exitCode, 1) << show(r);
+  EXPECT_EQ(r.err.rfind("error: " + file.path() + ": ", 0), 0u) << show(r);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line\n" << show(r);
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(CliInput, AWrongKindExitsOneNamingTheKind) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  std::string doc = document(customersSpec());
+  doc.replace(doc.find("kind: DatabaseSchema"), 20, "kind: ConfigMap");
+
+  const auto r = cli({"apply", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, doc);
+  EXPECT_EQ(r.exitCode, 1) << show(r);
+  EXPECT_NE(r.err.find("kind"), std::string::npos) << show(r);
+  EXPECT_NE(r.err.find("document 1"), std::string::npos) << show(r);
+  EXPECT_FALSE(tableExists(db, "customers"));
+}
+
+TEST(CliInput, AWrongTypeNamesTheFieldAndAnInvalidSecondDocumentChangesNothing) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  const std::string bad = "  tables:\n"
+                          "    - name: orders\n"
+                          "      columns:\n"
+                          "        - {name: id, type: bigint}\n"
+                          "        - {name: total, type: [not, a, type]}\n";
+  const std::string text = document(customersSpec(), "good") + "---\n" + document(bad, "bad");
+
+  const auto r = cli({"apply", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, text);
+  EXPECT_EQ(r.exitCode, 1) << show(r);
+  EXPECT_NE(r.err.find("document 2"), std::string::npos) << show(r);
+  EXPECT_NE(r.err.find("spec.tables[0].columns[1].type"), std::string::npos) << show(r);
+  EXPECT_FALSE(tableExists(db, "customers")) << "the valid first document must not be applied";
+  EXPECT_FALSE(tableExists(db, "orders"));
+}
+
+TEST(CliInput, AnUnreachableDatabaseNamesTheHostAndNeverThePassword) {
+  const std::string url = "postgresql://app:Hunter2-secret@127.0.0.1:1/shop";
+  const auto r = cli({"plan", "-f", "-", "--database-url", url, "--connect-timeout", "3"}, {},
+                     document(customersSpec()));
+  EXPECT_EQ(r.exitCode, 1) << show(r);
+  EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << show(r);
+  EXPECT_EQ(r.err.find("Hunter2-secret"), std::string::npos) << show(r);
+  EXPECT_EQ(r.out.find("Hunter2-secret"), std::string::npos) << show(r);
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << show(r);
+}
+
+TEST(CliInput, AWrongPasswordIsAnErrorThatDoesNotRepeatIt) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  const auto r = cli({"plan", "-f", "-", "--database-url", pg.tcpUrl(db, "Wrong-Pass-123")}, {},
+                     document(customersSpec()));
+  EXPECT_EQ(r.exitCode, 1) << show(r);
+  EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << show(r);
+  EXPECT_EQ(r.err.find("Wrong-Pass-123"), std::string::npos) << show(r);
+}
+
+TEST(CliInput, TakesTheDatabaseUrlFromTheEnvironment) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  const auto r = cli({"apply", "-f", "-"}, {{"DATABASE_URL", pg.tcpUrl(db)}}, document(customersSpec()));
+  EXPECT_EQ(r.exitCode, 0) << show(r);
+  EXPECT_TRUE(tableExists(db, "customers"));
+  EXPECT_EQ(r.err.find(testsupport::kPassword), std::string::npos);
+  EXPECT_EQ(r.out.find(testsupport::kPassword), std::string::npos);
+}
+
+TEST(CliInput, WithoutADatabaseUrlItSaysHowToGiveOne) {
+  const auto r = cli({"plan", "-f", "-"}, {}, document(customersSpec()));
+  EXPECT_EQ(r.exitCode, 1) << show(r);
+  EXPECT_NE(r.err.find("--database-url"), std::string::npos) << show(r);
+  EXPECT_NE(r.err.find("DATABASE_URL"), std::string::npos) << show(r);
+}
+
+TEST(CliInput, VerifiesTheServerCertificateWithTheRootCertFlagOrEnvironment) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  pg.exec(db, kCustomersSql);
+
+  const auto flag = cli({"plan", "-f", "-", "--database-url", pg.tcpUrl(db), "--ssl-mode", "verify-full",
+                         "--root-cert", pg.caCertFile()},
+                        {}, document(customersSpec()));
+  EXPECT_EQ(flag.exitCode, 0) << show(flag);
+
+  const auto env = cli({"plan", "-f", "-", "--database-url", pg.tcpUrl(db), "--ssl-mode", "verify-full"},
+                       {{"PG_SSL_ROOT_CERT", pg.caCertFile()}}, document(customersSpec()));
+  EXPECT_EQ(env.exitCode, 0) << show(env);
+}
+
+TEST(CliInput, TheDocumentsSslModeAppliesWhenNoFlagOverridesIt) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  std::string doc = document(customersSpec());
+  doc.replace(doc.find("    secretRef"), 0, "    sslMode: verify-full\n");
+
+  // verify-full with no CA to verify against cannot succeed: proof the document's mode was used.
+  const auto strict = cli({"plan", "-f", "-", "--database-url", pg.tcpUrl(db), "--connect-timeout", "5"},
+                          {{"HOME", "/nonexistent"}}, doc);
+  EXPECT_EQ(strict.exitCode, 1) << show(strict);
+
+  const auto overridden =
+      cli({"plan", "-f", "-", "--database-url", pg.tcpUrl(db), "--ssl-mode", "require"}, {}, doc);
+  EXPECT_EQ(overridden.exitCode, 2) << show(overridden);
+}
+
+TEST(CliInput, UnknownCommandsAndFlagsExitOne) {
+  const auto run = cli({"run"});
+  EXPECT_EQ(run.exitCode, 1) << show(run);
+  EXPECT_NE(run.err.find("unknown command"), std::string::npos) << show(run);
+
+  const auto flag = cli({"plan", "-f", "x.yaml", "--frobnicate"});
+  EXPECT_EQ(flag.exitCode, 1) << show(flag);
+  EXPECT_NE(flag.err.find("--frobnicate"), std::string::npos) << show(flag);
+
+  const auto noFile = cli({"plan"});
+  EXPECT_EQ(noFile.exitCode, 1) << show(noFile);
+  EXPECT_NE(noFile.err.find("-f"), std::string::npos) << show(noFile);
+
+  const auto missing = cli({"plan", "-f", "/nonexistent/shop.yaml", "--database-url", "host=/tmp"});
+  EXPECT_EQ(missing.exitCode, 1) << show(missing);
+  EXPECT_NE(missing.err.find("/nonexistent/shop.yaml"), std::string::npos) << show(missing);
+}
+
+TEST(CliInput, HelpAndVersionExitZero) {
+  const auto help = cli({"help"});
+  EXPECT_EQ(help.exitCode, 0) << show(help);
+  EXPECT_NE(help.out.find("plan"), std::string::npos);
+  EXPECT_NE(help.out.find("apply"), std::string::npos);
+
+  const auto applyHelp = cli({"apply", "--help"});
+  EXPECT_EQ(applyHelp.exitCode, 0) << show(applyHelp);
+  EXPECT_NE(applyHelp.out.find("--allow-destructive"), std::string::npos);
+
+  const auto version = cli({"version"});
+  EXPECT_EQ(version.exitCode, 0) << show(version);
+  EXPECT_EQ(version.out.rfind("schema-operator ", 0), 0u) << show(version);
+}
+
+}  // namespace
+}  // namespace clitest

@@ -1,0 +1,158 @@
+// How fixes are applied: approval by annotation and flag, mode Plan, the advisory lock, lock
+// timeouts, failed concurrent index builds and failing statements.
+#include <future>
+#include <thread>
+
+#include <pqxx/pqxx>
+
+#include "engine_fixture.hpp"
+
+namespace {
+
+const char* kDropsLegacy = R"(  tables:
+    - name: t
+      columns: [{name: a, type: int}]
+)";
+
+}  // namespace
+
+class ApprovalTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    exec("CREATE TABLE t (a int, legacy text)");
+  }
+  bool legacyExists() {
+    return value("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'legacy'") == "1";
+  }
+};
+
+TEST_F(ApprovalTest, WithoutApprovalTheDropWaits) {
+  const auto report = apply(resource(kDropsLegacy));
+  EXPECT_EQ(drift(report.remaining), Drift{"DropColumn t.legacy [destructive]"});
+  EXPECT_TRUE(legacyExists());
+}
+
+TEST_F(ApprovalTest, AnnotationTrueApprovesEverything) {
+  EXPECT_TRUE(apply(resource(kDropsLegacy, "true")).remaining.drift.empty());
+  EXPECT_FALSE(legacyExists());
+}
+
+TEST_F(ApprovalTest, AnnotationWithTheChangeKindApprovesThatKind) {
+  EXPECT_TRUE(legacyExists());
+  apply(resource(kDropsLegacy, "DropTable,DropIndex"));
+  EXPECT_TRUE(legacyExists());
+  apply(resource(kDropsLegacy, "DropColumn"));
+  EXPECT_FALSE(legacyExists());
+}
+
+TEST_F(ApprovalTest, AnnotationWithThePlanHashApprovesExactlyThatPlan) {
+  const std::string hash = plan(resource(kDropsLegacy)).plan.hash;
+  ASSERT_EQ(hash.rfind("sha256:", 0), 0u);
+  // The plan changes (another column appears): the approval lapses.
+  exec("ALTER TABLE t ADD COLUMN other text");
+  auto report = apply(resource(kDropsLegacy, hash));
+  EXPECT_TRUE(legacyExists());
+  EXPECT_EQ(report.remaining.destructive, 2);
+  exec("ALTER TABLE t DROP COLUMN other");
+  report = apply(resource(kDropsLegacy, hash));
+  EXPECT_FALSE(legacyExists());
+  EXPECT_TRUE(report.remaining.drift.empty());
+}
+
+TEST_F(ApprovalTest, TheAllowDestructiveFlagApproves) {
+  EXPECT_TRUE(apply(resource(kDropsLegacy), /*allowDestructive=*/true).remaining.drift.empty());
+  EXPECT_FALSE(legacyExists());
+}
+
+TEST_F(ApprovalTest, ModePlanChangesNothing) {
+  const auto report = apply(resource(std::string("  mode: Plan\n") + kDropsLegacy + R"(    - name: fresh
+      columns: [{name: a, type: int}]
+)", "true"));
+  EXPECT_TRUE(report.applied.empty());
+  EXPECT_EQ(drift(report.remaining), (Drift{"CreateTable fresh [safe]", "DropColumn t.legacy [destructive]"}));
+  EXPECT_TRUE(legacyExists());
+  EXPECT_EQ(value("SELECT to_regclass('fresh') IS NULL"), "t");
+}
+
+TEST_F(EngineTest, TwoConcurrentAppliersAreSerialisedByTheAdvisoryLock) {
+  std::string body = "  tables:\n";
+  for (int i = 0; i < 30; ++i) {
+    body += "    - name: t" + std::to_string(i) +
+            "\n      columns: [{name: id, type: bigint}, {name: v, type: text}]\n      primaryKey: [id]\n"
+            "      indexes: [{columns: [v]}]\n";
+  }
+  const auto r = resource(body);
+  auto one = std::async(std::launch::async, [&] { return apply(r); });
+  auto two = std::async(std::launch::async, [&] { return apply(r); });
+  const auto a = one.get();
+  const auto b = two.get();
+  EXPECT_FALSE(a.failure) << a.failure->message;
+  EXPECT_FALSE(b.failure) << b.failure->message;
+  // One created everything; the other, planning under the lock afterwards, found nothing to do.
+  EXPECT_EQ(a.applied.empty() + b.applied.empty(), 1);
+  EXPECT_TRUE(a.remaining.drift.empty());
+  EXPECT_TRUE(b.remaining.drift.empty());
+}
+
+TEST_F(EngineTest, ALockTimeoutIsRetriedUntilTheLockIsFree) {
+  exec("CREATE TABLE busy (a int)");
+  pg::ConnectionOptions options;
+  options.url = pgServer().socketUrl(db_);
+  auto holder = std::move(*pg::connect(options));
+  pqxx::work hold(*holder);
+  hold.exec("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    hold.commit();
+  });
+  // lock_timeout is 500 ms in the fixture; retries back off 200, 400, 800 ms.
+  const auto report = apply(resource(R"(  tables:
+    - name: busy
+      columns: [{name: a, type: int}, {name: b, type: int}]
+)"));
+  release.join();
+  EXPECT_FALSE(report.failure) << report.failure->message;
+  EXPECT_TRUE(report.remaining.drift.empty());
+}
+
+TEST_F(EngineTest, AFailedConcurrentIndexBuildLeavesNoInvalidIndex) {
+  exec("CREATE TABLE t (a int); INSERT INTO t VALUES (1), (1);");
+  const auto report = apply(resource(R"(  tables:
+    - name: t
+      columns: [{name: a, type: int}]
+      indexes: [{name: t_a_uniq, columns: [a], unique: true}]
+)"));
+  ASSERT_TRUE(report.failure);
+  EXPECT_NE(report.failure->statement.find("CREATE UNIQUE INDEX CONCURRENTLY"), std::string::npos);
+  EXPECT_NE(report.failure->message.find("could not create unique index"), std::string::npos) << report.failure->message;
+  EXPECT_EQ(value("SELECT count(*) FROM pg_class WHERE relname = 't_a_uniq'"), "0");
+}
+
+TEST_F(EngineTest, AFailingStatementStopsTheRunWithTheServersMessage) {
+  exec("CREATE TABLE t (a int)");
+  const auto report = apply(resource(R"(  tables:
+    - name: t
+      columns: [{name: a, type: int}, {name: b, type: int, default: 'no_such_function()'}]
+    - name: later
+      columns: [{name: a, type: int}]
+)"));
+  ASSERT_TRUE(report.failure);
+  EXPECT_NE(report.failure->message.find("no_such_function"), std::string::npos) << report.failure->message;
+  EXPECT_EQ(value("SELECT count(*) FROM information_schema.columns WHERE table_name = 't'"), "1");
+}
+
+TEST_F(EngineTest, PlanRoundTripsAreFixedWhateverTheTableCount) {
+  auto roundTrips = [&](int tables) {
+    std::string body = "  tables:\n";
+    for (int i = 0; i < tables; ++i)
+      body += "    - name: r" + std::to_string(i) + "\n      columns: [{name: id, type: bigint}]\n      primaryKey: [id]\n";
+    const auto r = resource(body);
+    apply(r);
+    return plan(r).queries;
+  };
+  const long long few = roundTrips(2);
+  const long long many = roundTrips(60);
+  EXPECT_EQ(few, many);
+  EXPECT_LT(many, 10);
+}
