@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <set>
 #include <utility>
 
@@ -121,6 +122,100 @@ std::string normalizeExpression(const std::string& expr) {
   return expr.substr(b, e - b);
 }
 
+namespace {
+
+bool identChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+// Length of the type name format_type printed at `text[i]` ("character varying(20)[]",
+// "timestamp(3) with time zone", "\"My Enum\""), or 0 when there is none.
+size_t typeNameLength(const std::string& text, size_t i) {
+  size_t j = i;
+  if (j < text.size() && text[j] == '"') {
+    for (++j; j < text.size(); ++j) {
+      if (text[j] != '"') continue;
+      if (j + 1 < text.size() && text[j + 1] == '"') { ++j; continue; }
+      ++j;
+      break;
+    }
+  } else {
+    while (j < text.size() && (identChar(text[j]) || text[j] == '.')) ++j;
+    static const char* words[] = {" varying", " precision"};
+    for (const char* w : words)
+      if (text.compare(j, std::strlen(w), w) == 0) j += std::strlen(w);
+  }
+  if (j == i) return 0;
+  if (j < text.size() && text[j] == '(') {
+    const size_t close = text.find(')', j);
+    if (close == std::string::npos) return 0;
+    j = close + 1;
+  }
+  for (const char* zone : {" with time zone", " without time zone"})
+    if (text.compare(j, std::strlen(zone), zone) == 0) j += std::strlen(zone);
+  while (text.compare(j, 2, "[]") == 0) j += 2;
+  return j - i;
+}
+
+}  // namespace
+
+std::string stripLiteralCasts(const std::string& expr) {
+  std::string out;
+  out.reserve(expr.size());
+  size_t i = 0;
+  while (i < expr.size()) {
+    const char c = expr[i];
+    size_t literalEnd = std::string::npos;  // index just past a literal starting at i
+    size_t literalStart = i;
+    if (c == '\'') {
+      size_t j = i + 1;
+      for (; j < expr.size(); ++j) {
+        if (expr[j] != '\'') continue;
+        if (j + 1 < expr.size() && expr[j + 1] == '\'') { ++j; continue; }
+        break;
+      }
+      literalEnd = j < expr.size() ? j + 1 : expr.size();
+    } else if ((std::isdigit(static_cast<unsigned char>(c)) || c == '-') && (out.empty() || !identChar(out.back()))) {
+      size_t j = i + (c == '-' ? 1 : 0);
+      const size_t digits = j;
+      while (j < expr.size() && (std::isdigit(static_cast<unsigned char>(expr[j])) || expr[j] == '.')) ++j;
+      if (j > digits) literalEnd = j;
+    } else if (c == '(') {
+      // "(-1)::bigint": a parenthesised number.
+      size_t j = i + 1;
+      if (j < expr.size() && expr[j] == '-') ++j;
+      const size_t digits = j;
+      while (j < expr.size() && (std::isdigit(static_cast<unsigned char>(expr[j])) || expr[j] == '.')) ++j;
+      if (j > digits && j < expr.size() && expr[j] == ')') {
+        literalStart = i + 1;
+        literalEnd = j + 1;
+      }
+    }
+    if (literalEnd == std::string::npos) {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    std::string literal = expr.substr(literalStart, literalEnd - literalStart);
+    if (c == '(') literal.pop_back();  // drop the closing parenthesis with the cast
+    size_t next = literalEnd;
+    bool cast = false;
+    while (expr.compare(next, 2, "::") == 0) {
+      const size_t n = typeNameLength(expr, next + 2);
+      if (n == 0) break;
+      next += 2 + n;
+      cast = true;
+    }
+    if (!cast) literal = expr.substr(i, literalEnd - i);
+    out += literal;
+    i = next;
+  }
+  return out;
+}
+
+bool cheaplySame(const std::string& declared, const std::string& live) {
+  if (normalizeExpression(declared) == normalizeExpression(live)) return true;
+  return normalizeExpression(stripLiteralCasts(declared)) == normalizeExpression(stripLiteralCasts(live));
+}
+
 CanonQuestions canonQuestions(const Model& have, const Model& want) {
   CanonQuestions q;
   std::set<std::string> askedTypes;
@@ -148,8 +243,7 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
       if (lc && typeKnown) cq.type = lc->type;
       else if (isEnum && !have.enumType(col.type)) cq.type = "text";
       else cq.type = typeSql(col, want);
-      if (lc && col.defaultExpr && (!lc->defaultExpr || normalizeExpression(*lc->defaultExpr) !=
-                                                             normalizeExpression(*col.defaultExpr))) {
+      if (lc && col.defaultExpr && (!lc->defaultExpr || !cheaplySame(*col.defaultExpr, *lc->defaultExpr))) {
         cq.defaultExpr = col.defaultExpr;
         askTable = true;
       }
@@ -164,9 +258,7 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
     }
     // A declared check is asked about when a live check could be it: one of the same name, or a
     // live check no declared one matches as written.
-    auto sameText = [](const std::string& a, const std::string& b) {
-      return normalizeExpression(a) == normalizeExpression(b);
-    };
+    auto sameText = [](const std::string& live, const std::string& declared) { return cheaplySame(declared, live); };
     bool unmatchedLiveCheck = false;
     for (const auto& lck : live.checks) {
       bool matched = false;

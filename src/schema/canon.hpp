@@ -62,6 +62,14 @@ std::string normalizeType(const std::string& type);
 // Text of an expression with outer parentheses and white space trimmed.
 std::string normalizeExpression(const std::string& expr);
 
+// The expression without the casts Postgres writes after literals ('low'::priority, 0::numeric,
+// (-1)::bigint): what the author usually wrote. Casts of anything but a literal are kept.
+std::string stripLiteralCasts(const std::string& expr);
+
+// Declared and live text that certainly mean the same, without asking the server: equal once
+// outer parentheses, white space at the ends and literal casts are set aside. False means "ask".
+bool cheaplySame(const std::string& declared, const std::string& live);
+
 // What must be asked of the server so that diff() can compare `want` against `have` exactly.
 // Only what could match a live object is asked: a check or partial index with no live
 // counterpart is simply created.

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "schema/match.hpp"
 
@@ -16,7 +17,7 @@ constexpr size_t kMaxIdentifier = 63;
 // Postgres-style generated names ("orders_customer_id_fkey"), cut to 63 bytes on a character
 // boundary, with a number appended while the name is taken.
 std::string generatedName(const std::string& table, const std::vector<std::string>& columns, const std::string& suffix,
-                          const std::set<std::string>& taken) {
+                          const std::function<bool(const std::string&)>& taken) {
   std::string stem = table;
   for (const auto& c : columns) stem += "_" + c;
   for (int n = 0;; ++n) {
@@ -27,7 +28,7 @@ std::string generatedName(const std::string& table, const std::vector<std::strin
       while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) head.pop_back();
       if (!head.empty() && (static_cast<unsigned char>(head.back()) & 0x80)) head.pop_back();
     }
-    if (!taken.count(head + tail)) return head + tail;
+    if (!taken(head + tail)) return head + tail;
   }
 }
 
@@ -67,6 +68,15 @@ class Differ {
  public:
   Differ(const Model& have, const Model& want, const Policy& policy, const Canon& canon)
       : have_(have), want_(want), policy_(policy), canon_(canon) {
+    // Index names share the schema's namespace with tables and other indexes: collected once.
+    for (const Model* m : {&have, &want}) {
+      for (const auto& t : m->tables) {
+        schemaNames_.insert(t.name);
+        for (const auto& i : t.indexes) schemaNames_.insert(i.name);
+      }
+    }
+    for (const auto& t : want.tables) wantTable_[t.name] = &t;
+    for (const auto& t : have.tables) haveTable_[t.name] = &t;
     for (const auto& m : matchTables(have, want)) {
       if (policy.ignores(m.want->name)) continue;
       matches_.push_back(m);
@@ -145,8 +155,8 @@ class Differ {
       if (!want_.enumType(e.name)) add(ChangeKind::DropEnum, e.name, "", "", e);
   }
 
-  // Constraint and index names the table will hold, so generated names do not collide.
-  std::set<std::string> takenNames(const Table& want, const Table* live) const {
+  // Constraint names the table holds, so generated names do not collide with them.
+  static std::set<std::string> constraintNames(const Table& want, const Table* live) {
     std::set<std::string> taken;
     auto collect = [&](const Table& t) {
       if (t.primaryKey) taken.insert(t.primaryKey->name);
@@ -156,36 +166,28 @@ class Differ {
     };
     collect(want);
     if (live) collect(*live);
-    // Index names share the schema's namespace with tables and other indexes.
-    for (const auto& t : want_.tables) {
-      taken.insert(t.name);
-      for (const auto& i : t.indexes) taken.insert(i.name);
-    }
-    for (const auto& t : have_.tables) {
-      taken.insert(t.name);
-      for (const auto& i : t.indexes) taken.insert(i.name);
-    }
     taken.erase("");
     return taken;
   }
 
   // Declared constraints and indexes with a name each (generated where the author gave none).
-  Table named(const Table& want, const Table* live) const {
+  Table named(const Table& want, const Table* live) {
     Table t = want;
-    auto taken = takenNames(want, live);
-    auto name = [&](std::string& n, const std::vector<std::string>& cols, const char* suffix) {
+    auto local = constraintNames(want, live);
+    auto taken = [&](const std::string& n) { return local.count(n) > 0 || schemaNames_.count(n) > 0; };
+    auto name = [&](std::string& n, const std::vector<std::string>& cols, const char* suffix, bool schemaWide) {
       if (!n.empty()) return;
       n = generatedName(t.name, cols, suffix, taken);
-      taken.insert(n);
+      (schemaWide ? schemaNames_ : local).insert(n);
     };
     if (t.primaryKey && t.primaryKey->name.empty()) t.primaryKey->name = t.name + "_pkey";
-    for (auto& u : t.uniques) name(u.name, u.columns, "key");
-    for (auto& f : t.foreignKeys) name(f.name, f.columns, "fkey");
-    for (auto& c : t.checks) name(c.name, {}, "check");
+    for (auto& u : t.uniques) name(u.name, u.columns, "key", false);
+    for (auto& f : t.foreignKeys) name(f.name, f.columns, "fkey", false);
+    for (auto& c : t.checks) name(c.name, {}, "check", false);
     for (auto& i : t.indexes) {
       std::vector<std::string> cols;
       for (const auto& k : i.keys) cols.push_back(k.column);
-      name(i.name, cols, "idx");
+      name(i.name, cols, "idx", true);
     }
     return t;
   }
@@ -206,10 +208,10 @@ class Differ {
 
   // Live name of a declared column of a declared table (renames pending), else the name itself.
   std::string liveColumn(const std::string& table, const std::string& column) const {
-    const Table* want = want_.table(table);
     auto it = liveNameOf_.find(table);
-    if (!want || it == liveNameOf_.end()) return column;
-    const Table* live = have_.table(it->second);
+    if (it == liveNameOf_.end()) return column;
+    const Table* want = find(wantTable_, table);
+    const Table* live = find(haveTable_, it->second);
     const Column* declared = want->column(column);
     if (!live || !declared) return column;
     const Column* lc = matchColumn(*live, *want, *declared);
@@ -280,9 +282,9 @@ class Differ {
 
   bool sameDefault(const std::string& liveTable, const Column& c, const std::optional<std::string>& live) const {
     if (!live) return false;
-    std::string declared = *c.defaultExpr;
-    if (auto it = canon_.defaults.find({liveTable, c.name, declared}); it != canon_.defaults.end()) declared = it->second;
-    return normalizeExpression(declared) == normalizeExpression(*live);
+    if (auto it = canon_.defaults.find({liveTable, c.name, *c.defaultExpr}); it != canon_.defaults.end())
+      return normalizeExpression(it->second) == normalizeExpression(*live);
+    return cheaplySame(*c.defaultExpr, *live);
   }
 
   void primaryKey(const Table& want, const Table& live) {
@@ -356,9 +358,9 @@ class Differ {
     pairUp<Check>(
         want, live, want.checks, live.checks, ChangeKind::AddCheck, ChangeKind::DropCheck,
         [&](const Check& d, const Check& l) {
-          std::string declared = d.expression;
-          if (auto it = canon_.checks.find({live.name, declared}); it != canon_.checks.end()) declared = it->second;
-          return normalizeExpression(declared) == normalizeExpression(l.expression);
+          if (auto it = canon_.checks.find({live.name, d.expression}); it != canon_.checks.end())
+            return normalizeExpression(it->second) == normalizeExpression(l.expression);
+          return cheaplySame(d.expression, l.expression);
         },
         [](const Check& l) { return l.validated; });
   }
@@ -374,10 +376,9 @@ class Differ {
           }
           if (d.where.has_value() != l.where.has_value()) return false;
           if (!d.where) return true;
-          std::string declared = *d.where;
-          if (auto it = canon_.predicates.find({live.name, declared}); it != canon_.predicates.end())
-            declared = it->second;
-          return normalizeExpression(declared) == normalizeExpression(*l.where);
+          if (auto it = canon_.predicates.find({live.name, *d.where}); it != canon_.predicates.end())
+            return normalizeExpression(it->second) == normalizeExpression(*l.where);
+          return cheaplySame(*d.where, *l.where);
         },
         [](const Index& l) { return l.valid; });
   }
@@ -388,7 +389,7 @@ class Differ {
     for (const auto& m : matches_)
       if (m.have) claimed.insert(m.have->name);
     for (const auto& t : have_.tables) {
-      if (claimed.count(t.name) || want_.table(t.name) || policy_.ignores(t.name)) continue;
+      if (claimed.count(t.name) || find(wantTable_, t.name) || policy_.ignores(t.name)) continue;
       add(ChangeKind::DropTable, t.name, t.name, t.name, t);
     }
   }
@@ -396,7 +397,7 @@ class Differ {
   void seeds() {
     for (const auto& row : want_.seeds) {
       if (policy_.ignores(row.table)) continue;
-      const Table* table = want_.table(row.table);
+      const Table* table = find(wantTable_, row.table);
       SeedInsert insert{row, {}};
       if (table)
         for (const auto& c : table->columns)
@@ -410,8 +411,15 @@ class Differ {
     }
   }
 
+  static const Table* find(const std::unordered_map<std::string, const Table*>& index, const std::string& name) {
+    auto it = index.find(name);
+    return it == index.end() ? nullptr : it->second;
+  }
+
   const Model& have_;
   const Model& want_;
+  std::unordered_map<std::string, const Table*> wantTable_, haveTable_;
+  std::set<std::string> schemaNames_;  // tables and indexes of the schema, live and declared
   const Policy& policy_;
   const Canon& canon_;
   std::vector<TableMatch> matches_;

@@ -1,21 +1,30 @@
 #include "schema/match.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "schema/sql.hpp"
 
 namespace schema {
 
 std::vector<TableMatch> matchTables(const Model& have, const Model& want) {
+  std::unordered_map<std::string_view, const Table*> live, declared;
+  for (const auto& t : have.tables) live.emplace(t.name, &t);
+  for (const auto& t : want.tables) declared.emplace(t.name, &t);
+  auto liveTable = [&](const std::string& n) -> const Table* {
+    auto it = live.find(n);
+    return it == live.end() ? nullptr : it->second;
+  };
   std::vector<TableMatch> out;
   out.reserve(want.tables.size());
   for (const auto& t : want.tables) {
-    TableMatch m{&t, have.table(t.name), false};
+    TableMatch m{&t, liveTable(t.name), false};
     if (!m.have) {
       for (const auto& old : t.renamedFrom) {
         // The old name must be live and not itself declared (then it is a table of its own).
-        if (const Table* live = have.table(old); live && !want.table(old)) {
-          m.have = live;
+        if (const Table* found = liveTable(old); found && !declared.count(old)) {
+          m.have = found;
           m.renamed = true;
           break;
         }

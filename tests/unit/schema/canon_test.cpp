@@ -62,11 +62,11 @@ TEST(CanonQuestions, AsksAboutTypesDefaultsChecksAndPredicatesThatDiffer) {
   auto liveIx = index("t_at_idx", {"at"});
   liveIx.where = "(s <> ''::text)";
   have.tables[0].indexes.push_back(liveIx);
-  Model want = model({table("t", {withDefault(col("s", "citext"), "'x'"), col("at", "timestamptz")})});
+  Model want = model({table("t", {withDefault(col("s", "citext"), "lower('X')"), col("at", "timestamptz")})});
   want.tables[0].columns[0].field = "spec.tables[0].columns[0]";
   want.tables[0].checks.push_back({"", "char_length(s) > 0", true, "spec.tables[0].checks[0]"});
   auto ix = index("t_at_idx", {"at"});
-  ix.where = "s <> ''";
+  ix.where = "s <> 'a'";
   ix.field = "spec.tables[0].indexes[0]";
   want.tables[0].indexes.push_back(ix);
   const auto q = canonQuestions(have, want);
@@ -77,12 +77,12 @@ TEST(CanonQuestions, AsksAboutTypesDefaultsChecksAndPredicatesThatDiffer) {
   EXPECT_EQ(q.tables[0].table, "t");
   ASSERT_EQ(q.tables[0].columns.size(), 2u);
   EXPECT_EQ(q.tables[0].columns[0].type, "citext");  // the default is read against the declared type
-  EXPECT_EQ(q.tables[0].columns[0].defaultExpr, std::optional<std::string>("'x'"));
+  EXPECT_EQ(q.tables[0].columns[0].defaultExpr, std::optional<std::string>("lower('X')"));
   EXPECT_EQ(q.tables[0].columns[1].type, "timestamp with time zone");
   ASSERT_EQ(q.tables[0].checks.size(), 1u);
   EXPECT_EQ(q.tables[0].checks[0].second, "spec.tables[0].checks[0].expression");
   ASSERT_EQ(q.tables[0].predicates.size(), 1u);
-  EXPECT_EQ(q.tables[0].predicates[0].first, "s <> ''");
+  EXPECT_EQ(q.tables[0].predicates[0].first, "s <> 'a'");
 }
 
 TEST(CanonQuestions, NewTablesNeedNoQuestions) {
@@ -111,4 +111,32 @@ TEST(CreatesNamesExpressionsMayUse, SeesNewEnumsValuesAndExtensions) {
   want = have;
   want.extensions = {"citext"};
   EXPECT_TRUE(createsNamesExpressionsMayUse(have, want));
+}
+
+TEST(StripLiteralCasts, RemovesCastsPostgresAddsToLiterals) {
+  EXPECT_EQ(stripLiteralCasts("'low'::priority"), "'low'");
+  EXPECT_EQ(stripLiteralCasts("c >= 0::numeric"), "c >= 0");
+  EXPECT_EQ(stripLiteralCasts("'{}'::jsonb"), "'{}'");
+  EXPECT_EQ(stripLiteralCasts("'x'::character varying"), "'x'");
+  EXPECT_EQ(stripLiteralCasts("'a'::\"My Enum\""), "'a'");
+  EXPECT_EQ(stripLiteralCasts("'2020-01-01'::timestamp(3) with time zone"), "'2020-01-01'");
+  EXPECT_EQ(stripLiteralCasts("(-1)::bigint"), "-1");
+  EXPECT_EQ(stripLiteralCasts("'{a}'::text[]"), "'{a}'");
+  EXPECT_EQ(stripLiteralCasts("'it''s'::text"), "'it''s'");
+}
+
+TEST(StripLiteralCasts, KeepsCastsOfColumnsAndCalls) {
+  EXPECT_EQ(stripLiteralCasts("a::numeric / 2"), "a::numeric / 2");
+  EXPECT_EQ(stripLiteralCasts("now()::date"), "now()::date");
+  EXPECT_EQ(stripLiteralCasts("col2::text"), "col2::text");
+  EXPECT_EQ(stripLiteralCasts("(a)::integer"), "(a)::integer");
+}
+
+TEST(CheaplySame, SettlesTheCommonSpellingsWithoutTheServer) {
+  EXPECT_TRUE(cheaplySame("'pending'", "'pending'::order_status"));
+  EXPECT_TRUE(cheaplySame("total_cents >= 0", "total_cents >= 0::numeric"));
+  EXPECT_TRUE(cheaplySame("status <> 'shipped'", "(status <> 'shipped'::order_status)"));
+  EXPECT_FALSE(cheaplySame("now()", "CURRENT_TIMESTAMP"));
+  EXPECT_FALSE(cheaplySame("'a'", "'b'::text"));
+  EXPECT_FALSE(cheaplySame("a > 1", "a > 2"));
 }
