@@ -176,6 +176,7 @@ std::string usage() {
 Usage:
   schema-operator plan  -f FILE [--database-url URL] [-o text|json]
   schema-operator apply -f FILE [--database-url URL] [--allow-destructive] [-o text|json]
+  schema-operator run   [--kubeconfig FILE] [--namespace NS] [--leader-elect] ...
   schema-operator version
   schema-operator help [COMMAND]
 
@@ -184,6 +185,7 @@ Commands:
            Exit 0 in sync, 2 drift found, 1 error.
   apply    Apply what mode: Apply would: safe changes always, destructive ones only when approved.
            Exit 0 when the database then matches, 2 when changes are still pending, 1 error.
+  run      The controller: reconcile every DatabaseSchema of the cluster until SIGTERM.
   version  Print the version.
   help     Print this help, or a command's.
 

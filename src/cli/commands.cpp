@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/run_command.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -94,6 +95,7 @@ core::Result<pg::ConnectionOptions> connectionFor(const Args& args, const spec::
 }
 
 int run(const std::vector<std::string>& argv, Io& io) {
+  if (!argv.empty() && argv[0] == "run") return runOperator({argv.begin() + 1, argv.end()}, io);
   auto parsed = parseArgs(argv);
   if (!parsed) {
     io.err << "error: " << parsed.error().describe() << "\n";

@@ -120,9 +120,17 @@ TEST(CliInput, TheDocumentsSslModeAppliesWhenNoFlagOverridesIt) {
 }
 
 TEST(CliInput, UnknownCommandsAndFlagsExitOne) {
-  const auto run = cli({"run"});
+  const auto unknown = cli({"migrate"});
+  EXPECT_EQ(unknown.exitCode, 1) << show(unknown);
+  EXPECT_NE(unknown.err.find("unknown command"), std::string::npos) << show(unknown);
+
+  // run needs a cluster: with no kubeconfig anywhere it says so and exits 1.
+  const auto run = cli({"run", "--kubeconfig", "/nonexistent/kubeconfig"}, {{"HOME", "/nonexistent"}});
   EXPECT_EQ(run.exitCode, 1) << show(run);
-  EXPECT_NE(run.err.find("unknown command"), std::string::npos) << show(run);
+  EXPECT_NE(run.err.find("/nonexistent/kubeconfig"), std::string::npos) << show(run);
+  const auto runFlag = cli({"run", "--frobnicate"});
+  EXPECT_EQ(runFlag.exitCode, 1) << show(runFlag);
+  EXPECT_NE(runFlag.err.find("--frobnicate"), std::string::npos) << show(runFlag);
 
   const auto flag = cli({"plan", "-f", "x.yaml", "--frobnicate"});
   EXPECT_EQ(flag.exitCode, 1) << show(flag);

@@ -1,0 +1,202 @@
+#include "controller/manager.hpp"
+
+#include <random>
+#include <thread>
+
+#include "core/log.hpp"
+#include "kube/events.hpp"
+#include "kube/watcher.hpp"
+
+namespace controller {
+
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+long long monotonicSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double unitRandom() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+std::string stringAt(const json& o, std::initializer_list<const char*> path) {
+  const json* at = &o;
+  for (const char* k : path) {
+    if (!at->is_object() || !at->contains(k)) return "";
+    at = &(*at)[k];
+  }
+  return at->is_string() ? at->get<std::string>() : "";
+}
+
+}  // namespace
+
+kube::ResourceType databaseSchemas() { return {"dbschema.io", "v1alpha1", "databaseschemas", "DatabaseSchema", true}; }
+
+Manager::Manager(kube::Client& client, ManagerOptions options)
+    : client_(client),
+      options_(std::move(options)),
+      backoff_(options_.backoffBase, options_.backoffCap, unitRandom) {
+  if (!options_.reconciler.unitRandom) options_.reconciler.unitRandom = unitRandom;
+}
+
+bool Manager::alive() const {
+  // Workers and the watch loop stamp the heartbeat; a loop stuck for minutes is not alive.
+  return monotonicSeconds() - heartbeat_.load() < 120;
+}
+
+void Manager::enqueueUsersOf(const kube::Key& secret) {
+  for (const auto& o : schemas_.list()) {
+    const kube::Key key = kube::Key::of(o);
+    if (key.ns != secret.ns) continue;
+    if (stringAt(o, {"spec", "connection", "secretRef", "name"}) == secret.name ||
+        stringAt(o, {"spec", "connection", "rootCertRef", "name"}) == secret.name) {
+      queue_.add(key.str());
+    }
+  }
+}
+
+void Manager::watchResources(std::stop_token stop) {
+  std::vector<std::string> scopes = options_.namespaces;
+  if (scopes.empty()) scopes.push_back("");  // all namespaces
+  std::vector<std::jthread> watchers;
+  auto onError = [](const std::string& what) { core::log::warn("watch interrupted", {{"error", what}}); };
+  for (const auto& ns : scopes) {
+    kube::WatcherOptions opts;
+    opts.onError = onError;
+    watchers.emplace_back([this, ns, opts, stop] {
+      kube::runWatcher(client_, databaseSchemas(), ns, schemas_,
+                       [this](const kube::Key& k) { queue_.add(k.str()); }, stop, opts);
+    });
+    watchers.emplace_back([this, ns, opts, stop] {
+      kube::runWatcher(client_, kube::resources::secret(), ns, secrets_,
+                       [this](const kube::Key& k) { enqueueUsersOf(k); }, stop, opts);
+    });
+  }
+  while (!stop.stop_requested()) {
+    if (!synced_ && schemas_.synced() && secrets_.synced()) {
+      synced_ = true;
+      core::log::info("caches synced", {{"databaseschemas", std::to_string(schemas_.size())},
+                                        {"secrets", std::to_string(secrets_.size())}});
+    }
+    heartbeat_ = monotonicSeconds();
+    std::this_thread::sleep_for(100ms);
+  }
+  // The watchers end with `stop` (and the client's shutdown); jthreads join here.
+}
+
+core::Result<void> Manager::writeStatus(const ObjectRef& ref, const json& status) {
+  auto current = schemas_.get({ref.ns, ref.name});
+  if (!current) return core::Error{core::ErrorKind::Conflict, "the object is gone", ""};
+  json object = *current;
+  object["status"] = status;
+  // The resourceVersion the reconcile read: a newer object (a spec change meanwhile) is a 409,
+  // and the reconcile runs again on what changed.
+  object["metadata"]["resourceVersion"] = ref.resourceVersion;
+  auto written = client_.send(kube::request::replaceStatus(databaseSchemas(), ref.ns, ref.name, object));
+  if (!written) return written.error();
+  // The cache learns our own write at once, so its watch event is not mistaken for a change.
+  schemas_.upsert(*written);
+  return {};
+}
+
+void Manager::work(std::stop_token stop) {
+  kube::EventRecorder recorder(client_, options_.component);
+  ReconcilerOptions ro = options_.reconciler;
+  ro.apply.stopRequested = [stop] { return stop.stop_requested(); };
+  Reconciler reconciler(
+      pool_,
+      [this](const std::string& ns, const std::string& name) { return secrets_.get({ns, name}); },
+      [this](const ObjectRef& ref, const json& status) { return writeStatus(ref, status); },
+      [&recorder](const EventNote& e) {
+        kube::ObjectReference ref;
+        ref.apiVersion = "dbschema.io/v1alpha1";
+        ref.kind = "DatabaseSchema";
+        ref.ns = e.object.ns;
+        ref.name = e.object.name;
+        ref.uid = e.object.uid;
+        ref.resourceVersion = e.object.resourceVersion;
+        auto recorded = recorder.record(ref, e.warning ? kube::EventType::Warning : kube::EventType::Normal, e.reason,
+                                        e.message);
+        if (!recorded) core::log::warn("event not recorded", {{"reason", e.reason}, {"error", recorded.error().describe()}});
+      },
+      ro);
+  while (!stop.stop_requested()) {
+    heartbeat_ = monotonicSeconds();
+    if (!leading_ || !synced_) {
+      std::this_thread::sleep_for(100ms);
+      continue;
+    }
+    auto key = queue_.get(500ms);
+    if (!key) continue;
+    const auto slash = key->find('/');
+    const kube::Key k{key->substr(0, slash), key->substr(slash + 1)};
+    auto object = schemas_.get(k);
+    if (!object || object->at("metadata").contains("deletionTimestamp")) {
+      // Deleted: nothing in the database is ever dropped for it.
+      queue_.forget(*key);
+      backoff_.forget(*key);
+      queue_.done(*key);
+      continue;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const Outcome outcome = reconciler.reconcile(*object);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (outcome.failed) {
+      const auto delay = backoff_.next(*key);
+      core::log::warn("reconcile failed", {{"namespace", k.ns}, {"name", k.name}, {"error", outcome.message},
+                                           {"retry_in_ms", std::to_string(delay.count())}});
+      queue_.addAfter(*key, delay);
+    } else {
+      backoff_.forget(*key);
+      core::log::info("reconciled", {{"namespace", k.ns}, {"name", k.name}, {"duration_ms", std::to_string(ms.count())}});
+      if (outcome.requeueAfter.count() > 0) queue_.addAfter(*key, outcome.requeueAfter);
+    }
+    queue_.done(*key);
+  }
+}
+
+void Manager::run(std::stop_token stop) {
+  heartbeat_ = monotonicSeconds();
+  std::stop_source internal;
+  std::stop_callback relay(stop, [&] {
+    core::log::info("stopping: no new work; the step in flight finishes");
+    queue_.shutdown();
+    internal.request_stop();
+  });
+
+  std::jthread watch([this, token = internal.get_token()] { watchResources(token); });
+
+  std::unique_ptr<kube::LeaderElector> elector;
+  std::jthread election;
+  auto becomeLeader = [this] {
+    core::log::info("became leader", {{"identity", options_.lease.identity}});
+    leading_ = true;
+    for (const auto& k : schemas_.keys()) queue_.add(k.str());  // everything is checked on takeover
+  };
+  if (options_.leaderElect) {
+    elector = std::make_unique<kube::LeaderElector>(client_, options_.lease, becomeLeader, [this] {
+      core::log::warn("lost leadership: standing by", {{"identity", options_.lease.identity}});
+      leading_ = false;
+    });
+    election = std::jthread([&elector, token = internal.get_token()] { elector->run(token); });
+  } else {
+    leading_ = true;
+  }
+
+  {
+    std::vector<std::jthread> workers;
+    for (int i = 0; i < std::max(1, options_.concurrency); ++i)
+      workers.emplace_back([this, token = internal.get_token()] { work(token); });
+  }  // workers joined: every reconcile in flight has finished its step
+
+  if (election.joinable()) election.join();  // the elector releases the lease as it stops
+  client_.shutdown();                        // ends the watch streams
+  watch.join();
+  core::log::info("stopped");
+}
+
+}  // namespace controller

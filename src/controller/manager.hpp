@@ -1,0 +1,61 @@
+#pragma once
+// The daemon: watches DatabaseSchemas (and the Secrets they name) into local caches, feeds their
+// keys to the work queue, and runs reconciles on worker threads while this replica leads.
+#include <atomic>
+#include <chrono>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "controller/queue.hpp"
+#include "controller/reconciler.hpp"
+#include "kube/client.hpp"
+#include "kube/lease.hpp"
+#include "kube/store.hpp"
+
+namespace controller {
+
+struct ManagerOptions {
+  std::vector<std::string> namespaces;  // empty: all namespaces
+  int concurrency = 4;                  // reconciles at once (never two for one resource)
+  bool leaderElect = false;
+  kube::LeaderElectionConfig lease;     // namespace, name, identity, durations
+  ReconcilerOptions reconciler;
+  std::chrono::milliseconds backoffBase{1000};
+  std::chrono::milliseconds backoffCap{std::chrono::minutes(5)};
+  std::string component = "schema-operator";  // Events' source
+};
+
+class Manager {
+ public:
+  Manager(kube::Client& client, ManagerOptions options);
+
+  // Runs until `stop`: then takes no new work, lets reconciles in flight finish their current
+  // step, releases the lease and returns.
+  void run(std::stop_token stop);
+
+  bool synced() const { return synced_.load(); }   // every cache has its first list
+  bool leading() const { return leading_.load(); }  // this replica reconciles
+  bool alive() const;                               // the loop turned recently
+
+ private:
+  void watchResources(std::stop_token stop);
+  void enqueueUsersOf(const kube::Key& secret);
+  void work(std::stop_token stop);
+  core::Result<void> writeStatus(const ObjectRef& ref, const nlohmann::json& status);
+
+  kube::Client& client_;
+  ManagerOptions options_;
+  kube::Store schemas_;
+  kube::Store secrets_;
+  WorkQueue queue_;
+  Backoff backoff_;
+  ConnectionPool pool_;
+  std::atomic<bool> synced_{false};
+  std::atomic<bool> leading_{false};
+  std::atomic<long long> heartbeat_{0};
+};
+
+kube::ResourceType databaseSchemas();
+
+}  // namespace controller

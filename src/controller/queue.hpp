@@ -1,0 +1,66 @@
+#pragma once
+// The reconcile work queue: keys ("namespace/name") de-duplicated, at most one in flight per key,
+// delayed re-adds (the earliest wins), and a key re-added while in flight runs once more after.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace controller {
+
+using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+class WorkQueue {
+ public:
+  explicit WorkQueue(Clock clock = [] { return std::chrono::steady_clock::now(); });
+
+  void add(const std::string& key) { addAfter(key, std::chrono::milliseconds(0)); }
+  // Ready after `delay`; a key already waiting keeps whichever time is earlier.
+  void addAfter(const std::string& key, std::chrono::milliseconds delay);
+  // A ready key not in flight, waiting at most `wait` for one; nullopt on timeout or shutdown.
+  std::optional<std::string> get(std::chrono::milliseconds wait);
+  // The key's reconcile finished; if it was added meanwhile it becomes ready again.
+  void done(const std::string& key);
+  // Forget a waiting key (its object is gone).
+  void forget(const std::string& key);
+  void shutdown();
+  bool shuttingDown() const;
+
+  size_t waiting() const;   // keys queued (ready or delayed)
+  size_t inFlight() const;
+
+ private:
+  using Time = std::chrono::steady_clock::time_point;
+  void schedule(const std::string& key, Time at);  // with mutex_ held
+
+  Clock clock_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::string, Time> due_;               // queued keys and when they are ready
+  std::set<std::pair<Time, std::string>> order_;  // the same, by time
+  std::set<std::string> processing_;
+  std::map<std::string, Time> dirty_;             // added while in flight: ready at this time after done()
+  bool shutdown_ = false;
+};
+
+// Per-key exponential backoff for failed reconciles: base·2^failures, capped, with jitter in
+// [0.5, 1.0) of the value so many failing keys do not retry in step.
+class Backoff {
+ public:
+  Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, std::function<double()> unitRandom);
+  std::chrono::milliseconds next(const std::string& key);
+  void forget(const std::string& key);
+  int failures(const std::string& key) const;
+
+ private:
+  std::chrono::milliseconds base_, cap_;
+  std::function<double()> random_;
+  mutable std::mutex mutex_;
+  std::map<std::string, int> failures_;
+};
+
+}  // namespace controller

@@ -1,0 +1,233 @@
+#include "controller/reconciler.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "controller/status.hpp"
+#include "core/sha256.hpp"
+#include "engine/engine.hpp"
+#include "kube/config.hpp"
+
+namespace controller {
+
+namespace {
+
+using json = nlohmann::json;
+
+ObjectRef refOf(const json& resource) {
+  const json& m = resource.value("metadata", json::object());
+  return {m.value("namespace", ""), m.value("name", ""), m.value("uid", ""), m.value("resourceVersion", "")};
+}
+
+std::string listed(const std::vector<schema::Change>& changes, size_t most) {
+  std::string out;
+  size_t n = 0;
+  for (const auto& c : changes) {
+    if (n == most) {
+      out += ", …";
+      break;
+    }
+    out += (n++ ? ", " : "") + std::string(schema::toString(c.kind)) + " " + c.object;
+  }
+  return out;
+}
+
+std::vector<schema::Change> withSafety(const schema::Plan& p, schema::Safety s) {
+  std::vector<schema::Change> out;
+  for (const auto& c : p.drift)
+    if (c.safety == s) out.push_back(c);
+  return out;
+}
+
+FailureKind failureKindOf(const core::Error& e) {
+  // The engine's Invalid errors are the declaration's fault; everything else is the connection.
+  return e.kind == core::ErrorKind::Invalid ? FailureKind::EngineFailed : FailureKind::ConnectionFailed;
+}
+
+}  // namespace
+
+Reconciler::Reconciler(ConnectionPool& pool, SecretLookup secrets, StatusWriter writeStatus, EventSink events,
+                       ReconcilerOptions options)
+    : pool_(pool),
+      secrets_(std::move(secrets)),
+      writeStatus_(std::move(writeStatus)),
+      events_(std::move(events)),
+      options_(std::move(options)) {
+  if (!options_.nowSeconds)
+    options_.nowSeconds = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  if (!options_.unitRandom) options_.unitRandom = [] { return 0.5; };
+}
+
+core::Result<spec::DatabaseSchema> Reconciler::parse(const json& resource) {
+  const std::string uid = resource["metadata"].value("uid", "");
+  json identity = {{"annotations", resource["metadata"].value("annotations", json::object())},
+                   {"spec", resource.value("spec", json::object())},
+                   {"generation", resource["metadata"].value("generation", 0LL)}};
+  const std::string fingerprint = core::sha256Hex(identity.dump());
+  {
+    std::lock_guard lock(cacheMutex_);
+    auto it = parsed_.find(uid);
+    if (it != parsed_.end() && it->second.first == fingerprint) return it->second.second;
+  }
+  json document = resource;
+  document.erase("status");
+  auto parsed = spec::parseDocument(document.dump());
+  if (!parsed) return parsed.error();
+  std::lock_guard lock(cacheMutex_);
+  parsed_[uid] = {fingerprint, *parsed};
+  return *parsed;
+}
+
+core::Result<std::string> Reconciler::secretValue(const std::string& ns, const std::string& name,
+                                                  const std::string& key, const std::string& field) {
+  auto secret = secrets_(ns, name);
+  if (!secret) return core::invalid(field, "Secret " + ns + "/" + name + " not found");
+  const json& data = secret->value("data", json::object());
+  if (!data.contains(key) || !data[key].is_string())
+    return core::invalid(field, "Secret " + ns + "/" + name + " has no key " + key);
+  auto decoded = kube::base64Decode(data[key].get<std::string>());
+  if (!decoded) return core::invalid(field, "Secret " + ns + "/" + name + " key " + key + " is not valid base64");
+  return *decoded;
+}
+
+core::Result<pg::ConnectionOptions> Reconciler::connectionFor(const spec::DatabaseSchema& r) {
+  if (r.connection.secretRef.name.empty() || r.connection.secretRef.key.empty())
+    return core::invalid("spec.connection.secretRef", "is required: the Secret holding DATABASE_URL");
+  auto url = secretValue(r.ns, r.connection.secretRef.name, r.connection.secretRef.key, "spec.connection.secretRef");
+  if (!url) return url.error();
+  pg::ConnectionOptions options;
+  options.url = *url;
+  while (!options.url.empty() && (options.url.back() == '\n' || options.url.back() == '\r')) options.url.pop_back();
+  options.sslMode = spec::toString(r.connection.sslMode);
+  options.allowSelfSigned = r.connection.allowSelfSigned;
+  options.connectTimeoutSeconds = options_.connectTimeoutSeconds;
+  if (r.connection.rootCertRef) {
+    auto ca = secretValue(r.ns, r.connection.rootCertRef->name, r.connection.rootCertRef->key,
+                          "spec.connection.rootCertRef");
+    if (!ca) return ca.error();
+    // libpq reads the CA from a file: one per content, so a rotated CA is a new file and the
+    // connection options (the pool's key) change with it.
+    std::error_code ec;
+    std::filesystem::create_directories(options_.runtimeDir, ec);
+    const std::string path = options_.runtimeDir + "/ca-" + core::sha256Hex(*ca).substr(0, 16) + ".crt";
+    if (!std::filesystem::exists(path)) {
+      const std::string tmp = path + ".tmp";
+      {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << *ca;
+      }
+      ::chmod(tmp.c_str(), 0600);
+      std::filesystem::rename(tmp, path, ec);
+      if (ec) return core::terminal("cannot write the CA bundle to " + options_.runtimeDir + ": " + ec.message());
+    }
+    options.rootCertFile = path;
+  }
+  return options;
+}
+
+std::chrono::milliseconds Reconciler::jittered(std::chrono::seconds interval) const {
+  // ±10%, so resources created together do not re-check in step.
+  const double factor = 0.9 + 0.2 * options_.unitRandom();
+  return std::chrono::milliseconds(static_cast<long long>(static_cast<double>(interval.count()) * 1000.0 * factor));
+}
+
+Outcome Reconciler::reconcile(const json& resource) {
+  const ObjectRef ref = refOf(resource);
+  const json previous = resource.value("status", json::object());
+  Observation observation;
+  observation.generation = resource["metadata"].value("generation", 0LL);
+  observation.now = formatTime(options_.nowSeconds());
+
+  Outcome outcome;
+  std::chrono::seconds interval{300};
+  auto fail = [&](FailureKind kind, const std::string& reason, const core::Error& e) {
+    observation.failure = Failure{kind, e.describe()};
+    events_({ref, true, reason, e.describe()});
+    outcome.failed = true;
+    outcome.message = e.describe();
+  };
+
+  auto parsed = parse(resource);
+  if (!parsed) {
+    fail(FailureKind::InvalidSpec, "InvalidSpec", parsed.error());
+    outcome.failed = false;  // retrying cannot help; a change of the resource brings it back
+    outcome.requeueAfter = std::chrono::milliseconds(0);
+  } else {
+    const spec::DatabaseSchema& r = *parsed;
+    interval = r.interval;
+    observation.mode = r.mode;
+    auto options = connectionFor(r);
+    if (!options) {
+      const bool secret = options.error().field.rfind("spec.connection", 0) == 0;
+      fail(secret ? FailureKind::SecretUnavailable : FailureKind::InvalidSpec,
+           secret ? "SecretUnavailable" : "InvalidSpec", options.error());
+    } else if (auto lease = pool_.acquire(*options); !lease) {
+      fail(FailureKind::ConnectionFailed, "ConnectionFailed", lease.error());
+    } else {
+      engine::Options run;
+      run.apply = true;
+      run.applyOptions = options_.apply;
+      run.lockWait = options_.lockWait;
+      auto report = engine::run(**lease, r, run);
+      if (!report) {
+        if (report.error().kind != core::ErrorKind::Invalid) lease->discard();
+        fail(failureKindOf(report.error()), report.error().kind == core::ErrorKind::Invalid ? "CheckFailed" : "ConnectionFailed",
+             report.error());
+      } else {
+        observation.report = std::move(*report);
+        const engine::Report& rep = *observation.report;
+        if (!rep.applied.empty()) {
+          std::vector<schema::Change> applied;
+          for (const auto& c : rep.plan.drift) {
+            for (const auto& s : rep.applied)
+              if (s.kind == c.kind && s.object == c.object) {
+                applied.push_back(c);
+                break;
+              }
+          }
+          events_({ref, false, "Applied",
+                   "applied " + std::to_string(applied.size()) + " change(s): " + listed(applied, 8)});
+        }
+        if (rep.failure) {
+          events_({ref, true, "ApplyFailed",
+                   rep.failure->object + ": " + rep.failure->message + " (statement: " + rep.failure->statement + ")"});
+          outcome.failed = true;
+          outcome.message = rep.failure->message;
+        }
+        // A new pending plan is news; the same one, re-checked, is not.
+        const std::string previousHash = previous.contains("plan") ? previous["plan"].value("hash", "") : "";
+        if (rep.remaining.destructive > 0 && rep.remaining.hash != previousHash) {
+          events_({ref, true, "DestructiveChangesPending",
+                   listed(withSafety(rep.remaining, schema::Safety::Destructive), 8) +
+                       " wait for approval: kubectl annotate databaseschema " + ref.name +
+                       " dbschema.io/allow-destructive=" + rep.remaining.hash});
+        }
+        if (rep.remaining.blocked > 0 && rep.remaining.hash != previousHash) {
+          for (const auto& c : withSafety(rep.remaining, schema::Safety::Blocked))
+            events_({ref, true, "Blocked", std::string(schema::toString(c.kind)) + " " + c.object + ": " + c.reason});
+        }
+      }
+    }
+  }
+
+  const json next = nextStatus(previous, observation);
+  // Written when it changed, and at least once per interval so lastCheckedTime stays honest.
+  if (worthWriting(previous, next, interval.count())) {
+    auto written = writeStatus_(ref, next);
+    if (!written) {
+      outcome.failed = true;
+      outcome.message = "writing status: " + written.error().describe();
+      return outcome;
+    }
+  }
+  if (!outcome.failed && parsed) outcome.requeueAfter = jittered(interval);
+  return outcome;
+}
+
+}  // namespace controller

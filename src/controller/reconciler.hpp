@@ -1,0 +1,83 @@
+#pragma once
+// One reconcile of one DatabaseSchema: read its Secret, connect (reusing connections), run the
+// engine in the resource's mode with its approval, write status when it changed, and say what
+// happened in Events. Kubernetes is reached only through the three functions it is given, so the
+// reconciler is tested against a real PostgreSQL without an API server.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/connections.hpp"
+#include "core/error.hpp"
+#include "pg/apply.hpp"
+#include "spec/resource.hpp"
+
+namespace controller {
+
+struct ObjectRef {
+  std::string ns;
+  std::string name;
+  std::string uid;
+  std::string resourceVersion;
+};
+
+struct EventNote {
+  ObjectRef object;
+  bool warning = false;
+  std::string reason;
+  std::string message;
+};
+
+// The Secret object (as the API returns it) or nullopt when it does not exist.
+using SecretLookup = std::function<std::optional<nlohmann::json>(const std::string& ns, const std::string& name)>;
+// Writes status through the status subresource; a core::ErrorKind::Conflict error on 409.
+using StatusWriter = std::function<core::Result<void>(const ObjectRef& object, const nlohmann::json& status)>;
+using EventSink = std::function<void(const EventNote& event)>;
+
+struct ReconcilerOptions {
+  std::string runtimeDir = "/tmp/schema-operator";  // CA bundles from Secrets are written here for libpq
+  int connectTimeoutSeconds = 10;
+  pg::ApplyOptions apply;
+  std::chrono::milliseconds lockWait{30000};
+  std::function<long long()> nowSeconds;  // epoch seconds; the system clock when unset
+  std::function<double()> unitRandom;     // jitter in [0, 1); 0.5 when unset
+};
+
+struct Outcome {
+  bool failed = false;                       // the error policy backs off and retries
+  std::chrono::milliseconds requeueAfter{0}; // when not failed: re-check after this (the interval, jittered)
+  std::string message;                       // what failed, for logs
+};
+
+class Reconciler {
+ public:
+  Reconciler(ConnectionPool& pool, SecretLookup secrets, StatusWriter writeStatus, EventSink events,
+             ReconcilerOptions options);
+
+  // `resource` is the object as the API serves it (metadata, spec, status).
+  Outcome reconcile(const nlohmann::json& resource);
+
+ private:
+  core::Result<spec::DatabaseSchema> parse(const nlohmann::json& resource);
+  core::Result<pg::ConnectionOptions> connectionFor(const spec::DatabaseSchema& r);
+  core::Result<std::string> secretValue(const std::string& ns, const std::string& name, const std::string& key,
+                                        const std::string& field);
+  std::chrono::milliseconds jittered(std::chrono::seconds interval) const;
+
+  ConnectionPool& pool_;
+  SecretLookup secrets_;
+  StatusWriter writeStatus_;
+  EventSink events_;
+  ReconcilerOptions options_;
+  // Parsed resources by uid, kept while metadata.annotations and spec stay the same: parsing a
+  // large schema costs more than a whole in-sync check.
+  std::mutex cacheMutex_;
+  std::map<std::string, std::pair<std::string, spec::DatabaseSchema>> parsed_;
+};
+
+}  // namespace controller

@@ -1,0 +1,157 @@
+#include "controller/status.hpp"
+
+#include <ctime>
+#include <set>
+
+#include "engine/summary.hpp"
+
+namespace controller {
+
+namespace {
+
+using json = nlohmann::json;
+
+struct ConditionValue {
+  std::string type;
+  bool status;
+  std::string reason;
+  std::string message;
+};
+
+// Keeps lastTransitionTime while the status (True/False) stays the same.
+json condition(const json& previous, const ConditionValue& v, long long generation, const std::string& now) {
+  const std::string status = v.status ? "True" : "False";
+  std::string since = now;
+  if (previous.contains("conditions") && previous["conditions"].is_array()) {
+    for (const auto& c : previous["conditions"]) {
+      if (c.value("type", "") == v.type && c.value("status", "") == status)
+        since = c.value("lastTransitionTime", now);
+    }
+  }
+  return {{"type", v.type},       {"status", status},           {"reason", v.reason},
+          {"message", v.message}, {"lastTransitionTime", since}, {"observedGeneration", generation}};
+}
+
+std::string plural(long long n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// Distinct changes among the steps that ran (a change may take several steps).
+long long changesIn(const std::vector<schema::Step>& steps) {
+  std::set<std::pair<int, std::string>> seen;
+  for (const auto& s : steps) seen.emplace(static_cast<int>(s.kind), s.object);
+  return static_cast<long long>(seen.size());
+}
+
+}  // namespace
+
+json nextStatus(const json& previous, const Observation& o) {
+  json next = json::object();
+  next["observedGeneration"] = o.generation;
+  next["lastCheckedTime"] = o.now;
+  next["appliedChanges"] = previous.value("appliedChanges", 0LL);
+  if (previous.contains("lastAppliedTime")) next["lastAppliedTime"] = previous["lastAppliedTime"];
+  if (previous.contains("database")) next["database"] = previous["database"];
+
+  std::vector<ConditionValue> conditions;
+  if (o.failure) {
+    const auto& f = *o.failure;
+    next["phase"] = "Error";
+    // What was last known about drift stays visible: an outage does not make the schema right.
+    for (const char* key : {"drift", "plan"})
+      if (previous.contains(key)) next[key] = previous[key];
+    const bool reachable = f.kind == FailureKind::InvalidSpec || f.kind == FailureKind::EngineFailed;
+    static const char* reasons[] = {"InvalidSpec", "SecretUnavailable", "ConnectionFailed", "CheckFailed"};
+    const std::string reason = reasons[static_cast<int>(f.kind)];
+    conditions.push_back({"Ready", false, reason, f.message});
+    if (reachable)
+      conditions.push_back({"DatabaseReachable", true, "Connected", "connected"});
+    else
+      conditions.push_back({"DatabaseReachable", false, reason, f.message});
+    const long long drift = previous.contains("drift") ? previous["drift"].value("count", 0LL) : 0;
+    conditions.push_back({"Drifted", drift > 0, drift > 0 ? "DriftFound" : "NoDrift",
+                          drift > 0 ? "last known: " + plural(drift, "difference", "differences") : "no drift known"});
+    const long long destructive = previous.contains("plan") ? previous["plan"].value("destructive", 0LL) : 0;
+    conditions.push_back({"DestructiveChangesPending", destructive > 0, destructive > 0 ? "AwaitingApproval" : "None",
+                          destructive > 0 ? "last known: " + plural(destructive, "destructive change", "destructive changes")
+                                          : "none known"});
+  } else {
+    const engine::Report& r = *o.report;
+    const schema::Plan& now = r.remaining;
+    next["database"] = {{"serverVersion", r.serverVersion}};
+    next["drift"] = engine::driftJson(now, kMaxStatusItems);
+    next["plan"] = engine::planJson(now, kMaxStatusItems);
+    const long long applied = changesIn(r.applied);
+    if (applied > 0) {
+      next["appliedChanges"] = next["appliedChanges"].get<long long>() + applied;
+      next["lastAppliedTime"] = o.now;
+    }
+    const long long drift = static_cast<long long>(now.drift.size());
+    std::string phase = "InSync";
+    std::string readyMessage = "the database matches the declared schema";
+    if (r.failure) {
+      phase = "Error";
+      readyMessage = "applying " + r.failure->object + " failed: " + r.failure->message + " (statement: " +
+                     r.failure->statement + ")";
+    } else if (now.blocked > 0) {
+      phase = "Blocked";
+      readyMessage = plural(now.blocked, "change is", "changes are") + " blocked; see status.drift";
+    } else if (drift > 0) {
+      phase = "Drifted";
+      if (o.mode == spec::Mode::Plan)
+        readyMessage = "mode is Plan: " + plural(drift, "difference is", "differences are") + " reported, not applied";
+      else
+        readyMessage = plural(now.destructive, "destructive change waits", "destructive changes wait") +
+                       " for approval (dbschema.io/allow-destructive)";
+    }
+    next["phase"] = phase;
+    conditions.push_back({"Ready", phase == "InSync", phase == "InSync" ? "InSync" : (r.failure ? "ApplyFailed" : phase),
+                          readyMessage});
+    conditions.push_back({"DatabaseReachable", true, "Connected", "PostgreSQL " + r.serverVersion});
+    conditions.push_back({"Drifted", drift > 0, drift > 0 ? "DriftFound" : "NoDrift",
+                          drift > 0 ? plural(drift, "difference", "differences") + " from the declared schema"
+                                    : "no drift"});
+    conditions.push_back(
+        {"DestructiveChangesPending", now.destructive > 0, now.destructive > 0 ? "AwaitingApproval" : "None",
+         now.destructive > 0 ? plural(now.destructive, "destructive change", "destructive changes") +
+                                   " wait; approve with dbschema.io/allow-destructive=" + now.hash
+                             : "no destructive change pending"});
+  }
+  json list = json::array();
+  for (const auto& c : conditions) list.push_back(condition(previous, c, o.generation, o.now));
+  next["conditions"] = std::move(list);
+  return next;
+}
+
+bool worthWriting(const json& previous, const json& next, long long staleAfterSeconds) {
+  json a = previous, b = next;
+  a.erase("lastCheckedTime");
+  b.erase("lastCheckedTime");
+  if (a != b) return true;
+  const auto before = parseTime(previous.value("lastCheckedTime", ""));
+  const auto after = parseTime(next.value("lastCheckedTime", ""));
+  return !before || !after || *after - *before >= staleAfterSeconds;
+}
+
+std::optional<long long> parseTime(const std::string& text) {
+  std::tm tm{};
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
+      consumed != static_cast<int>(text.size()))
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<long long>(timegm(&tm));
+}
+
+std::string formatTime(long long epochSeconds) {
+  const std::time_t t = static_cast<std::time_t>(epochSeconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace controller

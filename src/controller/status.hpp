@@ -1,0 +1,51 @@
+#pragma once
+// What a reconcile observed, turned into the resource's status: phase, the four conditions
+// (metav1.Condition shape, kstatus-friendly), drift, plan, times. Pure: the previous status and
+// an observation in, the next status out.
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.hpp"
+#include "spec/resource.hpp"
+
+namespace controller {
+
+// Why a reconcile could not run the engine.
+enum class FailureKind {
+  InvalidSpec,       // the resource does not validate (the API server's schema is looser than ours)
+  SecretUnavailable, // the connection Secret or its key is missing
+  ConnectionFailed,  // the database did not answer or refused the login
+  EngineFailed,      // reading or canonicalising failed (a declared type Postgres rejects, …)
+};
+
+struct Failure {
+  FailureKind kind;
+  std::string message;  // already free of secrets
+};
+
+struct Observation {
+  long long generation = 0;
+  spec::Mode mode = spec::Mode::Apply;
+  std::string now;                        // RFC 3339, UTC, seconds
+  std::optional<engine::Report> report;   // set when the engine ran
+  std::optional<Failure> failure;         // set when it could not
+};
+
+inline constexpr size_t kMaxStatusItems = 50;  // drift items and plan statements kept in status
+
+// The next status. Condition lastTransitionTime moves only when a condition's status flips;
+// appliedChanges accumulates; lastAppliedTime moves when something was applied.
+nlohmann::json nextStatus(const nlohmann::json& previous, const Observation& observation);
+
+// Whether writing `next` over `previous` is worth an API call: anything but lastCheckedTime
+// changed, or lastCheckedTime is older than `staleAfterSeconds` (so a steady resource is written
+// about once per interval, not once per check).
+bool worthWriting(const nlohmann::json& previous, const nlohmann::json& next, long long staleAfterSeconds);
+
+// Seconds since the epoch of an RFC 3339 UTC time ("2026-11-24T14:00:00Z"); nullopt if malformed.
+std::optional<long long> parseTime(const std::string& rfc3339);
+std::string formatTime(long long epochSeconds);
+
+}  // namespace controller

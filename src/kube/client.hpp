@@ -1,0 +1,93 @@
+#pragma once
+// Client = config + auth + transport + retries. Thread-safe: reconcile workers, the watcher
+// thread and the lease loop share one Client; every call runs on the caller's thread.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+
+#include <nlohmann/json.hpp>
+
+#include "kube/auth.hpp"
+#include "kube/clock.hpp"
+#include "kube/config.hpp"
+#include "kube/errors.hpp"
+#include "kube/request.hpp"
+#include "kube/transport.hpp"
+
+namespace kube {
+
+// A number in [0, 1) spreading retries; injected so tests are deterministic.
+using Jitter = std::function<double()>;
+Jitter randomJitter();
+
+struct RetryPolicy {
+  int maxAttempts = 5;                       // including the first
+  Millis initial = Millis(200);
+  Millis max = std::chrono::seconds(10);
+  double factor = 2.0;
+  Millis maxRetryAfter = std::chrono::seconds(60);  // a server's Retry-After is honoured up to this
+};
+
+// Delay before retry number `retry` (1 = the first retry): min(max, initial·factor^(retry-1))
+// scaled into [½, 1] by the jitter; a Retry-After overrides it.
+Millis retryDelay(const RetryPolicy& p, int retry, double jitter, std::optional<int> retryAfterSeconds);
+
+// Whether `e`, the answer to a `method` request, is worth retrying. Transient errors are, except
+// that a POST (a create) is only retried when the server said it did not process it (429 or a
+// Retry-After), so a retried create does not make a second object.
+bool retryable(const std::string& method, const ApiError& e);
+
+struct ClientOptions {
+  RetryPolicy retry;
+  Millis requestTimeout = std::chrono::seconds(30);
+  Millis watchMargin = std::chrono::seconds(30);  // beyond the watch's own timeoutSeconds
+  TransportOptions transport;
+};
+
+struct CallOptions {
+  std::optional<Millis> timeout;    // default: ClientOptions::requestTimeout
+  std::optional<int> maxAttempts;   // default: RetryPolicy::maxAttempts; 1 = no retry
+};
+
+class Client {
+ public:
+  // The real thing: Beast over TCP/TLS.
+  static core::Result<std::unique_ptr<Client>> create(const ClusterConfig& config, ClientOptions options = {},
+                                                      Clock& clock = systemClock(), Jitter jitter = randomJitter());
+  Client(std::unique_ptr<Transport> transport, const ClusterConfig& config, ClientOptions options,
+         Clock& clock, Jitter jitter);
+
+  // The decoded 2xx body ({} when empty), or a typed error after retries.
+  ApiResult<nlohmann::json> call(const Request& request, const CallOptions& options = {});
+  core::Result<nlohmann::json> send(const Request& request, const CallOptions& options = {}) {
+    return toCore(call(request, options));
+  }
+
+  // Streams watch events (one decoded JSON object each, ERROR events included) until the server
+  // ends the stream, the timeout passes, onEvent returns false, `stop` or shutdown() — all
+  // success. A non-200 answer or a broken stream is an error. No retries here: the watcher
+  // decides what to do next.
+  ApiResult<void> watch(const Request& request, const std::function<bool(const nlohmann::json&)>& onEvent,
+                        std::stop_token stop = {});
+
+  // Ends every running watch and pending retry sleep; later calls fail fast.
+  void shutdown() { shutdown_.request_stop(); }
+  std::stop_token shutdownToken() const { return shutdown_.get_token(); }
+
+  const ClusterConfig& config() const { return config_; }
+  Clock& clock() { return clock_; }
+
+ private:
+  Headers headers();
+
+  std::unique_ptr<Transport> transport_;
+  ClusterConfig config_;
+  ClientOptions options_;
+  Clock& clock_;
+  Jitter jitter_;
+  BearerAuth auth_;
+  std::stop_source shutdown_;
+};
+
+}  // namespace kube

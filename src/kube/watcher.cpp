@@ -1,0 +1,192 @@
+#include "kube/watcher.hpp"
+
+#include <cmath>
+#include <deque>
+
+namespace kube {
+namespace watcher {
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+Millis backoffFor(int failures, const WatcherConfig& c) {
+  double d = static_cast<double>(c.backoffInitial.count()) * std::pow(c.backoffFactor, std::max(0, failures - 1));
+  return Millis(static_cast<long long>(std::min(d, static_cast<double>(c.backoffMax.count()))));
+}
+
+Step relist() {
+  return Step{State{}, {DoList{""}}};
+}
+
+}  // namespace
+
+Step start() {
+  return relist();
+}
+
+Step next(const State& s, const Input& input, const WatcherConfig& config) {
+  using Phase = State::Phase;
+  return std::visit(
+      Overloaded{
+          [&](const ListPage& page) -> Step {
+            if (s.phase != Phase::Listing) return Step{s, {}};
+            State n = s;
+            n.failures = 0;
+            n.listed.insert(n.listed.end(), page.items.begin(), page.items.end());
+            if (!page.continueToken.empty()) {
+              n.continueToken = page.continueToken;
+              return Step{std::move(n), {DoList{page.continueToken}}};
+            }
+            Apply restarted{Apply::Kind::Restarted, {}, std::move(n.listed)};
+            State w;
+            w.phase = Phase::Watching;
+            w.resourceVersion = page.resourceVersion;
+            return Step{std::move(w), {std::move(restarted), DoWatch{page.resourceVersion}}};
+          },
+          [&](const WatchEvent& e) -> Step {
+            if (s.phase != Phase::Watching) return Step{s, {}};
+            if (e.type == "ERROR") return next(s, classifyErrorEvent(e.object), config);
+            State n = s;
+            std::string rv = resourceVersionOf(e.object);
+            if (!rv.empty()) n.resourceVersion = rv;
+            n.failures = 0;
+            n.idleStreams = 0;
+            if (e.type == "BOOKMARK") return Step{std::move(n), {}};
+            Apply::Kind kind = e.type == "ADDED"      ? Apply::Kind::Added
+                               : e.type == "DELETED"  ? Apply::Kind::Deleted
+                               : e.type == "MODIFIED" ? Apply::Kind::Modified
+                                                      : Apply::Kind::Modified;
+            if (e.type != "ADDED" && e.type != "MODIFIED" && e.type != "DELETED") return Step{s, {}};
+            return Step{std::move(n), {Apply{kind, e.object, {}}}};
+          },
+          [&](const StreamEnded&) -> Step {
+            if (s.phase != Phase::Watching) return Step{s, {}};
+            State n = s;
+            n.idleStreams = s.idleStreams + 1;
+            if (n.idleStreams < 2) return Step{std::move(n), {DoWatch{s.resourceVersion}}};
+            Millis d = backoffFor(n.idleStreams - 1, config);
+            return Step{std::move(n), {Backoff{d}, DoWatch{s.resourceVersion}}};
+          },
+          [&](const ErrorGone&) -> Step { return relist(); },
+          [&](const Error&) -> Step {
+            State n = s;
+            n.failures = s.failures + 1;
+            Effect retry = s.phase == Phase::Listing ? Effect{DoList{s.continueToken}} : Effect{DoWatch{s.resourceVersion}};
+            return Step{std::move(n), {Backoff{backoffFor(n.failures, config)}, std::move(retry)}};
+          },
+      },
+      input);
+}
+
+Input classifyErrorEvent(const nlohmann::json& status) {
+  ApiError e = fromStatus(status, 500);
+  if (e.code == 410) return ErrorGone{};
+  return Error{e.toError().describe()};
+}
+
+}  // namespace watcher
+
+void runWatcher(Client& client, const ResourceType& type, const std::string& ns, Store& store,
+                const std::function<void(const Key&)>& onChange, std::stop_token stop,
+                const WatcherOptions& options) {
+  using namespace watcher;
+  Step first = start();
+  State state = std::move(first.state);
+  std::deque<Effect> queue(first.effects.begin(), first.effects.end());
+  auto feed = [&](const Input& in) {
+    Step s = next(state, in, options.config);
+    state = std::move(s.state);
+    for (auto& e : s.effects) queue.push_back(std::move(e));
+  };
+  auto report = [&](const std::string& what) {
+    if (options.onError) options.onError(what);
+  };
+  auto apply = [&](const Apply& a) {
+    switch (a.kind) {
+      case Apply::Kind::Added:
+      case Apply::Kind::Modified:
+        if (auto k = store.upsert(a.object)) onChange(*k);
+        break;
+      case Apply::Kind::Deleted:
+        if (auto k = store.erase(a.object)) onChange(*k);
+        break;
+      case Apply::Kind::Restarted:
+        for (const Key& k : store.replaceAll(a.objects)) onChange(k);
+        break;
+    }
+  };
+  const std::string where = type.plural + (ns.empty() ? "" : " in " + ns);
+
+  while (!stop.stop_requested()) {
+    if (queue.empty()) feed(StreamEnded{});  // cannot happen by construction; never spin idle
+    if (queue.empty()) queue.push_back(DoList{""});
+    Effect effect = std::move(queue.front());
+    queue.pop_front();
+    std::visit(Overloaded{
+                   [&](const Apply& a) { apply(a); },
+                   [&](const Backoff& b) {
+                     double j = options.jitter ? options.jitter() : 1.0;
+                     client.clock().sleepFor(Millis(static_cast<long long>(b.delay.count() * (0.5 + 0.5 * j))), stop);
+                   },
+                   [&](const DoList& l) {
+                     ListParams p;
+                     p.labelSelector = options.labelSelector;
+                     p.fieldSelector = options.fieldSelector;
+                     p.limit = options.config.pageSize;
+                     p.continueToken = l.continueToken;
+                     auto r = client.call(request::list(type, ns, p), CallOptions{std::nullopt, 1});
+                     if (!r) {
+                       report("list " + where + ": " + r.error().toError().describe());
+                       if (r.error().isGone()) return feed(ErrorGone{});
+                       return feed(Error{r.error().toError().describe()});
+                     }
+                     ListPage page;
+                     const auto& body = *r;
+                     if (auto items = body.find("items"); items != body.end() && items->is_array())
+                       page.items.assign(items->begin(), items->end());
+                     if (auto m = body.find("metadata"); m != body.end() && m->is_object()) {
+                       page.continueToken = m->value("continue", "");
+                       page.resourceVersion = m->value("resourceVersion", "");
+                     }
+                     feed(page);
+                   },
+                   [&](const DoWatch& w) {
+                     WatchParams p;
+                     p.labelSelector = options.labelSelector;
+                     p.fieldSelector = options.fieldSelector;
+                     p.resourceVersion = w.resourceVersion;
+                     p.timeoutSeconds = options.config.watchTimeoutSeconds;
+                     bool interrupted = false;
+                     auto r = client.watch(
+                         request::watch(type, ns, p),
+                         [&](const nlohmann::json& event) {
+                           feed(WatchEvent{event.value("type", ""), event.contains("object") ? event["object"] : nlohmann::json()});
+                           while (!queue.empty() && std::holds_alternative<Apply>(queue.front())) {
+                             Apply a = std::get<Apply>(std::move(queue.front()));
+                             queue.pop_front();
+                             apply(a);
+                           }
+                           // Anything else (a re-list after an ERROR event) ends this stream.
+                           if (!queue.empty()) interrupted = true;
+                           return !interrupted && !stop.stop_requested();
+                         },
+                         stop);
+                     if (interrupted || stop.stop_requested()) return;
+                     if (!r) {
+                       report("watch " + where + ": " + r.error().toError().describe());
+                       if (r.error().isGone()) return feed(ErrorGone{});
+                       return feed(Error{r.error().toError().describe()});
+                     }
+                     feed(StreamEnded{});
+                   },
+               },
+               effect);
+  }
+}
+
+}  // namespace kube

@@ -1,0 +1,229 @@
+// The reconciler against a real PostgreSQL, with status and events captured in memory.
+#include "controller/reconciler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "support/postgres.hpp"
+
+using controller::ConnectionPool;
+using controller::EventNote;
+using controller::ObjectRef;
+using controller::Reconciler;
+using nlohmann::json;
+
+namespace {
+
+std::string base64(const std::string& in) {
+  static const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    out += {abc[v >> 18], abc[(v >> 12) & 63], abc[(v >> 6) & 63], abc[v & 63]};
+  }
+  if (i + 1 == in.size()) {
+    const unsigned v = (unsigned char)in[i] << 16;
+    out += {abc[v >> 18], abc[(v >> 12) & 63], '=', '='};
+  } else if (i + 2 == in.size()) {
+    const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+    out += {abc[v >> 18], abc[(v >> 12) & 63], abc[(v >> 6) & 63], '='};
+  }
+  return out;
+}
+
+class ReconcilerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = pg().createDatabase("rec");
+    setSecret(pg().socketUrl(db_));
+    resource_ = {{"apiVersion", "dbschema.io/v1alpha1"},
+                 {"kind", "DatabaseSchema"},
+                 {"metadata", {{"name", "shop"}, {"namespace", "apps"}, {"uid", "uid-1"}, {"generation", 1},
+                               {"resourceVersion", "10"}}},
+                 {"spec", {{"connection", {{"secretRef", {{"name", "shop-db"}, {"key", "DATABASE_URL"}}}}},
+                           {"interval", "1m"},
+                           {"tables", json::array({{{"name", "t"},
+                                                    {"columns", json::array({{{"name", "id"}, {"type", "bigint"}},
+                                                                              {{"name", "note"}, {"type", "text"}}})},
+                                                    {"primaryKey", json::array({"id"})}}})}}}};
+    controller::ReconcilerOptions options;
+    options.nowSeconds = [this] { return now_; };
+    options.runtimeDir = ::testing::TempDir() + "/so-runtime";
+    options.apply.lockTimeout = std::chrono::milliseconds(1000);
+    reconciler_ = std::make_unique<Reconciler>(
+        pool_,
+        [this](const std::string& ns, const std::string& name) -> std::optional<json> {
+          auto it = secrets_.find(ns + "/" + name);
+          if (it == secrets_.end()) return std::nullopt;
+          return it->second;
+        },
+        [this](const ObjectRef& ref, const json& status) -> core::Result<void> {
+          ++writes_;
+          if (conflictNext_) {
+            conflictNext_ = false;
+            return core::Error{core::ErrorKind::Conflict, "the object has been modified", ""};
+          }
+          EXPECT_EQ(ref.name, "shop");
+          resource_["status"] = status;
+          return {};
+        },
+        [this](const EventNote& e) { events_.push_back(e); }, options);
+  }
+
+  static testsupport::PostgresServer& pg() { return testsupport::PostgresServer::shared(); }
+  void setSecret(const std::string& url) {
+    secrets_["apps/shop-db"] = {{"data", {{"DATABASE_URL", base64(url)}}}};
+  }
+  controller::Outcome reconcile() { return reconciler_->reconcile(resource_); }
+  json condition(const std::string& type) {
+    for (const auto& c : resource_["status"]["conditions"])
+      if (c["type"] == type) return c;
+    return json();
+  }
+  bool hasEvent(const std::string& reason) {
+    for (const auto& e : events_)
+      if (e.reason == reason) return true;
+    return false;
+  }
+
+  std::string db_;
+  json resource_;
+  std::map<std::string, json> secrets_;
+  ConnectionPool pool_;
+  std::unique_ptr<Reconciler> reconciler_;
+  std::vector<EventNote> events_;
+  int writes_ = 0;
+  bool conflictNext_ = false;
+  long long now_ = 1795514400;
+};
+
+}  // namespace
+
+TEST_F(ReconcilerTest, AppliesReportsInSyncAndRequeuesAfterTheInterval) {
+  const auto outcome = reconcile();
+  EXPECT_FALSE(outcome.failed) << outcome.message;
+  EXPECT_GE(outcome.requeueAfter.count(), 54000);
+  EXPECT_LE(outcome.requeueAfter.count(), 66000);
+  EXPECT_EQ(resource_["status"]["phase"], "InSync");
+  EXPECT_EQ(resource_["status"]["observedGeneration"], 1);
+  EXPECT_EQ(resource_["status"]["appliedChanges"], 1);
+  EXPECT_EQ(condition("Ready")["status"], "True");
+  EXPECT_TRUE(hasEvent("Applied"));
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('t') IS NOT NULL"), "t");
+}
+
+TEST_F(ReconcilerTest, WritesStatusOnlyWhenSomethingChanged) {
+  reconcile();
+  EXPECT_EQ(writes_, 1);
+  now_ += 10;
+  reconcile();
+  EXPECT_EQ(writes_, 1);  // same state, fresh enough
+  now_ += 120;            // past the 1m interval: lastCheckedTime is refreshed
+  reconcile();
+  EXPECT_EQ(writes_, 2);
+  pg().exec(db_, "ALTER TABLE t DROP COLUMN note");
+  now_ += 1;
+  reconcile();  // drift fixed: appliedChanges moves
+  EXPECT_EQ(writes_, 3);
+  EXPECT_EQ(resource_["status"]["appliedChanges"], 2);
+}
+
+TEST_F(ReconcilerTest, ModePlanReportsWithoutApplying) {
+  resource_["spec"]["mode"] = "Plan";
+  const auto outcome = reconcile();
+  EXPECT_FALSE(outcome.failed);
+  EXPECT_EQ(resource_["status"]["phase"], "Drifted");
+  EXPECT_EQ(resource_["status"]["drift"]["count"], 1);
+  EXPECT_EQ(condition("Drifted")["status"], "True");
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('t') IS NULL"), "t");
+}
+
+TEST_F(ReconcilerTest, DestructiveChangesWaitForTheAnnotatedPlanHash) {
+  reconcile();
+  pg().exec(db_, "ALTER TABLE t ADD COLUMN legacy text");
+  reconcile();
+  EXPECT_EQ(resource_["status"]["phase"], "Drifted");
+  EXPECT_EQ(condition("DestructiveChangesPending")["status"], "True");
+  EXPECT_TRUE(hasEvent("DestructiveChangesPending"));
+  const std::string hash = resource_["status"]["plan"]["hash"];
+  resource_["metadata"]["annotations"] = {{"dbschema.io/allow-destructive", hash}};
+  reconcile();
+  EXPECT_EQ(resource_["status"]["phase"], "InSync");
+  EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'legacy'"), "0");
+}
+
+TEST_F(ReconcilerTest, AMissingSecretIsReportedAndRetried) {
+  secrets_.clear();
+  const auto outcome = reconcile();
+  EXPECT_TRUE(outcome.failed);
+  EXPECT_EQ(resource_["status"]["phase"], "Error");
+  EXPECT_EQ(condition("DatabaseReachable")["status"], "False");
+  EXPECT_EQ(condition("DatabaseReachable")["reason"], "SecretUnavailable");
+  EXPECT_NE(condition("Ready")["message"].get<std::string>().find("apps/shop-db"), std::string::npos);
+}
+
+TEST_F(ReconcilerTest, AWrongPasswordIsReportedWithoutItAndACorrectedSecretHeals) {
+  setSecret(pg().tcpUrl(db_, "wrong-Secret-123"));
+  resource_["spec"]["connection"]["sslMode"] = "require";
+  const auto failed = reconcile();
+  EXPECT_TRUE(failed.failed);
+  EXPECT_EQ(condition("DatabaseReachable")["status"], "False");
+  EXPECT_EQ(condition("DatabaseReachable")["reason"], "ConnectionFailed");
+  const std::string message = condition("DatabaseReachable")["message"];
+  EXPECT_NE(message.find("127.0.0.1"), std::string::npos) << message;
+  EXPECT_EQ(resource_.dump().find("wrong-Secret-123"), std::string::npos);
+  for (const auto& e : events_) EXPECT_EQ(e.message.find("wrong-Secret-123"), std::string::npos);
+
+  setSecret(pg().tcpUrl(db_));
+  const auto healed = reconcile();
+  EXPECT_FALSE(healed.failed) << healed.message;
+  EXPECT_EQ(condition("DatabaseReachable")["status"], "True");
+  EXPECT_EQ(resource_["status"]["phase"], "InSync");
+  EXPECT_EQ(resource_.dump().find(testsupport::kPassword), std::string::npos);
+}
+
+TEST_F(ReconcilerTest, ARootCertificateFromASecretVerifiesTheServer) {
+  std::ifstream ca(pg().caCertFile());
+  std::stringstream pem;
+  pem << ca.rdbuf();
+  secrets_["apps/shop-ca"] = {{"data", {{"ca.crt", base64(pem.str())}}}};
+  setSecret(pg().tcpUrl(db_));
+  resource_["spec"]["connection"]["sslMode"] = "verify-full";
+  resource_["spec"]["connection"]["rootCertRef"] = {{"name", "shop-ca"}, {"key", "ca.crt"}};
+  const auto outcome = reconcile();
+  EXPECT_FALSE(outcome.failed) << outcome.message;
+  EXPECT_EQ(resource_["status"]["phase"], "InSync");
+}
+
+TEST_F(ReconcilerTest, AnInvalidSpecIsReportedAndNotRetried) {
+  resource_["spec"]["tables"][0]["foreignKeys"] =
+      json::array({{{"columns", json::array({"id"})}, {"references", {{"table", "nowhere"}, {"columns", json::array({"id"})}}}}});
+  const auto outcome = reconcile();
+  EXPECT_FALSE(outcome.failed);
+  EXPECT_EQ(outcome.requeueAfter.count(), 0);
+  EXPECT_EQ(resource_["status"]["phase"], "Error");
+  EXPECT_EQ(condition("Ready")["reason"], "InvalidSpec");
+  EXPECT_NE(condition("Ready")["message"].get<std::string>().find("spec.tables[0].foreignKeys[0]"), std::string::npos)
+      << condition("Ready")["message"];
+  EXPECT_TRUE(hasEvent("InvalidSpec"));
+}
+
+TEST_F(ReconcilerTest, AStatusConflictIsRetried) {
+  conflictNext_ = true;
+  const auto outcome = reconcile();
+  EXPECT_TRUE(outcome.failed);
+  EXPECT_NE(outcome.message.find("modified"), std::string::npos);
+}
+
+TEST_F(ReconcilerTest, ConnectionsAreReusedPerDatabase) {
+  reconcile();
+  now_ += 1;
+  reconcile();
+  EXPECT_EQ(pool_.open(), 1u);
+  EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                                 "application_name = 'schema-operator'"),
+            "1");
+}

@@ -1,0 +1,96 @@
+#include "controller/queue.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace controller;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A clock the test moves by hand.
+struct FakeClock {
+  std::chrono::steady_clock::time_point now{};
+  Clock fn() {
+    return [this] { return now; };
+  }
+};
+
+}  // namespace
+
+TEST(WorkQueue, DeduplicatesKeys) {
+  FakeClock clock;
+  WorkQueue q(clock.fn());
+  q.add("a");
+  q.add("a");
+  q.add("b");
+  EXPECT_EQ(q.waiting(), 2u);
+  EXPECT_EQ(q.get(0ms), "a");
+  EXPECT_EQ(q.get(0ms), "b");
+  EXPECT_EQ(q.get(0ms), std::nullopt);
+}
+
+TEST(WorkQueue, AKeyIsNeverHandedOutTwiceAtOnceAndRunsAgainIfAddedInFlight) {
+  FakeClock clock;
+  WorkQueue q(clock.fn());
+  q.add("a");
+  ASSERT_EQ(q.get(0ms), "a");
+  q.add("a");  // changed while being reconciled
+  EXPECT_EQ(q.get(0ms), std::nullopt);
+  EXPECT_EQ(q.inFlight(), 1u);
+  q.done("a");
+  EXPECT_EQ(q.get(0ms), "a");
+  q.done("a");
+  EXPECT_EQ(q.get(0ms), std::nullopt);
+}
+
+TEST(WorkQueue, DelayedKeysWaitAndTheEarliestTimeWins) {
+  FakeClock clock;
+  WorkQueue q(clock.fn());
+  q.addAfter("a", 10s);
+  EXPECT_EQ(q.get(0ms), std::nullopt);
+  q.addAfter("a", 2s);
+  clock.now += 2s;
+  EXPECT_EQ(q.get(0ms), "a");
+  q.done("a");
+  q.addAfter("b", 5s);
+  q.add("b");  // an event now beats the periodic re-check
+  EXPECT_EQ(q.get(0ms), "b");
+}
+
+TEST(WorkQueue, ForgetAndShutdown) {
+  FakeClock clock;
+  WorkQueue q(clock.fn());
+  q.add("a");
+  q.forget("a");
+  EXPECT_EQ(q.get(0ms), std::nullopt);
+  q.add("b");
+  q.shutdown();
+  EXPECT_EQ(q.get(0ms), std::nullopt);
+  q.add("c");
+  EXPECT_TRUE(q.shuttingDown());
+}
+
+TEST(WorkQueue, GetWakesWhenAKeyArrives) {
+  WorkQueue q;
+  std::thread producer([&] {
+    std::this_thread::sleep_for(20ms);
+    q.add("late");
+  });
+  EXPECT_EQ(q.get(5s), "late");
+  producer.join();
+}
+
+TEST(Backoff, DoublesToTheCapWithJitterAndForgets) {
+  Backoff b(100ms, 1000ms, [] { return 1.0 - 1e-9; });
+  EXPECT_NEAR(b.next("k").count(), 100, 1);
+  EXPECT_NEAR(b.next("k").count(), 200, 1);
+  EXPECT_NEAR(b.next("k").count(), 400, 1);
+  EXPECT_NEAR(b.next("k").count(), 800, 1);
+  EXPECT_NEAR(b.next("k").count(), 1000, 1);
+  EXPECT_NEAR(b.next("k").count(), 1000, 1);
+  EXPECT_EQ(b.failures("k"), 6);
+  b.forget("k");
+  EXPECT_NEAR(b.next("k").count(), 100, 1);
+  Backoff low(100ms, 1000ms, [] { return 0.0; });
+  EXPECT_EQ(low.next("k").count(), 50);  // jitter takes up to half off
+}

@@ -1,0 +1,149 @@
+#include "controller/status.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace controller;
+using nlohmann::json;
+
+namespace {
+
+schema::Change change(schema::ChangeKind kind, const std::string& object, schema::Safety safety,
+                      const std::string& reason = "") {
+  schema::Change c;
+  c.kind = kind;
+  c.object = object;
+  c.safety = safety;
+  c.reason = reason;
+  return c;
+}
+
+engine::Report report(std::vector<schema::Change> remaining, int applied = 0) {
+  engine::Report r;
+  r.serverVersion = "15.8";
+  r.remaining.drift = std::move(remaining);
+  for (const auto& c : r.remaining.drift) {
+    if (c.safety == schema::Safety::Destructive) ++r.remaining.destructive;
+    if (c.safety == schema::Safety::Blocked) ++r.remaining.blocked;
+  }
+  if (!r.remaining.drift.empty()) r.remaining.hash = "sha256:" + std::string(64, 'a');
+  for (int i = 0; i < applied; ++i) {
+    schema::Step s;
+    s.kind = schema::ChangeKind::AddColumn;
+    s.object = "t.c" + std::to_string(i);
+    r.applied.push_back(s);
+    r.applied.push_back(s);  // a change may take several steps: counted once
+  }
+  return r;
+}
+
+Observation seen(engine::Report r, const std::string& now = "2026-11-24T10:00:00Z", long long generation = 3) {
+  Observation o;
+  o.generation = generation;
+  o.now = now;
+  o.report = std::move(r);
+  return o;
+}
+
+json conditionOf(const json& status, const std::string& type) {
+  for (const auto& c : status["conditions"])
+    if (c["type"] == type) return c;
+  return json();
+}
+
+}  // namespace
+
+TEST(NextStatus, InSyncIsReadyWithAllFourConditions) {
+  const json s = nextStatus(json::object(), seen(report({}, 2)));
+  EXPECT_EQ(s["phase"], "InSync");
+  EXPECT_EQ(s["observedGeneration"], 3);
+  EXPECT_EQ(s["appliedChanges"], 2);
+  EXPECT_EQ(s["lastAppliedTime"], "2026-11-24T10:00:00Z");
+  EXPECT_EQ(s["database"]["serverVersion"], "15.8");
+  EXPECT_EQ(s["drift"]["count"], 0);
+  EXPECT_EQ(conditionOf(s, "Ready")["status"], "True");
+  EXPECT_EQ(conditionOf(s, "Ready")["reason"], "InSync");
+  EXPECT_EQ(conditionOf(s, "Ready")["observedGeneration"], 3);
+  EXPECT_EQ(conditionOf(s, "DatabaseReachable")["status"], "True");
+  EXPECT_EQ(conditionOf(s, "Drifted")["status"], "False");
+  EXPECT_EQ(conditionOf(s, "DestructiveChangesPending")["status"], "False");
+}
+
+TEST(NextStatus, PendingDestructiveChangesAreDriftedAndSayHowToApprove) {
+  const json s = nextStatus(json::object(), seen(report({change(schema::ChangeKind::DropColumn, "t.old",
+                                                                 schema::Safety::Destructive)})));
+  EXPECT_EQ(s["phase"], "Drifted");
+  EXPECT_EQ(s["drift"]["items"][0]["change"], "DropColumn");
+  EXPECT_EQ(s["drift"]["items"][0]["destructive"], true);
+  EXPECT_EQ(s["plan"]["destructive"], 1);
+  const json pending = conditionOf(s, "DestructiveChangesPending");
+  EXPECT_EQ(pending["status"], "True");
+  EXPECT_NE(pending["message"].get<std::string>().find("dbschema.io/allow-destructive=sha256:"), std::string::npos);
+  EXPECT_EQ(conditionOf(s, "Ready")["status"], "False");
+}
+
+TEST(NextStatus, BlockedChangesMakeThePhaseBlocked) {
+  const json s = nextStatus(json::object(), seen(report({change(schema::ChangeKind::SetNotNull, "t.a",
+                                                                 schema::Safety::Blocked, "3 rows have NULL in t.a")})));
+  EXPECT_EQ(s["phase"], "Blocked");
+  EXPECT_EQ(s["drift"]["items"][0]["reason"], "3 rows have NULL in t.a");
+}
+
+TEST(NextStatus, ConnectionFailuresKeepTheLastKnownDrift) {
+  const json before = nextStatus(json::object(), seen(report({change(schema::ChangeKind::AddColumn, "t.a",
+                                                                      schema::Safety::Safe)})));
+  Observation o;
+  o.generation = 3;
+  o.now = "2026-11-24T10:05:00Z";
+  o.failure = Failure{FailureKind::ConnectionFailed, "cannot connect to db:5432/shop: connection refused"};
+  const json s = nextStatus(before, o);
+  EXPECT_EQ(s["phase"], "Error");
+  EXPECT_EQ(conditionOf(s, "DatabaseReachable")["status"], "False");
+  EXPECT_EQ(conditionOf(s, "DatabaseReachable")["reason"], "ConnectionFailed");
+  EXPECT_EQ(s["drift"]["count"], 1);
+  EXPECT_EQ(conditionOf(s, "Drifted")["status"], "True");
+}
+
+TEST(NextStatus, TransitionTimesMoveOnlyWhenAConditionFlips) {
+  const json first = nextStatus(json::object(), seen(report({}), "2026-11-24T10:00:00Z"));
+  const json same = nextStatus(first, seen(report({}), "2026-11-24T10:05:00Z"));
+  EXPECT_EQ(conditionOf(same, "Ready")["lastTransitionTime"], "2026-11-24T10:00:00Z");
+  const json flipped = nextStatus(same, seen(report({change(schema::ChangeKind::AddColumn, "t.a", schema::Safety::Safe)}),
+                                             "2026-11-24T10:10:00Z"));
+  EXPECT_EQ(conditionOf(flipped, "Ready")["lastTransitionTime"], "2026-11-24T10:10:00Z");
+  EXPECT_EQ(conditionOf(flipped, "DatabaseReachable")["lastTransitionTime"], "2026-11-24T10:00:00Z");
+}
+
+TEST(NextStatus, AppliedChangesAccumulate) {
+  const json a = nextStatus(json::object(), seen(report({}, 3)));
+  const json b = nextStatus(a, seen(report({}, 2)));
+  const json c = nextStatus(b, seen(report({}, 0), "2026-11-24T11:00:00Z"));
+  EXPECT_EQ(c["appliedChanges"], 5);
+  EXPECT_EQ(c["lastAppliedTime"], "2026-11-24T10:00:00Z");
+}
+
+TEST(NextStatus, DriftItemsAreBoundedButCountedExactly) {
+  std::vector<schema::Change> many;
+  for (int i = 0; i < 120; ++i) many.push_back(change(schema::ChangeKind::AddColumn, "t.c" + std::to_string(i), schema::Safety::Safe));
+  const json s = nextStatus(json::object(), seen(report(many)));
+  EXPECT_EQ(s["drift"]["count"], 120);
+  EXPECT_EQ(s["drift"]["items"].size(), kMaxStatusItems);
+}
+
+TEST(WorthWriting, OnlyChangesOrAStaleCheckTime) {
+  const json a = nextStatus(json::object(), seen(report({}), "2026-11-24T10:00:00Z"));
+  const json b = nextStatus(a, seen(report({}), "2026-11-24T10:01:00Z"));
+  EXPECT_FALSE(worthWriting(a, b, 300));
+  const json c = nextStatus(a, seen(report({}), "2026-11-24T10:05:00Z"));
+  EXPECT_TRUE(worthWriting(a, c, 300));
+  const json d = nextStatus(a, seen(report({change(schema::ChangeKind::AddColumn, "t.a", schema::Safety::Safe)}),
+                                    "2026-11-24T10:01:00Z"));
+  EXPECT_TRUE(worthWriting(a, d, 300));
+  EXPECT_TRUE(worthWriting(json::object(), a, 300));
+}
+
+TEST(Time, FormatsAndParsesRfc3339) {
+  EXPECT_EQ(formatTime(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(parseTime("2026-11-24T10:00:00Z"), 1795514400);
+  EXPECT_EQ(formatTime(*parseTime("2026-11-24T10:00:00Z")), "2026-11-24T10:00:00Z");
+  EXPECT_EQ(parseTime("yesterday"), std::nullopt);
+}
