@@ -104,7 +104,7 @@ core::Result<void> Manager::writeStatus(const ObjectRef& ref, const json& status
 }
 
 void Manager::work(std::stop_token stop) {
-  kube::EventRecorder recorder(client_, options_.component);
+  kube::EventRecorder& recorder = *recorder_;
   ReconcilerOptions ro = options_.reconciler;
   ro.apply.stopRequested = [stop] { return stop.stop_requested(); };
   Reconciler reconciler(
@@ -161,6 +161,8 @@ void Manager::work(std::stop_token stop) {
 
 void Manager::run(std::stop_token stop) {
   heartbeat_ = monotonicSeconds();
+  // One recorder for every worker, so a repeated event is counted whichever worker repeats it.
+  recorder_ = std::make_unique<kube::EventRecorder>(client_, options_.component);
   std::stop_source internal;
   std::stop_callback relay(stop, [&] {
     core::log::info("stopping: no new work; the step in flight finishes");

@@ -3,6 +3,7 @@
 // keys to the work queue, and runs reconciles on worker threads while this replica leads.
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "controller/queue.hpp"
 #include "controller/reconciler.hpp"
 #include "kube/client.hpp"
+#include "kube/events.hpp"
 #include "kube/lease.hpp"
 #include "kube/store.hpp"
 
@@ -51,6 +53,7 @@ class Manager {
   WorkQueue queue_;
   Backoff backoff_;
   ConnectionPool pool_;
+  std::unique_ptr<kube::EventRecorder> recorder_;
   std::atomic<bool> synced_{false};
   std::atomic<bool> leading_{false};
   std::atomic<long long> heartbeat_{0};
