@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/output.hpp"
+#include "core/version.hpp"
 #include "engine/engine.hpp"
 
 namespace cli {
@@ -14,7 +15,6 @@ namespace cli {
 namespace {
 
 // Kept in step with project(VERSION) in CMakeLists.txt.
-constexpr const char* kVersion = "0.1.0";
 
 core::Result<std::string> readInput(const std::string& file, std::istream& in) {
   if (file == "-") {
@@ -112,7 +112,7 @@ int run(const std::vector<std::string>& argv, Io& io) {
         io.out << commandUsage(Command::Version);
         return kExitOk;
       }
-      io.out << "schema-operator " << kVersion << "\n";
+      io.out << "schema-operator " << core::kVersion << "\n";
       return kExitOk;
     case Command::Plan:
     case Command::Apply:

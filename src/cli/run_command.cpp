@@ -6,9 +6,16 @@
 
 #include <unistd.h>
 
+#include <prometheus/exposer.h>
+
 #include "cli/args.hpp"
 #include "controller/manager.hpp"
+#include "core/version.hpp"
+#include "http/bind_address.hpp"
+#include "http/probe_server.hpp"
 #include "kube/config.hpp"
+#include "metrics/operator_metrics.hpp"
+#include "metrics/process_metrics.hpp"
 
 namespace cli {
 
@@ -63,8 +70,8 @@ Leader election (one replica reconciles; the others stand by):
   --renew-deadline DURATION         default 10s
   --retry-period DURATION           default 2s
 Observability:
-  --metrics-bind-address ADDR       Prometheus metrics (default :8080)
-  --health-probe-bind-address ADDR  /healthz and /readyz (default :8081)
+  --metrics-bind-address ADDR       Prometheus /metrics: host:port, :port or 0 for off (default :8080)
+  --health-probe-bind-address ADDR  /healthz and /readyz: host:port, :port or 0 for off (default :8081)
   --log-level debug|info|warn|error default info
   --log-format json|text            default json
 )";
@@ -149,6 +156,10 @@ core::Result<RunArgs> parseRunArgs(const std::vector<std::string>& argv) {
     else return core::invalid(flag, "unknown flag for run (see schema-operator run --help)");
     if (!r) return r.error();
   }
+  for (const auto& [flag, address] : {std::pair{"--metrics-bind-address", a.metricsBindAddress},
+                                      std::pair{"--health-probe-bind-address", a.healthProbeBindAddress}}) {
+    if (auto parsed = http::parseBindAddress(address, flag); !parsed) return parsed.error();
+  }
   if (a.renewDeadline >= a.leaseDuration)
     return core::invalid("--renew-deadline", "must be shorter than --lease-duration");
   return a;
@@ -203,7 +214,42 @@ int runOperator(const std::vector<std::string>& argv, Io& io) {
   options.reconciler.apply.lockTimeout = args.lockTimeout;
   options.reconciler.apply.lockRetries = args.lockRetries;
 
+  metrics::OperatorMetrics operatorMetrics(core::kVersion);
+  options.metrics = &operatorMetrics;
+  // The exposer keeps weak pointers: what it scrapes must outlive it.
+  const auto processMetrics = std::make_shared<metrics::ProcessCollector>();
+  std::unique_ptr<prometheus::Exposer> exposer;
+  if (const auto address = *http::parseBindAddress(args.metricsBindAddress, "--metrics-bind-address")) {
+    try {
+      exposer = std::make_unique<prometheus::Exposer>(address->str());
+    } catch (const std::exception& e) {
+      core::log::error("cannot serve metrics", {{"address", address->str()}, {"error", e.what()}});
+      return 1;
+    }
+    exposer->RegisterCollectable(operatorMetrics.registry());
+    exposer->RegisterCollectable(processMetrics);
+    core::log::info("serving metrics", {{"address", address->str()}, {"path", "/metrics"}});
+  }
+
   controller::Manager manager(**client, options);
+  std::unique_ptr<http::ProbeServer> probes;
+  if (const auto address = *http::parseBindAddress(args.healthProbeBindAddress, "--health-probe-bind-address")) {
+    auto started = http::ProbeServer::start(
+        *address, {{"/healthz", [&manager] {
+                      return manager.alive() ? http::Response{200, "ok\n"} : http::Response{500, "the loop is stuck\n"};
+                    }},
+                   {"/readyz", [&manager] {
+                      if (!manager.synced()) return http::Response{503, "caches not synced\n"};
+                      if (!manager.ready()) return http::Response{503, "leader election not settled\n"};
+                      return http::Response{200, manager.leading() ? "ok: leader\n" : "ok: standby\n"};
+                    }}});
+    if (!started) {
+      core::log::error("cannot serve health probes", {{"error", started.error().describe()}});
+      return 1;
+    }
+    probes = std::move(*started);
+    core::log::info("serving health probes", {{"address", address->str()}, {"paths", "/healthz,/readyz"}});
+  }
   std::stop_source stop;
   std::thread waiter([&] {
     int sig = 0;

@@ -32,6 +32,14 @@ std::string stringAt(const json& o, std::initializer_list<const char*> path) {
   return at->is_string() ? at->get<std::string>() : "";
 }
 
+// "<process tag>-<sequence>": unique within the process and short enough to read.
+std::string reconcileIdFor(unsigned long long sequence) {
+  static const unsigned long long processTag = std::random_device{}() & 0xffffffULL;
+  char id[32];
+  std::snprintf(id, sizeof id, "%06llx-%llu", processTag, sequence);
+  return id;
+}
+
 }  // namespace
 
 kube::ResourceType databaseSchemas() { return {"dbschema.io", "v1alpha1", "databaseschemas", "DatabaseSchema", true}; }
@@ -41,7 +49,24 @@ Manager::Manager(kube::Client& client, ManagerOptions options)
       options_(std::move(options)),
       backoff_(options_.backoffBase, options_.backoffCap, unitRandom) {
   if (!options_.reconciler.unitRandom) options_.reconciler.unitRandom = unitRandom;
+  if (options_.leaderElect)
+    elector_ = std::make_unique<kube::LeaderElector>(
+        client_, options_.lease, [this] { becomeLeader(); },
+        [this] {
+          core::log::warn("lost leadership: standing by", {{"identity", options_.lease.identity}});
+          leading_ = false;
+          if (options_.metrics) options_.metrics->setLeader(false);
+        });
 }
+
+void Manager::becomeLeader() {
+  if (options_.leaderElect) core::log::info("became leader", {{"identity", options_.lease.identity}});
+  leading_ = true;
+  if (options_.metrics) options_.metrics->setLeader(true);
+  for (const auto& k : schemas_.keys()) queue_.add(k.str());  // everything is checked on takeover
+}
+
+bool Manager::ready() const { return synced_.load() && (!elector_ || elector_->settled()); }
 
 bool Manager::alive() const {
   // Workers and the watch loop stamp the heartbeat; a loop stuck for minutes is not alive.
@@ -59,6 +84,27 @@ void Manager::enqueueUsersOf(const kube::Key& secret) {
   }
 }
 
+void Manager::onSchemaEvent(const kube::Key& key) {
+  // Only what can change the outcome starts a reconcile: the spec (generation), the annotations
+  // (the approval), deletion. Status writes, ours above all, do not: their watch events would
+  // otherwise double every reconcile. Drift in the database is found by the interval re-check.
+  const auto object = schemas_.get(key);
+  std::string fingerprint;
+  if (object) {
+    const json& m = (*object)["metadata"];
+    fingerprint = m.value("uid", "") + "|" + std::to_string(m.value("generation", 0LL)) + "|" +
+                  m.value("annotations", json::object()).dump() + "|" + (m.contains("deletionTimestamp") ? "deleting" : "");
+  }
+  {
+    std::lock_guard lock(triggersMutex_);
+    auto it = triggers_.find(key.str());
+    if (object && it != triggers_.end() && it->second == fingerprint) return;
+    if (object) triggers_[key.str()] = fingerprint;
+    else if (it != triggers_.end()) triggers_.erase(it);
+  }
+  queue_.add(key.str());
+}
+
 void Manager::watchResources(std::stop_token stop) {
   std::vector<std::string> scopes = options_.namespaces;
   if (scopes.empty()) scopes.push_back("");  // all namespaces
@@ -68,8 +114,8 @@ void Manager::watchResources(std::stop_token stop) {
     kube::WatcherOptions opts;
     opts.onError = onError;
     watchers.emplace_back([this, ns, opts, stop] {
-      kube::runWatcher(client_, databaseSchemas(), ns, schemas_,
-                       [this](const kube::Key& k) { queue_.add(k.str()); }, stop, opts);
+      kube::runWatcher(client_, databaseSchemas(), ns, schemas_, [this](const kube::Key& k) { onSchemaEvent(k); },
+                       stop, opts);
     });
     watchers.emplace_back([this, ns, opts, stop] {
       kube::runWatcher(client_, kube::resources::secret(), ns, secrets_,
@@ -136,23 +182,32 @@ void Manager::work(std::stop_token stop) {
     const kube::Key k{key->substr(0, slash), key->substr(slash + 1)};
     auto object = schemas_.get(k);
     if (!object || object->at("metadata").contains("deletionTimestamp")) {
-      // Deleted: nothing in the database is ever dropped for it.
+      // Deleted: nothing in the database is ever dropped for it, and its series go.
+      if (options_.metrics) options_.metrics->resourceGone(k.ns, k.name);
       queue_.forget(*key);
       backoff_.forget(*key);
       queue_.done(*key);
       continue;
     }
+    // Every line about one reconcile carries its id, so a run is found in interleaved logs.
+    const std::string reconcileId = reconcileIdFor(nextReconcile_.fetch_add(1));
     const auto started = std::chrono::steady_clock::now();
     const Outcome outcome = reconciler.reconcile(*object);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
+    if (options_.metrics) {
+      options_.metrics->resourceChecked(outcome.sample);
+      options_.metrics->reconcileFinished(!outcome.failed, std::chrono::duration<double>(elapsed).count());
+    }
     if (outcome.failed) {
       const auto delay = backoff_.next(*key);
-      core::log::warn("reconcile failed", {{"namespace", k.ns}, {"name", k.name}, {"error", outcome.message},
+      core::log::warn("reconcile failed", {{"namespace", k.ns}, {"name", k.name}, {"reconcile_id", reconcileId}, {"error", outcome.message},
                                            {"retry_in_ms", std::to_string(delay.count())}});
       queue_.addAfter(*key, delay);
     } else {
       backoff_.forget(*key);
-      core::log::info("reconciled", {{"namespace", k.ns}, {"name", k.name}, {"duration_ms", std::to_string(ms.count())}});
+      core::log::info("reconciled", {{"namespace", k.ns}, {"name", k.name}, {"reconcile_id", reconcileId},
+                                     {"in_sync", outcome.sample.inSync ? "true" : "false"}, {"duration_ms", std::to_string(ms.count())}});
       if (outcome.requeueAfter.count() > 0) queue_.addAfter(*key, outcome.requeueAfter);
     }
     queue_.done(*key);
@@ -172,22 +227,9 @@ void Manager::run(std::stop_token stop) {
 
   std::jthread watch([this, token = internal.get_token()] { watchResources(token); });
 
-  std::unique_ptr<kube::LeaderElector> elector;
   std::jthread election;
-  auto becomeLeader = [this] {
-    core::log::info("became leader", {{"identity", options_.lease.identity}});
-    leading_ = true;
-    for (const auto& k : schemas_.keys()) queue_.add(k.str());  // everything is checked on takeover
-  };
-  if (options_.leaderElect) {
-    elector = std::make_unique<kube::LeaderElector>(client_, options_.lease, becomeLeader, [this] {
-      core::log::warn("lost leadership: standing by", {{"identity", options_.lease.identity}});
-      leading_ = false;
-    });
-    election = std::jthread([&elector, token = internal.get_token()] { elector->run(token); });
-  } else {
-    leading_ = true;
-  }
+  if (elector_) election = std::jthread([this, token = internal.get_token()] { elector_->run(token); });
+  else becomeLeader();
 
   {
     std::vector<std::jthread> workers;

@@ -3,6 +3,8 @@
 // keys to the work queue, and runs reconciles on worker threads while this replica leads.
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -14,6 +16,7 @@
 #include "kube/events.hpp"
 #include "kube/lease.hpp"
 #include "kube/store.hpp"
+#include "metrics/operator_metrics.hpp"
 
 namespace controller {
 
@@ -26,6 +29,7 @@ struct ManagerOptions {
   std::chrono::milliseconds backoffBase{1000};
   std::chrono::milliseconds backoffCap{std::chrono::minutes(5)};
   std::string component = "schema-operator";  // Events' source
+  metrics::OperatorMetrics* metrics = nullptr;  // not owned; none when null
 };
 
 class Manager {
@@ -39,9 +43,13 @@ class Manager {
   bool synced() const { return synced_.load(); }   // every cache has its first list
   bool leading() const { return leading_.load(); }  // this replica reconciles
   bool alive() const;                               // the loop turned recently
+  // Caches synced and, with leader election, the lease read once: leading or standing by.
+  bool ready() const;
 
  private:
+  void becomeLeader();
   void watchResources(std::stop_token stop);
+  void onSchemaEvent(const kube::Key& key);
   void enqueueUsersOf(const kube::Key& secret);
   void work(std::stop_token stop);
   core::Result<void> writeStatus(const ObjectRef& ref, const nlohmann::json& status);
@@ -54,9 +62,13 @@ class Manager {
   Backoff backoff_;
   ConnectionPool pool_;
   std::unique_ptr<kube::EventRecorder> recorder_;
+  std::unique_ptr<kube::LeaderElector> elector_;  // with --leader-elect; lives as long as the manager
   std::atomic<bool> synced_{false};
   std::atomic<bool> leading_{false};
   std::atomic<long long> heartbeat_{0};
+  std::atomic<unsigned long long> nextReconcile_{1};
+  std::mutex triggersMutex_;
+  std::map<std::string, std::string> triggers_;  // key → what last started a reconcile (see onSchemaEvent)
 };
 
 kube::ResourceType databaseSchemas();

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "controller/resource_sample.hpp"
 #include "controller/status.hpp"
 #include "core/sha256.hpp"
 #include "engine/engine.hpp"
@@ -216,6 +217,7 @@ Outcome Reconciler::reconcile(const json& resource) {
     }
   }
 
+  outcome.sample = sampleOf(ref.ns, ref.name, observation, static_cast<double>(options_.nowSeconds()));
   const json next = nextStatus(previous, observation);
   // Written when it changed, and at least once per interval so lastCheckedTime stays honest.
   if (worthWriting(previous, next, interval.count())) {

@@ -14,6 +14,7 @@
 
 #include "controller/connections.hpp"
 #include "core/error.hpp"
+#include "metrics/resource_sample.hpp"
 #include "pg/apply.hpp"
 #include "spec/resource.hpp"
 
@@ -52,6 +53,7 @@ struct Outcome {
   bool failed = false;                       // the error policy backs off and retries
   std::chrono::milliseconds requeueAfter{0}; // when not failed: re-check after this (the interval, jittered)
   std::string message;                       // what failed, for logs
+  metrics::ResourceSample sample;            // what the check found, for the metrics
 };
 
 class Reconciler {

@@ -16,13 +16,16 @@ namespace {
 // Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
 // calls do I/O; everything between them is data.
 core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::DatabaseSchema& resource,
-                                    pg::QueryCounter& counter) {
+                                    pg::QueryCounter& counter, double* inspectSeconds = nullptr) {
   const std::string& schemaName = resource.model.schema;
   if (auto used = pg::useSchema(conn, schemaName, &counter); !used) return used.error();
 
   const schema::Model& want = resource.model;
+  const auto readStarted = std::chrono::steady_clock::now();
   auto have = pg::inspect(conn, schemaName, &counter);
   if (!have) return have.error();
+  if (inspectSeconds)
+    *inspectSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - readStarted).count();
 
   schema::Canon canon;
   const schema::CanonQuestions questions = schema::canonQuestions(*have, want);
@@ -75,7 +78,7 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
     lock = std::move(*acquired);
   }
 
-  auto planned = makePlan(conn, resource, counter);
+  auto planned = makePlan(conn, resource, counter, &report.introspectionSeconds);
   if (!planned) return planned.error();
   report.plan = std::move(*planned);
 

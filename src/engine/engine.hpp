@@ -30,6 +30,7 @@ struct Report {
   std::optional<pg::StepFailure> failure;  // the step that stopped an apply
   schema::Plan remaining;                  // after an apply: what still differs (== plan when not applied)
   long long queries = 0;                   // round trips to the server
+  double introspectionSeconds = 0;         // the first catalog read (pg::inspect)
 };
 
 // Plan (options.apply false) or reconcile (true; `mode: Plan` in the resource turns it into a

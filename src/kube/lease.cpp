@@ -109,6 +109,7 @@ void LeaderElector::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
     auto r = tryAcquireOrRenew();
     const TimePoint now = clock.now();
+    if (r) settled_.store(true);
     if (r && *r) {
       lastRenew = now;
       if (!leader_.exchange(true) && onStarted_) onStarted_();

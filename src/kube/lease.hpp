@@ -59,6 +59,8 @@ class LeaderElector {
   // Blocks until stop: tries to acquire or renew every retryPeriod; releases when it stops.
   void run(std::stop_token stop);
   bool isLeader() const { return leader_.load(); }
+  // The API answered at least once: this replica knows whether it leads or stands by.
+  bool settled() const { return settled_.load(); }
 
   // One round (exposed for tests): true when we hold the lease afterwards.
   ApiResult<bool> tryAcquireOrRenew();
@@ -72,6 +74,7 @@ class LeaderElector {
   LeaderElectionConfig config_;
   std::function<void()> onStarted_, onStopped_;
   std::atomic<bool> leader_{false};
+  std::atomic<bool> settled_{false};
 };
 
 }  // namespace kube

@@ -3,6 +3,10 @@
 #include <atomic>
 #include <fstream>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
 namespace e2e {
 
 namespace {
@@ -18,6 +22,31 @@ std::string show(const testsupport::ProcessResult& r) {
 }
 
 }  // namespace
+
+unsigned short freePort() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+std::pair<int, std::string> httpGet(unsigned short port, const std::string& target) {
+  namespace bhttp = boost::beast::http;
+  try {
+    boost::asio::io_context io;
+    boost::beast::tcp_stream stream(io);
+    stream.expires_after(10s);
+    stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    bhttp::request<bhttp::empty_body> req(bhttp::verb::get, target, 11);
+    req.set(bhttp::field::host, "127.0.0.1");
+    bhttp::write(stream, req);
+    boost::beast::flat_buffer buffer;
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(stream, buffer, res);
+    return {static_cast<int>(res.result_int()), res.body()};
+  } catch (const std::exception&) {
+    return {0, ""};
+  }
+}
 
 Cluster& Cluster::shared() {
   static Cluster cluster;
@@ -94,6 +123,12 @@ testsupport::BackgroundProcess& E2ETest::startOperator(const std::vector<std::st
   std::vector<std::string> argv{SCHEMA_OPERATOR_BINARY, "run",        "--kubeconfig", cluster().kubeconfig(),
                                 "--namespace",          ns_,          "--log-format", "text",
                                 "--runtime-dir",        cluster().dir() + "/runtime-" + ns_};
+  ports_.emplace_back(freePort(), freePort());
+  for (const auto& flag : {std::pair{"--metrics-bind-address", ports_.back().first},
+                           std::pair{"--health-probe-bind-address", ports_.back().second}}) {
+    argv.push_back(flag.first);
+    argv.push_back("127.0.0.1:" + std::to_string(flag.second));
+  }
   argv.insert(argv.end(), extra.begin(), extra.end());
   const std::string log = cluster().dir() + "/" + ns_ + "-" + tag + ".log";
   logs_.push_back(log);

@@ -55,8 +55,11 @@ class E2ETest : public ::testing::Test {
   // not needed: give it with two spaces).
   std::string schemaDoc(const std::string& name, const std::string& specBody, const std::string& annotations = "");
 
-  // The operator, watching this test's namespace. Extra flags appended.
+  // The operator, watching this test's namespace, its metrics and probes on free loopback ports
+  // (metricsPort(i), probePort(i) for the i-th started). Extra flags appended.
   testsupport::BackgroundProcess& startOperator(const std::vector<std::string>& extra = {}, const std::string& tag = "op");
+  unsigned short metricsPort(size_t i = 0) const { return ports_.at(i).first; }
+  unsigned short probePort(size_t i = 0) const { return ports_.at(i).second; }
 
   json get(const std::string& name);
   std::string condition(const json& object, const std::string& type, const std::string& field = "status");
@@ -69,6 +72,12 @@ class E2ETest : public ::testing::Test {
   std::string home_;
   std::vector<std::unique_ptr<testsupport::BackgroundProcess>> operators_;
   std::vector<std::string> logs_;
+  std::vector<std::pair<unsigned short, unsigned short>> ports_;
 };
+
+// A port nothing listens on now (bound to 0 and released).
+unsigned short freePort();
+// GET http://127.0.0.1:port/target: the status code and body; status 0 when nothing answers.
+std::pair<int, std::string> httpGet(unsigned short port, const std::string& target);
 
 }  // namespace e2e
