@@ -1,7 +1,8 @@
 # The only set-up path on a fresh Debian 12 machine (run as root):
 #   make          install missing packages, then build
 #   make test     ... then run every test suite (ends with ctest's summary line)
-#   make run      the demo: a throwaway PostgreSQL with drift, planned and fixed by the CLI
+#   make run      the demo: PostgreSQL, the API test server, kubectl apply, the operator until Ready
+#   make demo-cli the command line alone: a drifted database planned and fixed by the CLI
 .DEFAULT_GOAL := all
 
 BUILD_DIR ?= build
@@ -13,7 +14,7 @@ PACKAGES := cmake ninja-build g++ pkg-config ccache libboost1.81-dev libssl-dev 
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build test run clean
+.PHONY: all deps build test run demo-cli clean
 
 all: deps build
 
@@ -39,7 +40,11 @@ test: deps build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure
 
 run: deps build
-	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator bash examples/demo.sh
+	BUILD_DIR=$(CURDIR)/$(BUILD_DIR) bash examples/operator-demo.sh
+
+# The command line alone: plan and apply examples/shop.yaml against a drifted throwaway database.
+demo-cli: deps build
+	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator bash examples/cli-demo.sh
 
 clean:
 	rm -rf $(BUILD_DIR)
