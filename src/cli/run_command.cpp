@@ -4,6 +4,7 @@
 #include <random>
 #include <thread>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <prometheus/exposer.h>
@@ -177,6 +178,9 @@ int runOperator(const std::vector<std::string>& argv, Io& io) {
     return 0;
   }
   core::log::configure(args.logLevel, args.logFormat, &io.err);
+  // glibc gives each thread that allocates an arena of its own; the workers' short-lived plans
+  // then pin pages in several arenas. Two keep the daemon's resident size near what it holds.
+  mallopt(M_ARENA_MAX, 2);
 
   // Signals are taken by one thread with sigwait; every other thread inherits the block.
   sigset_t signals;

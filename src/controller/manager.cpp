@@ -1,5 +1,7 @@
 #include "controller/manager.hpp"
 
+#include <malloc.h>
+
 #include <random>
 #include <thread>
 
@@ -40,6 +42,30 @@ std::string reconcileIdFor(unsigned long long sequence) {
   return id;
 }
 
+// The caches keep what reconciles read. Of a DatabaseSchema: all but managedFields and kubectl's
+// last-applied copy of it, which together are most of its size.
+json cachedSchema(json o) {
+  if (!o.contains("metadata")) return o;
+  json& m = o["metadata"];
+  m.erase("managedFields");
+  if (m.contains("annotations") && m["annotations"].is_object()) {
+    m["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
+    if (m["annotations"].empty()) m.erase("annotations");
+  }
+  return o;
+}
+
+// Of a Secret: its identity and data (the last-applied annotation would be a second copy of it).
+json cachedSecret(json o) {
+  json out = json::object();
+  json& m = o["metadata"];
+  out["metadata"] = json::object();
+  for (const char* field : {"name", "namespace", "uid", "resourceVersion"})
+    if (m.contains(field)) out["metadata"][field] = std::move(m[field]);
+  if (o.contains("data")) out["data"] = std::move(o["data"]);
+  return out;
+}
+
 }  // namespace
 
 kube::ResourceType databaseSchemas() { return {"dbschema.io", "v1alpha1", "databaseschemas", "DatabaseSchema", true}; }
@@ -47,6 +73,8 @@ kube::ResourceType databaseSchemas() { return {"dbschema.io", "v1alpha1", "datab
 Manager::Manager(kube::Client& client, ManagerOptions options)
     : client_(client),
       options_(std::move(options)),
+      schemas_(cachedSchema),
+      secrets_(cachedSecret),
       backoff_(options_.backoffBase, options_.backoffCap, unitRandom) {
   if (!options_.reconciler.unitRandom) options_.reconciler.unitRandom = unitRandom;
   if (options_.leaderElect)
@@ -122,6 +150,7 @@ void Manager::watchResources(std::stop_token stop) {
                        [this](const kube::Key& k) { enqueueUsersOf(k); }, stop, opts);
     });
   }
+  long long lastTrim = monotonicSeconds();
   while (!stop.stop_requested()) {
     if (!synced_ && schemas_.synced() && secrets_.synced()) {
       synced_ = true;
@@ -129,6 +158,12 @@ void Manager::watchResources(std::stop_token stop) {
                                         {"secrets", std::to_string(secrets_.size())}});
     }
     heartbeat_ = monotonicSeconds();
+    if (heartbeat_ - lastTrim >= 30) {
+      // Reconciles build and drop whole catalogs; glibc keeps the freed pages unless asked.
+      // Handing them back every half minute keeps the resident size near what is in use.
+      ::malloc_trim(0);
+      lastTrim = heartbeat_;
+    }
     std::this_thread::sleep_for(100ms);
   }
   // The watchers end with `stop` (and the client's shutdown); jthreads join here.
@@ -149,11 +184,11 @@ core::Result<void> Manager::writeStatus(const ObjectRef& ref, const json& status
   return {};
 }
 
-void Manager::work(std::stop_token stop) {
+std::unique_ptr<Reconciler> Manager::makeReconciler(std::stop_token stop) {
   kube::EventRecorder& recorder = *recorder_;
   ReconcilerOptions ro = options_.reconciler;
   ro.apply.stopRequested = [stop] { return stop.stop_requested(); };
-  Reconciler reconciler(
+  return std::make_unique<Reconciler>(
       pool_,
       [this](const std::string& ns, const std::string& name) { return secrets_.get({ns, name}); },
       [this](const ObjectRef& ref, const json& status) { return writeStatus(ref, status); },
@@ -170,6 +205,9 @@ void Manager::work(std::stop_token stop) {
         if (!recorded) core::log::warn("event not recorded", {{"reason", e.reason}, {"error", recorded.error().describe()}});
       },
       ro);
+}
+
+void Manager::work(std::stop_token stop, Reconciler& reconciler) {
   while (!stop.stop_requested()) {
     heartbeat_ = monotonicSeconds();
     if (!leading_ || !synced_) {
@@ -184,6 +222,7 @@ void Manager::work(std::stop_token stop) {
     if (!object || object->at("metadata").contains("deletionTimestamp")) {
       // Deleted: nothing in the database is ever dropped for it, and its series go.
       if (options_.metrics) options_.metrics->resourceGone(k.ns, k.name);
+      reconciler.forget(k.ns, k.name);
       queue_.forget(*key);
       backoff_.forget(*key);
       queue_.done(*key);
@@ -232,9 +271,11 @@ void Manager::run(std::stop_token stop) {
   else becomeLeader();
 
   {
+    // One reconciler for every worker: its parse cache holds each resource once.
+    const std::unique_ptr<Reconciler> reconciler = makeReconciler(internal.get_token());
     std::vector<std::jthread> workers;
     for (int i = 0; i < std::max(1, options_.concurrency); ++i)
-      workers.emplace_back([this, token = internal.get_token()] { work(token); });
+      workers.emplace_back([this, &reconciler, token = internal.get_token()] { work(token, *reconciler); });
   }  // workers joined: every reconcile in flight has finished its step
 
   if (election.joinable()) election.join();  // the elector releases the lease as it stops

@@ -51,7 +51,8 @@ class Manager {
   void watchResources(std::stop_token stop);
   void onSchemaEvent(const kube::Key& key);
   void enqueueUsersOf(const kube::Key& secret);
-  void work(std::stop_token stop);
+  std::unique_ptr<Reconciler> makeReconciler(std::stop_token stop);
+  void work(std::stop_token stop, Reconciler& reconciler);
   core::Result<void> writeStatus(const ObjectRef& ref, const nlohmann::json& status);
 
   kube::Client& client_;

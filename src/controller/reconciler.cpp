@@ -43,6 +43,8 @@ std::vector<schema::Change> withSafety(const schema::Plan& p, schema::Safety s) 
   return out;
 }
 
+constexpr auto kParseWorthCaching = std::chrono::milliseconds(2);
+
 FailureKind failureKindOf(const core::Error& e) {
   // The engine's Invalid errors are the declaration's fault; everything else is the connection.
   return e.kind == core::ErrorKind::Invalid ? FailureKind::EngineFailed : FailureKind::ConnectionFailed;
@@ -66,23 +68,34 @@ Reconciler::Reconciler(ConnectionPool& pool, SecretLookup secrets, StatusWriter 
 }
 
 core::Result<spec::DatabaseSchema> Reconciler::parse(const json& resource) {
-  const std::string uid = resource["metadata"].value("uid", "");
-  json identity = {{"annotations", resource["metadata"].value("annotations", json::object())},
+  const std::string key = resource["metadata"].value("namespace", "") + "/" + resource["metadata"].value("name", "");
+  json identity = {{"uid", resource["metadata"].value("uid", "")},
+                   {"annotations", resource["metadata"].value("annotations", json::object())},
                    {"spec", resource.value("spec", json::object())},
                    {"generation", resource["metadata"].value("generation", 0LL)}};
   const std::string fingerprint = core::sha256Hex(identity.dump());
   {
     std::lock_guard lock(cacheMutex_);
-    auto it = parsed_.find(uid);
+    auto it = parsed_.find(key);
     if (it != parsed_.end() && it->second.first == fingerprint) return it->second.second;
   }
   json document = resource;
   document.erase("status");
+  const auto started = std::chrono::steady_clock::now();
   auto parsed = spec::parseDocument(document.dump());
   if (!parsed) return parsed.error();
-  std::lock_guard lock(cacheMutex_);
-  parsed_[uid] = {fingerprint, *parsed};
+  // Only schemas slow to parse are kept: a small one parses in well under a millisecond, and
+  // keeping a thousand of them would cost the daemon more memory than time saved.
+  if (std::chrono::steady_clock::now() - started >= kParseWorthCaching) {
+    std::lock_guard lock(cacheMutex_);
+    parsed_[key] = {fingerprint, *parsed};
+  }
   return *parsed;
+}
+
+void Reconciler::forget(const std::string& ns, const std::string& name) {
+  std::lock_guard lock(cacheMutex_);
+  parsed_.erase(ns + "/" + name);
 }
 
 core::Result<std::string> Reconciler::secretValue(const std::string& ns, const std::string& name,

@@ -61,8 +61,11 @@ class Reconciler {
   Reconciler(ConnectionPool& pool, SecretLookup secrets, StatusWriter writeStatus, EventSink events,
              ReconcilerOptions options);
 
-  // `resource` is the object as the API serves it (metadata, spec, status).
+  // `resource` is the object as the API serves it (metadata, spec, status). Thread-safe: one
+  // reconciler serves every worker (never two reconciles of one resource at once).
   Outcome reconcile(const nlohmann::json& resource);
+  // The resource is gone: drop what was kept for it.
+  void forget(const std::string& ns, const std::string& name);
 
  private:
   core::Result<spec::DatabaseSchema> parse(const nlohmann::json& resource);
@@ -76,8 +79,8 @@ class Reconciler {
   StatusWriter writeStatus_;
   EventSink events_;
   ReconcilerOptions options_;
-  // Parsed resources by uid, kept while metadata.annotations and spec stay the same: parsing a
-  // large schema costs more than a whole in-sync check.
+  // Parsed resources by namespace/name, kept while uid, metadata.annotations and spec stay the
+  // same: parsing a large schema costs more than a whole in-sync check. Small ones are not kept.
   std::mutex cacheMutex_;
   std::map<std::string, std::pair<std::string, spec::DatabaseSchema>> parsed_;
 };

@@ -11,7 +11,9 @@ metrics::ResourceSample sampleOf(const std::string& ns, const std::string& name,
   s.name = name;
   s.checkedAt = checkedAt;
   if (observed.failure) {
-    if (observed.failure->kind == FailureKind::ConnectionFailed) s.databaseUp = false;
+    // Without its Secret the operator cannot reach the database either: that is an outage to page on.
+    if (observed.failure->kind == FailureKind::ConnectionFailed || observed.failure->kind == FailureKind::SecretUnavailable)
+      s.databaseUp = false;
     if (observed.failure->kind == FailureKind::EngineFailed) s.databaseUp = true;
   }
   if (!observed.report) return s;

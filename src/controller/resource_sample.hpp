@@ -8,8 +8,8 @@
 namespace controller {
 
 // In sync only when the engine ran and nothing differs afterwards; the database is up when the
-// engine connected, down when connecting failed, and unknown when the check stopped before
-// (an invalid spec, a missing Secret). Drift is what still differs after any apply.
+// engine connected, down when connecting failed or its Secret is missing, and unknown when the
+// spec is invalid. Drift is what still differs after any apply.
 metrics::ResourceSample sampleOf(const std::string& ns, const std::string& name, const Observation& observed,
                                  double checkedAt);
 

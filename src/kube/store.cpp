@@ -10,13 +10,6 @@ const nlohmann::json& metadata(const nlohmann::json& o) {
   return m != o.end() && m->is_object() ? *m : empty;
 }
 
-// Same object version? resourceVersion when both have one (the server's truth), else content.
-bool sameVersion(const nlohmann::json& a, const nlohmann::json& b) {
-  std::string ra = resourceVersionOf(a), rb = resourceVersionOf(b);
-  if (!ra.empty() && !rb.empty()) return ra == rb;
-  return a == b;
-}
-
 }  // namespace
 
 Key Key::of(const nlohmann::json& object) {
@@ -30,12 +23,23 @@ std::string resourceVersionOf(const nlohmann::json& object) {
   return rv != m.end() && rv->is_string() ? rv->get<std::string>() : std::string();
 }
 
+Store::Entry Store::pack(const nlohmann::json& object) const {
+  return Entry{resourceVersionOf(object), nlohmann::json::to_cbor(transform_ ? transform_(object) : object)};
+}
+
+// Same object version? resourceVersion when both have one (the server's truth), else content.
+bool Store::Entry::sameVersion(const Entry& other) const {
+  if (!resourceVersion.empty() && !other.resourceVersion.empty()) return resourceVersion == other.resourceVersion;
+  return packed == other.packed;
+}
+
 std::optional<Key> Store::upsert(const nlohmann::json& object) {
   Key k = Key::of(object);
+  Entry entry = pack(object);
   std::lock_guard l(m_);
   auto it = objects_.find(k);
-  if (it != objects_.end() && sameVersion(it->second, object)) return std::nullopt;
-  objects_[k] = object;
+  if (it != objects_.end() && it->second.sameVersion(entry)) return std::nullopt;
+  objects_[k] = std::move(entry);
   return k;
 }
 
@@ -47,14 +51,14 @@ std::optional<Key> Store::erase(const nlohmann::json& object) {
 }
 
 std::vector<Key> Store::replaceAll(const std::vector<nlohmann::json>& objects) {
-  std::map<Key, nlohmann::json> fresh;
-  for (const auto& o : objects) fresh[Key::of(o)] = o;
+  std::map<Key, Entry> fresh;
+  for (const auto& o : objects) fresh[Key::of(o)] = pack(o);
   std::vector<Key> changed;
   {
     std::lock_guard l(m_);
     for (const auto& [k, o] : fresh) {
       auto it = objects_.find(k);
-      if (it == objects_.end() || !sameVersion(it->second, o)) changed.push_back(k);
+      if (it == objects_.end() || !it->second.sameVersion(o)) changed.push_back(k);
     }
     for (const auto& [k, o] : objects_)
       if (!fresh.count(k)) changed.push_back(k);
@@ -69,14 +73,14 @@ std::optional<nlohmann::json> Store::get(const Key& key) const {
   std::lock_guard l(m_);
   auto it = objects_.find(key);
   if (it == objects_.end()) return std::nullopt;
-  return it->second;
+  return nlohmann::json::from_cbor(it->second.packed);
 }
 
 std::vector<nlohmann::json> Store::list() const {
   std::lock_guard l(m_);
   std::vector<nlohmann::json> out;
   out.reserve(objects_.size());
-  for (const auto& [k, o] : objects_) out.push_back(o);
+  for (const auto& [k, o] : objects_) out.push_back(nlohmann::json::from_cbor(o.packed));
   return out;
 }
 

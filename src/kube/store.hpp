@@ -6,6 +6,8 @@
 #include <chrono>
 #include <compare>
 #include <condition_variable>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -29,6 +31,11 @@ std::string resourceVersionOf(const nlohmann::json& object);
 
 class Store {
  public:
+  // Applied to every object before it is kept: a cache holds what its readers need and no more
+  // (managedFields and kubectl's last-applied copy are most of an object's size).
+  using Transform = std::function<nlohmann::json(nlohmann::json)>;
+  explicit Store(Transform transform = {}) : transform_(std::move(transform)) {}
+
   // Added/Modified: the key when the object is new or its resourceVersion differs.
   std::optional<Key> upsert(const nlohmann::json& object);
   // Deleted: the key when it was present.
@@ -48,8 +55,18 @@ class Store {
  private:
   mutable std::mutex m_;
   mutable std::condition_variable cv_;
-  std::map<Key, nlohmann::json> objects_;
+  // Objects are kept as CBOR: a fifth of the JSON text and a twentieth of a parsed
+  // nlohmann::json, decoded again when read (microseconds, against a reconcile's milliseconds).
+  struct Entry {
+    std::string resourceVersion;
+    std::vector<std::uint8_t> packed;
+    bool sameVersion(const Entry& other) const;
+  };
+  Entry pack(const nlohmann::json& object) const;
+
+  std::map<Key, Entry> objects_;
   bool synced_ = false;
+  Transform transform_;
 };
 
 }  // namespace kube

@@ -59,14 +59,14 @@ TEST(ResourceSample, AFailedStepIsNotInSyncEvenWithNothingLeft) {
   EXPECT_FALSE(sampleOf("apps", "shop", o, 0).inSync);
 }
 
-TEST(ResourceSample, TheDatabaseIsDownOnlyWhenConnectingFailed) {
+TEST(ResourceSample, TheDatabaseIsDownWhenItCannotBeReached) {
   Observation o;
   o.failure = Failure{FailureKind::ConnectionFailed, "refused"};
   auto s = sampleOf("apps", "shop", o, 0);
   EXPECT_EQ(s.databaseUp, false);
   EXPECT_FALSE(s.inSync);
   o.failure = Failure{FailureKind::SecretUnavailable, "no secret"};
-  EXPECT_EQ(sampleOf("apps", "shop", o, 0).databaseUp, std::nullopt);
+  EXPECT_EQ(sampleOf("apps", "shop", o, 0).databaseUp, false);
   o.failure = Failure{FailureKind::InvalidSpec, "bad"};
   EXPECT_EQ(sampleOf("apps", "shop", o, 0).databaseUp, std::nullopt);
   o.failure = Failure{FailureKind::EngineFailed, "a declared type Postgres rejects"};

@@ -70,3 +70,21 @@ TEST(Store, WaitSyncedTimesOutThenSucceeds) {
 }
 
 }  // namespace
+
+TEST(Store, KeepsWhatTheTransformLeavesFromUpsertsAndLists) {
+  Store s([](nlohmann::json o) {
+    o["metadata"].erase("managedFields");
+    return o;
+  });
+  nlohmann::json big = obj("a", "1");
+  big["metadata"]["managedFields"] = nlohmann::json::array({{{"manager", "kubectl"}}});
+  ASSERT_TRUE(s.upsert(big));
+  EXPECT_FALSE(s.get({"ns", "a"})->at("metadata").contains("managedFields"));
+  EXPECT_FALSE(s.upsert(big)) << "the same resourceVersion is no change, transformed or not";
+  nlohmann::json newer = obj("a", "2");
+  newer["metadata"]["managedFields"] = nlohmann::json::array();
+  EXPECT_TRUE(s.upsert(newer));
+  EXPECT_EQ(resourceVersionOf(*s.get({"ns", "a"})), "2");
+  s.replaceAll({big, obj("b", "3")});
+  EXPECT_FALSE(s.get({"ns", "a"})->at("metadata").contains("managedFields"));
+}

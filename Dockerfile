@@ -1,0 +1,47 @@
+# The schema-operator image: `docker build -t schema-operator:0.1.0 .` from the repository root.
+#
+# Two stages: the binary is built on debian:bookworm with the build part of the Makefile's
+# PACKAGES, and runs on debian:bookworm-slim with only the shared libraries it links
+# (tests/deploy/dockerfile_test.py checks both lists against the Makefile and the built binary).
+# It runs as the unprivileged user 65532; the ENTRYPOINT is the controller, `schema-operator run`,
+# so a Deployment passes only its flags. For the command line, override it:
+#   docker run --rm --entrypoint schema-operator IMAGE plan -f - --database-url ... < shop.yaml
+
+FROM debian:bookworm AS build
+# From the Makefile's PACKAGES: the compiler and build tools, and every library CMakeLists.txt
+# looks for. CMakeLists.txt requires GTest at configure time, so googletest comes along even
+# though only the schema-operator target is built.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      cmake ninja-build g++ pkg-config \
+      libboost1.81-dev libssl-dev nlohmann-json3-dev libpqxx-dev libpq-dev \
+      prometheus-cpp-dev libyaml-cpp-dev \
+      googletest libgtest-dev libgmock-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# The whole context less .dockerignore (build folders, .git, the manifests).
+COPY . .
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+ && ninja -C /build schema-operator \
+ && strip /build/schema-operator \
+ && /build/schema-operator version
+
+FROM debian:bookworm-slim
+# The runtime packages of the libraries the binary links (readelf -d: NEEDED), nothing else:
+# libpqxx and libpq (PostgreSQL), yaml-cpp, OpenSSL (TLS to the API server and to PostgreSQL),
+# prometheus-cpp (metrics), the C++ runtime. libc6 and libgcc-s1 are in the base image.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libpqxx-6.4 libpq5 libyaml-cpp0.7 libssl3 \
+      libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libstdc++6 \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --gid 65532 nonroot \
+ && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin nonroot
+COPY --from=build /build/schema-operator /usr/local/bin/schema-operator
+# Fails the build if a shared library is missing from the list above.
+RUN ["/usr/local/bin/schema-operator", "version"]
+USER 65532:65532
+# Health probes on :8081, metrics on :8080 (`schema-operator run --help`).
+EXPOSE 8080 8081
+ENTRYPOINT ["/usr/local/bin/schema-operator", "run"]

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The daemon under load: `schema-operator run` against the Kubernetes API test server and one
+# PostgreSQL holding DATABASES databases, with RESOURCES DatabaseSchemas spread over them.
+#   bench/daemon.sh [RESOURCES DATABASES]        default: 1000 20
+# Measures: idle RSS and CPU (no resources); the time from `kubectl apply` of all of them to all
+# Ready; steady state at interval 5m (CPU, RSS); the time from `kubectl apply` of one change to
+# Ready (p50, p99 of SAMPLES changes); re-check throughput when every resource asks for a check
+# each second (interval 1s: the queue never empties, so the rate is the ceiling); peak RSS.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BUILD_DIR:-$repo/build}"
+resources="${1:-1000}"
+databases="${2:-20}"
+samples="${SAMPLES:-50}"
+concurrency="${CONCURRENCY:-4}"
+source "$repo/bench/lib.sh"
+PGPORT="${DAEMON_PGPORT:-54346}"
+psql=("$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGDIR" -p "$PGPORT" -U postgres)
+start_postgres
+
+work="$PGDIR/daemon"
+mkdir -p "$work/home"
+export HOME="$work/home" KUBECONFIG="$work/kubeconfig"
+pids=()
+stop_all() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+trap 'stop_all; bench_cleanup' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+api_port=$(free_port)
+metrics_port=$(free_port)
+"$build/kube-test-server" --port "$api_port" --kubeconfig "$KUBECONFIG" >"$work/apiserver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do [[ -s "$KUBECONFIG" ]] && kubectl version >/dev/null 2>&1 && break; sleep 0.1; done
+kubectl apply -f "$repo/crds/databaseschemas.yaml" >/dev/null
+kubectl create namespace bench >/dev/null
+
+per_db=$(( (resources + databases - 1) / databases ))
+secrets=""
+for d in $(seq 0 $((databases - 1))); do
+  "${psql[@]}" -d postgres -c "CREATE DATABASE d$d"
+  schemas=""
+  for s in $(seq 0 $((per_db - 1))); do schemas+="CREATE SCHEMA s$s;"; done
+  "${psql[@]}" -d "d$d" -c "$schemas"
+  secrets+="---
+apiVersion: v1
+kind: Secret
+metadata: {name: db-$d, namespace: bench}
+stringData: {DATABASE_URL: \"$(pg_url "d$d")\"}
+"
+done
+kubectl apply -f - <<<"$secrets" >/dev/null
+
+"$build/schema-operator" run --kubeconfig "$KUBECONFIG" --namespace bench --concurrency "$concurrency" \
+  --metrics-bind-address "127.0.0.1:$metrics_port" --health-probe-bind-address 0 --runtime-dir "$work/runtime" \
+  --log-level warn >"$work/operator.log" 2>&1 &
+op=$!
+pids+=($op)
+
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$op/stat"; }
+rss_mib() { awk -v f="$1" '$1 == f":" {printf "%.1f", $2 / 1024}' "/proc/$op/status"; }
+reconciles() { python3 - "$metrics_port" <<'PY'
+import sys, urllib.request
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics").read().decode()
+print(int(sum(float(l.split()[-1]) for l in text.splitlines() if l.startswith("schema_operator_reconcile_total{"))))
+PY
+}
+# CPU percent of one core and reconciles per second over SECONDS of wall time.
+window() {
+  local seconds=$1 c0 r0 t0 c1 r1 t1
+  c0=$(cpu_ticks); r0=$(reconciles); t0=$(now)
+  sleep "$seconds"
+  c1=$(cpu_ticks); r1=$(reconciles); t1=$(now)
+  awk -v c="$((c1 - c0))" -v hz="$ticks" -v r="$((r1 - r0))" -v a="$t0" -v b="$t1" \
+    'BEGIN { printf "%.2f %.1f\n", 100 * c / hz / (b - a), r / (b - a) }'
+}
+all_ready() { kubectl get dbs -n bench -o json | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["items"]
+ready = sum(1 for o in items if o.get("status", {}).get("observedGeneration") == o["metadata"]["generation"]
+            and any(c["type"] == "Ready" and c["status"] == "True" for c in o["status"].get("conditions", [])))
+print(ready)'; }
+
+sleep 3
+read -r idle_cpu _ < <(window 20)
+idle_rss=$(rss_mib VmRSS)
+
+python3 "$repo/bench/daemon_resources.py" "$resources" "$databases" 5m >"$work/all.yaml"
+t0=$(now)
+kubectl apply -f "$work/all.yaml" >/dev/null
+t_applied=$(now)
+until [[ $(all_ready) -eq $resources ]]; do sleep 0.5; done
+t_ready=$(now)
+
+sleep 5
+read -r steady_cpu steady_rate < <(window 30)
+steady_rss=$(rss_mib VmRSS)
+
+latencies="$work/latencies"
+: >"$latencies"
+for i in $(seq 1 "$samples"); do
+  k=$(( (i * 7919) % resources ))
+  python3 "$repo/bench/daemon_resources.py" "$resources" "$databases" 5m --changed "$k" >"$work/one.yaml"
+  a=$(now)
+  kubectl apply -f "$work/one.yaml" >/dev/null
+  kubectl wait --for=condition=Ready -n bench "databaseschema/r-$k" --timeout=120s >/dev/null
+  elapsed "$a" "$(now)" >>"$latencies"
+  echo >>"$latencies"
+done
+read -r p50 p99 < <(sort -n "$latencies" | awk 'NF {a[++n]=$1} END {i50=int(0.5*n+0.5); i99=int(0.99*n+0.5); if(i50<1)i50=1; if(i99<1)i99=1; printf "%.3f %.3f\n", a[i50], a[i99]}')
+
+python3 "$repo/bench/daemon_resources.py" "$resources" "$databases" 1s >"$work/all-1s.yaml"
+kubectl apply -f "$work/all-1s.yaml" >/dev/null
+sleep 5
+read -r busy_cpu busy_rate < <(window 30)
+busy_rss=$(rss_mib VmRSS)
+peak_rss=$(rss_mib VmHWM)
+errors=$(grep -c '"level":"error"' "$work/operator.log" || true)
+
+out="$repo/bench/results/daemon-$resources.txt"
+{
+  echo "# schema-operator run: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+  echo "# $resources DatabaseSchemas over $databases databases (3 tables each), --concurrency $concurrency; PostgreSQL 15 on a unix socket; the API test server on loopback"
+  echo "# command: bench/daemon.sh $resources $databases"
+  printf '%-52s %12s\n' measure value
+  printf '%-52s %12s\n' "idle (no resources): CPU % of one core" "$idle_cpu"
+  printf '%-52s %12s\n' "idle: RSS MiB" "$idle_rss"
+  printf '%-52s %12s\n' "kubectl apply of all (s)" "$(elapsed "$t0" "$t_applied")"
+  printf '%-52s %12s\n' "kubectl apply start -> all Ready (s)" "$(elapsed "$t0" "$t_ready")"
+  printf '%-52s %12s\n' "steady, interval 5m: CPU % of one core" "$steady_cpu"
+  printf '%-52s %12s\n' "steady, interval 5m: reconciles/s" "$steady_rate"
+  printf '%-52s %12s\n' "steady: RSS MiB" "$steady_rss"
+  printf '%-52s %12s\n' "one change, kubectl apply -> Ready p50 (s, n=$samples)" "$p50"
+  printf '%-52s %12s\n' "one change, kubectl apply -> Ready p99 (s)" "$p99"
+  printf '%-52s %12s\n' "saturated (interval 1s): re-checks/s" "$busy_rate"
+  printf '%-52s %12s\n' "saturated: CPU % of one core" "$busy_cpu"
+  printf '%-52s %12s\n' "saturated: RSS MiB" "$busy_rss"
+  printf '%-52s %12s\n' "peak RSS MiB (VmHWM)" "$peak_rss"
+  printf '%-52s %12s\n' "error log lines" "$errors"
+} | tee "$out"
