@@ -49,11 +49,11 @@ json specPart(const json& o, bool statusSub) {
   return c;
 }
 
-json withoutVolatile(json o) {
-  if (o.contains("metadata")) {
-    o["metadata"].erase("resourceVersion");
-    o["metadata"].erase("managedFields");
-  }
+// What a no-op write leaves equal. managedFields count: a write that changes only them (kubectl's
+// client-side to server-side apply migration replaces them with a JSON patch) is a real change.
+// Writes that change nothing else leave them alone (same entries, same times).
+json withoutResourceVersion(json o) {
+  if (o.contains("metadata")) o["metadata"].erase("resourceVersion");
   return o;
 }
 
@@ -75,8 +75,18 @@ std::string warningHeader(const std::string& text) {
 
 struct ContinueToken {
   uint64_t rv = 0;
-  std::string start;
+  std::string start;  // "namespace/name" of the first object of the next page
 };
+
+// Lists come out of the store ordered by (namespace, name); a continue token must resume in that
+// order. Comparing "ns/name" strings would not: "apps/x" sorts after "apps-b/y" ('/' > '-'),
+// so a page boundary at a namespace that prefixes another skipped or repeated objects.
+bool beforeStart(const std::string& ns, const std::string& name, const std::string& start) {
+  size_t slash = start.find('/');
+  const std::string startNs = start.substr(0, slash);
+  const std::string startName = slash == std::string::npos ? "" : start.substr(slash + 1);
+  return ns != startNs ? ns < startNs : name < startName;
+}
 
 std::string encodeContinue(const ContinueToken& t) {
   return base64Encode(json{{"v", "meta.k8s.io/v1"}, {"rv", t.rv}, {"start", t.start}}.dump());
@@ -202,8 +212,7 @@ HttpResponse Api::list(const HttpRequest& req, const RequestInfo& ri) {
 
   std::vector<json> matched;
   for (const json* o : store_.list(rt.storeGroup(), ri.plural, ri.ns)) {
-    std::string key = metaStr(*o, "namespace") + "/" + metaStr(*o, "name");
-    if (continuing && key < token.start) continue;
+    if (continuing && beforeStart(metaStr(*o, "namespace"), metaStr(*o, "name"), token.start)) continue;
     json v = toVersion(ri, *o);
     if (!labelsMatch(labels, v) || !fieldsMatch(fields, v)) continue;
     matched.push_back(std::move(v));
@@ -331,7 +340,8 @@ json Api::commitUpdate(const HttpRequest& req, const RequestInfo& ri, const json
   }
   if (rt.hasGeneration && specPart(old, rt.statusSubresource) != specPart(next, rt.statusSubresource))
     next["metadata"]["generation"] = om.value("generation", 0) + 1;
-  if (withoutVolatile(old) == withoutVolatile(next)) return old;  // a no-op write keeps its RV and emits nothing
+  // A no-op write keeps its RV and emits nothing.
+  if (withoutResourceVersion(old) == withoutResourceVersion(next)) return old;
   next["metadata"]["resourceVersion"] = om.value("resourceVersion", "");
   if (dryRun) return next;
   if (next["metadata"].contains("deletionTimestamp") && finalizersOf(next).empty()) return finalizeDelete(ri, next, false);
@@ -455,9 +465,12 @@ HttpResponse Api::patchOne(const HttpRequest& req, const RequestInfo& ri) {
     try {
       patched = patch::jsonPatch(current, body);
     } catch (const std::invalid_argument& e) {
-      throw badRequest(std::string("the server rejected our request due to an error in our request: ") + e.what());
-    } catch (const std::domain_error& e) {
-      throw ApiError(422, "Invalid", std::string("the server rejected our request due to an error in our request: ") + e.what());
+      throw badRequest(e.what());  // as DecodePatch's error
+    } catch (const std::domain_error&) {
+      // kube-apiserver answers a patch that does not apply (a failed `test`, a missing path) with
+      // NewGenericServerResponse(422, …, isUnexpectedResponse=false): a fixed message and empty
+      // details, the library's text dropped; kubectl prints "The request is invalid: <message>".
+      throw ApiError(422, "Invalid", "the server rejected our request due to an error in our request", json::object());
     }
   }
   if (!patched.is_object()) throw badRequest("patch produced a non-object");
@@ -491,7 +504,7 @@ json Api::finalizeDelete(const RequestInfo& ri, const json& obj, bool dryRun) {
     // The namespace controller's job, done at once: everything inside goes with the namespace.
     std::string ns = metaStr(last, "name");
     for (const auto* t : registry_.all()) {
-      if (!t->namespaced || !t->storageGroup.empty()) continue;
+      if (!t->namespaced || t->storageGroup) continue;  // shared storage: emptied through its owner
       std::vector<json> victims;
       for (const json* o : store_.list(t->group, t->plural, ns)) victims.push_back(*o);
       for (auto& v : victims) {

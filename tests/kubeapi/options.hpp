@@ -13,9 +13,11 @@ struct ServerOptions {
   int bookmarkIntervalMs = 1000;
 };
 
-// One request as the RBAC layer would see it.
+// One request as the RBAC layer would see it, plus who sent it.
 struct CallRecord {
   std::string verb, group, resource, subresource, ns;
+  // The request's User-Agent: the operator's start with "schema-operator/", kubectl's with "kubectl/".
+  std::string userAgent;
 };
 
 }  // namespace kubeapi

@@ -383,19 +383,27 @@ ApplyResult serverSideApply(const json& live, const json& applied, const std::st
     for (const auto& q : fieldPaths(mine)) still = still || q == p || q.rfind(p + ".", 0) == 0 || p.rfind(q + ".", 0) == 0;
     if (!still && !otherOwned.count(p)) eraseAt(out, p);
   }
+  json entry = {{"manager", manager}, {"operation", "Apply"}, {"apiVersion", apiVersion}, {"time", nowRfc3339()},
+                {"fieldsType", "FieldsV1"}, {"fieldsV1", mine}};
+  if (!subresource.empty()) entry["subresource"] = subresource;
+  // The manager's entry stays where it was, and keeps its time when it owns the same fields as
+  // before: applying the same configuration again is then a no-op (no new resourceVersion).
   json kept = json::array();
+  bool placed = false;
   for (auto e : mf) {
-    if (e.value("manager", "") == manager && e.value("operation", "") == "Apply") continue;
+    if (e.value("manager", "") == manager && e.value("operation", "") == "Apply") {
+      if (e.value("fieldsV1", json::object()) == mine && e.value("apiVersion", "") == apiVersion) entry["time"] = e["time"];
+      kept.push_back(entry);
+      placed = true;
+      continue;
+    }
     if (force) {
       e["fieldsV1"] = removePaths(e.value("fieldsV1", json::object()), mine);
       if (e["fieldsV1"].empty()) continue;
     }
     kept.push_back(e);
   }
-  json entry = {{"manager", manager}, {"operation", "Apply"}, {"apiVersion", apiVersion}, {"time", nowRfc3339()},
-                {"fieldsType", "FieldsV1"}, {"fieldsV1", mine}};
-  if (!subresource.empty()) entry["subresource"] = subresource;
-  kept.push_back(entry);
+  if (!placed) kept.push_back(entry);
   out["metadata"]["managedFields"] = kept;
   r.object = out;
   return r;

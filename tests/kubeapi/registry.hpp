@@ -24,13 +24,15 @@ struct ResourceType {
   bool custom = false;                  // a CR served from a CRD
   bool hasGeneration = false;
   bool allowUnconditionalUpdate = false;
-  std::string storageGroup;             // objects live under (storageGroup, plural): events.k8s.io shares core's
+  // Set when objects live under another group's (storageGroup, plural): events.k8s.io shares
+  // core's Events. Optional because that other group is the core group, "".
+  std::optional<std::string> storageGroup;
   std::map<std::string, json> schemas;  // version -> openAPIV3Schema (CRs)
   std::map<std::string, std::vector<PrinterColumn>> columns;  // version -> additionalPrinterColumns (CRs)
   std::string crdName;
 
   std::string apiVersion(const std::string& version) const { return group.empty() ? version : group + "/" + version; }
-  const std::string& storeGroup() const { return storageGroup.empty() ? group : storageGroup; }
+  const std::string& storeGroup() const { return storageGroup ? *storageGroup : group; }
   bool serves(const std::string& v) const;
   const json* schema(const std::string& version) const;
 };

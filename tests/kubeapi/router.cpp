@@ -201,7 +201,7 @@ HttpResponse Api::resource(const HttpRequest& req, RequestInfo& ri) {
   else if (m == "DELETE") ri.verb = named ? "delete" : "deletecollection";
   else throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
   if (ri.rt->namespaced && ri.ns.empty() && ri.verb != "list" && ri.verb != "watch") throw pathNotFound();
-  calls_.push_back({ri.verb, ri.group, ri.plural, ri.sub, ri.ns});
+  calls_.push_back({ri.verb, ri.group, ri.plural, ri.sub, ri.ns, req.header("user-agent")});
   if (auto fault = faults_.take(m, req.target)) throw *fault;
 
   if (ri.verb == "get") return getOne(req, ri);

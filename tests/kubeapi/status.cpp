@@ -7,7 +7,9 @@ namespace kubeapi {
 json statusObject(int code, const std::string& reason, const std::string& message, const json& details) {
   json s = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
             {"status", "Failure"}, {"message", message}, {"reason", reason}, {"code", code}};
-  if (!details.is_null() && !details.empty()) s["details"] = details;
+  // Present whenever given, even empty, as kube-apiserver sends them (e.g. `"details":{}` on the
+  // 422 of a JSON patch that does not apply).
+  if (details.is_object()) s["details"] = details;
   if (reason.empty()) s.erase("reason");
   return s;
 }
