@@ -74,3 +74,38 @@ demo-cli: deps build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# ---- benchmarks (bench/, not part of `make test`; README "Performance") ----
+# make bench                      plan against Alembic and the catalog floor at 100, 1,000 and 5,000
+#                                 tables, then apply at 1,000, then the daemon with 100 and 1,000
+#                                 DatabaseSchemas; results in bench/results/*.txt
+# make bench BENCH_TABLES=1000 BENCH_RUNS=7   other sizes or more runs (at least 5)
+BENCH_PACKAGES     := python3-alembic python3-sqlalchemy python3-psycopg2
+BENCH_TABLES       ?= 100 1000 5000
+BENCH_APPLY_TABLES ?= 1000
+BENCH_RUNS         ?= 5
+
+.PHONY: bench bench-deps
+
+# Debian's Alembic and SQLAlchemy, for /usr/bin/python3 (the benchmarks run with it).
+bench-deps:
+	@missing=""; \
+	for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${db:Status-Status}' "$$p" 2>/dev/null | grep -qx installed || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "bench-deps: installing$$missing"; \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	else \
+	  echo "bench-deps: all packages present"; \
+	fi
+
+bench: deps bench-deps build
+	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator /usr/bin/python3 bench/plan_vs_alembic.py \
+	  --tables $(BENCH_TABLES) --runs $(BENCH_RUNS)
+	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator /usr/bin/python3 bench/apply_bench.py \
+	  --tables $(BENCH_APPLY_TABLES) --runs $(BENCH_RUNS)
+	BUILD_DIR=$(CURDIR)/$(BUILD_DIR) WINDOWS=$(BENCH_RUNS) bash bench/daemon.sh 100 10
+	BUILD_DIR=$(CURDIR)/$(BUILD_DIR) WINDOWS=$(BENCH_RUNS) bash bench/daemon.sh 1000 20
+# ---- end benchmarks ----

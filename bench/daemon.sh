@@ -6,12 +6,14 @@
 # Ready; steady state at interval 5m (CPU, RSS); the time from `kubectl apply` of one change to
 # Ready (p50, p99 of SAMPLES changes); re-check throughput when every resource asks for a check
 # each second (interval 1s: the queue never empties, so the rate is the ceiling); peak RSS.
+# CPU, rates and RSS are WINDOWS windows each (default 5): median, min and max.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$repo/build}"
 resources="${1:-1000}"
 databases="${2:-20}"
 samples="${SAMPLES:-50}"
+windows="${WINDOWS:-5}"
 concurrency="${CONCURRENCY:-4}"
 source "$repo/bench/lib.sh"
 PGPORT="${DAEMON_PGPORT:-54346}"
@@ -74,6 +76,17 @@ window() {
   awk -v c="$((c1 - c0))" -v hz="$ticks" -v r="$((r1 - r0))" -v a="$t0" -v b="$t1" \
     'BEGIN { printf "%.2f %.1f\n", 100 * c / hz / (b - a), r / (b - a) }'
 }
+# `windows` windows of SECONDS: "cpu median min max|rate median min max|rss median min max".
+windows() {
+  local seconds=$1 cpu=() rate=() rss=() c r
+  for _ in $(seq "$windows"); do
+    read -r c r < <(window "$seconds")
+    cpu+=("$c"); rate+=("$r"); rss+=("$(rss_mib VmRSS)")
+  done
+  echo "$(printf '%s\n' "${cpu[@]}" | stats)|$(printf '%s\n' "${rate[@]}" | stats)|$(printf '%s\n' "${rss[@]}" | stats)"
+}
+# "median [min-max]" of a "median min max" triple.
+show() { awk '{ printf "%s [%s-%s]", $1, $2, $3 }' <<<"$1"; }
 all_ready() { kubectl get dbs -n bench -o json | python3 -c '
 import json, sys
 items = json.load(sys.stdin)["items"]
@@ -82,8 +95,7 @@ ready = sum(1 for o in items if o.get("status", {}).get("observedGeneration") ==
 print(ready)'; }
 
 sleep 3
-read -r idle_cpu _ < <(window 20)
-idle_rss=$(rss_mib VmRSS)
+IFS='|' read -r idle_cpu _ idle_rss < <(windows 4)
 
 python3 "$repo/bench/daemon_resources.py" "$resources" "$databases" 5m >"$work/all.yaml"
 t0=$(now)
@@ -93,8 +105,7 @@ until [[ $(all_ready) -eq $resources ]]; do sleep 0.5; done
 t_ready=$(now)
 
 sleep 5
-read -r steady_cpu steady_rate < <(window 30)
-steady_rss=$(rss_mib VmRSS)
+IFS='|' read -r steady_cpu steady_rate steady_rss < <(windows 8)
 
 latencies="$work/latencies"
 : >"$latencies"
@@ -112,8 +123,7 @@ read -r p50 p99 < <(sort -n "$latencies" | awk 'NF {a[++n]=$1} END {i50=int(0.5*
 python3 "$repo/bench/daemon_resources.py" "$resources" "$databases" 1s >"$work/all-1s.yaml"
 kubectl apply -f "$work/all-1s.yaml" >/dev/null
 sleep 5
-read -r busy_cpu busy_rate < <(window 30)
-busy_rss=$(rss_mib VmRSS)
+IFS='|' read -r busy_cpu busy_rate busy_rss < <(windows 6)
 peak_rss=$(rss_mib VmHWM)
 errors=$(grep -c '"level":"error"' "$work/operator.log" || true)
 
@@ -122,19 +132,21 @@ out="$repo/bench/results/daemon-$resources.txt"
   echo "# schema-operator run: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
   echo "# $resources DatabaseSchemas over $databases databases (3 tables each), --concurrency $concurrency; PostgreSQL 15 on a unix socket; the API test server on loopback"
   echo "# command: bench/daemon.sh $resources $databases"
-  printf '%-52s %12s\n' measure value
-  printf '%-52s %12s\n' "idle (no resources): CPU % of one core" "$idle_cpu"
-  printf '%-52s %12s\n' "idle: RSS MiB" "$idle_rss"
-  printf '%-52s %12s\n' "kubectl apply of all (s)" "$(elapsed "$t0" "$t_applied")"
-  printf '%-52s %12s\n' "kubectl apply start -> all Ready (s)" "$(elapsed "$t0" "$t_ready")"
-  printf '%-52s %12s\n' "steady, interval 5m: CPU % of one core" "$steady_cpu"
-  printf '%-52s %12s\n' "steady, interval 5m: reconciles/s" "$steady_rate"
-  printf '%-52s %12s\n' "steady: RSS MiB" "$steady_rss"
-  printf '%-52s %12s\n' "one change, kubectl apply -> Ready p50 (s, n=$samples)" "$p50"
-  printf '%-52s %12s\n' "one change, kubectl apply -> Ready p99 (s)" "$p99"
-  printf '%-52s %12s\n' "saturated (interval 1s): re-checks/s" "$busy_rate"
-  printf '%-52s %12s\n' "saturated: CPU % of one core" "$busy_cpu"
-  printf '%-52s %12s\n' "saturated: RSS MiB" "$busy_rss"
-  printf '%-52s %12s\n' "peak RSS MiB (VmHWM)" "$peak_rss"
-  printf '%-52s %12s\n' "error log lines" "$errors"
+  echo "# windows: $windows each, median [min-max]; one apply of all; $samples single changes"
+  row() { printf '%-52s %s\n' "$1" "$2"; }
+  row measure value
+  row "idle (no resources): CPU % of one core" "$(show "$idle_cpu")"
+  row "idle: RSS MiB" "$(show "$idle_rss")"
+  row "kubectl apply of all (s)" "$(elapsed "$t0" "$t_applied")"
+  row "kubectl apply start -> all Ready (s)" "$(elapsed "$t0" "$t_ready")"
+  row "steady, interval 5m: CPU % of one core" "$(show "$steady_cpu")"
+  row "steady, interval 5m: reconciles/s" "$(show "$steady_rate")"
+  row "steady: RSS MiB" "$(show "$steady_rss")"
+  row "one change, kubectl apply -> Ready p50 (s)" "$p50"
+  row "one change, kubectl apply -> Ready p99 (s)" "$p99"
+  row "saturated (interval 1s): re-checks/s" "$(show "$busy_rate")"
+  row "saturated: CPU % of one core" "$(show "$busy_cpu")"
+  row "saturated: RSS MiB" "$(show "$busy_rss")"
+  row "peak RSS MiB (VmHWM)" "$peak_rss"
+  row "error log lines" "$errors"
 } | tee "$out"

@@ -22,7 +22,7 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
 
   const schema::Model& want = resource.model;
   const auto readStarted = std::chrono::steady_clock::now();
-  auto have = pg::inspect(conn, schemaName, &counter);
+  auto have = pg::inspect(conn, schemaName, &counter, /*indexDefinitions=*/false);  // nothing here reads them
   if (!have) return have.error();
   if (inspectSeconds)
     *inspectSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - readStarted).count();

@@ -1,6 +1,7 @@
 #include "pg/inspect.hpp"
 
-#include <map>
+#include <cstdlib>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/nontransaction>
@@ -17,45 +18,65 @@ namespace {
 // the schema's relations through pg_class_relname_nsp_index before touching pg_attribute,
 // pg_constraint or pg_index (all indexed on the relation oid). Catalog names are qualified with
 // pg_catalog so that a table or function of the managed schema cannot shadow them.
+//
+// Cost (README.md, "Performance"): the read runs in a fresh backend for every plan, so what it
+// asks the server to compute is most of plan's time on big schemas. Key columns therefore come as
+// attribute numbers, mapped to names here from the columns already read, rather than as a
+// subquery per constraint and index; extension members are one hashed lookup rather than a probe
+// per table; defaults print without opening their table (they cannot name a column); and an
+// index's whole definition (pg_get_indexdef, a fifth of the read's cost on its own) only when
+// asked for.
 
 // Tables of the schema that belong to the user: plain and partitioned tables, not partitions
-// (their parent owns them), not members of an extension.
+// (their parent owns them), not members of an extension (a member's pg_depend row, deptype 'e',
+// always names its extension).
+#define SO_NOT_EXTENSION_MEMBER(rel)                                                                          \
+  " AND " rel ".oid NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep"                                  \
+  "   WHERE dep.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND dep.deptype = 'e'"            \
+  "   AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)"
 #define SO_MANAGED_TABLES                                                                                     \
-  " c.relkind IN ('r', 'p') AND NOT c.relispartition"                                                         \
-  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"                                                   \
-  "   WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid AND dep.deptype = 'e')"
+  " c.relkind IN ('r', 'p') AND NOT c.relispartition" SO_NOT_EXTENSION_MEMBER("c")
 
 // (1) Tables and their columns, one row per column (a table with no column gives one row with
-// NULL column fields). Comments come from pg_description joins rather than obj_description() and
-// col_description(), which would run a subquery per row.
+// NULL column fields). Comments are looked up through pg_description's index, one probe per table
+// and column: a join would be faster only while the catalog's statistics are fresh, and right
+// after a migration they say pg_description is empty, which made the join a nested loop over
+// every comment for every column (0.24 s at 1,000 tables with a few hundred comments).
+// A default is printed without its table (relid 0, which spares opening the relation) unless its
+// stored tree holds a column reference: column defaults cannot have one, so that is a guard, and
+// the text is the same either way.
 constexpr const char* kColumnsQuery =
-    "SELECT c.relname, td.description, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
-    " CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,"
-    " a.attnotnull, a.attidentity, cd.description,"
-    " CASE WHEN t.typtype = 'e' AND t.typnamespace = n.oid THEN t.typname END"
+    "SELECT c.relname,"
+    " (SELECT td.description FROM pg_catalog.pg_description td WHERE td.objoid = c.oid"
+    "   AND td.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND td.objsubid = 0),"
+    " a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
+    " CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin,"
+    "   CASE WHEN ad.adbin::text LIKE '%{VAR %' THEN ad.adrelid ELSE 0 END) END,"
+    " a.attnotnull, a.attidentity,"
+    " CASE WHEN a.attnum IS NOT NULL THEN (SELECT cd.description FROM pg_catalog.pg_description cd"
+    "   WHERE cd.objoid = c.oid AND cd.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+    "   AND cd.objsubid = a.attnum) END,"
+    " CASE WHEN t.typtype = 'e' AND t.typnamespace = n.oid THEN t.typname END,"
+    " a.attnum"
     " FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " LEFT JOIN pg_catalog.pg_description td ON td.objoid = c.oid"
-    "   AND td.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND td.objsubid = 0"
     " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
     " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
-    " LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = c.oid"
-    "   AND cd.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND cd.objsubid = a.attnum"
     " WHERE n.nspname = $1 AND" SO_MANAGED_TABLES
     " ORDER BY c.relname, a.attnum";
 
-// (2) Primary key, unique, foreign key and check constraints. Key columns come as JSON arrays in
-// key order (conkey/confkey positions mapped to names; a column appears once in a key, so
-// array_position orders them, and "attnum = ANY" is an index condition on pg_attribute). Constraints that a partitioned parent
+// (2) Primary key, unique, foreign key and check constraints. Key columns come as attribute
+// numbers in key order (conkey, confkey), named from the columns of (1). A foreign key that
+// references a table (1) did not read (another schema, a partition, an extension's) also brings
+// the referenced names, as a JSON array in key order. Constraints that a partitioned parent
 // propagated (conparentid <> 0) are the parent's, not declared on this table.
 constexpr const char* kConstraintsQuery =
-    "SELECT c.relname, co.conname, co.contype,"
-    " (SELECT pg_catalog.json_agg(a.attname ORDER BY pg_catalog.array_position(co.conkey, a.attnum))"
-    "    FROM pg_catalog.pg_attribute a WHERE a.attrelid = co.conrelid AND a.attnum = ANY (co.conkey)),"
-    " rn.nspname, rc.relname,"
-    " CASE WHEN co.contype = 'f' THEN (SELECT pg_catalog.json_agg(a.attname"
-    "      ORDER BY pg_catalog.array_position(co.confkey, a.attnum))"
+    "SELECT c.relname, co.conname, co.contype, co.conkey::text,"
+    " rn.nspname, rc.relname, co.confkey::text,"
+    " CASE WHEN co.contype = 'f' AND NOT (rc.relnamespace = n.oid AND rc.relkind IN ('r', 'p')"
+    "   AND NOT rc.relispartition" SO_NOT_EXTENSION_MEMBER("rc") ")"
+    "   THEN (SELECT pg_catalog.json_agg(a.attname ORDER BY pg_catalog.array_position(co.confkey, a.attnum))"
     "    FROM pg_catalog.pg_attribute a WHERE a.attrelid = co.confrelid AND a.attnum = ANY (co.confkey)) END,"
     " co.confdeltype, co.confupdtype,"
     " CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid, true) END,"
@@ -68,26 +89,25 @@ constexpr const char* kConstraintsQuery =
     " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0 AND" SO_MANAGED_TABLES
     " ORDER BY c.relname, co.conname";
 
-// (3) Indexes no constraint owns. Each key is [column name, expression]: the name for a plain
-// column, pg_get_indexdef(oid, k, true) for an expression (indkey = 0). INCLUDE columns are not keys.
-constexpr const char* kIndexesQuery =
-    "SELECT c.relname, i.relname, am.amname, x.indisunique, x.indisvalid,"
-    " (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(a.attname,"
-    "     CASE WHEN x.indkey[k.i - 1] = 0 THEN pg_catalog.pg_get_indexdef(x.indexrelid, k.i, true) END) ORDER BY k.i)"
-    "    FROM pg_catalog.generate_series(1, x.indnkeyatts) AS k(i)"
-    "    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k.i - 1]"
-    "      AND x.indkey[k.i - 1] <> 0),"
-    " pg_catalog.pg_get_expr(x.indpred, x.indrelid, true),"
-    " pg_catalog.pg_get_indexdef(x.indexrelid)"
-    " FROM pg_catalog.pg_namespace n"
-    " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"
-    " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
-    " JOIN pg_catalog.pg_am am ON am.oid = i.relam"
-    " WHERE n.nspname = $1 AND" SO_MANAGED_TABLES
-    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co"
-    "   WHERE co.conrelid = x.indrelid AND co.conindid = x.indexrelid)"
-    " ORDER BY c.relname, i.relname";
+// (3) Indexes no constraint of their table owns. Keys are the first indnkeyatts attribute numbers
+// of indkey (INCLUDE columns follow them); a 0 is an expression, and the expressions come as a
+// JSON array, pg_get_indexdef(oid, k, true) for each in key order.
+#define SO_INDEXES_QUERY(definition)                                                                          \
+  "SELECT c.relname, i.relname, am.amname, x.indisunique, x.indisvalid, x.indnkeyatts, x.indkey::text,"      \
+  " CASE WHEN x.indexprs IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(x.indexrelid, k.i, true)" \
+  "   ORDER BY k.i) FROM pg_catalog.generate_series(1, x.indnkeyatts) AS k(i) WHERE x.indkey[k.i - 1] = 0) END," \
+  " pg_catalog.pg_get_expr(x.indpred, x.indrelid, true), " definition                                        \
+  " FROM pg_catalog.pg_namespace n"                                                                           \
+  " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"                                                     \
+  " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"                                                         \
+  " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"                                                       \
+  " JOIN pg_catalog.pg_am am ON am.oid = i.relam"                                                             \
+  " WHERE n.nspname = $1 AND" SO_MANAGED_TABLES                                                               \
+  " AND (x.indrelid, x.indexrelid) NOT IN (SELECT co.conrelid, co.conindid FROM pg_catalog.pg_constraint co"  \
+  "   WHERE co.conindid <> 0)"                                                                                \
+  " ORDER BY c.relname, i.relname"
+constexpr const char* kIndexesQuery = SO_INDEXES_QUERY("pg_catalog.pg_get_indexdef(x.indexrelid)");
+constexpr const char* kIndexesQueryNoDefinition = SO_INDEXES_QUERY("NULL");
 
 // (4) Enums with their values in sort order (an enum with no value gives one NULL row).
 constexpr const char* kEnumsQuery =
@@ -103,19 +123,36 @@ constexpr const char* kEnumsQuery =
 // (5) Extensions are database-wide.
 constexpr const char* kExtensionsQuery = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname";
 
+#undef SO_INDEXES_QUERY
 #undef SO_MANAGED_TABLES
+#undef SO_NOT_EXTENSION_MEMBER
 
 bool isTrue(const pqxx::field& f) { return !f.is_null() && f.c_str()[0] == 't'; }
 
 std::optional<std::string> optional(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
-  return std::string(f.c_str());
+  return std::string(f.c_str(), f.size());
 }
 
 std::vector<std::string> nameList(const pqxx::field& f) {
   std::vector<std::string> out;
   if (f.is_null()) return out;
   for (const auto& v : nlohmann::json::parse(f.c_str())) out.push_back(v.get<std::string>());
+  return out;
+}
+
+// The numbers of an int2[] ("{1,3}") or int2vector ("1 3") as text; NULL is none.
+std::vector<int> numbers(const pqxx::field& f) {
+  std::vector<int> out;
+  if (f.is_null()) return out;
+  const char* p = f.c_str();
+  while (*p) {
+    while (*p && *p != '-' && (*p < '0' || *p > '9')) ++p;
+    if (!*p) break;
+    char* end = nullptr;
+    out.push_back(static_cast<int>(std::strtol(p, &end, 10)));
+    p = end;
+  }
   return out;
 }
 
@@ -133,6 +170,21 @@ void count(QueryCounter* counter) {
   if (counter) ++counter->queries;
 }
 
+// A table read by (1): where it is in the model, and which of its columns each attribute number is.
+struct TableRef {
+  size_t index;
+  std::vector<int> columnAt;  // attnum -> index in columns, -1 for none
+
+  // Names of the attribute numbers in order; numbers that name no column are skipped.
+  std::vector<std::string> names(const schema::Table& t, const std::vector<int>& attnums) const {
+    std::vector<std::string> out;
+    out.reserve(attnums.size());
+    for (int n : attnums)
+      if (n > 0 && static_cast<size_t>(n) < columnAt.size() && columnAt[n] >= 0) out.push_back(t.columns[columnAt[n]].name);
+    return out;
+  }
+};
+
 }  // namespace
 
 core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaName, QueryCounter* counter) {
@@ -148,7 +200,8 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
   }
 }
 
-core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& schemaName, QueryCounter* counter) {
+core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& schemaName, QueryCounter* counter,
+                                    bool indexDefinitions) {
   schema::Model model;
   model.schema = schemaName;
   try {
@@ -156,19 +209,25 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn, "inspect");
     count(counter);  // BEGIN … REPEATABLE READ READ ONLY is one round trip
 
-    std::map<std::string, size_t> byName;
+    std::unordered_map<std::string, TableRef> byName;
     const pqxx::result columns = tx.exec_params(kColumnsQuery, schemaName);
     count(counter);
+    TableRef* current = nullptr;  // rows come ordered by table: most rows belong to the last one seen
     for (const auto& row : columns) {
-      const std::string table = row[0].c_str();
-      auto [it, inserted] = byName.emplace(table, model.tables.size());
-      if (inserted) {
-        schema::Table t;
-        t.name = table;
-        t.comment = optional(row[1]);
-        model.tables.push_back(std::move(t));
+      const pqxx::field tableField = row[0];
+      if (!current || model.tables[current->index].name != tableField.c_str()) {
+        std::string table(tableField.c_str(), tableField.size());
+        auto [it, inserted] = byName.try_emplace(table, TableRef{model.tables.size(), {}});
+        if (inserted) {
+          schema::Table t;
+          t.name = std::move(table);
+          t.comment = optional(row[1]);
+          model.tables.push_back(std::move(t));
+        }
+        current = &it->second;
       }
       if (row[2].is_null()) continue;  // a table without columns
+      schema::Table& t = model.tables[current->index];
       schema::Column c;
       c.name = row[2].c_str();
       c.type = row[3].c_str();
@@ -180,7 +239,12 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
                                      : schema::Identity::None;
       c.comment = optional(row[7]);
       c.enumType = optional(row[8]);
-      model.tables[it->second].columns.push_back(std::move(c));
+      const int attnum = row[9].as<int>();
+      if (attnum >= 0) {
+        if (current->columnAt.size() <= static_cast<size_t>(attnum)) current->columnAt.resize(attnum + 1, -1);
+        current->columnAt[attnum] = static_cast<int>(t.columns.size());
+      }
+      t.columns.push_back(std::move(c));
     }
 
     const pqxx::result constraints = tx.exec_params(kConstraintsQuery, schemaName);
@@ -188,52 +252,67 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
     for (const auto& row : constraints) {
       auto it = byName.find(row[0].c_str());
       if (it == byName.end()) continue;
-      schema::Table& t = model.tables[it->second];
+      const TableRef& ref = it->second;
+      schema::Table& t = model.tables[ref.index];
       const std::string name = row[1].c_str();
       switch (row[2].c_str()[0]) {
-        case 'p': t.primaryKey = schema::PrimaryKey{name, nameList(row[3])}; break;
-        case 'u': t.uniques.push_back(schema::Unique{name, nameList(row[3]), {}}); break;
+        case 'p': t.primaryKey = schema::PrimaryKey{name, ref.names(t, numbers(row[3]))}; break;
+        case 'u': t.uniques.push_back(schema::Unique{name, ref.names(t, numbers(row[3])), {}}); break;
         case 'f': {
           schema::ForeignKey fk;
           fk.name = name;
-          fk.columns = nameList(row[3]);
+          fk.columns = ref.names(t, numbers(row[3]));
           // References stay within the schema by contract; one that leaves it is shown qualified
           // so that it can never match a declared (same-schema) reference.
           const std::string refSchema = row[4].c_str();
           fk.refTable = refSchema == schemaName ? std::string(row[5].c_str()) : refSchema + "." + row[5].c_str();
-          fk.refColumns = nameList(row[6]);
-          fk.onDelete = fkAction(row[7]);
-          fk.onUpdate = fkAction(row[8]);
-          fk.validated = isTrue(row[10]);
+          if (!row[7].is_null()) {
+            fk.refColumns = nameList(row[7]);  // a table (1) did not read
+          } else if (auto target = byName.find(row[5].c_str()); target != byName.end()) {
+            fk.refColumns = target->second.names(model.tables[target->second.index], numbers(row[6]));
+          }
+          fk.onDelete = fkAction(row[8]);
+          fk.onUpdate = fkAction(row[9]);
+          fk.validated = isTrue(row[11]);
           t.foreignKeys.push_back(std::move(fk));
           break;
         }
-        case 'c': t.checks.push_back(schema::Check{name, row[9].c_str(), isTrue(row[10]), {}}); break;
+        case 'c': t.checks.push_back(schema::Check{name, row[10].c_str(), isTrue(row[11]), {}}); break;
         default: break;
       }
     }
 
-    const pqxx::result indexes = tx.exec_params(kIndexesQuery, schemaName);
+    const pqxx::result indexes =
+        tx.exec_params(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaName);
     count(counter);
     for (const auto& row : indexes) {
       auto it = byName.find(row[0].c_str());
       if (it == byName.end()) continue;
+      const TableRef& ref = it->second;
+      schema::Table& t = model.tables[ref.index];
       schema::Index idx;
       idx.name = row[1].c_str();
       idx.method = row[2].c_str();
       idx.unique = isTrue(row[3]);
       idx.valid = isTrue(row[4]);
-      if (!row[5].is_null()) {
-        for (const auto& key : nlohmann::json::parse(row[5].c_str())) {
-          schema::IndexKey k;
-          if (!key[0].is_null()) k.column = key[0].get<std::string>();
-          if (!key[1].is_null()) k.expression = key[1].get<std::string>();
-          idx.keys.push_back(std::move(k));
+      const size_t keyCount = row[5].as<size_t>();
+      const std::vector<int> attnums = numbers(row[6]);
+      std::vector<std::string> expressions;
+      if (!row[7].is_null()) expressions = nameList(row[7]);
+      size_t nextExpression = 0;
+      for (size_t k = 0; k < keyCount && k < attnums.size(); ++k) {
+        schema::IndexKey key;
+        const int n = attnums[k];
+        if (n == 0) {
+          if (nextExpression < expressions.size()) key.expression = expressions[nextExpression++];
+        } else if (n > 0 && static_cast<size_t>(n) < ref.columnAt.size() && ref.columnAt[n] >= 0) {
+          key.column = t.columns[ref.columnAt[n]].name;
         }
+        idx.keys.push_back(std::move(key));
       }
-      idx.where = optional(row[6]);
-      idx.definition = row[7].c_str();
-      model.tables[it->second].indexes.push_back(std::move(idx));
+      idx.where = optional(row[8]);
+      if (!row[9].is_null()) idx.definition = row[9].c_str();
+      t.indexes.push_back(std::move(idx));
     }
 
     const pqxx::result enums = tx.exec_params(kEnumsQuery, schemaName);

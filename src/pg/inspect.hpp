@@ -25,8 +25,10 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
 // Tables (with comments), columns (format_type, pg_get_expr defaults, nullability, identity,
 // comments), constraints, indexes not owned by constraints, enums with ordered values, and the
 // database's extensions. A schema that does not exist reads as an empty model.
+// `indexDefinitions` false leaves Index::definition empty: pg_get_indexdef is the costliest thing
+// the read asks for, and nothing the engine decides depends on it.
 core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& schemaName,
-                                    QueryCounter* counter = nullptr);
+                                    QueryCounter* counter = nullptr, bool indexDefinitions = true);
 
 // Puts the questions to the server on scratch temporary tables inside a transaction that is
 // rolled back. A declared type or expression Postgres rejects is an Invalid error naming its field.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "schema/match.hpp"
@@ -84,7 +85,9 @@ std::string normalizeScalarType(const std::string& t) {
 
 }  // namespace
 
-std::string normalizeType(const std::string& type) {
+namespace {
+
+std::string normalizeTypeUncached(const std::string& type) {
   std::string t = squeeze(type);
   std::string arrays;
   while (t.size() >= 2 && t.compare(t.size() - 2, 2, "[]") == 0) {
@@ -93,6 +96,20 @@ std::string normalizeType(const std::string& type) {
   }
   if (t.empty() || t.front() == '"') return t + arrays;
   return normalizeScalarType(t) + arrays;
+}
+
+}  // namespace
+
+// A schema repeats a few dozen type spellings across thousands of columns, and a diff asks about
+// each column more than once: the answers are remembered (per thread, a bounded number of them).
+std::string normalizeType(const std::string& type) {
+  constexpr size_t kRemembered = 4096;
+  thread_local std::unordered_map<std::string, std::string> known;
+  if (auto it = known.find(type); it != known.end()) return it->second;
+  std::string normal = normalizeTypeUncached(type);
+  if (known.size() >= kRemembered) known.clear();
+  known.emplace(type, normal);
+  return normal;
 }
 
 std::string normalizeExpression(const std::string& expr) {
@@ -227,35 +244,46 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
     TableQuestion tq;
     tq.table = live.name;
     bool askTable = false;
-    std::set<std::string> declaredNames;
+    std::vector<const Column*> liveOf;  // the live column each declared one matches, in order
+    liveOf.reserve(wanted.columns.size());
+    std::vector<char> typeKnownOf;
+    typeKnownOf.reserve(wanted.columns.size());
     for (const auto& col : wanted.columns) {
-      declaredNames.insert(col.name);
       const Column* lc = matchColumn(live, wanted, col);
+      liveOf.push_back(lc);
       const bool isEnum = want.enumType(col.type) != nullptr;
       const bool typeKnown = !lc || sameType(*lc, col, want, none);
+      typeKnownOf.push_back(typeKnown);
       if (lc && !typeKnown && !isEnum && askedTypes.insert(col.type).second) {
         q.types.push_back({col.type, col.field + ".type"});
       }
-      TableQuestion::ColumnQ cq;
-      cq.name = col.name;
-      // The scratch column gets the type the default will live with after the plan; an enum that
-      // does not exist yet cannot be named, so text stands in (its default is re-set anyway).
-      if (lc && typeKnown) cq.type = lc->type;
-      else if (isEnum && !have.enumType(col.type)) cq.type = "text";
-      else cq.type = typeSql(col, want);
-      if (lc && col.defaultExpr && (!lc->defaultExpr || !cheaplySame(*col.defaultExpr, *lc->defaultExpr))) {
-        cq.defaultExpr = col.defaultExpr;
+      if (lc && col.defaultExpr && (!lc->defaultExpr || !cheaplySame(*col.defaultExpr, *lc->defaultExpr)))
         askTable = true;
+    }
+    // The table's scratch columns, built only for a table that is asked about (most are not).
+    auto scratchColumns = [&] {
+      for (size_t i = 0; i < wanted.columns.size(); ++i) {
+        const Column& col = wanted.columns[i];
+        const Column* lc = liveOf[i];
+        const bool isEnum = want.enumType(col.type) != nullptr;
+        TableQuestion::ColumnQ cq;
+        cq.name = col.name;
+        // The scratch column gets the type the default will live with after the plan; an enum that
+        // does not exist yet cannot be named, so text stands in (its default is re-set anyway).
+        if (lc && typeKnownOf[i]) cq.type = lc->type;
+        else if (isEnum && !have.enumType(col.type)) cq.type = "text";
+        else cq.type = typeSql(col, want);
+        if (lc && col.defaultExpr && (!lc->defaultExpr || !cheaplySame(*col.defaultExpr, *lc->defaultExpr)))
+          cq.defaultExpr = col.defaultExpr;
+        cq.field = col.field;
+        tq.columns.push_back(std::move(cq));
       }
-      cq.field = col.field;
-      tq.columns.push_back(std::move(cq));
-    }
-    // Live columns that are not declared still exist while the plan runs; checks may name them.
-    for (const auto& lc : live.columns) {
-      bool matched = false;
-      for (const auto& col : wanted.columns) matched = matched || matchColumn(live, wanted, col) == &lc;
-      if (!matched && !declaredNames.count(lc.name)) tq.columns.push_back({lc.name, lc.type, std::nullopt, ""});
-    }
+      // Live columns that are not declared still exist while the plan runs; checks may name them.
+      for (const auto& lc : live.columns) {
+        const bool matched = std::find(liveOf.begin(), liveOf.end(), &lc) != liveOf.end();
+        if (!matched && !wanted.column(lc.name)) tq.columns.push_back({lc.name, lc.type, std::nullopt, ""});
+      }
+    };
     // A declared check is asked about when a live check could be it: one of the same name, or a
     // live check no declared one matches as written.
     auto sameText = [](const std::string& live, const std::string& declared) { return cheaplySame(declared, live); };
@@ -295,7 +323,10 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
         askTable = true;
       }
     }
-    if (askTable) q.tables.push_back(std::move(tq));
+    if (askTable) {
+      scratchColumns();
+      q.tables.push_back(std::move(tq));
+    }
   }
   return q;
 }

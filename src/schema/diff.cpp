@@ -1,7 +1,10 @@
 #include "schema/diff.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <functional>
+#include <optional>
+#include <type_traits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -227,9 +230,25 @@ class Differ {
     return it == liveNameOf_.end() ? table : it->second;
   }
 
+  // Whether named() would change anything but the primary key's name (which primaryKey() gives
+  // itself): a constraint or index without a name.
+  static bool needsNames(const Table& t) {
+    for (const auto& u : t.uniques)
+      if (u.name.empty()) return true;
+    for (const auto& f : t.foreignKeys)
+      if (f.name.empty()) return true;
+    for (const auto& c : t.checks)
+      if (c.name.empty()) return true;
+    for (const auto& i : t.indexes)
+      if (i.name.empty()) return true;
+    return false;
+  }
+
   void alterTable(const TableMatch& m) {
     const Table& live = *m.have;
-    const Table want = named(*m.want, m.have);
+    std::optional<Table> withNames;  // a copy only when names are generated
+    if (needsNames(*m.want)) withNames = named(*m.want, m.have);
+    const Table& want = withNames ? *withNames : *m.want;
     const std::string& T = want.name;
     const std::string& L = live.name;
     if (m.renamed) add(ChangeKind::RenameTable, T, T, L, Rename{L, T});
@@ -249,30 +268,34 @@ class Differ {
       bool renamed = false;
       const Column* lc = matchColumn(live, want, c, &renamed);
       const std::string object = T + "." + c.name;
-      // Changes carry the declared type as SQL (an enum's name quoted and qualified).
-      Column declared = c;
-      declared.type = typeSql(c, want_);
+      // Changes carry the declared type as SQL (an enum's name quoted and qualified). Built only
+      // for a change: most columns have none.
+      auto declared = [&] {
+        Column d = c;
+        d.type = typeSql(c, want_);
+        return d;
+      };
       if (!lc) {
-        add(ChangeKind::AddColumn, object, T, L, declared);
+        add(ChangeKind::AddColumn, object, T, L, declared());
         continue;
       }
       matched.insert(lc);
       if (renamed) add(ChangeKind::RenameColumn, object, T, L, Rename{lc->name, c.name});
-      const ColumnChange cc{*lc, declared};
+      auto cc = [&] { return ColumnChange{*lc, declared()}; };
       if (!sameType(*lc, c, want_, canon_)) {
         const bool widening = !lc->enumType && !want_.enumType(c.type) &&
                               isWidening(normalizeType(lc->type), canonicalType(c, want_, canon_));
-        add(widening ? ChangeKind::WidenType : ChangeKind::ChangeType, object, T, L, cc);
+        add(widening ? ChangeKind::WidenType : ChangeKind::ChangeType, object, T, L, cc());
       }
       if (c.identity != lc->identity) {
-        add(c.identity == Identity::None ? ChangeKind::DropIdentity : ChangeKind::AddIdentity, object, T, L, cc);
+        add(c.identity == Identity::None ? ChangeKind::DropIdentity : ChangeKind::AddIdentity, object, T, L, cc());
       }
       if (c.identity == Identity::None) {
-        if (c.defaultExpr && !sameDefault(L, c, lc->defaultExpr)) add(ChangeKind::SetDefault, object, T, L, cc);
-        if (!c.defaultExpr && lc->defaultExpr) add(ChangeKind::DropDefault, object, T, L, cc);
+        if (c.defaultExpr && !sameDefault(L, c, lc->defaultExpr)) add(ChangeKind::SetDefault, object, T, L, cc());
+        if (!c.defaultExpr && lc->defaultExpr) add(ChangeKind::DropDefault, object, T, L, cc());
       }
-      if (c.nullable && !lc->nullable) add(ChangeKind::DropNotNull, object, T, L, cc);
-      if (!c.nullable && lc->nullable) add(ChangeKind::SetNotNull, object, T, L, cc);
+      if (c.nullable && !lc->nullable) add(ChangeKind::DropNotNull, object, T, L, cc());
+      if (!c.nullable && lc->nullable) add(ChangeKind::SetNotNull, object, T, L, cc());
       if (c.comment && storedComment(*c.comment) != lc->comment)
         add(ChangeKind::SetComment, object, T, L, Comment{c.name, storedComment(*c.comment)});
     }
@@ -290,12 +313,20 @@ class Differ {
   void primaryKey(const Table& want, const Table& live) {
     const std::string& T = want.name;
     const std::string& L = live.name;
+    // The declared key with its name (named() gives an unnamed one Postgres' "<table>_pkey").
+    auto declared = [&] {
+      PrimaryKey k = *want.primaryKey;
+      if (k.name.empty()) k.name = T + "_pkey";
+      return k;
+    };
     if (want.primaryKey && live.primaryKey) {
       if (liveColumns(T, want.primaryKey->columns) == live.primaryKey->columns) return;
       add(ChangeKind::DropPrimaryKey, T + "." + live.primaryKey->name, T, L, *live.primaryKey);
-      add(ChangeKind::AddPrimaryKey, T + "." + want.primaryKey->name, T, L, *want.primaryKey);
+      PrimaryKey k = declared();
+      add(ChangeKind::AddPrimaryKey, T + "." + k.name, T, L, k);
     } else if (want.primaryKey) {
-      add(ChangeKind::AddPrimaryKey, T + "." + want.primaryKey->name, T, L, *want.primaryKey);
+      PrimaryKey k = declared();
+      add(ChangeKind::AddPrimaryKey, T + "." + k.name, T, L, k);
     } else if (live.primaryKey) {
       add(ChangeKind::DropPrimaryKey, T + "." + live.primaryKey->name, T, L, *live.primaryKey);
     }
@@ -303,15 +334,16 @@ class Differ {
 
   // Pairs declared objects with live ones: by name first, then by definition (a declared
   // constraint's name is not drift on its own). Reports missing, changed and extra objects.
-  template <class D>
+  template <class D, class Same, class Usable = std::nullptr_t>
   void pairUp(const Table& want, const Table& live, const std::vector<D>& declared, const std::vector<D>& existing,
-              ChangeKind addKind, ChangeKind dropKind, const std::function<bool(const D&, const D&)>& same,
-              const std::function<bool(const D&)>& usable = nullptr) {
+              ChangeKind addKind, ChangeKind dropKind, const Same& same, const Usable& usable = nullptr) {
     const std::string& T = want.name;
     const std::string& L = live.name;
     std::vector<bool> liveUsed(existing.size(), false), wantDone(declared.size(), false);
     auto repairIfNeeded = [&](const D& d, const D& l) {
-      if (usable && !usable(l)) {
+      bool unusable = false;
+      if constexpr (!std::is_same_v<Usable, std::nullptr_t>) unusable = !usable(l);
+      if (unusable) {
         D fix = l;
         add(addKind, T + "." + l.name, T, L, fix).repair = true;
       }

@@ -28,7 +28,7 @@ std::vector<schema::Enum> readEnums(const Fields& spec) {
     Fields fields(item, {"name", "values"}, spec.issues());
     schema::Enum e;
     e.name = fields.requiredIdentifier("name");
-    if (!fields.get("values")) spec.issues().report(fields.pathOf("values"), "must be set");
+    if (!fields.has("values")) spec.issues().report(fields.pathOf("values"), "must be set");
     e.values = fields.identifiers("values");
     e.field = item.path;
     out.push_back(std::move(e));
@@ -64,7 +64,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
 
 }  // namespace
 
-core::Result<DatabaseSchema> readResource(const YAML::Node& document) {
+core::Result<DatabaseSchema> readResource(const Node& document) {
   Issues issues;
   DatabaseSchema out;
   Fields top(Item{document, ""}, issues);

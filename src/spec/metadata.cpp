@@ -36,7 +36,7 @@ long long readGeneration(const Fields& metadata) {
   auto item = metadata.get("generation");
   if (!item) return 0;
   long long value = 0;
-  if (!item->node.IsScalar() || !YAML::convert<long long>::decode(item->node, value) || value < 0) {
+  if (!item->node.IsScalar() || !item->node.toLongLong(value) || value < 0) {
     metadata.issues().report(item->path, "expected a non-negative integer, found " + describeNode(item->node));
     return 0;
   }

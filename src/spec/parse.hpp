@@ -1,7 +1,5 @@
 #pragma once
 // The readers that walk one DatabaseSchema document, a file each. Internal to src/spec.
-#include <yaml-cpp/yaml.h>
-
 #include "core/error.hpp"
 #include "schema/model.hpp"
 #include "spec/reader.hpp"
@@ -10,7 +8,7 @@
 namespace spec::detail {
 
 // The whole document: apiVersion, kind, metadata, spec; then the cross-reference checks.
-core::Result<DatabaseSchema> readResource(const YAML::Node& document);
+core::Result<DatabaseSchema> readResource(const Node& document);
 
 // metadata: name, namespace, generation, annotations and the approval they carry.
 void readMetadata(const Item& metadata, DatabaseSchema& out, Issues& issues);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <unordered_set>
 
 namespace spec::detail {
@@ -44,10 +45,11 @@ std::string unknownFieldMessage(const std::string& key, std::initializer_list<st
 
 // YAML 1.2 core schema booleans; `yes`/`on` (YAML 1.1) and quoted text are not booleans to the
 // API server either, so they are refused here too.
-std::optional<bool> plainBool(const YAML::Node& node) {
+std::optional<bool> plainBool(const Node& node) {
   if (!node.IsScalar()) return std::nullopt;
-  if (node.Tag() != "?" && node.Tag() != "tag:yaml.org,2002:bool") return std::nullopt;
-  const std::string& s = node.Scalar();
+  const std::string_view tag = node.Tag();
+  if (tag != "?" && tag != "tag:yaml.org,2002:bool") return std::nullopt;
+  const std::string_view s = node.Scalar();
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   return std::nullopt;
@@ -67,27 +69,36 @@ std::string quoteShort(const std::string& text) {
   return "\"" + text.substr(0, cut) + "...\"";
 }
 
-std::string describeNode(const YAML::Node& node, bool redact) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return redact ? "a text value" : quoteShort(node.Scalar());
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return "null";
+std::string describeNode(const Node& node, bool redact) {
+  switch (node.kind()) {
+    case NodeKind::Map: return "a map";
+    case NodeKind::Sequence: return "a list";
+    case NodeKind::Scalar: return redact ? "a text value" : quoteShort(std::string(node.Scalar()));
+    case NodeKind::Null: return "null";  // and undefined
   }
   return "null";
 }
 
 std::string joinPath(const std::string& path, std::string_view key) {
   if (path.empty()) return std::string(key);
-  std::string out = path;
+  std::string out;
+  out.reserve(path.size() + 1 + key.size());
+  out += path;
   out += '.';
   out += key;
   return out;
 }
 
 std::string indexPath(const std::string& path, size_t index) {
-  return path + "[" + std::to_string(index) + "]";
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  std::string out;
+  out.reserve(path.size() + static_cast<size_t>(end - digits) + 2);
+  out += path;
+  out += '[';
+  out.append(digits, end);
+  out += ']';
+  return out;
 }
 
 std::optional<std::string> scalarText(const Item& item, Issues& issues) {
@@ -96,7 +107,7 @@ std::optional<std::string> scalarText(const Item& item, Issues& issues) {
     issues.report(item.path, "expected a string, found " + describeNode(item.node));
     return std::nullopt;
   }
-  return item.node.Scalar();
+  return std::string(item.node.Scalar());
 }
 
 bool checkIdentifier(const std::string& name, const std::string& path, Issues& issues) {
@@ -118,18 +129,30 @@ Fields::Fields(const Item& item, Issues& issues, Values values)
     issues.report(path_, "expected a map, found " + describeNode(item.node, redact_));
     return;
   }
-  std::unordered_set<std::string> seen;
-  for (auto it = item.node.begin(); it != item.node.end(); ++it) {
-    if (!it->first.IsScalar()) {
-      issues.report(path_, "keys must be text, found " + describeNode(it->first, redact_));
+  const size_t n = item.node.size();
+  entries_.reserve(n);
+  // Duplicates: a scan of the keys kept so far in small maps, a hash set in large ones.
+  constexpr size_t kScanned = 16;
+  std::unordered_set<std::string_view> seen;
+  for (size_t i = 0; i < n; ++i) {
+    const Node keyNode = item.node.key(i);
+    if (!keyNode.IsScalar()) {
+      issues.report(path_, "keys must be text, found " + describeNode(keyNode, redact_));
       continue;
     }
-    const std::string key = it->first.Scalar();
-    if (!seen.insert(key).second) {
+    const std::string_view key = keyNode.Scalar();
+    bool duplicate = false;
+    if (n <= kScanned) {
+      for (const auto& [k, v] : entries_)
+        if (k == key) duplicate = true;
+    } else {
+      duplicate = !seen.insert(key).second;  // views of the key nodes' text, which outlive this
+    }
+    if (duplicate) {
       issues.report(pathOf(key), "duplicate key");
       continue;
     }
-    entries_.emplace_back(key, it->second);
+    entries_.emplace_back(std::string(key), item.node.value(i));
   }
 }
 
@@ -145,25 +168,36 @@ void Fields::rejectUnknown(std::initializer_list<std::string_view> known) {
   }
 }
 
-std::optional<Item> Fields::get(std::string_view key) const {
+const Node* Fields::find(std::string_view key) const {
   for (const auto& [k, v] : entries_) {
     if (k != key) continue;
-    if (v.IsNull()) return std::nullopt;
-    return Item{v, pathOf(key)};
+    return v.IsNull() ? nullptr : &v;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
+std::optional<Item> Fields::get(std::string_view key) const {
+  const Node* node = find(key);
+  if (!node) return std::nullopt;
+  return Item{*node, pathOf(key)};
+}
+
+// The accessors below build a field's path only when they report it.
+
 std::optional<std::string> Fields::text(std::string_view key) const {
-  auto item = get(key);
-  if (!item) return std::nullopt;
-  return scalarText(*item, *issues_);
+  const Node* node = find(key);
+  if (!node || !node->IsDefined()) return std::nullopt;
+  if (!node->IsScalar()) {
+    issues_->report(pathOf(key), "expected a string, found " + describeNode(*node));
+    return std::nullopt;
+  }
+  return std::string(node->Scalar());
 }
 
 std::string Fields::requiredText(std::string_view key) const {
   auto value = text(key);
   if (!value) {
-    if (!get(key)) issues_->report(pathOf(key), "must be set");
+    if (!find(key)) issues_->report(pathOf(key), "must be set");
     return {};
   }
   if (isBlank(*value)) issues_->report(pathOf(key), "must not be empty");
@@ -176,27 +210,31 @@ std::optional<std::string> Fields::nonBlankText(std::string_view key) const {
   return value;
 }
 
+namespace {
+bool validIdentifier(const std::string& name) { return !name.empty() && name.size() <= 63; }
+}  // namespace
+
 std::optional<std::string> Fields::identifier(std::string_view key) const {
   auto value = text(key);
-  if (value) checkIdentifier(*value, pathOf(key), *issues_);
+  if (value && !validIdentifier(*value)) checkIdentifier(*value, pathOf(key), *issues_);
   return value;
 }
 
 std::string Fields::requiredIdentifier(std::string_view key) const {
   auto value = text(key);
   if (!value) {
-    if (!get(key)) issues_->report(pathOf(key), "must be set");
+    if (!find(key)) issues_->report(pathOf(key), "must be set");
     return {};
   }
-  checkIdentifier(*value, pathOf(key), *issues_);
+  if (!validIdentifier(*value)) checkIdentifier(*value, pathOf(key), *issues_);
   return *value;
 }
 
 std::optional<bool> Fields::boolean(std::string_view key) const {
-  auto item = get(key);
-  if (!item) return std::nullopt;
-  auto value = plainBool(item->node);
-  if (!value) issues_->report(item->path, "expected true or false, found " + describeNode(item->node, redact_));
+  const Node* node = find(key);
+  if (!node) return std::nullopt;
+  auto value = plainBool(*node);
+  if (!value) issues_->report(pathOf(key), "expected true or false, found " + describeNode(*node, redact_));
   return value;
 }
 
@@ -208,21 +246,35 @@ std::vector<Item> Fields::list(std::string_view key) const {
     issues_->report(item->path, "expected a list, found " + describeNode(item->node, redact_));
     return out;
   }
-  size_t i = 0;
-  for (const auto& element : item->node) out.push_back(Item{element, indexPath(item->path, i++)});
+  const size_t n = item->node.size();
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) out.push_back(Item{item->node.item(i), indexPath(item->path, i)});
   return out;
 }
 
 std::vector<std::string> Fields::identifiers(std::string_view key) const {
   std::vector<std::string> out;
-  for (const auto& element : list(key)) {
-    auto value = scalarText(element, *issues_);
-    if (!value) {
-      if (element.node.IsNull()) issues_->report(element.path, "must not be null");
+  const Node* node = find(key);
+  if (!node) return out;
+  if (!node->IsSequence()) {
+    issues_->report(pathOf(key), "expected a list, found " + describeNode(*node, redact_));
+    return out;
+  }
+  const size_t n = node->size();
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Node element = node->item(i);
+    if (element.IsNull() || !element.IsDefined()) {
+      if (element.IsNull()) issues_->report(indexPath(pathOf(key), i), "must not be null");
       continue;
     }
-    checkIdentifier(*value, element.path, *issues_);
-    out.push_back(*value);
+    if (!element.IsScalar()) {
+      issues_->report(indexPath(pathOf(key), i), "expected a string, found " + describeNode(element));
+      continue;
+    }
+    std::string value(element.Scalar());
+    if (!validIdentifier(value)) checkIdentifier(value, indexPath(pathOf(key), i), *issues_);
+    out.push_back(std::move(value));
   }
   return out;
 }

@@ -3,8 +3,6 @@
 // found is kept and later reads carry on harmlessly, so the parse code reads as a list of fields
 // rather than a ladder of early returns; the entry points turn it into a Result.
 // Internal to src/spec.
-#include <yaml-cpp/yaml.h>
-
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "spec/yaml_tree.hpp"
 
 namespace spec::detail {
 
@@ -29,14 +28,14 @@ class Issues {
 
 // A list element (or any node) with the path that names it.
 struct Item {
-  YAML::Node node;
+  Node node;
   std::string path;
 };
 
 // What a node holds, in the words of an error: `a map`, `a list`, `null`, `"maybe"`. Long text is
 // cut short; `redact` leaves text out altogether (where a connection string may have been pasted:
 // errors end up in status, which must never show one).
-std::string describeNode(const YAML::Node& node, bool redact = false);
+std::string describeNode(const Node& node, bool redact = false);
 // `"text"`, cut short when long.
 std::string quoteShort(const std::string& text);
 
@@ -67,10 +66,11 @@ class Fields {
   std::string pathOf(std::string_view key) const { return joinPath(path_, key); }
   Issues& issues() const { return *issues_; }
   // Keys in document order, with their values.
-  const std::vector<std::pair<std::string, YAML::Node>>& entries() const { return entries_; }
+  const std::vector<std::pair<std::string, Node>>& entries() const { return entries_; }
 
   // The value at `key`; nullopt when absent or null (Kubernetes treats both as "not set").
   std::optional<Item> get(std::string_view key) const;
+  bool has(std::string_view key) const { return find(key) != nullptr; }  // get(key) would give a value
 
   std::optional<std::string> text(std::string_view key) const;
   // Text that must be set and not blank.
@@ -88,10 +88,12 @@ class Fields {
                                Values values = Values::Shown) const;
 
  private:
+  const Node* find(std::string_view key) const;  // the value at key; nullptr when absent or null
+
   std::string path_;
   Issues* issues_;
   bool redact_;
-  std::vector<std::pair<std::string, YAML::Node>> entries_;
+  std::vector<std::pair<std::string, Node>> entries_;
 };
 
 }  // namespace spec::detail

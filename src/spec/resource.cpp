@@ -1,6 +1,7 @@
 // The entry points: YAML (or JSON) text in, validated DatabaseSchema values out. yaml-cpp's
 // exceptions stop here.
 #include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
 
 #include <sstream>
 
@@ -45,9 +46,9 @@ core::Error malformed(const YAML::Exception& e) {
   return core::invalid("", message + ": " + e.msg);
 }
 
-core::Result<std::vector<YAML::Node>> load(const std::string& text) {
+core::Result<detail::Documents> load(const std::string& text) {
   try {
-    return YAML::LoadAll(text);
+    return detail::loadYaml(text);
   } catch (const YAML::Exception& e) {
     return malformed(e);
   }
@@ -65,12 +66,12 @@ core::Error inDocument(core::Error e, size_t n) {
 }  // namespace
 
 core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text) {
-  const std::string source(text);
+  const std::string source(text);  // the documents' scalars are views of it
   auto documents = load(source);
   if (!documents) return inDocument(documents.error(), static_cast<size_t>(malformedDocument(source)));
   std::vector<DatabaseSchema> out;
-  for (size_t i = 0; i < documents->size(); ++i) {
-    const YAML::Node& document = (*documents)[i];
+  for (size_t i = 0; i < documents->documents.size(); ++i) {
+    const detail::Node& document = documents->documents[i];
     if (document.IsNull()) continue;  // a trailing or doubled `---`
     auto resource = detail::readResource(document);
     if (!resource) return inDocument(resource.error(), i + 1);
@@ -81,10 +82,11 @@ core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text) 
 }
 
 core::Result<DatabaseSchema> parseDocument(std::string_view text) {
-  auto documents = load(std::string(text));
+  const std::string source(text);  // the documents' scalars are views of it
+  auto documents = load(source);
   if (!documents) return documents.error();
-  std::vector<YAML::Node> nonEmpty;
-  for (const auto& d : *documents)
+  std::vector<detail::Node> nonEmpty;
+  for (const auto& d : documents->documents)
     if (!d.IsNull()) nonEmpty.push_back(d);
   if (nonEmpty.empty()) return core::invalid("", "no DatabaseSchema document found");
   if (nonEmpty.size() > 1)

@@ -41,7 +41,7 @@ schema::SeedRow readRow(const Item& item, const std::string& table, const schema
     if (value.IsMap() || value.IsSequence())
       issues.report(path, "expected a value (text, number, boolean or null), found " + describeNode(value));
     row.columns.push_back(column);
-    row.values.push_back(value.IsScalar() ? std::optional<std::string>(value.Scalar()) : std::nullopt);
+    row.values.push_back(value.IsScalar() ? std::optional<std::string>(std::string(value.Scalar())) : std::nullopt);
   }
   if (!declared) {
     row.key = row.columns;
@@ -83,7 +83,7 @@ std::vector<schema::SeedRow> readSeeds(const Fields& spec, const schema::Model& 
     const schema::Table* declared = model.table(table);
     if (!table.empty() && !declared)
       issues.report(seed.pathOf("table"), "\"" + table + "\" is not a table declared in spec.tables");
-    if (!seed.get("rows")) issues.report(seed.pathOf("rows"), "must be set");
+    if (!seed.has("rows")) issues.report(seed.pathOf("rows"), "must be set");
     for (const auto& rowItem : seed.list("rows")) {
       schema::SeedRow row = readRow(rowItem, table, declared, issues);
       auto [first, inserted] = seen.emplace(keySignature(row), row.field);

@@ -22,6 +22,11 @@ std::string lowerTrimmed(const std::string& s) {
 // integer column with a nextval() default: it would drift forever. Identity columns say the same
 // thing in a form the catalog keeps.
 std::optional<std::string> serialInstead(const std::string& type) {
+  // Every serial type starts with s or b: most types are ruled out without a lower-cased copy.
+  const size_t first = type.find_first_not_of(" \t\n\v\f\r");
+  if (first == std::string::npos) return std::nullopt;
+  const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(type[first])));
+  if (c != 's' && c != 'b') return std::nullopt;
   const std::string t = lowerTrimmed(type);
   if (t == "serial" || t == "serial4") return "integer";
   if (t == "bigserial" || t == "serial8") return "bigint";
@@ -62,9 +67,9 @@ DeclaredColumn readColumn(const Item& item, Issues& issues) {
 }
 
 std::vector<std::string> requiredColumns(const Fields& fields, std::string_view key) {
-  if (!fields.get(key)) fields.issues().report(fields.pathOf(key), "must be set");
+  if (!fields.has(key)) fields.issues().report(fields.pathOf(key), "must be set");
   auto columns = fields.identifiers(key);
-  if (fields.get(key) && columns.empty()) fields.issues().report(fields.pathOf(key), "must name at least one column");
+  if (fields.has(key) && columns.empty()) fields.issues().report(fields.pathOf(key), "must name at least one column");
   return columns;
 }
 

@@ -1,5 +1,8 @@
 // Names that must be unique, in the namespaces Postgres keeps them in.
-#include <map>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "spec/validate.hpp"
 
@@ -7,25 +10,63 @@ namespace spec::detail {
 
 namespace {
 
-// Names seen so far in one namespace, with where each was declared.
+// Where a name was declared: `base` + `suffix`, then `[index]` when there is one. Kept as parts
+// (views of the model's fields and of literals) and joined only for a message.
+struct Where {
+  std::string_view base;
+  std::string_view suffix = {};
+  size_t index = std::string::npos;
+
+  std::string path() const {
+    std::string p(base);
+    p += suffix;
+    return index == std::string::npos ? p : indexPath(p, index);
+  }
+};
+
+// Names seen so far in one namespace, with where each was declared. Small namespaces (a table's
+// columns) are scanned, large ones (a schema's tables) hashed.
 class Namespace {
  public:
-  explicit Namespace(std::string what) : what_(std::move(what)) {}
+  explicit Namespace(const char* what) : what_(what) {}
 
-  // Reports `path` when `name` was declared before; empty names (unnamed constraints) are skipped.
-  void declare(const std::string& name, const std::string& path, Issues& issues) {
+  // Reports `where` when `name` was declared before; empty names (unnamed constraints) are skipped.
+  void declare(const std::string& name, const Where& where, Issues& issues) {
     if (name.empty()) return;
-    auto [first, inserted] = seen_.emplace(name, path);
-    if (!inserted) issues.report(path, "duplicate " + what_ + " \"" + name + "\" (first declared at " + first->second + ")");
+    if (const Where* first = lookup(name)) {
+      issues.report(where.path(), "duplicate " + std::string(what_) + " \"" + name + "\" (first declared at " +
+                                      first->path() + ")");
+      return;
+    }
+    if (hashed_.empty() && seen_.size() < kScanned) {
+      seen_.emplace_back(name, where);
+      return;
+    }
+    if (hashed_.empty())
+      for (const auto& [n, w] : seen_) hashed_.emplace(n, w);
+    hashed_.emplace(name, where);
   }
-  const std::string* find(const std::string& name) const {
-    auto it = seen_.find(name);
-    return it == seen_.end() ? nullptr : &it->second;
+  // Where `name` was declared, as a path; nullptr when it was not.
+  std::optional<std::string> find(const std::string& name) const {
+    const Where* w = lookup(name);
+    return w ? std::optional<std::string>(w->path()) : std::nullopt;
   }
 
  private:
-  std::string what_;
-  std::map<std::string, std::string> seen_;
+  static constexpr size_t kScanned = 16;
+  const Where* lookup(std::string_view name) const {
+    if (!hashed_.empty()) {
+      auto it = hashed_.find(name);
+      return it == hashed_.end() ? nullptr : &it->second;
+    }
+    for (const auto& [n, w] : seen_)
+      if (n == name) return &w;
+    return nullptr;
+  }
+
+  const char* what_;
+  std::vector<std::pair<std::string_view, Where>> seen_;
+  std::unordered_map<std::string_view, Where> hashed_;
 };
 
 std::string at(const std::string& path, size_t i) { return indexPath(path, i); }
@@ -35,16 +76,16 @@ void checkRenames(const std::vector<std::string>& renamedFrom, const std::string
                   Namespace& oldNames, const std::string& what, Issues& issues) {
   for (size_t i = 0; i < renamedFrom.size(); ++i) {
     const std::string entry = at(path + ".renamedFrom", i);
-    if (const std::string* where = declared.find(renamedFrom[i]))
+    if (const auto where = declared.find(renamedFrom[i]))
       issues.report(entry, "\"" + renamedFrom[i] + "\" is a " + what + " declared at " + *where +
                                "; renamedFrom names an old name that is no longer declared");
-    oldNames.declare(renamedFrom[i], entry, issues);
+    oldNames.declare(renamedFrom[i], Where{path, ".renamedFrom", i}, issues);
   }
 }
 
 void checkColumns(const schema::Table& t, Issues& issues) {
   Namespace columns("column name");
-  for (const auto& c : t.columns) columns.declare(c.name, c.field + ".name", issues);
+  for (const auto& c : t.columns) columns.declare(c.name, Where{c.field, ".name"}, issues);
   Namespace oldNames("renamedFrom name");
   for (const auto& c : t.columns) checkRenames(c.renamedFrom, c.field, columns, oldNames, "column", issues);
 }
@@ -52,9 +93,9 @@ void checkColumns(const schema::Table& t, Issues& issues) {
 // Constraint names are per table (pg_constraint is unique on table and name).
 void checkConstraintNames(const schema::Table& t, Issues& issues) {
   Namespace constraints("constraint name");
-  for (const auto& u : t.uniques) constraints.declare(u.name, u.field + ".name", issues);
-  for (const auto& fk : t.foreignKeys) constraints.declare(fk.name, fk.field + ".name", issues);
-  for (const auto& c : t.checks) constraints.declare(c.name, c.field + ".name", issues);
+  for (const auto& u : t.uniques) constraints.declare(u.name, Where{u.field, ".name"}, issues);
+  for (const auto& fk : t.foreignKeys) constraints.declare(fk.name, Where{fk.field, ".name"}, issues);
+  for (const auto& c : t.checks) constraints.declare(c.name, Where{c.field, ".name"}, issues);
 }
 
 }  // namespace
@@ -63,20 +104,22 @@ void checkNames(const DatabaseSchema& resource, Issues& issues) {
   const schema::Model& model = resource.model;
 
   Namespace extensions("extension");
-  for (size_t i = 0; i < model.extensions.size(); ++i) extensions.declare(model.extensions[i], at("spec.extensions", i), issues);
+  for (size_t i = 0; i < model.extensions.size(); ++i)
+    extensions.declare(model.extensions[i], Where{"spec.extensions", {}, i}, issues);
 
   Namespace tables("table name");
-  for (const auto& t : model.tables) tables.declare(t.name, t.field + ".name", issues);
+  for (const auto& t : model.tables) tables.declare(t.name, Where{t.field, ".name"}, issues);
 
   // Every table has a row type of its name, so an enum cannot share it.
   Namespace enums("enum name");
   for (const auto& e : model.enums) {
-    enums.declare(e.name, e.field + ".name", issues);
-    if (const std::string* table = tables.find(e.name))
+    enums.declare(e.name, Where{e.field, ".name"}, issues);
+    if (const auto table = tables.find(e.name))
       issues.report(e.field + ".name", "\"" + e.name + "\" is also the table declared at " + *table +
                                            "; Postgres gives each table a type of the same name");
     Namespace values("enum value");
-    for (size_t i = 0; i < e.values.size(); ++i) values.declare(e.values[i], at(e.field + ".values", i), issues);
+    const std::string valuesPath = e.field + ".values";
+    for (size_t i = 0; i < e.values.size(); ++i) values.declare(e.values[i], Where{valuesPath, {}, i}, issues);
   }
 
   Namespace oldTables("renamedFrom name");
@@ -90,25 +133,25 @@ void checkNames(const DatabaseSchema& resource, Issues& issues) {
   // Indexes, and the indexes behind unique constraints, are relations of the schema: their names
   // clash with each other and with tables across the whole schema.
   Namespace relations("index or unique constraint name");
-  for (const auto& t : model.tables) relations.declare(t.name, t.field + ".name", issues);
+  for (const auto& t : model.tables) relations.declare(t.name, Where{t.field, ".name"}, issues);
   for (const auto& t : model.tables) {
     for (const auto& u : t.uniques) {
-      if (const std::string* table = tables.find(u.name))
+      if (const auto table = tables.find(u.name))
         issues.report(u.field + ".name", "\"" + u.name + "\" is the name of the table declared at " + *table +
                                              "; a unique constraint's index shares the schema's namespace with tables");
-      relations.declare(u.name, u.field + ".name", issues);
+      relations.declare(u.name, Where{u.field, ".name"}, issues);
     }
     for (const auto& ix : t.indexes) {
-      if (const std::string* table = tables.find(ix.name))
+      if (const auto table = tables.find(ix.name))
         issues.report(ix.field + ".name", "\"" + ix.name + "\" is the name of the table declared at " + *table +
                                               "; index names share the schema's namespace with tables");
-      relations.declare(ix.name, ix.field + ".name", issues);
+      relations.declare(ix.name, Where{ix.field, ".name"}, issues);
     }
   }
 
   for (size_t i = 0; i < resource.policy.ignore.size(); ++i) {
     const std::string& name = resource.policy.ignore[i];
-    if (const std::string* table = tables.find(name))
+    if (const auto table = tables.find(name))
       issues.report(at("spec.ignore", i), "\"" + name + "\" is declared at " + *table +
                                               "; a table cannot be both managed and ignored");
   }

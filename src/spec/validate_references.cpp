@@ -1,6 +1,8 @@
 // Names that must refer to something declared, and column properties that must agree.
 #include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "spec/validate.hpp"
 
@@ -16,16 +18,19 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-// Each entry of `columns` (a list at `path`) is a column of `t`, named once.
+// Each entry of `columns` (a list at `path`) is a column of `t`, named once. The path of an entry
+// is only built to report it.
 void checkColumnList(const schema::Table& t, const std::vector<std::string>& columns, const std::string& path,
                      bool allowRepeats, Issues& issues) {
-  std::set<std::string> seen;
   for (size_t i = 0; i < columns.size(); ++i) {
-    const std::string entry = indexPath(path, i);
-    if (!t.column(columns[i]))
-      issues.report(entry, quoted(columns[i]) + " is not a column of table " + quoted(t.name));
-    else if (!seen.insert(columns[i]).second && !allowRepeats)
-      issues.report(entry, quoted(columns[i]) + " is listed twice");
+    if (!t.column(columns[i])) {
+      issues.report(indexPath(path, i), quoted(columns[i]) + " is not a column of table " + quoted(t.name));
+      continue;
+    }
+    if (allowRepeats) continue;
+    bool repeated = false;  // an earlier entry that is a column too (lists are short)
+    for (size_t j = 0; j < i && !repeated; ++j) repeated = columns[j] == columns[i];
+    if (repeated) issues.report(indexPath(path, i), quoted(columns[i]) + " is listed twice");
   }
 }
 
@@ -63,9 +68,14 @@ bool isReferenceable(const schema::Table& target, const std::vector<std::string>
   return false;
 }
 
-void checkForeignKey(const schema::Model& model, const schema::Table& t, const schema::ForeignKey& fk, Issues& issues) {
+// The first table declared under each name, as Model::table finds it.
+using TablesByName = std::unordered_map<std::string_view, const schema::Table*>;
+
+void checkForeignKey(const TablesByName& tables, const schema::Table& t, const schema::ForeignKey& fk,
+                     Issues& issues) {
   checkColumnList(t, fk.columns, fk.field + ".columns", false, issues);
-  const schema::Table* target = model.table(fk.refTable);
+  auto found = tables.find(fk.refTable);
+  const schema::Table* target = found == tables.end() ? nullptr : found->second;
   if (!target) {
     issues.report(fk.field + ".references.table",
                   quoted(fk.refTable) + " is not a table declared in spec.tables (foreign keys stay within the resource)");
@@ -88,11 +98,14 @@ void checkForeignKey(const schema::Model& model, const schema::Table& t, const s
 
 void checkReferences(const DatabaseSchema& resource, Issues& issues) {
   const schema::Model& model = resource.model;
+  TablesByName tables;
+  tables.reserve(model.tables.size());
+  for (const auto& t : model.tables) tables.try_emplace(t.name, &t);
   for (const auto& t : model.tables) {
     if (t.primaryKey) checkColumnList(t, t.primaryKey->columns, t.field + ".primaryKey", false, issues);
     checkColumns(t, issues);
     for (const auto& u : t.uniques) checkColumnList(t, u.columns, u.field + ".columns", false, issues);
-    for (const auto& fk : t.foreignKeys) checkForeignKey(model, t, fk, issues);
+    for (const auto& fk : t.foreignKeys) checkForeignKey(tables, t, fk, issues);
     for (const auto& ix : t.indexes) {
       std::vector<std::string> columns;
       for (const auto& k : ix.keys) columns.push_back(k.column);
