@@ -61,12 +61,13 @@ pids+=($op)
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$op/stat"; }
 rss_mib() { awk -v f="$1" '$1 == f":" {printf "%.1f", $2 / 1024}' "/proc/$op/status"; }
-reconciles() { python3 - "$metrics_port" <<'PY'
+metric_sum() { python3 - "$metrics_port" "$1" <<'PY'
 import sys, urllib.request
 text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics").read().decode()
-print(int(sum(float(l.split()[-1]) for l in text.splitlines() if l.startswith("schema_operator_reconcile_total{"))))
+print(sum(float(l.split()[-1]) for l in text.splitlines() if l.startswith(sys.argv[2])))
 PY
 }
+reconciles() { metric_sum 'schema_operator_reconcile_total{' | awk '{ printf "%d\n", $1 }'; }
 # CPU percent of one core and reconciles per second over SECONDS of wall time.
 window() {
   local seconds=$1 c0 r0 t0 c1 r1 t1
@@ -123,7 +124,11 @@ read -r p50 p99 < <(sort -n "$latencies" | awk 'NF {a[++n]=$1} END {i50=int(0.5*
 python3 "$repo/bench/daemon_resources.py" "$resources" "$databases" 1s >"$work/all-1s.yaml"
 kubectl apply -f "$work/all-1s.yaml" >/dev/null
 sleep 5
+d_sum0=$(metric_sum schema_operator_reconcile_duration_seconds_sum); d_n0=$(metric_sum schema_operator_reconcile_duration_seconds_count)
 IFS='|' read -r busy_cpu busy_rate busy_rss < <(windows 6)
+d_sum1=$(metric_sum schema_operator_reconcile_duration_seconds_sum); d_n1=$(metric_sum schema_operator_reconcile_duration_seconds_count)
+recheck_ms=$(awk -v s1="$d_sum1" -v s0="$d_sum0" -v n1="$d_n1" -v n0="$d_n0" \
+  'BEGIN { printf "%.1f", (n1 > n0) ? 1000 * (s1 - s0) / (n1 - n0) : 0 }')
 peak_rss=$(rss_mib VmHWM)
 errors=$(grep -c '"level":"error"' "$work/operator.log" || true)
 
@@ -147,6 +152,7 @@ out="$repo/bench/results/daemon-$resources.txt"
   row "saturated (interval 1s): re-checks/s" "$(show "$busy_rate")"
   row "saturated: CPU % of one core" "$(show "$busy_cpu")"
   row "saturated: RSS MiB" "$(show "$busy_rss")"
+  row "saturated: one in-sync re-check, mean ms" "$recheck_ms"
   row "peak RSS MiB (VmHWM)" "$peak_rss"
   row "error log lines" "$errors"
 } | tee "$out"

@@ -158,9 +158,9 @@ void Manager::watchResources(std::stop_token stop) {
                                         {"secrets", std::to_string(secrets_.size())}});
     }
     heartbeat_ = monotonicSeconds();
-    if (heartbeat_ - lastTrim >= 30) {
+    if (heartbeat_ - lastTrim >= 10) {
       // Reconciles build and drop whole catalogs; glibc keeps the freed pages unless asked.
-      // Handing them back every half minute keeps the resident size near what is in use.
+      // Handing them back every ten seconds keeps the resident size near what is in use.
       ::malloc_trim(0);
       lastTrim = heartbeat_;
     }
