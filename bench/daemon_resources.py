@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """DatabaseSchemas for the daemon benchmark, as one multi-document YAML on stdout.
 
-  daemon_resources.py RESOURCES DATABASES INTERVAL [--changed K]
+  daemon_resources.py RESOURCES DATABASES INTERVAL [--changed K | --only K]
 
 Resource r-<i> manages schema s<i // DATABASES> of database d<i % DATABASES> (Secret db-<d>):
 three tables with keys, a foreign key, a unique constraint and an index, the size of a small
 service's schema. --changed K adds one column to resource K, to time a change from kubectl apply
-to Ready.
+to Ready. --only K prints resource K alone, unchanged but for INTERVAL.
 """
 import sys
 
@@ -49,13 +49,17 @@ spec:
 
 def main():
     args = sys.argv[1:]
-    changed = None
+    changed = only = None
     if "--changed" in args:
         k = args.index("--changed")
         changed = int(args[k + 1])
         del args[k : k + 2]
+    if "--only" in args:
+        k = args.index("--only")
+        only = int(args[k + 1])
+        del args[k : k + 2]
     resources, databases, interval = int(args[0]), int(args[1]), args[2]
-    indexes = [changed] if changed is not None else range(resources)
+    indexes = [changed] if changed is not None else [only] if only is not None else range(resources)
     print("---\n".join(resource(i, databases, interval, i == changed) for i in indexes))
 
 

@@ -67,32 +67,34 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   report.serverVersion = pg::serverVersion(conn);
 
   const bool applying = options.apply && resource.mode == spec::Mode::Apply;
+  schema::Approval approval = resource.approval;
+  if (options.allowDestructive) approval.all = true;
 
-  // The lock comes before the first read so the plan is made under it: two appliers never act on
-  // the same stale picture of the catalog.
-  std::unique_ptr<pg::AdvisoryLock> lock;
-  if (applying) {
-    auto acquired = pg::AdvisoryLock::acquire(conn, resource.model.schema, options.lockWait);
-    ++counter.queries;
-    if (!acquired) return acquired.error();
-    lock = std::move(*acquired);
-  }
-
+  // Most re-checks find nothing to do, so the first read takes no lock: an in-sync check costs
+  // the catalog read alone. Only when something would run is the lock taken and the plan made
+  // again under it, so that two appliers never act on the same stale picture of the catalog.
   auto planned = makePlan(conn, resource, counter, &report.introspectionSeconds);
   if (!planned) return planned.error();
   report.plan = std::move(*planned);
-
-  if (!applying) {
+  if (!applying || schema::runnable(report.plan, approval).empty()) {
     report.remaining = report.plan;
     report.queries = counter.queries;
     return report;
   }
 
-  schema::Approval approval = resource.approval;
-  if (options.allowDestructive) approval.all = true;
+  auto acquired = pg::AdvisoryLock::acquire(conn, resource.model.schema, options.lockWait);
+  ++counter.queries;
+  if (!acquired) return acquired.error();
+  std::unique_ptr<pg::AdvisoryLock> lock = std::move(*acquired);
+
+  auto replanned = makePlan(conn, resource, counter, &report.introspectionSeconds);
+  if (!replanned) return replanned.error();
+  report.plan = std::move(*replanned);
   const std::vector<schema::Step> steps = schema::runnable(report.plan, approval);
-  if (steps.empty()) {
+  if (steps.empty()) {  // another applier got there first
     report.remaining = report.plan;
+    lock.reset();
+    ++counter.queries;
     report.queries = counter.queries;
     return report;
   }

@@ -11,6 +11,7 @@
 //    expression that adds a column, a constraint or an index is rejected as not one type/expression.
 // Postgres evaluates none of these expressions here (the tables stay empty), and it refuses
 // subqueries in defaults, checks and predicates.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -29,7 +30,6 @@ using schema::sql::ident;
 constexpr const char* kTypesTable = "so_canon_types";
 constexpr const char* kProbeTable = "so_canon_probe";
 
-std::string tableName(size_t i) { return "so_canon_" + std::to_string(i); }
 std::string typeColumn(size_t k) { return "t" + std::to_string(k); }
 std::string checkName(size_t j) { return "so_check_" + std::to_string(j); }
 std::string predicateIndex(const std::string& table, size_t j) { return table + "_p" + std::to_string(j); }
@@ -165,12 +165,6 @@ Scratch typesScratch(const std::string& name, const std::vector<std::string>& ty
   return s;
 }
 
-std::vector<size_t> upTo(size_t n) {
-  std::vector<size_t> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = i;
-  return v;
-}
-
 void execute(pqxx::transaction_base& tx, const Scratch& s, QueryCounter* counter) {
   for (const auto& sql : s.statements) {
     tx.exec_params(sql);
@@ -270,15 +264,139 @@ schema::CanonQuestions without(const schema::CanonQuestions& questions, const st
 
 namespace {
 
+// Creating a temporary table is what the questions cost (near a millisecond each on the server:
+// a relation file, its row types, their dependencies), so the batch asks them on as few tables as
+// it can. Defaults cannot name a column, so every default goes on one table (per thousand), each on
+// a column of its own. Checks and predicates name their table's columns, so they go on tables whose columns
+// are the union of compatible questions' columns (a name shared by two questions has one type in
+// both); that a merged check or predicate names only its own table's columns is checked from
+// pg_depend, and one that names another's sends the batch to diagnose(), which asks alone.
+// A table holds at most 1,600 columns; a scratch table takes no more than this many.
+constexpr size_t kColumnsPerTable = 1000;
+
+std::string defaultsTable(size_t k) { return "so_canon_d" + std::to_string(k / kColumnsPerTable); }
+std::string defaultColumn(size_t k) { return "d" + std::to_string(k); }
+std::string groupTable(size_t g) { return "so_canon_g" + std::to_string(g); }
+std::string groupCheck(size_t i, size_t j) { return "so_check_" + std::to_string(i) + "_" + std::to_string(j); }
+std::string groupPredicate(size_t g, size_t i, size_t j) {
+  return groupTable(g) + "_p" + std::to_string(i) + "_" + std::to_string(j);
+}
+
+// Questions with checks or predicates, grouped: each group's questions agree on the type of every
+// column name they share.
+struct Group {
+  std::vector<size_t> questions;
+  std::map<std::string, std::string> typeOf;  // column -> type
+  std::vector<std::string> columns;           // in the order first seen
+};
+
+std::vector<Group> groupQuestions(const schema::CanonQuestions& questions) {
+  std::vector<Group> groups;
+  for (size_t i = 0; i < questions.tables.size(); ++i) {
+    const auto& q = questions.tables[i];
+    if (q.checks.empty() && q.predicates.empty()) continue;
+    auto fits = [&](const Group& g) {
+      if (g.columns.size() + q.columns.size() > kColumnsPerTable) return false;
+      for (const auto& c : q.columns)
+        if (auto it = g.typeOf.find(c.name); it != g.typeOf.end() && it->second != c.type) return false;
+      return true;
+    };
+    auto it = std::find_if(groups.begin(), groups.end(), fits);
+    if (it == groups.end()) it = groups.insert(groups.end(), Group{});
+    it->questions.push_back(i);
+    for (const auto& c : q.columns)
+      if (it->typeOf.emplace(c.name, c.type).second) it->columns.push_back(c.name);
+  }
+  return groups;
+}
+
+// The column names each scratch check (by constraint name) and predicate index (by index name)
+// refers to, from the dependencies Postgres recorded.
+constexpr const char* kReferences =
+    "SELECT COALESCE(co.conname, i.relname), a.attname"
+    " FROM pg_catalog.pg_depend d"
+    " JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+    " LEFT JOIN pg_catalog.pg_constraint co ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND co.oid = d.objid"
+    " LEFT JOIN pg_catalog.pg_class i ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND i.oid = d.objid"
+    " WHERE t.relnamespace = pg_catalog.pg_my_temp_schema() AND t.relname LIKE 'so\\_canon\\_g%'"
+    "   AND d.refobjsubid > 0 AND (co.oid IS NOT NULL OR i.oid IS NOT NULL)";
+
 // Every question in one rolled-back transaction. The error text when the server refused any.
 std::optional<std::string> askAll(pqxx::connection& conn, const schema::CanonQuestions& questions,
                                   const std::vector<std::string>& types, schema::Canon& canon, QueryCounter* counter) {
   std::vector<Scratch> scratches;
   if (!types.empty()) scratches.push_back(typesScratch(kTypesTable, types));
-  for (size_t i = 0; i < questions.tables.size(); ++i) {
-    const auto& q = questions.tables[i];
-    scratches.push_back(tableScratch(tableName(i), q, true, upTo(q.checks.size()), upTo(q.predicates.size())));
+
+  // Defaults: column d<k> answers defaultsAsked[k].
+  struct DefaultAsked {
+    size_t question;
+    const schema::TableQuestion::ColumnQ* column;
+  };
+  std::vector<DefaultAsked> defaultsAsked;
+  for (size_t i = 0; i < questions.tables.size(); ++i)
+    for (const auto& c : questions.tables[i].columns)
+      if (c.defaultExpr) defaultsAsked.push_back({i, &c});
+  for (size_t first = 0; first < defaultsAsked.size(); first += kColumnsPerTable) {
+    Scratch s;
+    s.name = defaultsTable(first);
+    std::string body;
+    for (size_t k = first; k < std::min(defaultsAsked.size(), first + kColumnsPerTable); ++k) {
+      const auto& c = *defaultsAsked[k].column;
+      if (!body.empty()) body += ", ";
+      // The parentheses keep a default one expression ("0, x int" is a syntax error, not a column).
+      body += ident(defaultColumn(k)) + " " + c.type + " DEFAULT (" + *c.defaultExpr + ")";
+      s.expected.columns.push_back(defaultColumn(k));
+      s.expected.defaults.insert(defaultColumn(k));
+    }
+    s.statements.push_back("CREATE TEMPORARY TABLE " + ident(s.name) + " (" + body + ") ON COMMIT DROP");
+    scratches.push_back(std::move(s));
   }
+
+  const std::vector<Group> groups = groupQuestions(questions);
+  std::map<std::string, std::set<std::string>> allowedColumns;  // check or index name -> its table's columns
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const Group& group = groups[g];
+    Scratch s;
+    s.name = groupTable(g);
+    std::string body;
+    for (const auto& name : group.columns) {
+      if (!body.empty()) body += ", ";
+      body += ident(name) + " " + group.typeOf.at(name);
+      s.expected.columns.push_back(name);
+    }
+    if (group.columns.empty()) {
+      body = "so_dummy integer";  // something to index a predicate on
+      s.expected.columns.push_back("so_dummy");
+    }
+    for (size_t i : group.questions) {
+      const auto& q = questions.tables[i];
+      std::set<std::string> own;
+      for (const auto& c : q.columns) own.insert(c.name);
+      for (size_t j = 0; j < q.checks.size(); ++j) {
+        body += ", CONSTRAINT " + ident(groupCheck(i, j)) + " CHECK (" + q.checks[j].first + ")";
+        s.expected.checks.insert(groupCheck(i, j));
+        allowedColumns[groupCheck(i, j)] = own;
+      }
+    }
+    s.statements.push_back("CREATE TEMPORARY TABLE " + ident(s.name) + " (" + body + ") ON COMMIT DROP");
+    for (size_t i : group.questions) {
+      const auto& q = questions.tables[i];
+      std::set<std::string> own;
+      for (const auto& c : q.columns) own.insert(c.name);
+      for (size_t j = 0; j < q.predicates.size(); ++j) {
+        const std::string index = groupPredicate(g, i, j);
+        // Indexed on a constant so that the key's type (json, say, has no btree class) cannot fail
+        // the question about the predicate.
+        s.statements.push_back("CREATE INDEX " + ident(index) + " ON pg_temp." + ident(s.name) + " ((1)) WHERE (" +
+                               q.predicates[j].first + ")");
+        s.expected.indexes.insert(index);
+        allowedColumns[index] = own;
+      }
+    }
+    scratches.push_back(std::move(s));
+  }
+
   std::optional<std::string> batchError;
   pqxx::work tx(conn, "canonicalize");
   if (counter) ++counter->queries;  // BEGIN
@@ -287,19 +405,32 @@ std::optional<std::string> askAll(pqxx::connection& conn, const schema::CanonQue
     auto found = readBack(tx, counter);
     bool ok = true;
     for (const auto& s : scratches) ok = ok && matches(found[s.name], s.expected);
+    if (ok && !groups.empty()) {
+      const pqxx::result refs = tx.exec_params(kReferences);
+      if (counter) ++counter->queries;
+      for (const auto& row : refs) {
+        auto it = allowedColumns.find(row[0].c_str());
+        if (it != allowedColumns.end() && !it->second.count(row[1].c_str())) ok = false;  // another table's column
+      }
+    }
     if (ok) {
       for (size_t k = 0; k < types.size(); ++k) canon.types[types[k]] = found[kTypesTable].types[typeColumn(k)];
-      for (size_t i = 0; i < questions.tables.size(); ++i) {
-        const auto& q = questions.tables[i];
-        Found& f = found[tableName(i)];
-        for (const auto& c : q.columns)
-          if (c.defaultExpr) canon.defaults[{q.table, c.name, *c.defaultExpr}] = f.defaults[c.name];
-        for (size_t j = 0; j < q.checks.size(); ++j) canon.checks[{q.table, q.checks[j].first}] = f.checks[checkName(j)];
-        for (size_t j = 0; j < q.predicates.size(); ++j)
-          canon.predicates[{q.table, q.predicates[j].first}] = f.indexes[predicateIndex(tableName(i), j)].value_or("");
+      for (size_t k = 0; k < defaultsAsked.size(); ++k) {
+        const auto& c = *defaultsAsked[k].column;
+        canon.defaults[{questions.tables[defaultsAsked[k].question].table, c.name, *c.defaultExpr}] =
+            found[defaultsTable(k)].defaults[defaultColumn(k)];
+      }
+      for (size_t g = 0; g < groups.size(); ++g) {
+        Found& f = found[groupTable(g)];
+        for (size_t i : groups[g].questions) {
+          const auto& q = questions.tables[i];
+          for (size_t j = 0; j < q.checks.size(); ++j) canon.checks[{q.table, q.checks[j].first}] = f.checks[groupCheck(i, j)];
+          for (size_t j = 0; j < q.predicates.size(); ++j)
+            canon.predicates[{q.table, q.predicates[j].first}] = f.indexes[groupPredicate(g, i, j)].value_or("");
+        }
       }
     } else {
-      batchError = "a declared type or expression defines more than one thing";
+      batchError = "a declared type or expression defines more than one thing, or names another table's column";
     }
   } catch (const pqxx::sql_error& e) {
     batchError = detail::firstLine(e.what());

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <pqxx/nontransaction>
+#include <pqxx/pipeline>
 #include <pqxx/result>
 #include <pqxx/transaction>
 
@@ -166,6 +167,14 @@ schema::FkAction fkAction(const pqxx::field& f) {
   }
 }
 
+// The query with its $1 replaced by the schema name as a quoted literal.
+std::string withSchema(const char* query, const std::string& literal) {
+  std::string out = query;
+  for (auto at = out.find("$1"); at != std::string::npos; at = out.find("$1", at + literal.size()))
+    out.replace(at, 2, literal);
+  return out;
+}
+
 void count(QueryCounter* counter) {
   if (counter) ++counter->queries;
 }
@@ -205,13 +214,26 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
   schema::Model model;
   model.schema = schemaName;
   try {
-    // One snapshot for all five queries, so that a concurrent migration cannot be half seen.
+    // One snapshot for all five queries, so that a concurrent migration cannot be half seen. The
+    // five go to the server as one message, and each result is read into the model while the
+    // server computes the next: BEGIN, the batch and COMMIT are three round trips. A batch has no
+    // parameters, so the schema name is a quoted literal (PQescapeLiteral) in the text.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn, "inspect");
-    count(counter);  // BEGIN … REPEATABLE READ READ ONLY is one round trip
+    count(counter);
+    const std::string schemaLiteral = tx.quote(schemaName);
+    pqxx::pipeline batch(tx, "inspect");
+    batch.retain(5);  // held until resume(): the five leave together
+    const auto columnsQuery = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
+    const auto constraintsQuery = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
+    const auto indexesQuery =
+        batch.insert(withSchema(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaLiteral));
+    const auto enumsQuery = batch.insert(withSchema(kEnumsQuery, schemaLiteral));
+    const auto extensionsQuery = batch.insert(kExtensionsQuery);
+    batch.resume();
+    count(counter);
 
     std::unordered_map<std::string, TableRef> byName;
-    const pqxx::result columns = tx.exec_params(kColumnsQuery, schemaName);
-    count(counter);
+    const pqxx::result columns = batch.retrieve(columnsQuery);
     TableRef* current = nullptr;  // rows come ordered by table: most rows belong to the last one seen
     for (const auto& row : columns) {
       const pqxx::field tableField = row[0];
@@ -247,8 +269,7 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
       t.columns.push_back(std::move(c));
     }
 
-    const pqxx::result constraints = tx.exec_params(kConstraintsQuery, schemaName);
-    count(counter);
+    const pqxx::result constraints = batch.retrieve(constraintsQuery);
     for (const auto& row : constraints) {
       auto it = byName.find(row[0].c_str());
       if (it == byName.end()) continue;
@@ -282,9 +303,7 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
       }
     }
 
-    const pqxx::result indexes =
-        tx.exec_params(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaName);
-    count(counter);
+    const pqxx::result indexes = batch.retrieve(indexesQuery);
     for (const auto& row : indexes) {
       auto it = byName.find(row[0].c_str());
       if (it == byName.end()) continue;
@@ -315,18 +334,16 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
       t.indexes.push_back(std::move(idx));
     }
 
-    const pqxx::result enums = tx.exec_params(kEnumsQuery, schemaName);
-    count(counter);
+    const pqxx::result enums = batch.retrieve(enumsQuery);
     for (const auto& row : enums) {
       const std::string name = row[0].c_str();
       if (model.enums.empty() || model.enums.back().name != name) model.enums.push_back(schema::Enum{name, {}, {}});
       if (!row[1].is_null()) model.enums.back().values.push_back(row[1].c_str());
     }
 
-    const pqxx::result extensions = tx.exec_params(kExtensionsQuery);
-    count(counter);
+    const pqxx::result extensions = batch.retrieve(extensionsQuery);
     for (const auto& row : extensions) model.extensions.push_back(row[0].c_str());
-
+    batch.complete();
     tx.commit();
     count(counter);
   } catch (const nlohmann::json::exception& e) {

@@ -95,6 +95,38 @@ TEST_F(EngineTest, TwoConcurrentAppliersAreSerialisedByTheAdvisoryLock) {
   EXPECT_TRUE(b.remaining.drift.empty());
 }
 
+// The re-check that finds nothing to do is the common one: it reads the catalog and takes no lock,
+// so another applier holding the lock neither delays it nor fails it. Work to do waits for the lock.
+TEST_F(EngineTest, AnInSyncCheckTakesNoLockAndWorkWaitsForIt) {
+  const auto r = resource("  tables:\n    - name: t\n      columns: [{name: id, type: bigint}]\n");
+  apply(r);
+  auto holder = connect();
+  pqxx::nontransaction hold(*holder);
+  ASSERT_EQ(hold.exec_params1("SELECT pg_try_advisory_lock(hashtext('schema-operator'), hashtext(current_database() || "
+                              "'/' || $1))", r.model.schema)[0].as<bool>(), true);
+
+  auto conn = connect();
+  engine::Options options;
+  options.apply = true;
+  options.lockWait = std::chrono::milliseconds(300);
+  const auto inSync = engine::run(*conn, r, options);
+  ASSERT_TRUE(inSync) << inSync.error().describe();
+  EXPECT_TRUE(inSync->remaining.drift.empty());
+  EXPECT_LT(inSync->queries, 10);
+
+  exec("ALTER TABLE t DROP COLUMN id");  // AddColumn: safe, so runnable
+  const auto drifted = engine::run(*conn, r, options);
+  ASSERT_FALSE(drifted);
+  EXPECT_NE(drifted.error().message.find("another apply holds the lock"), std::string::npos) << drifted.error().describe();
+  EXPECT_EQ(value("SELECT count(*) FROM information_schema.columns WHERE table_name = 't'"), "0");
+
+  hold.exec_params("SELECT pg_advisory_unlock(hashtext('schema-operator'), hashtext(current_database() || '/' || $1))",
+                   r.model.schema);
+  const auto fixed = engine::run(*conn, r, options);
+  ASSERT_TRUE(fixed) << fixed.error().describe();
+  EXPECT_TRUE(fixed->remaining.drift.empty());
+}
+
 TEST_F(EngineTest, ALockTimeoutIsRetriedUntilTheLockIsFree) {
   exec("CREATE TABLE busy (a int)");
   pg::ConnectionOptions options;

@@ -183,6 +183,58 @@ TEST_F(Canonicalize, ARefusedDefaultCheckOrPredicateIsRecordedWithItsFieldAndThe
   EXPECT_EQ(scratchObjects(), "0");
 }
 
+// Questions about many tables are asked on a few scratch tables, not one each: the statements sent
+// do not grow with the tables asked about, and each answer is still its own table's.
+TEST_F(Canonicalize, ManyTablesAreAskedOnAFewScratchTables) {
+  auto ask = [&](int tables) {
+    CanonQuestions q;
+    for (int i = 0; i < tables; ++i) {
+      TableQuestion t = orders();
+      t.table = "orders" + std::to_string(i);
+      t.columns[1].defaultExpr = std::to_string(i);
+      t.checks[0].first = "total_cents >= " + std::to_string(i);
+      if (i > 0) t.predicates.clear();  // each predicate is an index of its own: one statement each
+      q.tables.push_back(t);
+    }
+    pg::QueryCounter counter;
+    auto canon = pg::canonicalize(*conn_, "shop", q, &counter);
+    EXPECT_TRUE(canon) << canon.error().describe();
+    if (canon) {
+      EXPECT_TRUE(canon->failures.empty());
+      EXPECT_EQ(canon->defaults.at({"orders" + std::to_string(tables - 1), "total_cents", std::to_string(tables - 1)}),
+                std::to_string(tables - 1));
+      EXPECT_EQ(canon->checks.at({"orders0", "total_cents >= 0"}), "total_cents >= 0");
+      EXPECT_EQ(canon->predicates.at({"orders0", "status <> 'shipped'"}), "status <> 'shipped'::order_status");
+    }
+    return counter.queries;
+  };
+  const long long two = ask(2);
+  EXPECT_EQ(ask(40), two);
+  EXPECT_EQ(two, 7);  // BEGIN, defaults table, checks table, its index, read back, references, ROLLBACK
+  EXPECT_EQ(scratchObjects(), "0");
+}
+
+// Sharing a scratch table must not let a check use a column only another table has.
+TEST_F(Canonicalize, ACheckNamingAnotherTablesColumnIsRefusedThoughTheyShareAScratchTable) {
+  CanonQuestions q;
+  TableQuestion a;
+  a.table = "a";
+  a.columns = {{"x", "integer", std::nullopt, "spec.tables[0].columns[0]"}};
+  a.checks = {{"y > 0", "spec.tables[0].checks[0].expression"}};
+  TableQuestion b;
+  b.table = "b";
+  b.columns = {{"y", "integer", std::nullopt, "spec.tables[1].columns[0]"}};
+  b.checks = {{"y > 1", "spec.tables[1].checks[0].expression"}};
+  q.tables = {a, b};
+  auto canon = pg::canonicalize(*conn_, "shop", q, nullptr);
+  auto refused = refusalFor(canon, "spec.tables[0].checks[0].expression");
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->message.find("column \"y\" does not exist"), std::string::npos) << refused->message;
+  EXPECT_EQ(canon->failures.size(), 1u);
+  EXPECT_EQ(canon->checks.at({"b", "y > 1"}), "y > 1");
+  EXPECT_EQ(scratchObjects(), "0");
+}
+
 TEST_F(Canonicalize, ARefusedTypeIsAnInvalidErrorNamingItsField) {
   CanonQuestions q;
   q.tables.push_back(orders());
