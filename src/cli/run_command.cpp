@@ -181,6 +181,11 @@ int runOperator(const std::vector<std::string>& argv, Io& io) {
   // glibc gives each thread that allocates an arena of its own; the workers' short-lived plans
   // then pin pages in several arenas. Two keep the daemon's resident size near what it holds.
   mallopt(M_ARENA_MAX, 2);
+  // A fixed mmap threshold stops glibc raising it (and the trim threshold with it) after the
+  // first big catalog read is freed: blocks from 64 KiB go straight back to the system when
+  // freed, and free space above 128 KiB at the top of a heap is returned at once.
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 
   // Signals are taken by one thread with sigwait; every other thread inherits the block.
   sigset_t signals;
