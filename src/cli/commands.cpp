@@ -155,6 +155,7 @@ int run(const std::vector<std::string>& argv, Io& io) {
   engine::Options engineOptions;
   engineOptions.apply = args.command == Command::Apply;
   engineOptions.allowDestructive = args.allowDestructive;
+  engineOptions.lockFirst = true;  // apply is run because there is work: one catalog read, under the lock
   if (args.lockTimeout) engineOptions.applyOptions.lockTimeout = *args.lockTimeout;
   if (args.lockRetries) engineOptions.applyOptions.lockRetries = *args.lockRetries;
 
@@ -175,6 +176,10 @@ int run(const std::vector<std::string>& argv, Io& io) {
       fail(conn.error());
       continue;
     }
+    engineOptions.openReader = [&connection]() -> std::unique_ptr<pqxx::connection> {
+      auto helper = pg::connect(connection);
+      return helper ? std::move(*helper) : nullptr;
+    };
     auto report = engine::run(**conn, resource, engineOptions);
     if (!report) {
       fail(report.error());

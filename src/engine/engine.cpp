@@ -15,14 +15,20 @@ namespace {
 
 // Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
 // calls do I/O; everything between them is data.
-core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::DatabaseSchema& resource,
+// Below this many declared tables the catalog reads in a few milliseconds: a second connection
+// would cost more than it saves.
+constexpr size_t kSplitReadTables = 200;
+
+core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options,
                                     pg::QueryCounter& counter, double* inspectSeconds = nullptr) {
   const std::string& schemaName = resource.model.schema;
   if (auto used = pg::useSchema(conn, schemaName, &counter); !used) return used.error();
 
   const schema::Model& want = resource.model;
   const auto readStarted = std::chrono::steady_clock::now();
-  auto have = pg::inspect(conn, schemaName, &counter, /*indexDefinitions=*/false);  // nothing here reads them
+  static const pg::ConnectionFactory none;
+  const pg::ConnectionFactory& helper = resource.model.tables.size() >= kSplitReadTables ? options.openReader : none;
+  auto have = pg::inspect(conn, schemaName, &counter, /*indexDefinitions=*/false, helper);  // nothing here reads them
   if (!have) return have.error();
   if (inspectSeconds)
     *inspectSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - readStarted).count();
@@ -70,31 +76,36 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   schema::Approval approval = resource.approval;
   if (options.allowDestructive) approval.all = true;
 
-  // Most re-checks find nothing to do, so the first read takes no lock: an in-sync check costs
-  // the catalog read alone. Only when something would run is the lock taken and the plan made
-  // again under it, so that two appliers never act on the same stale picture of the catalog.
-  auto planned = makePlan(conn, resource, counter, &report.introspectionSeconds);
+  // Most re-checks find nothing to do, so unless told otherwise the first read takes no lock: an
+  // in-sync check costs the catalog read alone. Whatever runs is planned under the lock, so that
+  // two appliers never act on the same stale picture of the catalog.
+  std::unique_ptr<pg::AdvisoryLock> lock;
+  auto takeLock = [&]() -> core::Result<void> {
+    auto acquired = pg::AdvisoryLock::acquire(conn, resource.model.schema, options.lockWait);
+    ++counter.queries;
+    if (!acquired) return acquired.error();
+    lock = std::move(*acquired);
+    return {};
+  };
+  if (applying && options.lockFirst)
+    if (auto locked = takeLock(); !locked) return locked.error();
+
+  auto planned = makePlan(conn, resource, options, counter, &report.introspectionSeconds);
   if (!planned) return planned.error();
   report.plan = std::move(*planned);
-  if (!applying || schema::runnable(report.plan, approval).empty()) {
-    report.remaining = report.plan;
-    report.queries = counter.queries;
-    return report;
+  if (applying && !lock && !schema::runnable(report.plan, approval).empty()) {
+    if (auto locked = takeLock(); !locked) return locked.error();
+    auto replanned = makePlan(conn, resource, options, counter, &report.introspectionSeconds);
+    if (!replanned) return replanned.error();
+    report.plan = std::move(*replanned);
   }
-
-  auto acquired = pg::AdvisoryLock::acquire(conn, resource.model.schema, options.lockWait);
-  ++counter.queries;
-  if (!acquired) return acquired.error();
-  std::unique_ptr<pg::AdvisoryLock> lock = std::move(*acquired);
-
-  auto replanned = makePlan(conn, resource, counter, &report.introspectionSeconds);
-  if (!replanned) return replanned.error();
-  report.plan = std::move(*replanned);
-  const std::vector<schema::Step> steps = schema::runnable(report.plan, approval);
-  if (steps.empty()) {  // another applier got there first
+  const std::vector<schema::Step> steps = applying ? schema::runnable(report.plan, approval) : std::vector<schema::Step>{};
+  if (steps.empty()) {  // in sync, only plan asked for, or another applier got there first
     report.remaining = report.plan;
-    lock.reset();
-    ++counter.queries;
+    if (lock) {
+      lock.reset();
+      ++counter.queries;
+    }
     report.queries = counter.queries;
     return report;
   }
@@ -106,7 +117,7 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   counter.queries += 1 + statementsSent(report.applied);  // SET lock_timeout, then the statements
 
   // What still differs is read back from the catalog, not assumed from what ran.
-  auto again = makePlan(conn, resource, counter);
+  auto again = makePlan(conn, resource, options, counter);
   if (!again) return again.error();
   report.remaining = std::move(*again);
 

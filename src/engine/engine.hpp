@@ -21,6 +21,14 @@ struct Options {
   bool allowDestructive = false;  // --allow-destructive: every destructive change may run
   pg::ApplyOptions applyOptions;
   std::chrono::milliseconds lockWait{60000};  // waiting for another applier's advisory lock
+  // Applying: take the lock before the first catalog read. Off (the daemon's re-checks, mostly in
+  // sync), the catalog is read first and the lock taken, and the plan made again, only when
+  // something would run. On (`schema-operator apply`, run because there is work), that second
+  // read is saved.
+  bool lockFirst = false;
+  // Opens a second connection to the same database (null: none). With it, the catalog of a schema
+  // declaring many tables is read over both connections in one snapshot (pg::inspect).
+  pg::ConnectionFactory openReader;
 };
 
 struct Report {

@@ -1,6 +1,8 @@
 #include "pg/inspect.hpp"
 
 #include <cstdlib>
+#include <future>
+#include <optional>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -196,8 +198,16 @@ struct TableRef {
 
 }  // namespace
 
+namespace {
+
+std::string searchPathFor(const std::string& schemaName) {
+  return schemaName == "public" ? "public" : schema::sql::ident(schemaName) + ", public";
+}
+
+}  // namespace
+
 core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaName, QueryCounter* counter) {
-  const std::string path = schemaName == "public" ? "public" : schema::sql::ident(schemaName) + ", public";
+  const std::string path = searchPathFor(schemaName);
   try {
     // set_config takes the value as a parameter, so the schema name is never part of the query.
     pqxx::nontransaction tx(conn);
@@ -209,148 +219,240 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
   }
 }
 
+namespace {
+
+// The results of queries (2) to (5), read together.
+struct OtherResults {
+  pqxx::result constraints, indexes, enums, extensions;
+};
+
+// Queries (2) to (5) as one batch on `tx`: one round trip.
+OtherResults readOthers(pqxx::transaction_base& tx, const std::string& schemaName, bool indexDefinitions) {
+  const std::string schemaLiteral = tx.quote(schemaName);
+  pqxx::pipeline batch(tx, "inspect");
+  batch.retain(4);  // held until resume(): the four leave together
+  const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
+  const auto indexes = batch.insert(withSchema(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaLiteral));
+  const auto enums = batch.insert(withSchema(kEnumsQuery, schemaLiteral));
+  const auto extensions = batch.insert(kExtensionsQuery);
+  batch.resume();
+  OtherResults out{batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums), batch.retrieve(extensions)};
+  batch.complete();
+  return out;
+}
+
+// Tables and columns from (1); byName maps each table to its place in the model.
+void decodeColumns(const pqxx::result& columns, schema::Model& model, std::unordered_map<std::string, TableRef>& byName) {
+  TableRef* current = nullptr;  // rows come ordered by table: most rows belong to the last one seen
+  for (const auto& row : columns) {
+    const pqxx::field tableField = row[0];
+    if (!current || model.tables[current->index].name != tableField.c_str()) {
+      std::string table(tableField.c_str(), tableField.size());
+      auto [it, inserted] = byName.try_emplace(table, TableRef{model.tables.size(), {}});
+      if (inserted) {
+        schema::Table t;
+        t.name = std::move(table);
+        t.comment = optional(row[1]);
+        model.tables.push_back(std::move(t));
+      }
+      current = &it->second;
+    }
+    if (row[2].is_null()) continue;  // a table without columns
+    schema::Table& t = model.tables[current->index];
+    schema::Column c;
+    c.name = row[2].c_str();
+    c.type = row[3].c_str();
+    c.defaultExpr = optional(row[4]);
+    c.nullable = !isTrue(row[5]);
+    const char identity = row[6].is_null() ? '\0' : row[6].c_str()[0];
+    c.identity = identity == 'a'   ? schema::Identity::Always
+                 : identity == 'd' ? schema::Identity::ByDefault
+                                   : schema::Identity::None;
+    c.comment = optional(row[7]);
+    c.enumType = optional(row[8]);
+    const int attnum = row[9].as<int>();
+    if (attnum >= 0) {
+      if (current->columnAt.size() <= static_cast<size_t>(attnum)) current->columnAt.resize(attnum + 1, -1);
+      current->columnAt[attnum] = static_cast<int>(t.columns.size());
+    }
+    t.columns.push_back(std::move(c));
+  }
+}
+
+void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::Model& model,
+                  const std::unordered_map<std::string, TableRef>& byName) {
+  const pqxx::result& constraints = r.constraints;
+  for (const auto& row : constraints) {
+    auto it = byName.find(row[0].c_str());
+    if (it == byName.end()) continue;
+    const TableRef& ref = it->second;
+    schema::Table& t = model.tables[ref.index];
+    const std::string name = row[1].c_str();
+    switch (row[2].c_str()[0]) {
+      case 'p': t.primaryKey = schema::PrimaryKey{name, ref.names(t, numbers(row[3]))}; break;
+      case 'u': t.uniques.push_back(schema::Unique{name, ref.names(t, numbers(row[3])), {}}); break;
+      case 'f': {
+        schema::ForeignKey fk;
+        fk.name = name;
+        fk.columns = ref.names(t, numbers(row[3]));
+        // References stay within the schema by contract; one that leaves it is shown qualified
+        // so that it can never match a declared (same-schema) reference.
+        const std::string refSchema = row[4].c_str();
+        fk.refTable = refSchema == schemaName ? std::string(row[5].c_str()) : refSchema + "." + row[5].c_str();
+        if (!row[7].is_null()) {
+          fk.refColumns = nameList(row[7]);  // a table (1) did not read
+        } else if (auto target = byName.find(row[5].c_str()); target != byName.end()) {
+          fk.refColumns = target->second.names(model.tables[target->second.index], numbers(row[6]));
+        }
+        fk.onDelete = fkAction(row[8]);
+        fk.onUpdate = fkAction(row[9]);
+        fk.validated = isTrue(row[11]);
+        t.foreignKeys.push_back(std::move(fk));
+        break;
+      }
+      case 'c': t.checks.push_back(schema::Check{name, row[10].c_str(), isTrue(row[11]), {}}); break;
+      default: break;
+    }
+  }
+
+  const pqxx::result& indexes = r.indexes;
+  for (const auto& row : indexes) {
+    auto it = byName.find(row[0].c_str());
+    if (it == byName.end()) continue;
+    const TableRef& ref = it->second;
+    schema::Table& t = model.tables[ref.index];
+    schema::Index idx;
+    idx.name = row[1].c_str();
+    idx.method = row[2].c_str();
+    idx.unique = isTrue(row[3]);
+    idx.valid = isTrue(row[4]);
+    const size_t keyCount = row[5].as<size_t>();
+    const std::vector<int> attnums = numbers(row[6]);
+    std::vector<std::string> expressions;
+    if (!row[7].is_null()) expressions = nameList(row[7]);
+    size_t nextExpression = 0;
+    for (size_t k = 0; k < keyCount && k < attnums.size(); ++k) {
+      schema::IndexKey key;
+      const int n = attnums[k];
+      if (n == 0) {
+        if (nextExpression < expressions.size()) key.expression = expressions[nextExpression++];
+      } else if (n > 0 && static_cast<size_t>(n) < ref.columnAt.size() && ref.columnAt[n] >= 0) {
+        key.column = t.columns[ref.columnAt[n]].name;
+      }
+      idx.keys.push_back(std::move(key));
+    }
+    idx.where = optional(row[8]);
+    if (!row[9].is_null()) idx.definition = row[9].c_str();
+    t.indexes.push_back(std::move(idx));
+  }
+
+  const pqxx::result& enums = r.enums;
+  for (const auto& row : enums) {
+    const std::string name = row[0].c_str();
+    if (model.enums.empty() || model.enums.back().name != name) model.enums.push_back(schema::Enum{name, {}, {}});
+    if (!row[1].is_null()) model.enums.back().values.push_back(row[1].c_str());
+  }
+
+  for (const auto& row : r.extensions) model.extensions.push_back(row[0].c_str());
+}
+
+// (2) to (5) on a second connection, in the snapshot the first exported, while the first reads
+// (1): on a large schema the server computes both halves at once, on two of its cores. Empty
+// when the helper could not be had (no connection, the import refused): the caller reads them
+// itself. Cancelled by an empty snapshot id.
+std::optional<OtherResults> readOthersBeside(const ConnectionFactory& open, std::future<std::string> snapshot,
+                                             const std::string& schemaName, bool indexDefinitions,
+                                             QueryCounter& trips) {
+  try {
+    std::unique_ptr<pqxx::connection> helper = open();
+    const std::string id = snapshot.get();
+    if (!helper || id.empty()) return std::nullopt;
+    pqxx::nontransaction tx(*helper, "inspect-beside");
+    // One message: the transaction, the snapshot (SET TRANSACTION SNAPSHOT must come first in
+    // it) and the session's search_path, which the printed expressions depend on.
+    tx.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT " + tx.quote(id) +
+            "; SELECT pg_catalog.set_config('search_path', " + tx.quote(searchPathFor(schemaName)) + ", true)");
+    auto out = readOthers(tx, schemaName, indexDefinitions);
+    tx.exec("COMMIT");
+    trips.queries += 3;
+    return out;
+  } catch (const std::exception&) {
+    return std::nullopt;  // the helper connection is dropped with whatever it held
+  }
+}
+
+}  // namespace
+
 core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& schemaName, QueryCounter* counter,
-                                    bool indexDefinitions) {
+                                    bool indexDefinitions, const ConnectionFactory& openHelper) {
   schema::Model model;
   model.schema = schemaName;
+  QueryCounter besideTrips;
+  std::promise<std::string> snapshot;
+  bool snapshotSent = false;
+  std::future<std::optional<OtherResults>> beside;
+  if (openHelper)
+    beside = std::async(std::launch::async, readOthersBeside, std::cref(openHelper), snapshot.get_future(),
+                        std::cref(schemaName), indexDefinitions, std::ref(besideTrips));
+  // However this ends, the helper is released from its wait and joined before returning.
+  struct Release {
+    std::promise<std::string>& snapshot;
+    bool& sent;
+    std::future<std::optional<OtherResults>>& beside;
+    ~Release() {
+      if (!sent && beside.valid()) snapshot.set_value("");
+      if (beside.valid()) beside.wait();
+    }
+  } release{snapshot, snapshotSent, beside};
+
   try {
-    // One snapshot for all five queries, so that a concurrent migration cannot be half seen. The
-    // five go to the server as one message, and each result is read into the model while the
-    // server computes the next: BEGIN, the batch and COMMIT are three round trips. A batch has no
-    // parameters, so the schema name is a quoted literal (PQescapeLiteral) in the text.
+    // One snapshot for all five queries, so that a concurrent migration cannot be half seen. On
+    // one connection the five go as one message (BEGIN, the batch, COMMIT: three round trips); a
+    // batch has no parameters, so the schema name is a quoted literal (PQescapeLiteral) in the
+    // text. With a helper, this connection exports its snapshot and reads (1) while the helper
+    // reads the rest in the same snapshot.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn, "inspect");
     count(counter);
-    const std::string schemaLiteral = tx.quote(schemaName);
-    pqxx::pipeline batch(tx, "inspect");
-    batch.retain(5);  // held until resume(): the five leave together
-    const auto columnsQuery = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
-    const auto constraintsQuery = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
-    const auto indexesQuery =
-        batch.insert(withSchema(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaLiteral));
-    const auto enumsQuery = batch.insert(withSchema(kEnumsQuery, schemaLiteral));
-    const auto extensionsQuery = batch.insert(kExtensionsQuery);
-    batch.resume();
-    count(counter);
-
     std::unordered_map<std::string, TableRef> byName;
-    const pqxx::result columns = batch.retrieve(columnsQuery);
-    TableRef* current = nullptr;  // rows come ordered by table: most rows belong to the last one seen
-    for (const auto& row : columns) {
-      const pqxx::field tableField = row[0];
-      if (!current || model.tables[current->index].name != tableField.c_str()) {
-        std::string table(tableField.c_str(), tableField.size());
-        auto [it, inserted] = byName.try_emplace(table, TableRef{model.tables.size(), {}});
-        if (inserted) {
-          schema::Table t;
-          t.name = std::move(table);
-          t.comment = optional(row[1]);
-          model.tables.push_back(std::move(t));
-        }
-        current = &it->second;
+    std::optional<OtherResults> others;
+    if (beside.valid()) {
+      snapshot.set_value(tx.exec("SELECT pg_catalog.pg_export_snapshot()")[0][0].c_str());
+      snapshotSent = true;
+      count(counter);
+      const pqxx::result columns = tx.exec(withSchema(kColumnsQuery, tx.quote(schemaName)));
+      count(counter);
+      decodeColumns(columns, model, byName);
+      others = beside.get();
+      if (!others) {
+        others = readOthers(tx, schemaName, indexDefinitions);
+        count(counter);
       }
-      if (row[2].is_null()) continue;  // a table without columns
-      schema::Table& t = model.tables[current->index];
-      schema::Column c;
-      c.name = row[2].c_str();
-      c.type = row[3].c_str();
-      c.defaultExpr = optional(row[4]);
-      c.nullable = !isTrue(row[5]);
-      const char identity = row[6].is_null() ? '\0' : row[6].c_str()[0];
-      c.identity = identity == 'a'   ? schema::Identity::Always
-                   : identity == 'd' ? schema::Identity::ByDefault
-                                     : schema::Identity::None;
-      c.comment = optional(row[7]);
-      c.enumType = optional(row[8]);
-      const int attnum = row[9].as<int>();
-      if (attnum >= 0) {
-        if (current->columnAt.size() <= static_cast<size_t>(attnum)) current->columnAt.resize(attnum + 1, -1);
-        current->columnAt[attnum] = static_cast<int>(t.columns.size());
-      }
-      t.columns.push_back(std::move(c));
+    } else {
+      const std::string schemaLiteral = tx.quote(schemaName);
+      pqxx::pipeline batch(tx, "inspect");
+      batch.retain(5);  // held until resume(): the five leave together
+      const auto columnsQuery = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
+      const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
+      const auto indexes =
+          batch.insert(withSchema(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaLiteral));
+      const auto enums = batch.insert(withSchema(kEnumsQuery, schemaLiteral));
+      const auto extensions = batch.insert(kExtensionsQuery);
+      batch.resume();
+      count(counter);
+      decodeColumns(batch.retrieve(columnsQuery), model, byName);
+      others = OtherResults{batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums),
+                            batch.retrieve(extensions)};
+      batch.complete();
     }
-
-    const pqxx::result constraints = batch.retrieve(constraintsQuery);
-    for (const auto& row : constraints) {
-      auto it = byName.find(row[0].c_str());
-      if (it == byName.end()) continue;
-      const TableRef& ref = it->second;
-      schema::Table& t = model.tables[ref.index];
-      const std::string name = row[1].c_str();
-      switch (row[2].c_str()[0]) {
-        case 'p': t.primaryKey = schema::PrimaryKey{name, ref.names(t, numbers(row[3]))}; break;
-        case 'u': t.uniques.push_back(schema::Unique{name, ref.names(t, numbers(row[3])), {}}); break;
-        case 'f': {
-          schema::ForeignKey fk;
-          fk.name = name;
-          fk.columns = ref.names(t, numbers(row[3]));
-          // References stay within the schema by contract; one that leaves it is shown qualified
-          // so that it can never match a declared (same-schema) reference.
-          const std::string refSchema = row[4].c_str();
-          fk.refTable = refSchema == schemaName ? std::string(row[5].c_str()) : refSchema + "." + row[5].c_str();
-          if (!row[7].is_null()) {
-            fk.refColumns = nameList(row[7]);  // a table (1) did not read
-          } else if (auto target = byName.find(row[5].c_str()); target != byName.end()) {
-            fk.refColumns = target->second.names(model.tables[target->second.index], numbers(row[6]));
-          }
-          fk.onDelete = fkAction(row[8]);
-          fk.onUpdate = fkAction(row[9]);
-          fk.validated = isTrue(row[11]);
-          t.foreignKeys.push_back(std::move(fk));
-          break;
-        }
-        case 'c': t.checks.push_back(schema::Check{name, row[10].c_str(), isTrue(row[11]), {}}); break;
-        default: break;
-      }
-    }
-
-    const pqxx::result indexes = batch.retrieve(indexesQuery);
-    for (const auto& row : indexes) {
-      auto it = byName.find(row[0].c_str());
-      if (it == byName.end()) continue;
-      const TableRef& ref = it->second;
-      schema::Table& t = model.tables[ref.index];
-      schema::Index idx;
-      idx.name = row[1].c_str();
-      idx.method = row[2].c_str();
-      idx.unique = isTrue(row[3]);
-      idx.valid = isTrue(row[4]);
-      const size_t keyCount = row[5].as<size_t>();
-      const std::vector<int> attnums = numbers(row[6]);
-      std::vector<std::string> expressions;
-      if (!row[7].is_null()) expressions = nameList(row[7]);
-      size_t nextExpression = 0;
-      for (size_t k = 0; k < keyCount && k < attnums.size(); ++k) {
-        schema::IndexKey key;
-        const int n = attnums[k];
-        if (n == 0) {
-          if (nextExpression < expressions.size()) key.expression = expressions[nextExpression++];
-        } else if (n > 0 && static_cast<size_t>(n) < ref.columnAt.size() && ref.columnAt[n] >= 0) {
-          key.column = t.columns[ref.columnAt[n]].name;
-        }
-        idx.keys.push_back(std::move(key));
-      }
-      idx.where = optional(row[8]);
-      if (!row[9].is_null()) idx.definition = row[9].c_str();
-      t.indexes.push_back(std::move(idx));
-    }
-
-    const pqxx::result enums = batch.retrieve(enumsQuery);
-    for (const auto& row : enums) {
-      const std::string name = row[0].c_str();
-      if (model.enums.empty() || model.enums.back().name != name) model.enums.push_back(schema::Enum{name, {}, {}});
-      if (!row[1].is_null()) model.enums.back().values.push_back(row[1].c_str());
-    }
-
-    const pqxx::result extensions = batch.retrieve(extensionsQuery);
-    for (const auto& row : extensions) model.extensions.push_back(row[0].c_str());
-    batch.complete();
     tx.commit();
     count(counter);
+    decodeOthers(*others, schemaName, model, byName);
   } catch (const nlohmann::json::exception& e) {
     return core::terminal(std::string("cannot read the catalog of schema ") + schemaName + ": " + e.what());
   } catch (const std::exception& e) {
     return detail::fromException(e, "cannot read the catalog of schema " + schemaName);
   }
+  if (counter) counter->queries += besideTrips.queries;
   return model;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Reading one schema's catalog into a schema::Model, in a fixed number of queries however many
 // tables there are. Objects of other schemas are never read.
+#include <functional>
+#include <memory>
 #include <string>
 
 #include <pqxx/connection>
@@ -27,8 +29,13 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
 // database's extensions. A schema that does not exist reads as an empty model.
 // `indexDefinitions` false leaves Index::definition empty: pg_get_indexdef is the costliest thing
 // the read asks for, and nothing the engine decides depends on it.
+// `openHelper`, when set, opens a second connection to the same database: the read is then split
+// over both, in one exported snapshot, so that the server works on a large catalog with two cores.
+// When it returns null or the helper fails, this connection reads everything as usual.
+using ConnectionFactory = std::function<std::unique_ptr<pqxx::connection>()>;
 core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& schemaName,
-                                    QueryCounter* counter = nullptr, bool indexDefinitions = true);
+                                    QueryCounter* counter = nullptr, bool indexDefinitions = true,
+                                    const ConnectionFactory& openHelper = {});
 
 // Puts the questions to the server on scratch temporary tables inside a transaction that is
 // rolled back. A declared type or expression Postgres rejects is an Invalid error naming its field.

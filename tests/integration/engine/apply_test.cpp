@@ -95,8 +95,8 @@ TEST_F(EngineTest, TwoConcurrentAppliersAreSerialisedByTheAdvisoryLock) {
   EXPECT_TRUE(b.remaining.drift.empty());
 }
 
-// The re-check that finds nothing to do is the common one: it reads the catalog and takes no lock,
-// so another applier holding the lock neither delays it nor fails it. Work to do waits for the lock.
+// The daemon's re-check that finds nothing to do is the common one: it reads the catalog and takes
+// no lock, so another applier holding the lock neither delays it nor fails it. Work waits for it.
 TEST_F(EngineTest, AnInSyncCheckTakesNoLockAndWorkWaitsForIt) {
   const auto r = resource("  tables:\n    - name: t\n      columns: [{name: id, type: bigint}]\n");
   apply(r);
@@ -119,6 +119,13 @@ TEST_F(EngineTest, AnInSyncCheckTakesNoLockAndWorkWaitsForIt) {
   ASSERT_FALSE(drifted);
   EXPECT_NE(drifted.error().message.find("another apply holds the lock"), std::string::npos) << drifted.error().describe();
   EXPECT_EQ(value("SELECT count(*) FROM information_schema.columns WHERE table_name = 't'"), "0");
+
+  // `schema-operator apply` takes the lock before its one read: it waits even with nothing to do.
+  engine::Options lockFirst = options;
+  lockFirst.lockFirst = true;
+  const auto waited = engine::run(*conn, r, lockFirst);
+  ASSERT_FALSE(waited);
+  EXPECT_NE(waited.error().message.find("another apply holds the lock"), std::string::npos);
 
   hold.exec_params("SELECT pg_advisory_unlock(hashtext('schema-operator'), hashtext(current_database() || '/' || $1))",
                    r.model.schema);

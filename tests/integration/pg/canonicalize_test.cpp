@@ -99,8 +99,11 @@ TEST_F(Canonicalize, AgreesWithWhatInspectReadsFromTheLiveTable) {
   q.tables.push_back(orders());
   auto canon = pg::canonicalize(*conn_, "shop", q, nullptr);
   ASSERT_TRUE(canon) << canon.error().describe();
-  for (const auto& c : q.tables[0].columns)
-    if (c.defaultExpr) EXPECT_EQ(canon->defaults.at({"orders", c.name, *c.defaultExpr}), t.column(c.name)->defaultExpr);
+  for (const auto& c : q.tables[0].columns) {
+    if (c.defaultExpr) {
+      EXPECT_EQ(canon->defaults.at({"orders", c.name, *c.defaultExpr}), t.column(c.name)->defaultExpr);
+    }
+  }
   EXPECT_EQ(canon->checks.at({"orders", "total_cents >= 0"}), t.checks[0].expression);
   EXPECT_EQ(canon->checks.at({"orders", "(note <> '')"}), t.checks[1].expression);
   EXPECT_EQ(canon->predicates.at({"orders", "status <> 'shipped'"}), t.indexes.at(0).where);

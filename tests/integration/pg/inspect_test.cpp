@@ -281,6 +281,39 @@ TEST(InspectCost, SendsTheSameNumberOfQueriesForOneTableAndTwoHundred) {
   EXPECT_EQ(many.queries, one.queries);
 }
 
+// Split over a second connection in the exported snapshot, the read gives the very same model
+// (search_path-dependent printing included: the helper sets it too); without a helper connection
+// it falls back to reading everything on the first.
+TEST_F(Inspect, ASecondConnectionReadsTheSameModelInTheSameSnapshot) {
+  int opened = 0;
+  const pg::ConnectionFactory helper = [&]() -> std::unique_ptr<pqxx::connection> {
+    ++opened;
+    return connectTo(db_);
+  };
+  auto conn = connectTo(db_);
+  ASSERT_TRUE(pg::useSchema(*conn, "shop"));
+  pg::QueryCounter split;
+  auto m = pg::inspect(*conn, "shop", &split, true, helper);
+  ASSERT_TRUE(m) << m.error().describe();
+  EXPECT_EQ(opened, 1);
+  EXPECT_TRUE(*m == *model_);
+  EXPECT_EQ(split.queries, 7);  // BEGIN, export, (1), COMMIT; beside: BEGIN+snapshot, (2)-(5), COMMIT
+  EXPECT_EQ(server().queryValue(db_, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND state LIKE 'idle in transaction%'"),
+            "0");
+
+  const pg::ConnectionFactory none = [&]() -> std::unique_ptr<pqxx::connection> {
+    ++opened;
+    return nullptr;
+  };
+  pg::QueryCounter alone;
+  auto fallback = pg::inspect(*conn, "shop", &alone, true, none);
+  ASSERT_TRUE(fallback) << fallback.error().describe();
+  EXPECT_EQ(opened, 2);
+  EXPECT_TRUE(*fallback == *model_);
+  EXPECT_EQ(alone.queries, 5);  // BEGIN, export, (1), (2)-(5), COMMIT
+}
+
 TEST(UseSchema, SetsTheSearchPathWithTheSchemaQuoted) {
   const std::string db = server().createDatabase("inspect");
   auto conn = connectTo(db);
