@@ -33,7 +33,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libpqxx-6.4 libpq5 libyaml-cpp0.7 libssl3 \
-      libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libstdc++6 \
+      libprometheus-cpp-core1.0 libstdc++6 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 65532 nonroot \
  && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent \

@@ -61,16 +61,20 @@ def measure(pg, n, runs, work):
     plan = [so, "plan", "-f", yaml, "--database-url", pg.url(db)]
     benchlib.timed(plan)  # exit 0: in sync after the apply
 
-    # In sync: the re-check that finds nothing. What it sends is the catalog read alone: the floor.
+    # In sync: the re-check that finds nothing. What it sends is the catalog read alone: the floor,
+    # taken from a plan on one connection (from 200 tables plan reads over two by default).
+    one = ["--single-connection"]
     insync = [benchlib.timed(plan)[0] for _ in range(runs)]
-    catalog = pg.statements(lambda env: benchlib.timed(plan, env=env))
+    insync_trips = len(pg.statements(lambda env: benchlib.timed(plan, env=env)))
+    catalog = pg.statements(lambda env: benchlib.timed(plan + one, env=env))
     floor_sql = os.path.join(d, "floor.sql")
     floor_script(catalog, floor_sql)
 
     pg.psql(db, "-f", os.path.join(d, "drift.sql"))
     pg.psql(db, "-c", "VACUUM ANALYZE")
     plan_json = plan + ["-o", "json"]
-    sent = pg.statements(lambda env: benchlib.timed(plan_json, env=env, ok=(2,)))
+    plan_trips = len(pg.statements(lambda env: benchlib.timed(plan_json, env=env, ok=(2,))))
+    sent = pg.statements(lambda env: benchlib.timed(plan_json + one, env=env, ok=(2,)))
     all_sql = os.path.join(d, "floor-all.sql")
     floor_script(sent, all_sql)
     floor = pg.psql_args(db) + ["-A", "-t", "-o", os.devnull, "-f", floor_sql]
@@ -80,7 +84,7 @@ def measure(pg, n, runs, work):
     alembic = [benchlib.PYTHON, os.path.join(benchlib.REPO, "bench", "alembic_diff.py"), models, pg.sqlalchemy_url(db)]
     alembic_trips = len(pg.statements(lambda env: benchlib.timed(alembic, env=env, stdout=-1)))
 
-    r = {"plan": [], "plan_rss": [], "alembic": [], "alembic_process": [], "alembic_rss": [], "floor": [],
+    r = {"plan": [], "plan_rss": [], "plan_one": [], "plan_one_rss": [], "alembic": [], "alembic_process": [], "alembic_rss": [], "floor": [],
          "floor_rss": [], "floor_all": [], "floor_all_rss": []}
     plan_out = alembic_out = None
     for _ in range(runs):
@@ -88,6 +92,9 @@ def measure(pg, n, runs, work):
         r["plan"].append(s)
         r["plan_rss"].append(rss)
         plan_out = out
+        s, rss, _, _ = benchlib.timed(plan_json + one, stdout=-1, ok=(2,))
+        r["plan_one"].append(s)
+        r["plan_one_rss"].append(rss)
         s, rss, _, _ = benchlib.timed(floor)
         r["floor"].append(s)
         r["floor_rss"].append(rss)
@@ -101,8 +108,8 @@ def measure(pg, n, runs, work):
         r["alembic_rss"].append(rss)
     so_score = score(drifts, schema_operator_keys(json.loads(plan_out.decode().splitlines()[0])))
     al_score = score(drifts, alembic_out["keys"])
-    return {"n": n, "drifts": len(drifts), "apply": apply_s, "insync": insync, "insync_trips": len(catalog),
-            "plan_trips": len(sent), "floor_trips": floor_trips, "floor_all_trips": floor_all_trips,
+    return {"n": n, "drifts": len(drifts), "apply": apply_s, "insync": insync, "insync_trips": insync_trips,
+            "plan_trips": plan_trips, "plan_one_trips": len(sent), "floor_trips": floor_trips, "floor_all_trips": floor_all_trips,
             "alembic_trips": alembic_trips, "so": so_score, "al": al_score, **r}
 
 
@@ -113,11 +120,12 @@ def report(results, runs, pg_version):
     lines = [benchlib.machine(),
              f"# PostgreSQL {pg_version} (fsync off, unix socket); Alembic {alembic.__version__}, "
              f"SQLAlchemy {sqlalchemy.__version__}; {runs} runs each, interleaved; median (min–max)",
-             "# plan: `schema-operator plan -o json`, fresh process, wall time. alembic: connect + compare_metadata",
+             "# plan: `schema-operator plan -o json`, fresh process, wall time (from 200 tables it reads the catalog",
+             "# over two connections in one snapshot); plan/1: the same with --single-connection. alembic: connect + compare_metadata",
              "# (compare_type, compare_server_default) inside a fresh Python process (its start and the import of",
-             "# the models not counted). floor: the catalog read plan sends (what an in-sync plan sends: search_path,",
-             "# BEGIN, the queries of src/pg/inspect.cpp, COMMIT) through `psql -f`, fresh process, wall time.",
-             "# floor+: every statement the drifted plan sent (the catalog read, then the scratch-table questions",
+             "# the models not counted). floor: the catalog read an in-sync plan sends on one connection (search_path,",
+             "# BEGIN, the queries of src/pg/inspect.cpp as one batch, COMMIT) through `psql -f`, fresh process, wall time.",
+             "# floor+: every statement the drifted plan/1 sent (the catalog read, then the scratch-table questions",
              "# and the probe), the same way. in sync: plan before the drift. trips: statements in the server log.",
              "# found: injected drifts reported (all their items); invented: reported items no drift explains.",
              ""]
@@ -130,12 +138,15 @@ def report(results, runs, pg_version):
             lines.append(f"{r['n']:>6} {r['drifts']:>6}  {tool:<9} {benchlib.fmt(values, ''):<27} {trips:>6} "
                          f"{max(rss) / 1024:>6.0f} MB  {found:>9} {invented:>8}")
         row("plan", r["plan"], r["plan_trips"], r["plan_rss"], r["so"])
+        row("plan/1", r["plan_one"], r["plan_one_trips"], r["plan_one_rss"], None)
         row("alembic", r["alembic"], r["alembic_trips"], r["alembic_rss"], r["al"])
         row("floor", r["floor"], r["floor_trips"], r["floor_rss"], None)
         row("floor+", r["floor_all"], r["floor_all_trips"], r["floor_all_rss"], None)
         lines.append(f"{r['n']:>6} {'':>6}  {'in sync':<9} {benchlib.fmt(r['insync'], ''):<27} {r['insync_trips']:>6}")
-        plan, al, fl, fa = (benchlib.stats(r[k])[0] for k in ("plan", "alembic", "floor", "floor_all"))
-        lines.append(f"{'':>15}alembic/plan {al / plan:.1f}x   plan/floor {plan / fl:.2f}x   plan/floor+ {plan / fa:.2f}x   "
+        plan, one, al, fl, fa = (benchlib.stats(r[k])[0] for k in ("plan", "plan_one", "alembic", "floor", "floor_all"))
+        lines.append(f"{'':>15}alembic/plan {al / plan:.1f}x   plan/floor {plan / fl:.2f}x   plan/1 / floor {one / fl:.2f}x   "
+                     f"plan/1 / floor+ {one / fa:.2f}x")
+        lines.append(f"{'':>15}"
                      f"alembic process wall {benchlib.fmt(r['alembic_process'], 's')}")
     if len(results) > 1:
         lines.append("")

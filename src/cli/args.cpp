@@ -29,6 +29,12 @@ core::Result<bool> parseBool(const std::string& text, const std::string& flag) {
   return core::invalid(flag, "expected true or false, got \"" + text + "\"");
 }
 
+// A switch: on when given bare (--flag), else what --flag=VALUE says.
+core::Result<bool> switchValue(const std::optional<std::string>& inlineValue, const std::string& flag) {
+  if (!inlineValue) return true;
+  return parseBool(*inlineValue, flag);
+}
+
 }  // namespace
 
 core::Result<std::chrono::milliseconds> parseTimeout(const std::string& text, const std::string& flag) {
@@ -122,13 +128,13 @@ core::Result<Args> parseArgs(const std::vector<std::string>& argv) {
       if (!v) return v.error();
       args.rootCertFile = *v;
     } else if (flag == "--allow-self-signed") {
-      if (inlineValue) {
-        auto b = parseBool(*inlineValue, flag);
-        if (!b) return b.error();
-        args.allowSelfSigned = *b;
-      } else {
-        args.allowSelfSigned = true;
-      }
+      auto b = switchValue(inlineValue, flag);
+      if (!b) return b.error();
+      args.allowSelfSigned = *b;
+    } else if (flag == "--single-connection") {
+      auto b = switchValue(inlineValue, flag);
+      if (!b) return b.error();
+      args.singleConnection = *b;
     } else if (flag == "--connect-timeout") {
       auto v = value();
       if (!v) return v.error();
@@ -149,13 +155,9 @@ core::Result<Args> parseArgs(const std::vector<std::string>& argv) {
       if (!n || *n < 0 || *n > 100) return core::invalid(flag, "expected a whole number from 0 to 100, got \"" + *v + "\"");
       args.lockRetries = static_cast<int>(*n);
     } else if (flag == "--allow-destructive" && args.command == Command::Apply) {
-      if (inlineValue) {
-        auto b = parseBool(*inlineValue, flag);
-        if (!b) return b.error();
-        args.allowDestructive = *b;
-      } else {
-        args.allowDestructive = true;
-      }
+      auto b = switchValue(inlineValue, flag);
+      if (!b) return b.error();
+      args.allowDestructive = *b;
     } else if (flag == "--allow-destructive") {
       return core::invalid(flag, "only apply takes it (plan changes nothing)");
     } else {
@@ -203,6 +205,8 @@ Connection:
   --allow-self-signed      trust the server's own self-signed certificate
                            (default: $PG_SSL_ALLOW_SELF_SIGNED=true, else spec.connection.allowSelfSigned)
   --connect-timeout SECS   give up connecting after SECS seconds (default 10)
+  --single-connection      read the catalog over one connection only (by default a schema
+                           declaring 200 tables or more is read over two, in one snapshot)
 )";
   const std::string common = R"(
   -f, --file FILE          one or more DatabaseSchema documents; - reads standard input

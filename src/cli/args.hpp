@@ -28,6 +28,9 @@ struct Args {
   std::optional<std::string> rootCertFile;
   std::optional<bool> allowSelfSigned;
   int connectTimeoutSeconds = 10;
+  // --single-connection: never open the second connection that reads a large catalog beside the
+  // first (for servers with few connections to spare).
+  bool singleConnection = false;
 
   // Applying
   std::optional<std::chrono::milliseconds> lockTimeout;

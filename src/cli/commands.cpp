@@ -176,10 +176,12 @@ int run(const std::vector<std::string>& argv, Io& io) {
       fail(conn.error());
       continue;
     }
-    engineOptions.openReader = [&connection]() -> std::unique_ptr<pqxx::connection> {
-      auto helper = pg::connect(connection);
-      return helper ? std::move(*helper) : nullptr;
-    };
+    if (!args.singleConnection) {
+      engineOptions.openReader = [&connection]() -> std::unique_ptr<pqxx::connection> {
+        auto helper = pg::connect(connection);
+        return helper ? std::move(*helper) : nullptr;
+      };
+    }
     auto report = engine::run(**conn, resource, engineOptions);
     if (!report) {
       fail(report.error());

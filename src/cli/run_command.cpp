@@ -7,7 +7,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
-#include <prometheus/exposer.h>
+#include <prometheus/text_serializer.h>
 
 #include "cli/args.hpp"
 #include "controller/manager.hpp"
@@ -225,18 +225,24 @@ int runOperator(const std::vector<std::string>& argv, Io& io) {
 
   metrics::OperatorMetrics operatorMetrics(core::kVersion);
   options.metrics = &operatorMetrics;
-  // The exposer keeps weak pointers: what it scrapes must outlive it.
   const auto processMetrics = std::make_shared<metrics::ProcessCollector>();
-  std::unique_ptr<prometheus::Exposer> exposer;
+  std::unique_ptr<http::ProbeServer> metricsServer;
   if (const auto address = *http::parseBindAddress(args.metricsBindAddress, "--metrics-bind-address")) {
-    try {
-      exposer = std::make_unique<prometheus::Exposer>(address->str());
-    } catch (const std::exception& e) {
-      core::log::error("cannot serve metrics", {{"address", address->str()}, {"error", e.what()}});
+    auto started = http::ProbeServer::start(
+        *address,
+        {{"/metrics",
+          [&operatorMetrics, processMetrics] {
+            http::Response r{200, prometheus::TextSerializer().Serialize(processMetrics->Collect()),
+                             "text/plain; version=0.0.4; charset=utf-8"};
+            operatorMetrics.appendExposition(r.body);
+            return r;
+          }}},
+        "--metrics-bind-address");
+    if (!started) {
+      core::log::error("cannot serve metrics", {{"address", address->str()}, {"error", started.error().describe()}});
       return 1;
     }
-    exposer->RegisterCollectable(operatorMetrics.registry());
-    exposer->RegisterCollectable(processMetrics);
+    metricsServer = std::move(*started);
     core::log::info("serving metrics", {{"address", address->str()}, {"path", "/metrics"}});
   }
 

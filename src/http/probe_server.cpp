@@ -41,7 +41,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     response_.version(request_.version());
     response_.result(static_cast<unsigned>(r.status));
-    response_.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+    response_.set(bhttp::field::content_type, r.contentType);
     response_.keep_alive(false);
     if (request_.method() != bhttp::verb::head) response_.body() = std::move(r.body);
     response_.prepare_payload();
@@ -76,12 +76,13 @@ struct ProbeServer::Impl {
 };
 
 core::Result<std::unique_ptr<ProbeServer>> ProbeServer::start(const BindAddress& address,
-                                                              std::map<std::string, Handler> routes) {
+                                                              std::map<std::string, Handler> routes,
+                                                              const std::string& flag) {
   auto impl = std::make_unique<Impl>();
   impl->routes = std::move(routes);
   beast::error_code ec;
   const auto ip = asio::ip::make_address(address.host, ec);
-  if (ec) return core::invalid("--health-probe-bind-address", "\"" + address.host + "\" is not an IP address");
+  if (ec) return core::invalid(flag, "\"" + address.host + "\" is not an IP address");
   const tcp::endpoint endpoint(ip, address.port);
   impl->acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);

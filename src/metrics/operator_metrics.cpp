@@ -1,10 +1,13 @@
 #include "metrics/operator_metrics.hpp"
 
+#include <charconv>
+#include <cmath>
+
+#include <prometheus/text_serializer.h>
+
 namespace metrics {
 
 namespace {
-
-using prometheus::Labels;
 
 // Reconciles take milliseconds in sync and seconds when they apply; catalog reads are faster.
 const prometheus::Histogram::BucketBoundaries kReconcileBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
@@ -14,35 +17,8 @@ const prometheus::Histogram::BucketBoundaries kIntrospectionBuckets{0.001, 0.002
 
 }  // namespace
 
-struct OperatorMetrics::Series {
-  Labels labels;
-  prometheus::Gauge* inSync = nullptr;
-  prometheus::Gauge* destructivePending = nullptr;
-  prometheus::Gauge* lastCheck = nullptr;
-  prometheus::Gauge* databaseUp = nullptr;                                 // absent until known
-  std::map<std::pair<std::string, std::string>, prometheus::Gauge*> drift;  // only kinds present now
-  std::map<std::string, prometheus::Counter*> applied;
-};
-
 OperatorMetrics::OperatorMetrics(const std::string& version)
     : registry_(std::make_shared<prometheus::Registry>()),
-      inSync_(prometheus::BuildGauge()
-                  .Name("schema_operator_in_sync")
-                  .Help("1 when the database matches the DatabaseSchema, 0 when it drifts or cannot be checked")
-                  .Register(*registry_)),
-      driftItems_(prometheus::BuildGauge()
-                      .Name("schema_operator_drift_items")
-                      .Help("Differences between the database and the DatabaseSchema, by change kind and class "
-                            "(safe, destructive, blocked)")
-                      .Register(*registry_)),
-      destructivePending_(prometheus::BuildGauge()
-                              .Name("schema_operator_destructive_pending")
-                              .Help("Destructive changes waiting for the dbschema.io/allow-destructive annotation")
-                              .Register(*registry_)),
-      databaseUp_(prometheus::BuildGauge()
-                      .Name("schema_operator_database_up")
-                      .Help("1 when the last check reached the database, 0 when it could not connect")
-                      .Register(*registry_)),
       reconcileTotal_(prometheus::BuildCounter()
                           .Name("schema_operator_reconcile_total")
                           .Help("Reconciles by result (success or error)")
@@ -55,14 +31,6 @@ OperatorMetrics::OperatorMetrics(const std::string& version)
                                  .Name("schema_operator_introspection_duration_seconds")
                                  .Help("Time of reading one schema's catalog")
                                  .Register(*registry_)),
-      changesApplied_(prometheus::BuildCounter()
-                          .Name("schema_operator_changes_applied_total")
-                          .Help("Changes applied to the database, by change kind")
-                          .Register(*registry_)),
-      lastCheck_(prometheus::BuildGauge()
-                     .Name("schema_operator_last_check_timestamp_seconds")
-                     .Help("When the resource was last checked against its database (Unix time)")
-                     .Register(*registry_)),
       buildInfo_(prometheus::BuildGauge()
                      .Name("schema_operator_build_info")
                      .Help("Always 1; the version label says which build runs")
@@ -80,76 +48,119 @@ OperatorMetrics::OperatorMetrics(const std::string& version)
   buildInfo_.Add({{"version", version}}).Set(1);
 }
 
-OperatorMetrics::~OperatorMetrics() = default;
+namespace {
 
-OperatorMetrics::Series& OperatorMetrics::seriesFor(const std::string& ns, const std::string& name) {
-  auto& slot = resources_[{ns, name}];
-  if (!slot) {
-    slot = std::make_unique<Series>();
-    slot->labels = {{"namespace", ns}, {"name", name}};
-    slot->inSync = &inSync_.Add(slot->labels);
-    slot->destructivePending = &destructivePending_.Add(slot->labels);
-    slot->lastCheck = &lastCheck_.Add(slot->labels);
+// A label value as the text format writes it: backslash, double quote and newline escaped.
+void appendLabelValue(std::string& out, const std::string& value) {
+  for (char c : value) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
   }
-  return *slot;
 }
+
+// Whole numbers (counts, Unix times) as integers, anything else in the shortest form that reads
+// back the same.
+void appendValue(std::string& out, double v) {
+  char buf[32];
+  std::to_chars_result r;
+  if (std::abs(v) < 1e15 && v == std::floor(v)) r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+  else r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void appendHeader(std::string& out, const char* name, const char* type, const char* help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+// name{extra labels…,name="…",namespace="…"} value: labels in name order, as prometheus-cpp
+// writes them. `extra` are (label, value) pairs that sort before "name".
+void appendSample(std::string& out, const char* name, std::initializer_list<std::pair<const char*, const std::string*>> extra,
+                  const std::pair<std::string, std::string>& resource, double value) {
+  out += name;
+  out += '{';
+  for (const auto& [label, v] : extra) {
+    out += label;
+    out += "=\"";
+    appendLabelValue(out, *v);
+    out += "\",";
+  }
+  out += "name=\"";
+  appendLabelValue(out, resource.second);
+  out += "\",namespace=\"";
+  appendLabelValue(out, resource.first);
+  out += "\"} ";
+  appendValue(out, value);
+  out += '\n';
+}
+
+}  // namespace
+
+void OperatorMetrics::appendExposition(std::string& out) const {
+  out += prometheus::TextSerializer().Serialize(registry_->Collect());
+
+  std::lock_guard lock(mutex_);
+  // One pass per family: the text format wants each family's samples together. Reserved up
+  // front from the series count so the text grows once.
+  size_t series = 0;
+  for (const auto& [key, s] : resources_) series += 4 + s.drift.size() + s.applied.size();
+  out.reserve(out.size() + 1024 + series * (48 + 2 * 24));
+
+  appendHeader(out, "schema_operator_in_sync", "gauge",
+               "1 when the database matches the DatabaseSchema, 0 when it drifts or cannot be checked");
+  for (const auto& [key, s] : resources_) appendSample(out, "schema_operator_in_sync", {}, key, s.inSync ? 1 : 0);
+  appendHeader(out, "schema_operator_drift_items", "gauge",
+               "Differences between the database and the DatabaseSchema, by change kind and class "
+               "(safe, destructive, blocked)");
+  for (const auto& [key, s] : resources_)
+    for (const auto& [kind, count] : s.drift)
+      appendSample(out, "schema_operator_drift_items", {{"change", &kind.first}, {"class", &kind.second}}, key, count);
+  appendHeader(out, "schema_operator_destructive_pending", "gauge",
+               "Destructive changes waiting for the dbschema.io/allow-destructive annotation");
+  for (const auto& [key, s] : resources_)
+    appendSample(out, "schema_operator_destructive_pending", {}, key, s.destructivePending);
+  appendHeader(out, "schema_operator_database_up", "gauge",
+               "1 when the last check reached the database, 0 when it could not connect");
+  for (const auto& [key, s] : resources_)
+    if (s.databaseUp) appendSample(out, "schema_operator_database_up", {}, key, *s.databaseUp ? 1 : 0);
+  appendHeader(out, "schema_operator_changes_applied_total", "counter", "Changes applied to the database, by change kind");
+  for (const auto& [key, s] : resources_)
+    for (const auto& [change, count] : s.applied)
+      appendSample(out, "schema_operator_changes_applied_total", {{"change", &change}}, key, count);
+  appendHeader(out, "schema_operator_last_check_timestamp_seconds", "gauge",
+               "When the resource was last checked against its database (Unix time)");
+  for (const auto& [key, s] : resources_)
+    appendSample(out, "schema_operator_last_check_timestamp_seconds", {}, key, s.lastCheck);
+}
+
+OperatorMetrics::~OperatorMetrics() = default;
 
 void OperatorMetrics::resourceChecked(const ResourceSample& sample) {
   if (sample.introspectionSeconds) introspectionSeconds_.Observe(*sample.introspectionSeconds);
   std::lock_guard lock(mutex_);
-  Series& s = seriesFor(sample.ns, sample.name);
-  s.inSync->Set(sample.inSync ? 1 : 0);
-  s.destructivePending->Set(sample.destructivePending);
-  s.lastCheck->Set(sample.checkedAt);
-
-  if (sample.databaseUp) {
-    if (!s.databaseUp) s.databaseUp = &databaseUp_.Add(s.labels);
-    s.databaseUp->Set(*sample.databaseUp ? 1 : 0);
-  }
-
+  Series& s = resources_[{sample.ns, sample.name}];
+  s.inSync = sample.inSync;
+  s.destructivePending = sample.destructivePending;
+  s.lastCheck = sample.checkedAt;
+  if (sample.databaseUp) s.databaseUp = *sample.databaseUp;
   // Drift kinds that went away lose their series rather than lingering at 0.
-  for (auto it = s.drift.begin(); it != s.drift.end();) {
-    if (sample.drift.count(it->first)) {
-      ++it;
-      continue;
-    }
-    driftItems_.Remove(it->second);
-    it = s.drift.erase(it);
-  }
-  for (const auto& [key, count] : sample.drift) {
-    auto& gauge = s.drift[key];
-    if (!gauge) {
-      Labels labels = s.labels;
-      labels["change"] = key.first;
-      labels["class"] = key.second;
-      gauge = &driftItems_.Add(labels);
-    }
-    gauge->Set(count);
-  }
-
-  for (const auto& [change, count] : sample.applied) {
-    auto& counter = s.applied[change];
-    if (!counter) {
-      Labels labels = s.labels;
-      labels["change"] = change;
-      counter = &changesApplied_.Add(labels);
-    }
-    counter->Increment(count);
-  }
+  s.drift.clear();
+  for (const auto& [key, count] : sample.drift) s.drift[key] = count;
+  for (const auto& [change, count] : sample.applied) s.applied[change] += count;
 }
 
 void OperatorMetrics::resourceGone(const std::string& ns, const std::string& name) {
   std::lock_guard lock(mutex_);
-  auto it = resources_.find({ns, name});
-  if (it == resources_.end()) return;
-  Series& s = *it->second;
-  inSync_.Remove(s.inSync);
-  destructivePending_.Remove(s.destructivePending);
-  lastCheck_.Remove(s.lastCheck);
-  if (s.databaseUp) databaseUp_.Remove(s.databaseUp);
-  for (auto& [key, gauge] : s.drift) driftItems_.Remove(gauge);
-  for (auto& [key, counter] : s.applied) changesApplied_.Remove(counter);
-  resources_.erase(it);
+  resources_.erase({ns, name});
 }
 
 void OperatorMetrics::reconcileFinished(bool succeeded, double seconds) {

@@ -1,10 +1,16 @@
 #pragma once
 // The operator's Prometheus metrics (names start with schema_operator_): per-resource gauges that
 // follow each check, reconcile counters and histograms, leadership and build info. A resource's
-// series disappear with it. Thread-safe: workers report while the exposer scrapes.
+// series disappear with it. Thread-safe: workers report while /metrics is scraped.
+//
+// The per-resource series are plain values here, written straight into the exposition text: as
+// prometheus-cpp families, each series cost the daemon some 400 bytes held and as much again
+// built and copied at every scrape (5 MiB of transient memory per scrape at 1,000 resources).
+// The few process-wide families stay in prometheus-cpp's registry.
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <prometheus/counter.h>
@@ -26,25 +32,28 @@ class OperatorMetrics {
 
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
+  // Every family in the text exposition format (version 0.0.4), appended to `out`.
+  void appendExposition(std::string& out) const;
+
   void resourceChecked(const ResourceSample& sample);
   void resourceGone(const std::string& ns, const std::string& name);
   void reconcileFinished(bool succeeded, double seconds);
   void setLeader(bool leading);
 
  private:
-  struct Series;  // one resource's gauges and counters
-  Series& seriesFor(const std::string& ns, const std::string& name);
+  struct Series {  // one resource's values
+    bool inSync = false;
+    double destructivePending = 0;
+    double lastCheck = 0;
+    std::optional<bool> databaseUp;                           // absent until known
+    std::map<std::pair<std::string, std::string>, double> drift;  // (change, class): only kinds present now
+    std::map<std::string, double> applied;                    // change -> total
+  };
 
   std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Family<prometheus::Gauge>& inSync_;
-  prometheus::Family<prometheus::Gauge>& driftItems_;
-  prometheus::Family<prometheus::Gauge>& destructivePending_;
-  prometheus::Family<prometheus::Gauge>& databaseUp_;
   prometheus::Family<prometheus::Counter>& reconcileTotal_;
   prometheus::Family<prometheus::Histogram>& reconcileDuration_;
   prometheus::Family<prometheus::Histogram>& introspectionDuration_;
-  prometheus::Family<prometheus::Counter>& changesApplied_;
-  prometheus::Family<prometheus::Gauge>& lastCheck_;
   prometheus::Family<prometheus::Gauge>& buildInfo_;
   prometheus::Family<prometheus::Gauge>& leaderFamily_;
   prometheus::Counter& reconcileSucceeded_;
@@ -53,8 +62,8 @@ class OperatorMetrics {
   prometheus::Histogram& introspectionSeconds_;
   prometheus::Gauge& leader_;
 
-  std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, std::unique_ptr<Series>> resources_;
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, Series> resources_;  // by namespace, name
 };
 
 }  // namespace metrics

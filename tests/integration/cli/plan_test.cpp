@@ -1,5 +1,7 @@
 // `schema-operator plan`: reports drift, changes nothing, exits 0 / 2 / 1 as the contract says.
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "integration/cli/cli_fixture.hpp"
 
@@ -28,6 +30,45 @@ TEST(PlanCommand, ExitsTwoWhenDriftIsFoundAndChangesNothing) {
   EXPECT_NE(r.out.find("CREATE TABLE"), std::string::npos) << show(r);
   EXPECT_NE(r.out.find("shop: 1 change pending"), std::string::npos) << show(r);
   EXPECT_FALSE(tableExists(db, "customers"));
+}
+
+// A schema declaring 200 tables or more is read over two connections in one snapshot; the answer
+// is the same as over one (--single-connection), drift and all.
+TEST(PlanCommand, ALargeSchemaIsReadOverTwoConnectionsWithTheSameAnswerAsOne) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("plan");
+  std::string spec = "  tables:\n";
+  for (int i = 0; i < 210; ++i)
+    spec += "    - name: t" + std::to_string(i) + "\n      columns: [{name: id, type: bigint}, {name: v, type: text, "
+            "default: \"'x'\"}]\n      primaryKey: [id]\n      checks: [{expression: \"v <> ''\"}]\n";
+  const std::string doc = document(spec);
+  ASSERT_EQ(cli({"apply", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, doc).exitCode, 0);
+  pg.exec(db, "ALTER TABLE t7 ALTER COLUMN v SET DEFAULT 'y'; ALTER TABLE t9 ALTER COLUMN v DROP DEFAULT");
+
+  // Sessions are counted when they end; wait for the count to settle after each run.
+  auto sessions = [&] {
+    std::string last, now = pg.queryValue("postgres", "SELECT sessions FROM pg_stat_database WHERE datname = '" + db + "'");
+    for (int i = 0; i < 50 && now != last; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      last = now;
+      now = pg.queryValue("postgres", "SELECT sessions FROM pg_stat_database WHERE datname = '" + db + "'");
+    }
+    return std::stoll(now);
+  };
+  auto plan = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"plan", "-f", "-", "-o", "json", "--database-url", pg.socketUrl(db)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const long long before = sessions();
+    const auto r = cli(args, {}, doc);
+    EXPECT_EQ(r.exitCode, 2) << show(r);
+    return std::make_pair(jsonLines(r.out).at(0)["drift"], sessions() - before);
+  };
+  const auto [split, splitSessions] = plan({});
+  const auto [single, singleSessions] = plan({"--single-connection"});
+  EXPECT_EQ(splitSessions, 2);
+  EXPECT_EQ(singleSessions, 1);
+  EXPECT_EQ(split, single);
+  EXPECT_EQ(split.size(), 2u) << split.dump();
 }
 
 TEST(PlanCommand, ExitsOneWhenTheInputIsBad) {

@@ -8,7 +8,9 @@
 namespace {
 
 std::string scrape(const metrics::OperatorMetrics& m) {
-  return prometheus::TextSerializer().Serialize(m.registry()->Collect());
+  std::string text;
+  m.appendExposition(text);
+  return text;
 }
 
 bool has(const std::string& text, const std::string& line) { return text.find(line + "\n") != std::string::npos; }
