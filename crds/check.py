@@ -291,6 +291,8 @@ COLUMN = "spec.tables[].columns[]"
 # missing here makes the check fail, so a parser change cannot slip past unnoticed.
 VARS = {
     ("readResource", "top"): "",
+    ("previewResource", "top"): "",
+    ("previewResource", "spec"): "spec",
     ("readSpec", "spec"): "spec",
     ("readMode", "spec"): "spec",
     ("readEnums", "spec"): "spec",

@@ -13,5 +13,10 @@ int main(int argc, char** argv) {
                if (!value) return std::nullopt;
                return std::string(value);
              }};
-  return cli::run(args, io);
+  const int status = cli::run(args, io);
+  // `plan` may leave a catalog read running on a detached thread when the file turned out to be
+  // invalid (cli::EarlyRead): end the process without static destructors running under it.
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(status);
 }

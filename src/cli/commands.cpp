@@ -2,9 +2,12 @@
 #include "cli/run_command.hpp"
 
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <sstream>
+#include <thread>
 
 #include "cli/output.hpp"
 #include "core/version.hpp"
@@ -97,6 +100,65 @@ core::Result<pg::ConnectionOptions> connectionFor(const Args& args, const spec::
   return options;
 }
 
+namespace {
+
+// Opens further connections like the first: the second reader of a large catalog.
+pg::ConnectionFactory secondConnection(const pg::ConnectionOptions& options) {
+  return [options]() -> std::unique_ptr<pqxx::connection> {
+    auto conn = pg::connect(options);
+    return conn ? std::move(*conn) : nullptr;
+  };
+}
+
+// The first document's connection and catalog read on a thread of its own while the documents
+// are read and validated: parsing a large file takes about as long as the server needs for a
+// fifth of its catalog. Only reads happen here, with the connection settings the document's
+// Preview gives (so never with weaker TLS than it asks for); whatever the read found is used only
+// when the validated document asks for the same connection and schema, and dropped otherwise.
+// The thread is detached: an invalid file is reported at once, without waiting for it (main()
+// then ends the process with _Exit, never running static destructors under it).
+class EarlyRead {
+ public:
+  struct Result {
+    core::Result<std::unique_ptr<pqxx::connection>> connection = core::terminal("not connected");
+    core::Result<engine::CatalogRead> catalog = core::terminal("not read");
+  };
+
+  static std::shared_ptr<EarlyRead> start(const Args& args, const spec::Preview& preview, const Io& io) {
+    spec::DatabaseSchema declared;
+    declared.connection = preview.connection;
+    declared.model.schema = preview.schema;
+    auto options = connectionFor(args, declared, io);
+    if (!options) return nullptr;  // the full read reports it
+    auto early = std::shared_ptr<EarlyRead>(new EarlyRead(*options, preview.schema));
+    const pg::ConnectionFactory reader = args.singleConnection ? pg::ConnectionFactory{} : secondConnection(*options);
+    std::thread([early, reader, tables = preview.tables] {
+      Result r;
+      r.connection = pg::connect(early->options_);
+      if (r.connection) r.catalog = engine::readCatalog(**r.connection, early->schema_, tables, reader);
+      early->promise_.set_value(std::move(r));
+    }).detach();
+    return early;
+  }
+
+  // What was read, when the validated document asks for the same connection and schema.
+  std::optional<Result> take(const pg::ConnectionOptions& options, const std::string& schema) {
+    if (!(options == options_) || schema != schema_) return std::nullopt;
+    return result_.get();
+  }
+
+ private:
+  EarlyRead(pg::ConnectionOptions options, std::string schema)
+      : options_(std::move(options)), schema_(std::move(schema)), result_(promise_.get_future()) {}
+
+  const pg::ConnectionOptions options_;
+  const std::string schema_;
+  std::promise<Result> promise_;
+  std::future<Result> result_;
+};
+
+}  // namespace
+
 int run(const std::vector<std::string>& argv, Io& io) {
   if (!argv.empty() && argv[0] == "run") return runOperator({argv.begin() + 1, argv.end()}, io);
   auto parsed = parseArgs(argv);
@@ -126,14 +188,18 @@ int run(const std::vector<std::string>& argv, Io& io) {
     return kExitOk;
   }
 
-  // Every document is read and validated, and every connection resolved, before the first
-  // connection: an invalid file changes nothing anywhere.
+  // Every document is read and validated, and every connection resolved, before anything is
+  // asked of a database but reading: an invalid file changes nothing anywhere. `plan` reads the
+  // first document's catalog while the documents are read and validated (EarlyRead).
   auto text = readInput(args.file, io.in);
   if (!text) {
     printError(io.err, displayName(args.file), text.error());
     return kExitError;
   }
-  auto documents = spec::parseDocuments(*text);
+  std::shared_ptr<EarlyRead> early;
+  auto documents = spec::parseDocuments(*text, [&](const spec::Preview& preview) {
+    if (args.command == Command::Plan) early = EarlyRead::start(args, preview, io);
+  });
   if (!documents) {
     printError(io.err, displayName(args.file), documents.error());
     return kExitError;
@@ -171,16 +237,22 @@ int run(const std::vector<std::string>& argv, Io& io) {
       anyError = true;
     };
 
-    auto conn = pg::connect(connection);
+    engineOptions.openReader = args.singleConnection ? pg::ConnectionFactory{} : secondConnection(connection);
+    engineOptions.catalog.reset();
+    core::Result<std::unique_ptr<pqxx::connection>> conn = core::terminal("not connected");
+    if (auto taken = i == 0 && early ? early->take(connection, resource.model.schema) : std::nullopt) {
+      conn = std::move(taken->connection);
+      if (conn && !taken->catalog) {
+        fail(taken->catalog.error());
+        continue;
+      }
+      if (conn) engineOptions.catalog = std::move(*taken->catalog);
+    } else {
+      conn = pg::connect(connection);
+    }
     if (!conn) {
       fail(conn.error());
       continue;
-    }
-    if (!args.singleConnection) {
-      engineOptions.openReader = [&connection]() -> std::unique_ptr<pqxx::connection> {
-        auto helper = pg::connect(connection);
-        return helper ? std::move(*helper) : nullptr;
-      };
     }
     auto report = engine::run(**conn, resource, engineOptions);
     if (!report) {

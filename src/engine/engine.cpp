@@ -13,25 +13,27 @@ namespace engine {
 
 namespace {
 
-// Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
-// calls do I/O; everything between them is data.
 // Below this many declared tables the catalog reads in a few milliseconds: a second connection
 // would cost more than it saves.
 constexpr size_t kSplitReadTables = 200;
 
+// Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
+// calls do I/O; everything between them is data.
 core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options,
-                                    pg::QueryCounter& counter, double* inspectSeconds = nullptr) {
+                                    pg::QueryCounter& counter, double* inspectSeconds = nullptr,
+                                    const CatalogRead* alreadyRead = nullptr) {
   const std::string& schemaName = resource.model.schema;
-  if (auto used = pg::useSchema(conn, schemaName, &counter); !used) return used.error();
-
+  std::optional<CatalogRead> read;
+  if (!alreadyRead) {
+    auto fresh = readCatalog(conn, schemaName, resource.model.tables.size(), options.openReader);
+    if (!fresh) return fresh.error();
+    read = std::move(*fresh);
+    alreadyRead = &*read;
+  }
+  counter.queries += alreadyRead->queries;
+  if (inspectSeconds) *inspectSeconds = alreadyRead->seconds;
   const schema::Model& want = resource.model;
-  const auto readStarted = std::chrono::steady_clock::now();
-  static const pg::ConnectionFactory none;
-  const pg::ConnectionFactory& helper = resource.model.tables.size() >= kSplitReadTables ? options.openReader : none;
-  auto have = pg::inspect(conn, schemaName, &counter, /*indexDefinitions=*/false, helper);  // nothing here reads them
-  if (!have) return have.error();
-  if (inspectSeconds)
-    *inspectSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - readStarted).count();
+  const schema::Model* have = &alreadyRead->model;
 
   schema::Canon canon;
   const schema::CanonQuestions questions = schema::canonQuestions(*have, want);
@@ -59,6 +61,28 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
 
   return schema::plan(changes, schemaName);
 }
+
+}  // namespace
+
+core::Result<CatalogRead> readCatalog(pqxx::connection& conn, const std::string& schemaName, size_t declaredTables,
+                                      const pg::ConnectionFactory& openReader) {
+  try {
+    pg::QueryCounter counter;
+    if (auto used = pg::useSchema(conn, schemaName, &counter); !used) return used.error();
+    static const pg::ConnectionFactory none;
+    const auto started = std::chrono::steady_clock::now();
+    // Index definitions: nothing the engine decides reads them.
+    auto model = pg::inspect(conn, schemaName, &counter, /*indexDefinitions=*/false,
+                             declaredTables >= kSplitReadTables ? openReader : none);
+    if (!model) return model.error();
+    return CatalogRead{std::move(*model), counter.queries,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+  } catch (const pqxx::broken_connection& e) {
+    return core::transient(std::string("connection lost: ") + e.what());
+  }
+}
+
+namespace {
 
 long long statementsSent(const std::vector<schema::Step>& steps) {
   long long n = 0;
@@ -90,7 +114,9 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   if (applying && options.lockFirst)
     if (auto locked = takeLock(); !locked) return locked.error();
 
-  auto planned = makePlan(conn, resource, options, counter, &report.introspectionSeconds);
+  const bool readUnlocked = !(applying && options.lockFirst);
+  auto planned = makePlan(conn, resource, options, counter, &report.introspectionSeconds,
+                          readUnlocked && options.catalog ? &*options.catalog : nullptr);
   if (!planned) return planned.error();
   report.plan = std::move(*planned);
   if (applying && !lock && !schema::runnable(report.plan, approval).empty()) {

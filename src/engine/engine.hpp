@@ -16,6 +16,13 @@
 
 namespace engine {
 
+// One schema's live catalog as a plan reads it, with what reading it cost.
+struct CatalogRead {
+  schema::Model model;
+  long long queries = 0;
+  double seconds = 0;
+};
+
 struct Options {
   bool apply = false;             // false: plan only (changes nothing)
   bool allowDestructive = false;  // --allow-destructive: every destructive change may run
@@ -29,6 +36,10 @@ struct Options {
   // Opens a second connection to the same database (null: none). With it, the catalog of a schema
   // declaring many tables is read over both connections in one snapshot (pg::inspect).
   pg::ConnectionFactory openReader;
+  // The catalog already read on this connection for this resource (readCatalog, as the CLI does
+  // while the file is still being validated): the first plan uses it instead of reading again.
+  // Ignored when the lock is taken first, since a plan that runs must be read under the lock.
+  std::optional<CatalogRead> catalog;
 };
 
 struct Report {
@@ -40,6 +51,11 @@ struct Report {
   long long queries = 0;                   // round trips to the server
   double introspectionSeconds = 0;         // the first catalog read (pg::inspect)
 };
+
+// Sets the session's search_path to the schema and reads its catalog; over two connections (one
+// from openReader) when the resource declares many tables.
+core::Result<CatalogRead> readCatalog(pqxx::connection& conn, const std::string& schemaName, size_t declaredTables,
+                                      const pg::ConnectionFactory& openReader);
 
 // Plan (options.apply false) or reconcile (true; `mode: Plan` in the resource turns it into a
 // plan). The allow-destructive annotation and options.allowDestructive both approve.

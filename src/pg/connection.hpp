@@ -18,6 +18,7 @@ struct ConnectionOptions {
   bool allowSelfSigned = false;            // PG_SSL_ALLOW_SELF_SIGNED: encrypt, skip chain verification
   int connectTimeoutSeconds = 10;
   std::string applicationName = "schema-operator";
+  bool operator==(const ConnectionOptions&) const = default;
 };
 
 // The final libpq conninfo (key=value). Fails with Invalid when the URL cannot be parsed; the

@@ -98,4 +98,19 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
   return out;
 }
 
+std::optional<Preview> previewResource(const Node& document) {
+  Issues issues;
+  Fields top(Item{document, ""}, issues);
+  auto specItem = top.get("spec");
+  if (!specItem) return std::nullopt;
+  Fields spec(*specItem, issues);
+  Preview out;
+  if (auto connection = spec.get("connection"))
+    out.connection = readConnection(Fields(*connection, issues, Fields::Values::Redacted));
+  if (auto name = spec.identifier("schema")) out.schema = *name;
+  if (auto tables = spec.get("tables")) out.tables = tables->node.size();
+  if (!issues.ok()) return std::nullopt;
+  return out;
+}
+
 }  // namespace spec::detail

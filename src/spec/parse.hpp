@@ -10,6 +10,9 @@ namespace spec::detail {
 // The whole document: apiVersion, kind, metadata, spec; then the cross-reference checks.
 core::Result<DatabaseSchema> readResource(const Node& document);
 
+// The Preview of a document; nullopt when spec.connection or spec.schema cannot be read.
+std::optional<Preview> previewResource(const Node& document);
+
 // metadata: name, namespace, generation, annotations and the approval they carry.
 void readMetadata(const Item& metadata, DatabaseSchema& out, Issues& issues);
 

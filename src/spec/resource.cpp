@@ -65,10 +65,18 @@ core::Error inDocument(core::Error e, size_t n) {
 
 }  // namespace
 
-core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text) {
+core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text,
+                                                         const std::function<void(const Preview&)>& onPreview) {
   const std::string source(text);  // the documents' scalars are views of it
   auto documents = load(source);
   if (!documents) return inDocument(documents.error(), static_cast<size_t>(malformedDocument(source)));
+  if (onPreview) {
+    for (const auto& document : documents->documents) {
+      if (document.IsNull()) continue;
+      if (auto preview = detail::previewResource(document)) onPreview(*preview);
+      break;
+    }
+  }
   std::vector<DatabaseSchema> out;
   for (size_t i = 0; i < documents->documents.size(); ++i) {
     const detail::Node& document = documents->documents[i];

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,10 +54,22 @@ struct DatabaseSchema {
   schema::Approval approval;  // from the allow-destructive annotation; empty when absent
 };
 
+// Where the first document's schema lives, read before its tables: enough to open its connection
+// and read its catalog while the rest is read and validated. Nothing in it is validated beyond
+// being readable; the parse that follows decides whether the document is good.
+struct Preview {
+  ConnectionSpec connection;
+  std::string schema = "public";
+  size_t tables = 0;  // items in spec.tables
+};
+
 // One or more YAML (or JSON) documents, each a DatabaseSchema. Every error names the document
 // and the path at fault, e.g. `document 2: spec.tables[2].columns[0].type: must not be empty`.
-// Empty documents (a trailing `---`) are skipped.
-core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text);
+// Empty documents (a trailing `---`) are skipped. `onPreview`, when set, is called once the YAML
+// is loaded and before any document is read, with the first document's Preview (not called when
+// that cannot be read).
+core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text,
+                                                         const std::function<void(const Preview&)>& onPreview = {});
 
 // The same for one document already in memory as text (the controller hands JSON from the API).
 core::Result<DatabaseSchema> parseDocument(std::string_view text);

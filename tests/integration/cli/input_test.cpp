@@ -1,6 +1,13 @@
 // What the CLI does with bad input, bad connections and its environment: exit 1 with one clear line
 // naming the field or the host, never a password, and an invalid file changes nothing.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 
 #include "integration/cli/cli_fixture.hpp"
 
@@ -48,6 +55,40 @@ TEST(CliInput, AWrongTypeNamesTheFieldAndAnInvalidSecondDocumentChangesNothing) 
   EXPECT_NE(r.err.find("spec.tables[0].columns[1].type"), std::string::npos) << show(r);
   EXPECT_FALSE(tableExists(db, "customers")) << "the valid first document must not be applied";
   EXPECT_FALSE(tableExists(db, "orders"));
+}
+
+// plan starts reading the first document's catalog while the file is still being validated; an
+// invalid file is reported at once all the same, even when that read hangs on a server that never
+// answers (a socket that listens and never accepts).
+TEST(CliInput, AnInvalidFileIsReportedAtOnceWhileTheEarlyReadHangs) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string url = "host=127.0.0.1 port=" + std::to_string(ntohs(addr.sin_port)) + " dbname=shop user=app";
+  // Many good tables first, so that reading them outlasts starting the early read's connection.
+  std::string bad = "  tables:\n";
+  for (int i = 0; i < 2000; ++i)
+    bad += "    - name: t" + std::to_string(i) + "\n      columns: [{name: id, type: bigint}, {name: v, type: text}]\n";
+  bad += "    - name: orders\n      columns: [{name: id, type: [not, a, type]}]\n";
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = cli({"plan", "-f", "-", "--database-url", url, "--connect-timeout", "20"}, {}, document(bad));
+  const auto took = std::chrono::steady_clock::now() - started;
+  // The early read did connect: its connection waits in the listener's queue.
+  ::fcntl(listener, F_SETFL, O_NONBLOCK);
+  const int accepted = ::accept(listener, nullptr, nullptr);
+  EXPECT_GE(accepted, 0) << "no connection was attempted while the file was validated";
+  if (accepted >= 0) ::close(accepted);
+  ::close(listener);
+  EXPECT_EQ(r.exitCode, 1) << show(r);
+  EXPECT_NE(r.err.find("spec.tables[2000].columns[0].type"), std::string::npos) << show(r);
+  EXPECT_LT(took, std::chrono::seconds(5)) << show(r);
 }
 
 TEST(CliInput, AnUnreachableDatabaseNamesTheHostAndNeverThePassword) {
