@@ -322,27 +322,29 @@ constexpr const char* kReferences =
     " WHERE t.relnamespace = pg_catalog.pg_my_temp_schema() AND t.relname LIKE 'so\\_canon\\_g%'"
     "   AND d.refobjsubid > 0 AND (co.oid IS NOT NULL OR i.oid IS NOT NULL)";
 
-// Every question in one rolled-back transaction. The error text when the server refused any.
-std::optional<std::string> askAll(pqxx::connection& conn, const schema::CanonQuestions& questions,
-                                  const std::vector<std::string>& types, schema::Canon& canon, QueryCounter* counter) {
-  std::vector<Scratch> scratches;
-  if (!types.empty()) scratches.push_back(typesScratch(kTypesTable, types));
+// A question's default, asked on column defaultColumn(k) of the defaults tables.
+struct DefaultAsked {
+  size_t question;
+  const schema::TableQuestion::ColumnQ* column;
+};
 
-  // Defaults: column d<k> answers defaultsAsked[k].
-  struct DefaultAsked {
-    size_t question;
-    const schema::TableQuestion::ColumnQ* column;
-  };
-  std::vector<DefaultAsked> defaultsAsked;
+std::vector<DefaultAsked> defaultsAsked(const schema::CanonQuestions& questions) {
+  std::vector<DefaultAsked> asked;
   for (size_t i = 0; i < questions.tables.size(); ++i)
     for (const auto& c : questions.tables[i].columns)
-      if (c.defaultExpr) defaultsAsked.push_back({i, &c});
-  for (size_t first = 0; first < defaultsAsked.size(); first += kColumnsPerTable) {
+      if (c.defaultExpr) asked.push_back({i, &c});
+  return asked;
+}
+
+// The defaults tables: asked[k] on column d<k>, kColumnsPerTable columns a table.
+std::vector<Scratch> defaultsScratches(const std::vector<DefaultAsked>& asked) {
+  std::vector<Scratch> scratches;
+  for (size_t first = 0; first < asked.size(); first += kColumnsPerTable) {
     Scratch s;
     s.name = defaultsTable(first);
     std::string body;
-    for (size_t k = first; k < std::min(defaultsAsked.size(), first + kColumnsPerTable); ++k) {
-      const auto& c = *defaultsAsked[k].column;
+    for (size_t k = first; k < std::min(asked.size(), first + kColumnsPerTable); ++k) {
+      const auto& c = *asked[k].column;
       if (!body.empty()) body += ", ";
       // The parentheses keep a default one expression ("0, x int" is a syntax error, not a column).
       body += ident(defaultColumn(k)) + " " + c.type + " DEFAULT (" + *c.defaultExpr + ")";
@@ -352,50 +354,60 @@ std::optional<std::string> askAll(pqxx::connection& conn, const schema::CanonQue
     s.statements.push_back("CREATE TEMPORARY TABLE " + ident(s.name) + " (" + body + ") ON COMMIT DROP");
     scratches.push_back(std::move(s));
   }
+  return scratches;
+}
 
-  const std::vector<Group> groups = groupQuestions(questions);
-  std::map<std::string, std::set<std::string>> allowedColumns;  // check or index name -> its table's columns
-  for (size_t g = 0; g < groups.size(); ++g) {
-    const Group& group = groups[g];
-    Scratch s;
-    s.name = groupTable(g);
-    std::string body;
-    for (const auto& name : group.columns) {
-      if (!body.empty()) body += ", ";
-      body += ident(name) + " " + group.typeOf.at(name);
-      s.expected.columns.push_back(name);
-    }
-    if (group.columns.empty()) {
-      body = "so_dummy integer";  // something to index a predicate on
-      s.expected.columns.push_back("so_dummy");
-    }
-    for (size_t i : group.questions) {
-      const auto& q = questions.tables[i];
-      std::set<std::string> own;
-      for (const auto& c : q.columns) own.insert(c.name);
-      for (size_t j = 0; j < q.checks.size(); ++j) {
-        body += ", CONSTRAINT " + ident(groupCheck(i, j)) + " CHECK (" + q.checks[j].first + ")";
-        s.expected.checks.insert(groupCheck(i, j));
-        allowedColumns[groupCheck(i, j)] = own;
-      }
-    }
-    s.statements.push_back("CREATE TEMPORARY TABLE " + ident(s.name) + " (" + body + ") ON COMMIT DROP");
-    for (size_t i : group.questions) {
-      const auto& q = questions.tables[i];
-      std::set<std::string> own;
-      for (const auto& c : q.columns) own.insert(c.name);
-      for (size_t j = 0; j < q.predicates.size(); ++j) {
-        const std::string index = groupPredicate(g, i, j);
-        // Indexed on a constant so that the key's type (json, say, has no btree class) cannot fail
-        // the question about the predicate.
-        s.statements.push_back("CREATE INDEX " + ident(index) + " ON pg_temp." + ident(s.name) + " ((1)) WHERE (" +
-                               q.predicates[j].first + ")");
-        s.expected.indexes.insert(index);
-        allowedColumns[index] = own;
-      }
-    }
-    scratches.push_back(std::move(s));
+// Group g's table: its questions' columns, their checks, and an index for each predicate.
+// `ownColumns` learns, for each check and index, the columns of the table that declared it.
+Scratch groupScratch(size_t g, const Group& group, const schema::CanonQuestions& questions,
+                     std::map<std::string, std::set<std::string>>& ownColumns) {
+  Scratch s;
+  s.name = groupTable(g);
+  std::string body;
+  for (const auto& name : group.columns) {
+    if (!body.empty()) body += ", ";
+    body += ident(name) + " " + group.typeOf.at(name);
+    s.expected.columns.push_back(name);
   }
+  if (group.columns.empty()) {
+    body = "so_dummy integer";  // something to index a predicate on
+    s.expected.columns.push_back("so_dummy");
+  }
+  std::vector<std::string> indexStatements;
+  for (size_t i : group.questions) {
+    const auto& q = questions.tables[i];
+    std::set<std::string> own;
+    for (const auto& c : q.columns) own.insert(c.name);
+    for (size_t j = 0; j < q.checks.size(); ++j) {
+      body += ", CONSTRAINT " + ident(groupCheck(i, j)) + " CHECK (" + q.checks[j].first + ")";
+      s.expected.checks.insert(groupCheck(i, j));
+      ownColumns[groupCheck(i, j)] = own;
+    }
+    for (size_t j = 0; j < q.predicates.size(); ++j) {
+      const std::string index = groupPredicate(g, i, j);
+      // Indexed on a constant so that the key's type (json, say, has no btree class) cannot fail
+      // the question about the predicate.
+      indexStatements.push_back("CREATE INDEX " + ident(index) + " ON pg_temp." + ident(s.name) + " ((1)) WHERE (" +
+                                q.predicates[j].first + ")");
+      s.expected.indexes.insert(index);
+      ownColumns[index] = own;
+    }
+  }
+  s.statements.push_back("CREATE TEMPORARY TABLE " + ident(s.name) + " (" + body + ") ON COMMIT DROP");
+  s.statements.insert(s.statements.end(), indexStatements.begin(), indexStatements.end());
+  return s;
+}
+
+// Every question in one rolled-back transaction. The error text when the server refused any.
+std::optional<std::string> askAll(pqxx::connection& conn, const schema::CanonQuestions& questions,
+                                  const std::vector<std::string>& types, schema::Canon& canon, QueryCounter* counter) {
+  std::vector<Scratch> scratches;
+  if (!types.empty()) scratches.push_back(typesScratch(kTypesTable, types));
+  const std::vector<DefaultAsked> defaults = defaultsAsked(questions);
+  for (auto& s : defaultsScratches(defaults)) scratches.push_back(std::move(s));
+  const std::vector<Group> groups = groupQuestions(questions);
+  std::map<std::string, std::set<std::string>> ownColumns;  // check or index name -> its table's columns
+  for (size_t g = 0; g < groups.size(); ++g) scratches.push_back(groupScratch(g, groups[g], questions, ownColumns));
 
   std::optional<std::string> batchError;
   pqxx::work tx(conn, "canonicalize");
@@ -409,15 +421,15 @@ std::optional<std::string> askAll(pqxx::connection& conn, const schema::CanonQue
       const pqxx::result refs = tx.exec_params(kReferences);
       if (counter) ++counter->queries;
       for (const auto& row : refs) {
-        auto it = allowedColumns.find(row[0].c_str());
-        if (it != allowedColumns.end() && !it->second.count(row[1].c_str())) ok = false;  // another table's column
+        auto it = ownColumns.find(row[0].c_str());
+        if (it != ownColumns.end() && !it->second.count(row[1].c_str())) ok = false;  // another table's column
       }
     }
     if (ok) {
       for (size_t k = 0; k < types.size(); ++k) canon.types[types[k]] = found[kTypesTable].types[typeColumn(k)];
-      for (size_t k = 0; k < defaultsAsked.size(); ++k) {
-        const auto& c = *defaultsAsked[k].column;
-        canon.defaults[{questions.tables[defaultsAsked[k].question].table, c.name, *c.defaultExpr}] =
+      for (size_t k = 0; k < defaults.size(); ++k) {
+        const auto& c = *defaults[k].column;
+        canon.defaults[{questions.tables[defaults[k].question].table, c.name, *c.defaultExpr}] =
             found[defaultsTable(k)].defaults[defaultColumn(k)];
       }
       for (size_t g = 0; g < groups.size(); ++g) {

@@ -226,17 +226,22 @@ struct OtherResults {
   pqxx::result constraints, indexes, enums, extensions;
 };
 
-// Queries (2) to (5) as one batch on `tx`: one round trip.
-OtherResults readOthers(pqxx::transaction_base& tx, const std::string& schemaName, bool indexDefinitions) {
+// Queries (2) to (5), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
+std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, const std::string& schemaName,
+                                                bool withColumns, bool indexDefinitions) {
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(4);  // held until resume(): the four leave together
+  batch.retain(5);  // held until resume(): the queries leave together
+  std::optional<pqxx::pipeline::query_id> columns;
+  if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
   const auto indexes = batch.insert(withSchema(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaLiteral));
   const auto enums = batch.insert(withSchema(kEnumsQuery, schemaLiteral));
   const auto extensions = batch.insert(kExtensionsQuery);
   batch.resume();
-  OtherResults out{batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums), batch.retrieve(extensions)};
+  std::pair<pqxx::result, OtherResults> out;
+  if (columns) out.first = batch.retrieve(*columns);
+  out.second = {batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums), batch.retrieve(extensions)};
   batch.complete();
   return out;
 }
@@ -372,7 +377,7 @@ std::optional<OtherResults> readOthersBeside(const ConnectionFactory& open, std:
     // it) and the session's search_path, which the printed expressions depend on.
     tx.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT " + tx.quote(id) +
             "; SELECT pg_catalog.set_config('search_path', " + tx.quote(searchPathFor(schemaName)) + ", true)");
-    auto out = readOthers(tx, schemaName, indexDefinitions);
+    auto out = readBatch(tx, schemaName, /*withColumns=*/false, indexDefinitions).second;
     tx.exec("COMMIT");
     trips.queries += 3;
     return out;
@@ -424,25 +429,14 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
       decodeColumns(columns, model, byName);
       others = beside.get();
       if (!others) {
-        others = readOthers(tx, schemaName, indexDefinitions);
+        others = readBatch(tx, schemaName, /*withColumns=*/false, indexDefinitions).second;
         count(counter);
       }
     } else {
-      const std::string schemaLiteral = tx.quote(schemaName);
-      pqxx::pipeline batch(tx, "inspect");
-      batch.retain(5);  // held until resume(): the five leave together
-      const auto columnsQuery = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
-      const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
-      const auto indexes =
-          batch.insert(withSchema(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaLiteral));
-      const auto enums = batch.insert(withSchema(kEnumsQuery, schemaLiteral));
-      const auto extensions = batch.insert(kExtensionsQuery);
-      batch.resume();
+      auto [columns, rest] = readBatch(tx, schemaName, /*withColumns=*/true, indexDefinitions);
       count(counter);
-      decodeColumns(batch.retrieve(columnsQuery), model, byName);
-      others = OtherResults{batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums),
-                            batch.retrieve(extensions)};
-      batch.complete();
+      decodeColumns(columns, model, byName);
+      others = std::move(rest);
     }
     tx.commit();
     count(counter);
