@@ -149,8 +149,11 @@ void checkNames(const DatabaseSchema& resource, Issues& issues) {
     }
   }
 
+  // A set, as the CRD's x-kubernetes-list-type says: the API server refuses a repeated entry too.
+  Namespace ignored("ignored table");
   for (size_t i = 0; i < resource.policy.ignore.size(); ++i) {
     const std::string& name = resource.policy.ignore[i];
+    ignored.declare(name, Where{"spec.ignore", {}, i}, issues);
     if (const auto table = tables.find(name))
       issues.report(at("spec.ignore", i), "\"" + name + "\" is declared at " + *table +
                                               "; a table cannot be both managed and ignored");

@@ -104,6 +104,11 @@ TEST(Names, RejectsTwoColumnsRenamedFromTheSameName) {
                       "spec.tables[0].columns[1].renamedFrom[0]", "duplicate renamedFrom name \"z\""));
 }
 
+TEST(Names, RejectsAnIgnoredTableListedTwice) {
+  EXPECT_TRUE(rejects(withSpec("ignore: [alembic_version, flyway_schema_history, alembic_version]\n"), "spec.ignore[2]",
+                      "duplicate ignored table \"alembic_version\" (first declared at spec.ignore[0])"));
+}
+
 TEST(Names, RejectsIgnoredTableThatIsDeclared) {
   EXPECT_TRUE(rejects(withSpec("ignore: [other, t]\ntables: [{name: t, columns: [{name: a, type: int}]}]\n"), "spec.ignore[1]",
                       "cannot be both managed and ignored"));
