@@ -55,15 +55,15 @@ json cachedSchema(json o) {
   return o;
 }
 
-// Of a Secret: its identity and data (the last-applied annotation would be a second copy of it).
-json cachedSecret(json o) {
-  json out = json::object();
-  json& m = o["metadata"];
-  out["metadata"] = json::object();
-  for (const char* field : {"name", "namespace", "uid", "resourceVersion"})
-    if (m.contains(field)) out["metadata"][field] = std::move(m[field]);
-  if (o.contains("data")) out["data"] = std::move(o["data"]);
-  return out;
+// The Secrets a DatabaseSchema names: its connection's and its CA bundle's.
+std::vector<kube::Key> secretsNamedBy(const json& schema) {
+  const kube::Key key = kube::Key::of(schema);
+  std::vector<kube::Key> named;
+  for (const char* ref : {"secretRef", "rootCertRef"}) {
+    const std::string name = stringAt(schema, {"spec", "connection", ref, "name"});
+    if (!name.empty() && (named.empty() || named.front().name != name)) named.push_back({key.ns, name});
+  }
+  return named;
 }
 
 }  // namespace
@@ -74,7 +74,17 @@ Manager::Manager(kube::Client& client, ManagerOptions options)
     : client_(client),
       options_(std::move(options)),
       schemas_(cachedSchema),
-      secrets_(cachedSecret),
+      // A list narrowed to the one name rather than a GET: the operator's RBAC grants list and
+      // watch on Secrets, not get (deploy/rbac).
+      secrets_([this](const kube::Key& secret) -> core::Result<std::optional<json>> {
+        kube::ListParams one;
+        one.fieldSelector = "metadata.name=" + secret.name;
+        auto got = client_.send(kube::request::list(kube::resources::secret(), secret.ns, one));
+        if (!got) return got.error();
+        auto items = got->find("items");
+        if (items == got->end() || !items->is_array() || items->empty()) return std::optional<json>();
+        return std::optional<json>(std::move(items->front()));
+      }),
       backoff_(options_.backoffBase, options_.backoffCap, unitRandom) {
   if (!options_.reconciler.unitRandom) options_.reconciler.unitRandom = unitRandom;
   if (options_.leaderElect)
@@ -102,14 +112,7 @@ bool Manager::alive() const {
 }
 
 void Manager::enqueueUsersOf(const kube::Key& secret) {
-  for (const auto& o : schemas_.list()) {
-    const kube::Key key = kube::Key::of(o);
-    if (key.ns != secret.ns) continue;
-    if (stringAt(o, {"spec", "connection", "secretRef", "name"}) == secret.name ||
-        stringAt(o, {"spec", "connection", "rootCertRef", "name"}) == secret.name) {
-      queue_.add(key.str());
-    }
-  }
+  for (const auto& user : secrets_.usersOf(secret)) queue_.add(user.str());
 }
 
 void Manager::onSchemaEvent(const kube::Key& key) {
@@ -117,6 +120,7 @@ void Manager::onSchemaEvent(const kube::Key& key) {
   // (the approval), deletion. Status writes, ours above all, do not: their watch events would
   // otherwise double every reconcile. Drift in the database is found by the interval re-check.
   const auto object = schemas_.get(key);
+  secrets_.setNamedBy(key, object ? secretsNamedBy(*object) : std::vector<kube::Key>{});
   std::string fingerprint;
   if (object) {
     const json& m = (*object)["metadata"];
@@ -146,16 +150,16 @@ void Manager::watchResources(std::stop_token stop) {
                        stop, opts);
     });
     watchers.emplace_back([this, ns, opts, stop] {
-      kube::runWatcher(client_, kube::resources::secret(), ns, secrets_,
+      kube::runWatcher(client_, kube::resources::secret(), ns, secrets_.store(),
                        [this](const kube::Key& k) { enqueueUsersOf(k); }, stop, opts);
     });
   }
   long long lastTrim = monotonicSeconds();
   while (!stop.stop_requested()) {
-    if (!synced_ && schemas_.synced() && secrets_.synced()) {
+    if (!synced_ && schemas_.synced() && secrets_.store().synced()) {
       synced_ = true;
       core::log::info("caches synced", {{"databaseschemas", std::to_string(schemas_.size())},
-                                        {"secrets", std::to_string(secrets_.size())}});
+                                        {"secrets", std::to_string(secrets_.store().size())}});
     }
     heartbeat_ = monotonicSeconds();
     if (heartbeat_ - lastTrim >= 10) {

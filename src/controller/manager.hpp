@@ -12,6 +12,7 @@
 
 #include "controller/queue.hpp"
 #include "controller/reconciler.hpp"
+#include "controller/secret_cache.hpp"
 #include "kube/client.hpp"
 #include "kube/events.hpp"
 #include "kube/lease.hpp"
@@ -58,7 +59,7 @@ class Manager {
   kube::Client& client_;
   ManagerOptions options_;
   kube::Store schemas_;
-  kube::Store secrets_;
+  SecretCache secrets_;  // data only of the Secrets a DatabaseSchema names
   WorkQueue queue_;
   Backoff backoff_;
   ConnectionPool pool_;

@@ -34,8 +34,10 @@ struct EventNote {
   std::string message;
 };
 
-// The Secret object (as the API returns it) or nullopt when it does not exist.
-using SecretLookup = std::function<std::optional<nlohmann::json>(const std::string& ns, const std::string& name)>;
+// The Secret object (as the API returns it) or nullopt when it does not exist; an error when it
+// could not be read.
+using SecretLookup =
+    std::function<core::Result<std::optional<nlohmann::json>>(const std::string& ns, const std::string& name)>;
 // Writes status through the status subresource; a core::ErrorKind::Conflict error on 409.
 using StatusWriter = std::function<core::Result<void>(const ObjectRef& object, const nlohmann::json& status)>;
 using EventSink = std::function<void(const EventNote& event)>;

@@ -43,6 +43,17 @@ std::optional<Key> Store::upsert(const nlohmann::json& object) {
   return k;
 }
 
+bool Store::repack(const nlohmann::json& object) {
+  Key k = Key::of(object);
+  Entry entry = pack(object);
+  std::lock_guard l(m_);
+  auto it = objects_.find(k);
+  if (it == objects_.end() || it->second.resourceVersion.empty() || it->second.resourceVersion != entry.resourceVersion)
+    return false;
+  it->second = std::move(entry);
+  return true;
+}
+
 std::optional<Key> Store::erase(const nlohmann::json& object) {
   Key k = Key::of(object);
   std::lock_guard l(m_);

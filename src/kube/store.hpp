@@ -44,6 +44,11 @@ class Store {
   // returns the keys added, changed or gone since the previous content.
   std::vector<Key> replaceAll(const std::vector<nlohmann::json>& objects);
 
+  // Packs `object` again, through the transform, when the cache holds this same resourceVersion
+  // of it: for a transform whose answer depends on more than the object. Does nothing when the
+  // cache has moved on to another version, or never had the object; says whether it stored.
+  bool repack(const nlohmann::json& object);
+
   std::optional<nlohmann::json> get(const Key& key) const;
   std::vector<nlohmann::json> list() const;
   std::vector<Key> keys() const;

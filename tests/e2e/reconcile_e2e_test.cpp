@@ -54,6 +54,19 @@ TEST_F(E2ETest, AnAppliedExampleBecomesReadyAndPrinterColumnsShow) {
   EXPECT_NE(events.out.find("Applied"), std::string::npos) << show(events);
 }
 
+TEST_F(E2ETest, ASecretInTheCacheBeforeAnythingNamedItIsReadWhenADatabaseSchemaNamesIt) {
+  // The operator keeps the data only of Secrets a DatabaseSchema names. These two are in its
+  // cache, without their data, before any resource exists (ready means the caches are synced);
+  // shop-db is then read with a list narrowed to its name, which the RBAC in deploy/ grants.
+  secret("shop-db", pg().socketUrl(db_));
+  secret("unrelated", "postgresql://nobody:not-ours@127.0.0.1:1/none");
+  startOperator();
+  ASSERT_TRUE(testsupport::eventually([&] { return httpGet(probePort(), "/readyz").first == 200; }, 10s));
+  apply(schemaDoc("shop", kShopSpec));
+  ASSERT_TRUE(waitReady("shop")) << operatorLogs();
+  EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_tables WHERE tablename IN ('customers','orders')"), "2");
+}
+
 TEST_F(E2ETest, DriftMadeByHandIsFixedInApplyModeAndOnlyReportedInPlanMode) {
   pg().exec(db_, "CREATE SCHEMA planned");
   secret("shop-db", pg().socketUrl(db_));

@@ -73,7 +73,8 @@ deploy/rbac/cluster-role.yaml, where each names the code that makes the calls.
   resources: ["databaseschemas/status"]
   verbs: ["update"]
 # list + watch: the informer of Secrets holding connection strings and CA bundles
-# (src/controller/manager.cpp, watchResources).
+# (src/controller/manager.cpp, watchResources); list narrowed to one name: a Secret the informer
+# saw before any DatabaseSchema named it (src/controller/secret_cache.cpp).
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["list", "watch"]

@@ -55,10 +55,10 @@ class ReconcilerTest : public ::testing::Test {
     options.apply.lockTimeout = std::chrono::milliseconds(1000);
     reconciler_ = std::make_unique<Reconciler>(
         pool_,
-        [this](const std::string& ns, const std::string& name) -> std::optional<json> {
+        [this](const std::string& ns, const std::string& name) -> core::Result<std::optional<json>> {
           auto it = secrets_.find(ns + "/" + name);
-          if (it == secrets_.end()) return std::nullopt;
-          return it->second;
+          if (it == secrets_.end()) return std::optional<json>();
+          return std::optional<json>(it->second);
         },
         [this](const ObjectRef& ref, const json& status) -> core::Result<void> {
           ++writes_;

@@ -69,7 +69,30 @@ TEST(Store, WaitSyncedTimesOutThenSucceeds) {
   EXPECT_TRUE(s.waitSynced(std::chrono::milliseconds(1)));
 }
 
-}  // namespace
+TEST(Store, RepackStoresTheSameVersionAgainThroughTheTransformButNeverAnotherVersion) {
+  bool keepData = false;  // what the transform decides, beyond the object itself
+  Store s([&](nlohmann::json o) {
+    if (!keepData) o.erase("data");
+    return o;
+  });
+  nlohmann::json v1 = obj("a", "1");
+  v1["data"] = {{"k", "djE="}};
+  ASSERT_TRUE(s.upsert(v1));
+  EXPECT_FALSE(s.get({"ns", "a"})->contains("data"));
+  EXPECT_FALSE(s.upsert(v1)) << "upsert keeps a version it has";
+
+  keepData = true;
+  EXPECT_TRUE(s.repack(v1));
+  EXPECT_EQ(s.get({"ns", "a"})->at("data").at("k"), "djE=");
+
+  nlohmann::json v2 = obj("a", "2");
+  v2["data"] = {{"k", "djI="}};
+  ASSERT_TRUE(s.upsert(v2));
+  EXPECT_FALSE(s.repack(v1)) << "an older read must not overwrite what the watch delivered since";
+  EXPECT_EQ(s.get({"ns", "a"})->at("data").at("k"), "djI=");
+  EXPECT_FALSE(s.repack(obj("b", "1"))) << "repack never adds an object";
+  EXPECT_FALSE(s.get({"ns", "b"}));
+}
 
 TEST(Store, KeepsWhatTheTransformLeavesFromUpsertsAndLists) {
   Store s([](nlohmann::json o) {
@@ -88,3 +111,5 @@ TEST(Store, KeepsWhatTheTransformLeavesFromUpsertsAndLists) {
   s.replaceAll({big, obj("b", "3")});
   EXPECT_FALSE(s.get({"ns", "a"})->at("metadata").contains("managedFields"));
 }
+
+}  // namespace
