@@ -149,9 +149,13 @@ void Manager::watchResources(std::stop_token stop) {
       kube::runWatcher(client_, databaseSchemas(), ns, schemas_, [this](const kube::Key& k) { onSchemaEvent(k); },
                        stop, opts);
     });
-    watchers.emplace_back([this, ns, opts, stop] {
+    // Secrets come in smaller pages: one can hold up to 1 MiB (Helm keeps its releases in them),
+    // and a page is held whole while it is decoded.
+    kube::WatcherOptions secretOpts = opts;
+    secretOpts.config.pageSize = 50;
+    watchers.emplace_back([this, ns, secretOpts, stop] {
       kube::runWatcher(client_, kube::resources::secret(), ns, secrets_.store(),
-                       [this](const kube::Key& k) { enqueueUsersOf(k); }, stop, opts);
+                       [this](const kube::Key& k) { enqueueUsersOf(k); }, stop, secretOpts);
     });
   }
   long long lastTrim = monotonicSeconds();

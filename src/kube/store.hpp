@@ -44,6 +44,10 @@ class Store {
   // returns the keys added, changed or gone since the previous content.
   std::vector<Key> replaceAll(const std::vector<nlohmann::json>& objects);
 
+  // What the store would keep of `object`: the transform's result. A watcher trims each page of a
+  // list as it arrives, so that a long list is never held whole before it is stored.
+  nlohmann::json trimmed(nlohmann::json object) const { return transform_ ? transform_(std::move(object)) : object; }
+
   // Packs `object` again, through the transform, when the cache holds this same resourceVersion
   // of it: for a transform whose answer depends on more than the object. Does nothing when the
   // cache has moved on to another version, or never had the object; says whether it stored.

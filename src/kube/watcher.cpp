@@ -146,9 +146,11 @@ void runWatcher(Client& client, const ResourceType& type, const std::string& ns,
                        return feed(Error{r.error().toError().describe()});
                      }
                      ListPage page;
-                     const auto& body = *r;
-                     if (auto items = body.find("items"); items != body.end() && items->is_array())
-                       page.items.assign(items->begin(), items->end());
+                     auto& body = *r;
+                     if (auto items = body.find("items"); items != body.end() && items->is_array()) {
+                       page.items.reserve(items->size());
+                       for (auto& item : *items) page.items.push_back(store.trimmed(std::move(item)));
+                     }
                      if (auto m = body.find("metadata"); m != body.end() && m->is_object()) {
                        page.continueToken = m->value("continue", "");
                        page.resourceVersion = m->value("resourceVersion", "");
