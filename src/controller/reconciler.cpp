@@ -101,7 +101,9 @@ void Reconciler::forget(const std::string& ns, const std::string& name) {
 core::Result<std::string> Reconciler::secretValue(const std::string& ns, const std::string& name,
                                                   const std::string& key, const std::string& field) {
   auto read = secrets_(ns, name);
-  if (!read) return core::Error{read.error().kind, "Secret " + ns + "/" + name + " could not be read: " + read.error().message, field};
+  if (!read)
+    return core::Error{read.error().kind, "Secret " + ns + "/" + name + " could not be read: " + read.error().message,
+                       field};
   const std::optional<json>& secret = *read;
   if (!secret) return core::invalid(field, "Secret " + ns + "/" + name + " not found");
   const json& data = secret->value("data", json::object());

@@ -56,6 +56,7 @@ class ReconcilerTest : public ::testing::Test {
     reconciler_ = std::make_unique<Reconciler>(
         pool_,
         [this](const std::string& ns, const std::string& name) -> core::Result<std::optional<json>> {
+          if (secretReadFails_) return core::transient("connection refused");
           auto it = secrets_.find(ns + "/" + name);
           if (it == secrets_.end()) return std::optional<json>();
           return std::optional<json>(it->second);
@@ -97,6 +98,7 @@ class ReconcilerTest : public ::testing::Test {
   std::vector<EventNote> events_;
   int writes_ = 0;
   bool conflictNext_ = false;
+  bool secretReadFails_ = false;
   long long now_ = 1795514400;
 };
 
@@ -163,6 +165,19 @@ TEST_F(ReconcilerTest, AMissingSecretIsReportedAndRetried) {
   EXPECT_EQ(condition("DatabaseReachable")["status"], "False");
   EXPECT_EQ(condition("DatabaseReachable")["reason"], "SecretUnavailable");
   EXPECT_NE(condition("Ready")["message"].get<std::string>().find("apps/shop-db"), std::string::npos);
+}
+
+TEST_F(ReconcilerTest, ASecretThatCannotBeReadIsReportedAndRetried) {
+  secretReadFails_ = true;
+  const auto outcome = reconcile();
+  EXPECT_TRUE(outcome.failed);
+  EXPECT_EQ(condition("DatabaseReachable")["reason"], "SecretUnavailable");
+  EXPECT_NE(condition("Ready")["message"].get<std::string>().find("apps/shop-db could not be read: connection refused"),
+            std::string::npos)
+      << condition("Ready");
+  secretReadFails_ = false;
+  EXPECT_FALSE(reconcile().failed);
+  EXPECT_EQ(resource_["status"]["phase"], "InSync");
 }
 
 TEST_F(ReconcilerTest, AWrongPasswordIsReportedWithoutItAndACorrectedSecretHeals) {
