@@ -21,6 +21,16 @@ bool isPlanHash(const std::string& s) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+// The kinds an approval is for, to name in an error: "DropTable, DropColumn, …".
+std::string destructiveKinds() {
+  std::string out;
+  for (int k = static_cast<int>(ChangeKind::DropTable); k <= static_cast<int>(ChangeKind::DropEnum); ++k) {
+    if (!out.empty()) out += ", ";
+    out += toString(static_cast<ChangeKind>(k));
+  }
+  return out;
+}
+
 }  // namespace
 
 core::Result<Approval> Approval::parse(const std::string& value, const std::string& field) {
@@ -40,9 +50,12 @@ core::Result<Approval> Approval::parse(const std::string& value, const std::stri
     } else if (auto kind = parseChangeKind(item)) {
       approval.kinds.insert(*kind);
     } else {
+      // The contract's own example names "NarrowType", which is no kind: a narrowing is a
+      // ChangeType. Listing the kinds makes that, and any typo, plain.
       return core::invalid(field, "\"" + item +
                                       "\" is neither \"true\", a plan hash (sha256: and 64 hex digits) nor a change "
-                                      "kind such as DropColumn");
+                                      "kind; the destructive kinds are " +
+                                      destructiveKinds() + " (ChangeType: any type change but a widening)");
     }
   }
   return approval;

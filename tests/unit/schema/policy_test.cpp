@@ -28,6 +28,18 @@ TEST(Approval, RejectsUnknownItemsNamingTheField) {
   EXPECT_FALSE(Approval::parse("True", "f"));
 }
 
+TEST(Approval, AnUnknownKindIsRefusedWithTheDestructiveKindsListed) {
+  // "NarrowType" is in the contract's example but is no kind: a narrowing is a ChangeType.
+  auto a = Approval::parse("DropColumn,NarrowType", "metadata.annotations[dbschema.io/allow-destructive]");
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().field, "metadata.annotations[dbschema.io/allow-destructive]");
+  const std::string& m = a.error().message;
+  EXPECT_EQ(m.rfind("\"NarrowType\" is neither", 0), 0u) << m;
+  for (const char* kind : {"DropTable", "DropColumn", "ChangeType", "DropIndex", "DropEnum"})
+    EXPECT_NE(m.find(kind), std::string::npos) << kind << " in: " << m;
+  EXPECT_EQ(m.find("SetNotNull"), std::string::npos) << "only the kinds an approval is for: " << m;
+}
+
 TEST(ChangeKinds, RoundTripAndClassByKind) {
   for (auto k : {ChangeKind::CreateExtension, ChangeKind::SetNotNull, ChangeKind::DropEnum})
     EXPECT_EQ(parseChangeKind(toString(k)), k);
