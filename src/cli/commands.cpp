@@ -102,8 +102,10 @@ core::Result<pg::ConnectionOptions> connectionFor(const Args& args, const spec::
 
 namespace {
 
-// Opens further connections like the first: the second reader of a large catalog.
-pg::ConnectionFactory secondConnection(const pg::ConnectionOptions& options) {
+// Opens further connections like the first: the second reader of a large catalog. None with
+// --single-connection.
+pg::ConnectionFactory secondConnection(const Args& args, const pg::ConnectionOptions& options) {
+  if (args.singleConnection) return {};
   return [options]() -> std::unique_ptr<pqxx::connection> {
     auto conn = pg::connect(options);
     return conn ? std::move(*conn) : nullptr;
@@ -131,7 +133,7 @@ class EarlyRead {
     auto options = connectionFor(args, declared, io);
     if (!options) return nullptr;  // the full read reports it
     auto early = std::shared_ptr<EarlyRead>(new EarlyRead(*options, preview.schema));
-    const pg::ConnectionFactory reader = args.singleConnection ? pg::ConnectionFactory{} : secondConnection(*options);
+    const pg::ConnectionFactory reader = secondConnection(args, *options);
     std::thread([early, reader, tables = preview.tables] {
       Result r;
       try {
@@ -243,7 +245,7 @@ int run(const std::vector<std::string>& argv, Io& io) {
       anyError = true;
     };
 
-    engineOptions.openReader = args.singleConnection ? pg::ConnectionFactory{} : secondConnection(connection);
+    engineOptions.openReader = secondConnection(args, connection);
     engineOptions.catalog.reset();
     core::Result<std::unique_ptr<pqxx::connection>> conn = core::terminal("not connected");
     if (auto taken = i == 0 && early ? early->take(connection, resource.model.schema) : std::nullopt) {

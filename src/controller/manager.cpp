@@ -55,6 +55,18 @@ json cachedSchema(json o) {
   return o;
 }
 
+// One Secret, read with a list narrowed to its name rather than a GET: the operator's RBAC grants
+// list and watch on Secrets, not get (deploy/rbac). nullopt when it does not exist.
+core::Result<std::optional<json>> readSecret(kube::Client& client, const kube::Key& secret) {
+  kube::ListParams one;
+  one.fieldSelector = "metadata.name=" + secret.name;
+  auto got = client.send(kube::request::list(kube::resources::secret(), secret.ns, one));
+  if (!got) return got.error();
+  auto items = got->find("items");
+  if (items == got->end() || !items->is_array() || items->empty()) return std::optional<json>();
+  return std::optional<json>(std::move(items->front()));
+}
+
 // The Secrets a DatabaseSchema names: its connection's and its CA bundle's.
 std::vector<kube::Key> secretsNamedBy(const json& schema) {
   const kube::Key key = kube::Key::of(schema);
@@ -74,17 +86,7 @@ Manager::Manager(kube::Client& client, ManagerOptions options)
     : client_(client),
       options_(std::move(options)),
       schemas_(cachedSchema),
-      // A list narrowed to the one name rather than a GET: the operator's RBAC grants list and
-      // watch on Secrets, not get (deploy/rbac).
-      secrets_([this](const kube::Key& secret) -> core::Result<std::optional<json>> {
-        kube::ListParams one;
-        one.fieldSelector = "metadata.name=" + secret.name;
-        auto got = client_.send(kube::request::list(kube::resources::secret(), secret.ns, one));
-        if (!got) return got.error();
-        auto items = got->find("items");
-        if (items == got->end() || !items->is_array() || items->empty()) return std::optional<json>();
-        return std::optional<json>(std::move(items->front()));
-      }),
+      secrets_([this](const kube::Key& secret) { return readSecret(client_, secret); }),
       backoff_(options_.backoffBase, options_.backoffCap, unitRandom) {
   if (!options_.reconciler.unitRandom) options_.reconciler.unitRandom = unitRandom;
   if (options_.leaderElect)

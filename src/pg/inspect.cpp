@@ -196,10 +196,6 @@ struct TableRef {
   }
 };
 
-}  // namespace
-
-namespace {
-
 std::string searchPathFor(const std::string& schemaName) {
   return schemaName == "public" ? "public" : schema::sql::ident(schemaName) + ", public";
 }

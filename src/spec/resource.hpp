@@ -2,9 +2,9 @@
 // A DatabaseSchema resource as the operator uses it: metadata, connection, mode and policy, and
 // the declared schema as a validated schema::Model.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
