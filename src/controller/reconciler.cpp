@@ -195,7 +195,9 @@ Outcome Reconciler::reconcile(const json& resource) {
       auto report = engine::run(**lease, r, run);
       if (!report) {
         if (report.error().kind != core::ErrorKind::Invalid) lease->discard();
-        fail(failureKindOf(report.error()), report.error().kind == core::ErrorKind::Invalid ? "CheckFailed" : "ConnectionFailed",
+        // A declaration Postgres refuses is the spec's fault (contract: InvalidSpec); it is still
+        // retried with backoff, since the database may change (an extension installed, a schema made).
+        fail(failureKindOf(report.error()), report.error().kind == core::ErrorKind::Invalid ? "InvalidSpec" : "ConnectionFailed",
              report.error());
       } else {
         observation.report = std::move(*report);

@@ -32,23 +32,21 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   }
   counter.queries += alreadyRead->queries;
   if (inspectSeconds) *inspectSeconds = alreadyRead->seconds;
-  const schema::Model& want = resource.model;
   const schema::Model* have = &alreadyRead->model;
 
+  // Every declared type and expression Postgres has not printed already (as the live object's
+  // text) is put to it; the plan is then made from what it printed, never from the author's text.
   schema::Canon canon;
-  const schema::CanonQuestions questions = schema::canonQuestions(*have, want);
+  const schema::CanonQuestions questions = schema::canonQuestions(*have, resource.model);
   if (!questions.empty()) {
     auto answers = pg::canonicalize(conn, schemaName, questions, &counter);
     if (!answers) return answers.error();
     canon = std::move(*answers);
-    // A refused expression is the author's mistake unless the plan creates something it may name
-    // (an enum value, an extension's function); then it is compared as written, and a real mistake
-    // surfaces as the failing statement when applied.
-    if (!canon.failures.empty() && !schema::createsNamesExpressionsMayUse(*have, want))
-      return core::invalid(canon.failures.front().field, canon.failures.front().message);
   }
+  auto want = schema::canonicalModel(*have, resource.model, canon);
+  if (!want) return want.error();
 
-  std::vector<schema::Change> changes = schema::diff(*have, want, resource.policy, canon);
+  std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);
 
   schema::Facts facts;
   const schema::FactQuestions needed = schema::factsNeeded(changes);

@@ -242,3 +242,19 @@ TEST_F(ReconcilerTest, ConnectionsAreReusedPerDatabase) {
                                  "application_name = 'schema-operator'"),
             "1");
 }
+
+TEST_F(ReconcilerTest, SqlSmuggledIntoADefaultIsAnInvalidSpecAndDropsNothing) {
+  reconcile();  // t (id, note) exists
+  pg().exec(db_, "INSERT INTO t VALUES (1, 'keep')");
+  resource_["metadata"]["generation"] = 2;
+  resource_["spec"]["tables"][0]["columns"].push_back(
+      {{"name", "x"}, {"type", "integer"}, {"default", "0, DROP COLUMN note"}});
+  reconcile();
+  EXPECT_EQ(condition("Ready")["reason"], "InvalidSpec");
+  EXPECT_NE(condition("Ready")["message"].get<std::string>().find("spec.tables[0].columns[2].default"),
+            std::string::npos)
+      << condition("Ready")["message"];
+  EXPECT_EQ(pg().queryValue(db_, "SELECT note FROM t WHERE id = 1"), "keep");
+  EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'x'"),
+            "0");
+}
