@@ -195,6 +195,23 @@ TEST_F(EngineTest, AnArrayOfAnEnumTheSamePlanCreatesIsPlannedAndApplied) {
   EXPECT_TRUE(plan(r).plan.drift.empty());
 }
 
+TEST_F(EngineTest, ALiveColumnBecomingAnArrayOfAnEnumTheSamePlanCreatesIsPlanned) {
+  // The type is put to the server while the enum does not exist yet: it must still be understood.
+  exec("CREATE TABLE items (id integer PRIMARY KEY, labels text); INSERT INTO items VALUES (1, '{blue}')");
+  const auto r = resource(
+      "  enums:\n    - {name: tag, values: [red, blue]}\n"
+      "  tables:\n    - name: items\n      columns:\n"
+      "        - {name: id, type: integer}\n"
+      "        - {name: labels, type: \"tag[]\"}\n"
+      "      primaryKey: [id]\n");
+  const auto planned = plan(r);
+  EXPECT_EQ(drift(planned.plan), (Drift{"CreateEnum tag [safe]", "ChangeType items.labels [destructive]"}));
+  const auto applied = apply(r, /*allowDestructive=*/true);
+  ASSERT_FALSE(applied.failure) << applied.failure->statement << ": " << applied.failure->message;
+  EXPECT_EQ(value("SELECT labels[1]::text FROM items"), "blue");
+  EXPECT_TRUE(plan(r).plan.drift.empty());
+}
+
 TEST_F(EngineTest, ADefaultNamingAValueTheSamePlanAddsIsPlannedAndApplied) {
   exec("CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE a (c mood)");
   const auto r = resource(
