@@ -86,6 +86,14 @@ core::Result<std::shared_ptr<RuntimeDir>> RuntimeDir::use(const std::string& pat
   }
   auto fd = openDirectory(path, "--runtime-dir");
   if (!fd) return fd.error();
+  // The owner of a directory can replace any file in it after it was written: another user's
+  // (the old default, /tmp/schema-operator, was anyone's to make first) could swap the CA.
+  // root's is allowed: a Kubernetes emptyDir belongs to root.
+  struct stat st {};
+  if (::fstat(*fd, &st) != 0 || (st.st_uid != ::geteuid() && st.st_uid != 0)) {
+    ::close(*fd);
+    return core::invalid("--runtime-dir", path + " belongs to another user");
+  }
   return std::shared_ptr<RuntimeDir>(new RuntimeDir(*fd, path, false));
 }
 

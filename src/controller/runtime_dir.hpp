@@ -17,7 +17,8 @@ class RuntimeDir {
   // A new directory only this process's user can enter: mkdtemp under $TMPDIR (else /tmp), mode
   // 0700, removed with its files when the RuntimeDir goes. The default of `run`.
   static core::Result<std::shared_ptr<RuntimeDir>> makePrivate();
-  // The directory --runtime-dir names (created 0700 when missing). A symlink is refused; the
+  // The directory --runtime-dir names (created 0700 when missing). A symlink, or a directory of
+  // another user than this process's or root, is refused; the
   // directory stays when the RuntimeDir goes, only the files it wrote are removed.
   static core::Result<std::shared_ptr<RuntimeDir>> use(const std::string& path);
 

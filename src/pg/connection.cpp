@@ -179,7 +179,7 @@ std::optional<size_t> sslStrength(const std::string& mode) {
   return std::nullopt;
 }
 
-// libpq's reason in the user's terms: a TLS failure says so, and what to do about it.
+// libpq's reason in the user's terms: a failure of TLS is named as one.
 std::string userReason(const std::string& reason, const std::string& sslMode) {
   if (reason.find("does not support SSL") != std::string::npos)
     return "the server does not offer TLS, which sslmode=" + sslMode + " requires";

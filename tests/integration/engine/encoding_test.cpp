@@ -54,13 +54,15 @@ class EncodingTest : public EngineTest {
     ASSERT_FALSE(report->failure) << report->failure->statement << ": " << report->failure->message;
     EXPECT_TRUE(report->remaining.drift.empty()) << ::testing::PrintToString(drift(report->remaining));
 
-    // Read back over a UTF8 session, whatever the role would have chosen.
-    pqxx::nontransaction tx(**conn);
-    EXPECT_EQ(tx.exec("SELECT body FROM notes WHERE id = 1")[0][0].as<std::string>(), text);
-    EXPECT_EQ(tx.exec("SELECT obj_description('notes'::regclass, 'pg_class')")[0][0].as<std::string>(), text);
-    EXPECT_EQ(tx.exec("SELECT col_description('notes'::regclass, 2)")[0][0].as<std::string>(), text);
-    EXPECT_EQ(tx.exec("SELECT count(*) FROM canary")[0][0].as<int>(), 2);
-    EXPECT_EQ(tx.exec("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")[0][0].as<int>(), 2);
+    {
+      // Read back over a UTF8 session, whatever the role would have chosen.
+      pqxx::nontransaction tx(**conn);
+      EXPECT_EQ(tx.exec("SELECT body FROM notes WHERE id = 1")[0][0].as<std::string>(), text);
+      EXPECT_EQ(tx.exec("SELECT obj_description('notes'::regclass, 'pg_class')")[0][0].as<std::string>(), text);
+      EXPECT_EQ(tx.exec("SELECT col_description('notes'::regclass, 2)")[0][0].as<std::string>(), text);
+      EXPECT_EQ(tx.exec("SELECT count(*) FROM canary")[0][0].as<int>(), 2);
+      EXPECT_EQ(tx.exec("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")[0][0].as<int>(), 2);
+    }
 
     // And a re-plan finds the values as declared: nothing was mangled on the way in or out.
     auto again = engine::run(**conn, r, engine::Options{});

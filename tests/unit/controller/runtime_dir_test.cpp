@@ -92,6 +92,15 @@ TEST_F(GivenRuntimeDir, ASymlinkedDirectoryIsRefused) {
   EXPECT_EQ(dir.error().field, "--runtime-dir");
 }
 
+TEST_F(GivenRuntimeDir, AnotherUsersDirectoryIsRefused) {
+  // Whoever owns the directory could swap the CA file after it was written.
+  if (::geteuid() != 0) GTEST_SKIP() << "only root can give a directory to another user";
+  ASSERT_EQ(::chown((base_ + "/dir").c_str(), 4242, 4242), 0);
+  auto dir = controller::RuntimeDir::use(base_ + "/dir");
+  ASSERT_FALSE(dir);
+  EXPECT_NE(dir.error().message.find("belongs to another user"), std::string::npos) << dir.error().message;
+}
+
 TEST_F(GivenRuntimeDir, AMissingDirectoryIsMadePrivate) {
   auto dir = controller::RuntimeDir::use(base_ + "/new/runtime");
   ASSERT_TRUE(dir) << dir.error().describe();
