@@ -229,6 +229,26 @@ TEST_F(ReconcilerTest, ARootCertificateFromASecretVerifiesTheServer) {
   EXPECT_EQ(resource_["status"]["phase"], "InSync");
 }
 
+TEST_F(ReconcilerTest, TheStricterOfTheDocumentsAndTheUrlsTlsModeWins) {
+  // The Secret's URL asks for verify-full, the document for require: verify-full, and there is no
+  // CA to verify the server with.
+  setSecret(pg().tcpUrl(db_) + "?sslmode=verify-full&sslrootcert=" + pg().socketDir() + "/no-such-root.crt");
+  resource_["spec"]["connection"]["sslMode"] = "require";
+  const auto strict = reconcile();
+  EXPECT_TRUE(strict.failed);
+  const std::string message = condition("DatabaseReachable")["message"];
+  EXPECT_NE(message.find("TLS verification failed"), std::string::npos) << message;
+
+  // Both weaker than verify-full: the stricter, require, connects.
+  setSecret(pg().tcpUrl(db_) + "?sslmode=disable");
+  now_ += 60;
+  const auto weaker = reconcile();
+  EXPECT_FALSE(weaker.failed) << weaker.message;
+  EXPECT_EQ(pg().queryValue(db_, "SELECT bool_and(ssl)::text FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) "
+                                 "WHERE application_name = 'schema-operator' AND datname = current_database()"),
+            "true");
+}
+
 TEST_F(ReconcilerTest, FilesAlreadyInTheRuntimeDirectoryAreNeitherTrustedNorFollowed) {
   const std::string pem = slurp(pg().caCertFile());
   const std::string hash = core::sha256Hex(pem).substr(0, 16);
