@@ -5,6 +5,7 @@
 
 #include <pqxx/except>
 
+#include "pg/failure.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -76,7 +77,7 @@ core::Result<CatalogRead> readCatalog(pqxx::connection& conn, const std::string&
     return CatalogRead{std::move(*model), counter.queries,
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
   } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost: ") + e.what());
+    return pg::failureOf(e, "reading the catalog");
   }
 }
 
@@ -156,10 +157,8 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
 core::Result<Report> run(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options) {
   try {
     return runUnguarded(conn, resource, options);
-  } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost: ") + e.what());
   } catch (const std::exception& e) {
-    return core::terminal(e.what());
+    return pg::failureOf(e, "checking schema " + resource.model.schema);
   }
 }
 
