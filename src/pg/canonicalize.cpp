@@ -367,7 +367,8 @@ std::vector<Scratch> defaultsScratches(const std::vector<DefaultAsked>& asked) {
   return scratches;
 }
 
-// Group g's table: its questions' columns, their checks, and an index for each predicate.
+// Group g's table, in one statement: its questions' columns, their checks, and a partial index
+// for each predicate.
 // `ownColumns` learns, for each check and index, the columns of the table that declared it.
 Scratch groupScratch(size_t g, const Group& group, const schema::CanonQuestions& questions,
                      std::map<std::string, std::set<std::string>>& ownColumns) {
@@ -383,7 +384,7 @@ Scratch groupScratch(size_t g, const Group& group, const schema::CanonQuestions&
     body = "so_dummy integer";  // something to index a predicate on
     s.expected.columns.push_back("so_dummy");
   }
-  std::vector<std::string> indexStatements;
+  size_t predicates = 0;
   for (size_t i : group.questions) {
     const auto& q = questions.tables[i];
     std::set<std::string> own;
@@ -394,17 +395,20 @@ Scratch groupScratch(size_t g, const Group& group, const schema::CanonQuestions&
       ownColumns[groupCheck(i, j)] = own;
     }
     for (size_t j = 0; j < q.predicates.size(); ++j) {
+      // A partial index made by the CREATE TABLE itself, so that predicates cost no statement of
+      // their own: an exclusion constraint's WHERE is stored (and printed) as its index's
+      // predicate, exactly as CREATE INDEX ... WHERE stores it. Keyed on a constant so that no
+      // column's type (json has no btree class) can fail the question about the predicate.
+      // Each keyed on a constant of its own: CREATE TABLE silently keeps one of two identical ones.
       const std::string index = groupPredicate(g, i, j);
-      // Indexed on a constant so that the key's type (json, say, has no btree class) cannot fail
-      // the question about the predicate.
-      indexStatements.push_back("CREATE INDEX " + ident(index) + " ON pg_temp." + ident(s.name) + " ((1)) WHERE (" +
-                                q.predicates[j].first + ")");
+      body += ", CONSTRAINT " + ident(index) + " EXCLUDE USING btree ((" + std::to_string(++predicates) +
+              ") WITH OPERATOR(pg_catalog.=)) WHERE (" + q.predicates[j].first + ")";
+      s.expected.checks.insert(index);
       s.expected.indexes.insert(index);
       ownColumns[index] = own;
     }
   }
   s.statements.push_back("CREATE TEMPORARY TABLE " + ident(s.name) + " (" + body + ") ON COMMIT DROP");
-  s.statements.insert(s.statements.end(), indexStatements.begin(), indexStatements.end());
   return s;
 }
 
