@@ -56,31 +56,33 @@ TEST(Ownership, PruneNeverTouchesTheClaims) {
   EXPECT_NE(claimsSchema.err.find("reserved"), std::string::npos) << show(claimsSchema);
 }
 
-TEST(ApplyFailure, StatementsThatRanBeforeTheFailingOneAreReportedInTextAndJson) {
-  // The enum is created; the table's check names a column that does not exist, which only the
-  // server finds once the enum exists: the apply stops there, and the catalog read back after it
-  // refuses the same check. What ran (CREATE TYPE) is still reported.
+TEST(ApplyFailure, StatementsThatRanBeforeTheConnectionWasLostAreReportedInTextAndJson) {
+  // other is created; then the seed row's INSERT fires a trigger that ends the session. The
+  // apply stops there and the catalog cannot be read back, yet CREATE TABLE ran and is reported.
   auto& pg = PostgresServer::shared();
   const std::string spec =
-      "  enums:\n    - name: mood\n      values: [happy, sad]\n"
-      "  tables:\n    - name: people\n      columns:\n        - {name: id, type: bigint}\n"
-      "        - {name: feeling, type: mood}\n"
-      "      checks:\n        - {name: people_check, expression: \"feelin <> 'sad'\"}\n";
+      "  tables:\n    - name: items\n      columns: [{name: id, type: bigint, nullable: false}]\n      primaryKey: [id]\n"
+      "    - name: other\n      columns: [{name: id, type: bigint}]\n"
+      "  seed:\n    - table: items\n      rows:\n        - {id: 1}\n";
   for (const char* format : {"json", "text"}) {
     const auto db = pg.createDatabase("fail");
+    pg.exec(db, "CREATE SCHEMA aux; CREATE FUNCTION aux.die() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$;"
+                "CREATE TABLE items (id bigint PRIMARY KEY);"
+                "CREATE TRIGGER die BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION aux.die()");
     const auto r = cli({"apply", "-f", "-", "--database-url", pg.socketUrl(db), "-o", format}, {}, document(spec));
     EXPECT_EQ(r.exitCode, 1) << show(r);
-    EXPECT_EQ(pg.queryValue(db, "SELECT count(*) FROM pg_type WHERE typname = 'mood'"), "1");
-    EXPECT_NE(r.err.find("feelin"), std::string::npos) << show(r);
+    EXPECT_TRUE(tableExists(db, "other"));
+    EXPECT_NE(r.err.find("connection lost"), std::string::npos) << show(r);
     if (std::string(format) == "json") {
       const auto docs = jsonLines(r.out);
       ASSERT_EQ(docs.size(), 1u) << show(r);
-      ASSERT_FALSE(docs[0]["applied"].empty()) << r.out;
-      EXPECT_NE(docs[0]["applied"][0].get<std::string>().find("CREATE TYPE"), std::string::npos) << r.out;
-      EXPECT_TRUE(docs[0].contains("error")) << r.out;
+      ASSERT_EQ(docs[0]["applied"].size(), 1u) << r.out;
+      EXPECT_NE(docs[0]["applied"][0].get<std::string>().find("CREATE TABLE"), std::string::npos) << r.out;
+      EXPECT_EQ(docs[0]["error"]["object"], "items[id=1]") << r.out;
     } else {
       EXPECT_NE(r.out.find("Applied (1 statement)"), std::string::npos) << show(r);
-      EXPECT_NE(r.out.find("CREATE TYPE"), std::string::npos) << show(r);
+      EXPECT_NE(r.out.find("CREATE TABLE \"public\".\"other\""), std::string::npos) << show(r);
     }
   }
 }

@@ -246,9 +246,10 @@ TEST_F(ReconcilerTest, ConnectionsAreReusedPerDatabase) {
 TEST_F(ReconcilerTest, ASecondResourceOnAClaimedSchemaIsAnOwnershipConflictAndAppliesNothing) {
   ASSERT_FALSE(reconcile().failed);
   ASSERT_EQ(condition("Ready")["status"], "True");
-  // Another resource, same database and schema, another table.
-  resource_["metadata"]["name"] = "shop-copy";
+  // Another resource (another team's namespace), same database and schema, another table.
+  resource_["metadata"]["namespace"] = "billing";
   resource_["metadata"]["uid"] = "uid-2";
+  secrets_["billing/shop-db"] = secrets_["apps/shop-db"];
   resource_["spec"]["tables"][0]["name"] = "other";
   resource_.erase("status");
   const auto outcome = reconcile();

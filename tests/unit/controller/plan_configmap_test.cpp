@@ -79,7 +79,8 @@ TEST(PlanConfigMap, ALongResourceNameStillMakesAValidName) {
 }
 
 TEST(PlanConfigMap, IsWrittenOnlyWhenThePlanItHoldsChanges) {
-  const schema::Plan empty = planOf(0), some = planOf(3), other = planOf(4);
+  const schema::Plan empty = planOf(0), some = planOf(3);
+  schema::Plan other = planOf(4);
   // Nothing published and nothing to run: no ConfigMap at all.
   EXPECT_FALSE(planNeedsPublishing(json::object(), empty));
   EXPECT_TRUE(planNeedsPublishing(json::object(), some));
