@@ -9,9 +9,9 @@
 #include "controller/plan_configmap.hpp"
 #include "controller/resource_sample.hpp"
 #include "controller/status.hpp"
+#include "core/log.hpp"
 #include "core/sha256.hpp"
 #include "engine/engine.hpp"
-#include "core/log.hpp"
 #include "kube/config.hpp"
 
 namespace controller {
@@ -289,9 +289,10 @@ Outcome Reconciler::reconcile(const json& resource) {
                    "applied " + std::to_string(applied.size()) + " change(s): " + listed(applied, 8)});
         }
         if (rep.failure) {
+          const std::string statement =
+              rep.failure->statement.empty() ? "" : " (statement: " + rep.failure->statement + ")";
           events_({ref, true, "ApplyFailed",
-                   rep.failure->object + ": " + rep.failure->message + " (statement: " + rep.failure->statement +
-                       "); " + appliedBefore(rep)});
+                   rep.failure->object + ": " + rep.failure->message + statement + "; " + appliedBefore(rep)});
           outcome.failed = true;
           outcome.message = rep.failure->message;
         }

@@ -95,7 +95,9 @@ core::Result<Claim> claimSchema(pqxx::connection& conn, const std::string& schem
     if (mode == ClaimMode::Read || current) return judged(std::move(database), std::move(holder), me);
     return take(conn, schemaName, me, std::move(database));
   } catch (const pqxx::insufficient_privilege& e) {
+    // The role's rights, not the connection: the user has to change something, as with a bad spec.
     core::Error error = detail::fromException(e, "recording the ownership claim in schema_operator.claims");
+    error.kind = core::ErrorKind::Invalid;
     error.message += " (the first apply creates the schema schema_operator: grant CREATE on the database to this "
                      "role, or create that schema for it)";
     return error;

@@ -10,6 +10,11 @@ const char* kTable = "  tables:\n    - name: items\n      columns: [{name: id, t
 TEST(Ownership, ApplyClaimsTheSchemaAndADocumentWithAnotherNameIsRefusedNamingTheOwner) {
   auto& pg = PostgresServer::shared();
   const auto db = pg.createDatabase("own");
+  // plan changes nothing: no claim, not even the schema that would hold it.
+  const auto planned = cli({"plan", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, document(kTable, "shop"));
+  EXPECT_EQ(planned.exitCode, 2) << show(planned);
+  EXPECT_EQ(pg.queryValue(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'schema_operator'"), "0");
+
   const auto first = cli({"apply", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, document(kTable, "shop"));
   ASSERT_EQ(first.exitCode, 0) << show(first);
   EXPECT_EQ(pg.queryValue(db, "SELECT owner_namespace || '/' || owner_name FROM schema_operator.claims "
@@ -32,14 +37,6 @@ TEST(Ownership, ApplyClaimsTheSchemaAndADocumentWithAnotherNameIsRefusedNamingTh
   // The owner itself goes on; its claim is no drift.
   const auto again = cli({"plan", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, document(kTable, "shop"));
   EXPECT_EQ(again.exitCode, 0) << show(again);
-}
-
-TEST(Ownership, PlanOfAnUnclaimedSchemaWritesNothing) {
-  auto& pg = PostgresServer::shared();
-  const auto db = pg.createDatabase("own");
-  const auto plan = cli({"plan", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, document(kTable, "shop"));
-  EXPECT_EQ(plan.exitCode, 2) << show(plan);
-  EXPECT_EQ(pg.queryValue(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'schema_operator'"), "0");
 }
 
 TEST(Ownership, PruneNeverTouchesTheClaims) {

@@ -104,3 +104,12 @@ TEST_F(ClaimTest, ConcurrentFirstClaimsOfTwoSchemasBothSucceed) {
   ASSERT_TRUE(*b) << b->error().describe();
   EXPECT_EQ(claims(), "one=apps/shop#uid-1,two=apps/shop-copy#uid-2");
 }
+
+TEST_F(ClaimTest, ARoleThatMayNotCreateTheClaimsSchemaIsToldWhatToGrant) {
+  server().exec(db_, "DO $$ BEGIN CREATE ROLE claim_nobody; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+  pqxx::nontransaction(*conn_).exec("SET ROLE claim_nobody");
+  auto refused = pg::claimSchema(*conn_, "public", kShop, pg::ClaimMode::Take);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, core::ErrorKind::Invalid);
+  EXPECT_NE(refused.error().message.find("grant CREATE on the database"), std::string::npos) << refused.error().message;
+}
