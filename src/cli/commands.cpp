@@ -12,6 +12,7 @@
 #include "cli/output.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
+#include "pg/claim.hpp"
 #include "pg/failure.hpp"
 
 namespace cli {
@@ -268,6 +269,19 @@ int run(const std::vector<std::string>& argv, Io& io) {
       fail(conn.error());
       continue;
     }
+    // One owner per schema (pg/claim.hpp): apply takes the claim for the document's
+    // namespace/name, plan only reads it; either refuses a schema another resource holds.
+    const bool applying = args.command == Command::Apply && resource.mode == spec::Mode::Apply;
+    auto claim = pg::claimSchema(**conn, resource.model.schema, {resource.ns, resource.name, ""},
+                                 applying ? pg::ClaimMode::Take : pg::ClaimMode::Read);
+    if (!claim) {
+      fail(claim.error());
+      continue;
+    }
+    if (claim->conflict) {
+      fail(core::invalid("metadata.name", claim->conflictMessage(resource.model.schema)));
+      continue;
+    }
     auto report = engine::run(**conn, resource, engineOptions);
     if (!report) {
       fail(report.error());
@@ -286,8 +300,11 @@ int run(const std::vector<std::string>& argv, Io& io) {
 
     if (report->failure) {
       const auto& f = *report->failure;
-      io.err << "error: " << label << ": " << f.object << ": statement failed: " << f.statement << ": "
-             << pg::redact(f.message, connection) << "\n";
+      if (f.statement.empty())
+        io.err << "error: " << label << ": " << pg::redact(f.message, connection) << "\n";
+      else
+        io.err << "error: " << label << ": " << f.object << ": statement failed: " << f.statement << ": "
+               << pg::redact(f.message, connection) << "\n";
       anyError = true;
     } else if (pending(*report, args.command)) {
       anyPending = true;

@@ -1,7 +1,9 @@
 #include "engine/engine.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
+#include <set>
 
 #include <pqxx/except>
 
@@ -83,6 +85,24 @@ core::Result<CatalogRead> readCatalog(pqxx::connection& conn, const std::string&
 
 namespace {
 
+// The plan less the steps that ran (and the drift they fixed): what an apply leaves when the
+// catalog cannot be read back after it. The hash is dropped, since no approval may name a plan
+// that was not read from the catalog; the next check reads the real one.
+schema::Plan withoutApplied(schema::Plan plan, const std::vector<schema::Step>& applied) {
+  std::set<std::pair<schema::ChangeKind, std::string>> ran;
+  for (const auto& s : applied) ran.emplace(s.kind, s.object);
+  std::erase_if(plan.steps, [&](const schema::Step& s) { return ran.count({s.kind, s.object}) > 0; });
+  std::erase_if(plan.drift, [&](const schema::Change& c) { return ran.count({c.kind, c.object}) > 0; });
+  plan.hash.clear();
+  plan.destructive = static_cast<int>(std::count_if(plan.steps.begin(), plan.steps.end(), [](const schema::Step& s) {
+    return s.safety == schema::Safety::Destructive;
+  }));
+  plan.blocked = static_cast<int>(std::count_if(plan.drift.begin(), plan.drift.end(), [](const schema::Change& c) {
+    return c.safety == schema::Safety::Blocked;
+  }));
+  return plan;
+}
+
 long long statementsSent(const std::vector<schema::Step>& steps) {
   long long n = 0;
   for (const auto& s : steps) n += static_cast<long long>(s.statements.size());
@@ -141,10 +161,21 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   report.failure = std::move(applied->failure);
   counter.queries += 1 + statementsSent(report.applied);  // SET lock_timeout, then the statements
 
-  // What still differs is read back from the catalog, not assumed from what ran.
-  auto again = makePlan(conn, resource, options, counter);
-  if (!again) return again.error();
-  report.remaining = std::move(*again);
+  // What still differs is read back from the catalog, not assumed from what ran. When it cannot
+  // be (an expression only the failed step would have made valid, a lost connection), the error
+  // joins the report rather than replacing it: what ran is never lost with it.
+  core::Result<schema::Plan> again = core::transient("not read");
+  try {
+    again = makePlan(conn, resource, options, counter);
+  } catch (const std::exception& e) {
+    again = core::transient(std::string("reading the catalog after applying: ") + e.what());
+  }
+  if (again) {
+    report.remaining = std::move(*again);
+  } else {
+    if (!report.failure) report.failure = pg::StepFailure{"", "", again.error().describe()};
+    report.remaining = withoutApplied(report.plan, report.applied);
+  }
 
   lock.reset();
   ++counter.queries;

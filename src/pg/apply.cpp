@@ -165,10 +165,23 @@ AdvisoryLock::~AdvisoryLock() {
   }
 }
 
+namespace {
+
+// The connection lost after some steps committed: what ran is reported, with the loss as the
+// failure of the step it happened in, rather than dropped with the error.
+core::Result<ApplyResult> lostAfter(ApplyResult result, const schema::Step* step, core::Error error) {
+  if (result.applied.empty() || !step) return error;
+  result.failure = StepFailure{step->object, "", error.message};
+  return result;
+}
+
+}  // namespace
+
 core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema::Step>& steps,
                                 const ApplyOptions& options) {
   ApplyResult result;
   if (steps.empty()) return result;
+  const schema::Step* current = nullptr;
   try {
     {
       // Session level, so it holds for every step and for the non-transactional ones too.
@@ -177,6 +190,7 @@ core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema
     }
     for (const auto& step : steps) {
       if (stopRequested(options)) break;
+      current = &step;
       auto backoff = options.retryBackoff;
       StepRun run;
       for (int attempt = 0;; ++attempt) {
@@ -196,6 +210,10 @@ core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema
       }
       result.applied.push_back(step);
     }
+  } catch (const pqxx::in_doubt_error& e) {
+    return lostAfter(std::move(result), current, failureOf(e, "committing a step (the catalog is read again next time)"));
+  } catch (const pqxx::broken_connection& e) {
+    return lostAfter(std::move(result), current, failureOf(e, "applying"));
   } catch (const pqxx::sql_error& e) {
     return core::terminal(std::string("cannot prepare the session for applying: ") + serverMessage(e.what()));
   } catch (const std::exception& e) {

@@ -342,3 +342,49 @@ TEST_F(ReconcilerTest, SqlSmuggledIntoADefaultIsAnInvalidSpecAndDropsNothing) {
   EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'x'"),
             "0");
 }
+
+TEST_F(ReconcilerTest, ASecondResourceOnAClaimedSchemaIsAnOwnershipConflictAndAppliesNothing) {
+  ASSERT_FALSE(reconcile().failed);
+  ASSERT_EQ(condition("Ready")["status"], "True");
+  // Another resource (another team's namespace), same database and schema, another table.
+  resource_["metadata"]["namespace"] = "billing";
+  resource_["metadata"]["uid"] = "uid-2";
+  secrets_["billing/shop-db"] = secrets_["apps/shop-db"];
+  resource_["spec"]["tables"][0]["name"] = "other";
+  resource_.erase("status");
+  const auto outcome = reconcile();
+  EXPECT_FALSE(outcome.failed) << "re-checked at the interval, not backed off";
+  EXPECT_GT(outcome.requeueAfter.count(), 0);
+  EXPECT_EQ(condition("Ready")["status"], "False");
+  EXPECT_EQ(condition("Ready")["reason"], "OwnershipConflict");
+  EXPECT_NE(condition("Ready")["message"].get<std::string>().find("DatabaseSchema apps/shop (uid uid-1)"), std::string::npos)
+      << condition("Ready")["message"];
+  EXPECT_TRUE(hasEvent("OwnershipConflict"));
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('other') IS NULL"), "t");
+
+  // The owner is deleted: its claim is released, and the other resource takes the schema.
+  reconciler_->forget("apps", "shop");
+  EXPECT_FALSE(reconcile().failed);
+  EXPECT_EQ(condition("Ready")["status"], "True") << resource_["status"].dump(2);
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('other') IS NOT NULL"), "t");
+}
+
+TEST_F(ReconcilerTest, AnApplyThatStopsAtAnErrorKeepsWhatRanInStatusAndTheEvent) {
+  // The table is created; its seed row breaks the table's check, so the seed step fails after it.
+  resource_["spec"]["tables"][0]["checks"] = json::array({{{"name", "t_id_positive"}, {"expression", "id > 0"}}});
+  resource_["spec"]["seed"] = json::array({{{"table", "t"}, {"rows", json::array({{{"id", -1}}})}}});
+  const auto outcome = reconcile();
+  EXPECT_TRUE(outcome.failed);
+  EXPECT_EQ(resource_["status"]["phase"], "Error");
+  const json& last = resource_["status"]["lastApply"];
+  ASSERT_TRUE(last.is_object()) << resource_["status"].dump(2);
+  EXPECT_GE(last["statementCount"].get<int>(), 1);
+  EXPECT_NE(last["statements"][0].get<std::string>().find("CREATE TABLE"), std::string::npos) << last.dump(2);
+  EXPECT_NE(last["failure"]["statement"].get<std::string>().find("INSERT"), std::string::npos) << last.dump(2);
+  EXPECT_NE(condition("Ready")["message"].get<std::string>().find("applied before it"), std::string::npos);
+  bool said = false;
+  for (const auto& e : events_)
+    if (e.reason == "ApplyFailed") said = e.message.find("applied before it") != std::string::npos;
+  EXPECT_TRUE(said);
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('t') IS NOT NULL"), "t");
+}
