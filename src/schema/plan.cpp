@@ -69,17 +69,21 @@ Referenced referencedByNewKeys(const std::vector<Change>& changes) {
   return out;
 }
 
-// A foreign key may reference columns that a unique index (not a constraint) covers: when the
-// plan creates that index, it is built with the keys, before the foreign keys that need it.
+// The phase of a change in this plan, on a finer scale than phase(). Unique keys come first among
+// the keys: a primary key that moves to other columns drops the old one, and the foreign keys on
+// it are added back onto the unique key that now holds those columns. A foreign key may also
+// reference columns that a unique index (not a constraint) covers: when the plan creates that
+// index, it is built with the unique keys, before the foreign keys that need it.
 int phaseIn(const Change& c, const Referenced& referenced) {
+  const int uniqueKeys = 2 * phase(ChangeKind::AddUnique) - 1;
+  if (c.kind == ChangeKind::AddUnique) return uniqueKeys;
   if (c.kind == ChangeKind::CreateIndex) {
     const auto& ix = std::get<Index>(c.detail);
     std::vector<std::string> columns;
     for (const auto& k : ix.keys) columns.push_back(k.column);  // an expression key ("") matches no key
-    if (ix.unique && !ix.where && referenced.count({c.table, sortedColumns(columns)}))
-      return phase(ChangeKind::AddUnique);
+    if (ix.unique && !ix.where && referenced.count({c.table, sortedColumns(columns)})) return uniqueKeys;
   }
-  return phase(c.kind);
+  return 2 * phase(c.kind);
 }
 
 // A Drop and an Add of the same object are one definition change: the Drop runs just before the
