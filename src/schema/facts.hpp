@@ -1,6 +1,7 @@
 #pragma once
 // Facts about the data that decide whether a change can run: rows present, NULLs present, seed
-// rows present. Gathered by pg::probe in one round trip; consumed by classify().
+// rows present; and what uses an enum the plan rebuilds. Gathered by pg::probe in one round trip
+// (and one more per rebuilt enum); consumed by classify().
 #include <map>
 #include <set>
 #include <string>
