@@ -12,6 +12,7 @@
 #include "cli/output.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
+#include "pg/failure.hpp"
 
 namespace cli {
 
@@ -70,11 +71,10 @@ core::Result<pg::ConnectionOptions> connectionFor(const Args& args, const spec::
                          "(spec.connection.secretRef is read only by the controller)");
   }
 
-  if (args.sslMode) {
-    options.sslMode = *args.sslMode;
-  } else if (resource.connection.sslModeSet) {
-    options.sslMode = spec::toString(resource.connection.sslMode);
-  }
+  // pg::resolveSslMode decides: the flag as given, else the stricter of document and URL, else
+  // verify-full.
+  options.sslMode = args.sslMode;
+  if (resource.connection.sslModeSet) options.declaredSslMode = spec::toString(resource.connection.sslMode);
 
   if (args.rootCertFile) {
     options.rootCertFile = *args.rootCertFile;
@@ -140,7 +140,7 @@ class EarlyRead {
         r.connection = pg::connect(early->options_);
         if (r.connection) r.catalog = engine::readCatalog(**r.connection, early->schema_, tables, reader);
       } catch (const std::exception& e) {  // out of memory, say: the main thread reports it
-        const auto failed = core::terminal(std::string("cannot read the catalog: ") + e.what());
+        const auto failed = pg::failureOf(e, "cannot read the catalog");
         if (!r.connection) r.connection = failed;
         r.catalog = failed;
       }
@@ -195,6 +195,12 @@ int run(const std::vector<std::string>& argv, Io& io) {
     io.out << commandUsage(args.command);
     return kExitOk;
   }
+
+  // argv is readable by every user of the machine (ps, /proc/PID/cmdline); the environment is not.
+  if (args.databaseUrl && pg::hasPassword(*args.databaseUrl))
+    io.err << "warning: the password in --database-url can be read by other users of this machine in the "
+              "process list; set it in the environment instead: DATABASE_URL=… schema-operator "
+           << (args.command == Command::Apply ? "apply" : "plan") << " -f …\n";
 
   // Every document is read and validated, and every connection resolved, before anything is
   // asked of a database but reading: an invalid file changes nothing anywhere. `plan` reads the

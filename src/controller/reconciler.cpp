@@ -1,10 +1,6 @@
 #include "controller/reconciler.hpp"
 
-#include <sys/stat.h>
-
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 
 #include "controller/resource_sample.hpp"
 #include "controller/status.hpp"
@@ -122,7 +118,9 @@ core::Result<pg::ConnectionOptions> Reconciler::connectionFor(const spec::Databa
   pg::ConnectionOptions options;
   options.url = *url;
   while (!options.url.empty() && (options.url.back() == '\n' || options.url.back() == '\r')) options.url.pop_back();
-  options.sslMode = spec::toString(r.connection.sslMode);
+  // The same rule as the CLI's (pg::resolveSslMode): the stricter of the document's and the URL's
+  // sslmode, verify-full when neither says.
+  if (r.connection.sslModeSet) options.declaredSslMode = spec::toString(r.connection.sslMode);
   options.allowSelfSigned = r.connection.allowSelfSigned;
   options.connectTimeoutSeconds = options_.connectTimeoutSeconds;
   if (r.connection.rootCertRef) {
@@ -131,22 +129,23 @@ core::Result<pg::ConnectionOptions> Reconciler::connectionFor(const spec::Databa
     if (!ca) return ca.error();
     // libpq reads the CA from a file: one per content, so a rotated CA is a new file and the
     // connection options (the pool's key) change with it.
-    std::error_code ec;
-    std::filesystem::create_directories(options_.runtimeDir, ec);
-    const std::string path = options_.runtimeDir + "/ca-" + core::sha256Hex(*ca).substr(0, 16) + ".crt";
-    if (!std::filesystem::exists(path)) {
-      const std::string tmp = path + ".tmp";
-      {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << *ca;
-      }
-      ::chmod(tmp.c_str(), 0600);
-      std::filesystem::rename(tmp, path, ec);
-      if (ec) return core::terminal("cannot write the CA bundle to " + options_.runtimeDir + ": " + ec.message());
-    }
-    options.rootCertFile = path;
+    auto dir = runtimeDir();
+    if (!dir) return dir.error();
+    auto path = (*dir)->fileWith("ca", *ca, ".crt");
+    if (!path) return core::terminal("cannot write the CA bundle: " + path.error().describe());
+    options.rootCertFile = *path;
   }
   return options;
+}
+
+core::Result<std::shared_ptr<RuntimeDir>> Reconciler::runtimeDir() {
+  std::lock_guard lock(cacheMutex_);
+  if (!options_.runtimeDir) {
+    auto made = RuntimeDir::makePrivate();
+    if (!made) return made.error();
+    options_.runtimeDir = *made;
+  }
+  return options_.runtimeDir;
 }
 
 std::chrono::milliseconds Reconciler::jittered(std::chrono::seconds interval) const {
@@ -195,7 +194,9 @@ Outcome Reconciler::reconcile(const json& resource) {
       auto report = engine::run(**lease, r, run);
       if (!report) {
         if (report.error().kind != core::ErrorKind::Invalid) lease->discard();
-        fail(failureKindOf(report.error()), report.error().kind == core::ErrorKind::Invalid ? "CheckFailed" : "ConnectionFailed",
+        // A declaration Postgres refuses is the spec's fault (contract: InvalidSpec); it is still
+        // retried with backoff, since the database may change (an extension installed, a schema made).
+        fail(failureKindOf(report.error()), report.error().kind == core::ErrorKind::Invalid ? "InvalidSpec" : "ConnectionFailed",
              report.error());
       } else {
         observation.report = std::move(*report);

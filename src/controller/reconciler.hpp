@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/connections.hpp"
+#include "controller/runtime_dir.hpp"
 #include "core/error.hpp"
 #include "metrics/resource_sample.hpp"
 #include "pg/apply.hpp"
@@ -43,7 +45,8 @@ using StatusWriter = std::function<core::Result<void>(const ObjectRef& object, c
 using EventSink = std::function<void(const EventNote& event)>;
 
 struct ReconcilerOptions {
-  std::string runtimeDir = "/tmp/schema-operator";  // CA bundles from Secrets are written here for libpq
+  // CA bundles from Secrets are written here for libpq; nullptr: a private one made on first use.
+  std::shared_ptr<RuntimeDir> runtimeDir;
   int connectTimeoutSeconds = 10;
   pg::ApplyOptions apply;
   std::chrono::milliseconds lockWait{30000};
@@ -72,6 +75,7 @@ class Reconciler {
  private:
   core::Result<spec::DatabaseSchema> parse(const nlohmann::json& resource);
   core::Result<pg::ConnectionOptions> connectionFor(const spec::DatabaseSchema& r);
+  core::Result<std::shared_ptr<RuntimeDir>> runtimeDir();
   core::Result<std::string> secretValue(const std::string& ns, const std::string& name, const std::string& key,
                                         const std::string& field);
   std::chrono::milliseconds jittered(std::chrono::seconds interval) const;

@@ -61,7 +61,7 @@ json nextStatus(const json& previous, const Observation& o) {
     for (const char* key : {"drift", "plan"})
       if (previous.contains(key)) next[key] = previous[key];
     const bool reachable = f.kind == FailureKind::InvalidSpec || f.kind == FailureKind::EngineFailed;
-    static const char* reasons[] = {"InvalidSpec", "SecretUnavailable", "ConnectionFailed", "CheckFailed"};
+    static const char* reasons[] = {"InvalidSpec", "SecretUnavailable", "ConnectionFailed", "InvalidSpec"};
     const std::string reason = reasons[static_cast<int>(f.kind)];
     conditions.push_back({"Ready", false, reason, f.message});
     if (reachable)

@@ -5,6 +5,7 @@
 
 #include <pqxx/except>
 
+#include "pg/failure.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -32,23 +33,21 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   }
   counter.queries += alreadyRead->queries;
   if (inspectSeconds) *inspectSeconds = alreadyRead->seconds;
-  const schema::Model& want = resource.model;
   const schema::Model* have = &alreadyRead->model;
 
+  // Every declared type and expression Postgres has not printed already (as the live object's
+  // text) is put to it; the plan is then made from what it printed, never from the author's text.
   schema::Canon canon;
-  const schema::CanonQuestions questions = schema::canonQuestions(*have, want);
+  const schema::CanonQuestions questions = schema::canonQuestions(*have, resource.model);
   if (!questions.empty()) {
     auto answers = pg::canonicalize(conn, schemaName, questions, &counter);
     if (!answers) return answers.error();
     canon = std::move(*answers);
-    // A refused expression is the author's mistake unless the plan creates something it may name
-    // (an enum value, an extension's function); then it is compared as written, and a real mistake
-    // surfaces as the failing statement when applied.
-    if (!canon.failures.empty() && !schema::createsNamesExpressionsMayUse(*have, want))
-      return core::invalid(canon.failures.front().field, canon.failures.front().message);
   }
+  auto want = schema::canonicalModel(*have, resource.model, canon);
+  if (!want) return want.error();
 
-  std::vector<schema::Change> changes = schema::diff(*have, want, resource.policy, canon);
+  std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);
 
   schema::Facts facts;
   const schema::FactQuestions needed = schema::factsNeeded(changes);
@@ -78,7 +77,7 @@ core::Result<CatalogRead> readCatalog(pqxx::connection& conn, const std::string&
     return CatalogRead{std::move(*model), counter.queries,
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
   } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost: ") + e.what());
+    return pg::failureOf(e, "reading the catalog");
   }
 }
 
@@ -158,10 +157,8 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
 core::Result<Report> run(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options) {
   try {
     return runUnguarded(conn, resource, options);
-  } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost: ") + e.what());
   } catch (const std::exception& e) {
-    return core::terminal(e.what());
+    return pg::failureOf(e, "checking schema " + resource.model.schema);
   }
 }
 

@@ -8,6 +8,8 @@
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
+#include "pg/failure.hpp"
+
 namespace pg {
 
 namespace {
@@ -147,10 +149,8 @@ core::Result<std::unique_ptr<AdvisoryLock>> AdvisoryLock::acquire(pqxx::connecti
       if (std::chrono::steady_clock::now() + kLockPoll > deadline) break;
       std::this_thread::sleep_for(kLockPoll);
     }
-  } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost while taking the apply lock: ") + serverMessage(e.what()));
   } catch (const std::exception& e) {
-    return core::terminal(std::string("cannot take the apply lock: ") + serverMessage(e.what()));
+    return failureOf(e, "cannot take the apply lock");
   }
   const char* db = conn.dbname();
   return core::transient("another apply holds the lock for " + std::string(db ? db : "") + "/" + schemaName);
@@ -196,15 +196,10 @@ core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema
       }
       result.applied.push_back(step);
     }
-  } catch (const pqxx::in_doubt_error& e) {
-    return core::transient(std::string("connection lost while committing; the schema will be re-inspected: ") +
-                           serverMessage(e.what()));
-  } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost while applying: ") + serverMessage(e.what()));
   } catch (const pqxx::sql_error& e) {
     return core::terminal(std::string("cannot prepare the session for applying: ") + serverMessage(e.what()));
   } catch (const std::exception& e) {
-    return core::terminal(std::string("applying failed: ") + e.what());
+    return failureOf(e, "applying");
   }
   return result;
 }
