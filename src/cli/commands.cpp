@@ -289,7 +289,8 @@ int run(const std::vector<std::string>& argv, Io& io) {
     }
 
     const DocumentResult result{resource, args.command, *report,
-                                args.command == Command::Apply && resource.mode == spec::Mode::Plan};
+                                args.command == Command::Apply && resource.mode == spec::Mode::Plan,
+                                args.allowDestructive};
     if (args.output == OutputFormat::Json) {
       io.out << renderJson(result) << "\n";
     } else {

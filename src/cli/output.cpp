@@ -49,7 +49,7 @@ Counts count(const DocumentResult& r) {
   for (const auto& ch : p.drift) {
     if (ch.safety == schema::Safety::Destructive) {
       ++c.destructive;
-      if (r.resource.approval.allows(ch.kind, p.hash)) ++c.approved;
+      if (r.allowDestructive || r.resource.approval.allows(ch.kind, p.hash)) ++c.approved;
     } else if (ch.safety == schema::Safety::Blocked) {
       ++c.blocked;
     }
@@ -95,11 +95,8 @@ std::string summaryLine(const DocumentResult& r) {
   std::vector<std::string> notes;
   if (c.destructive > 0) {
     std::string note = std::to_string(c.destructive) + " destructive";
-    if (r.command == Command::Apply) {
-      note += r.planOnly ? "" : ", awaiting approval";
-    } else {
-      note += c.approved == c.destructive ? ", approved" : ", awaiting approval";
-    }
+    // After apply, an approved change still pending did not run (a step before it failed).
+    if (!r.planOnly) note += c.approved == c.destructive ? ", approved" : ", awaiting approval";
     notes.push_back(note);
   }
   if (c.blocked > 0) notes.push_back(std::to_string(c.blocked) + " blocked");

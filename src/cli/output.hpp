@@ -14,6 +14,7 @@ struct DocumentResult {
   Command command;
   const engine::Report& report;
   bool planOnly = false;  // `apply` on a document with `mode: Plan`: nothing was applied
+  bool allowDestructive = false;  // --allow-destructive: every destructive change is approved
 };
 
 // Several lines, ending with the summary line ("shop: in sync").

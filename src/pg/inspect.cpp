@@ -47,7 +47,9 @@ namespace {
 // every comment for every column (0.24 s at 1,000 tables with a few hundred comments).
 // A default is printed without its table (relid 0, which spares opening the relation) unless its
 // stored tree holds a column reference: column defaults cannot have one, so that is a guard, and
-// the text is the same either way.
+// the text is the same either way. A default that calls nextval (function 1574; a serial's is
+// wrapped in a cast to int4) also brings the sequence the column owns (OWNED BY the column:
+// pg_depend deptype 'a'), looked up only for those few columns.
 constexpr const char* kColumnsQuery =
     "SELECT c.relname,"
     " (SELECT td.description FROM pg_catalog.pg_description td WHERE td.objoid = c.oid"
@@ -60,7 +62,12 @@ constexpr const char* kColumnsQuery =
     "   WHERE cd.objoid = c.oid AND cd.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass"
     "   AND cd.objsubid = a.attnum) END,"
     " CASE WHEN t.typtype = 'e' AND t.typnamespace = n.oid THEN t.typname END,"
-    " a.attnum"
+    " a.attnum,"
+    " CASE WHEN ad.adbin::text LIKE '%{FUNCEXPR :funcid 1574 %' THEN (SELECT s.relname FROM pg_catalog.pg_depend sd"
+    "   JOIN pg_catalog.pg_class s ON s.oid = sd.objid AND s.relkind = 'S' AND s.relnamespace = n.oid"
+    "   WHERE sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND sd.refobjid = c.oid"
+    "   AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+    "   AND sd.deptype = 'a' LIMIT 1) END"
     " FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
@@ -280,6 +287,7 @@ void decodeColumns(const pqxx::result& columns, schema::Model& model, std::unord
                                    : schema::Identity::None;
     c.comment = optional(row[7]);
     c.enumType = optional(row[8]);
+    c.ownedSequence = optional(row[10]);
     const int attnum = row[9].as<int>();
     if (attnum >= 0) {
       if (current->columnAt.size() <= static_cast<size_t>(attnum)) current->columnAt.resize(attnum + 1, -1);

@@ -3,7 +3,8 @@
 //                (SELECT count(*) FROM "s"."t" WHERE "c" IS NULL),
 //                (CASE WHEN EXISTS (SELECT 1 FROM "s"."t" WHERE "id" = '1' AND "k" IS NULL) …)::int8]
 // One array rather than columns (a select stops at 1,664) or UNION ALL rows (2,000 branches took
-// seconds to plan; the array, a fraction of a second).
+// seconds to plan; the array, a fraction of a second). An enum the plan rebuilds adds one query of
+// its own (what uses it: kEnumUsesQuery).
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
@@ -12,6 +13,87 @@
 #include "schema/sql.hpp"
 
 namespace pg {
+
+namespace {
+
+// What depends on enum $2 of schema $1 or on a column of that type (pg_depend, normal and auto
+// dependencies), one row each: (what, table, name, definition, description). `what` says how the rebuild
+// treats it: "index" (partial or expression index of the schema: pg_get_indexdef), "check"
+// (pg_get_constraintdef), "default" (of a column of another type: pg_get_expr) are carried; "skip"
+// is carried by the cast itself (the enum's columns and their defaults, plain indexes, unique and
+// primary keys, inherited copies); "block" is anything else (a view, a function, a column of
+// another schema, a foreign key...), named by its description.
+constexpr const char* kEnumUsesQuery = R"SQL(
+WITH typ AS (
+  SELECT t.oid, n.oid AS nsp FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+  WHERE n.nspname = $1 AND t.typname = $2),
+users AS (
+  SELECT a.attrelid, a.attnum::int4 AS attnum FROM pg_catalog.pg_attribute a JOIN typ ON a.atttypid = typ.oid
+  WHERE a.attnum > 0 AND NOT a.attisdropped),
+dep AS (
+  SELECT DISTINCT d.classid, d.objid, d.objsubid FROM pg_catalog.pg_depend d
+  WHERE d.deptype IN ('n', 'a')
+    AND ((d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid IN (SELECT oid FROM typ))
+      OR (d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+          AND (d.refobjid, d.refobjsubid) IN (SELECT attrelid, attnum FROM users))))
+SELECT CASE
+    WHEN dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objsubid <> 0 THEN
+      CASE WHEN (dep.objid, dep.objsubid) IN (SELECT attrelid, attnum FROM users)
+             AND rel.relnamespace = typ.nsp AND rel.relkind IN ('r', 'p') THEN 'skip' ELSE 'block' END
+    WHEN dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND rel.relkind = 'i' THEN
+      CASE WHEN ix.indpred IS NULL AND ix.indexprs IS NULL THEN 'skip'
+           WHEN rel.relispartition THEN 'skip'
+           WHEN rel.relnamespace = typ.nsp AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co
+             WHERE co.conrelid = ix.indrelid AND co.conindid = ix.indexrelid) THEN 'index'
+           ELSE 'block' END
+    WHEN dep.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN
+      CASE WHEN con.contype IN ('p', 'u') OR (con.coninhcount > 0 AND NOT con.conislocal) THEN 'skip'
+           WHEN con.contype = 'c' AND crel.relnamespace = typ.nsp AND crel.relkind IN ('r', 'p') THEN 'check'
+           ELSE 'block' END
+    WHEN dep.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN
+      CASE WHEN (ad.adrelid, ad.adnum::int4) IN (SELECT attrelid, attnum FROM users) THEN 'skip'
+           WHEN arel.relnamespace = typ.nsp AND arel.relkind IN ('r', 'p') THEN 'default'
+           ELSE 'block' END
+    ELSE 'block' END AS what,
+  COALESCE(irel.relname, crel.relname, arel.relname),
+  CASE WHEN rel.relkind = 'i' AND dep.objsubid = 0 THEN rel.relname::text
+       WHEN con.oid IS NOT NULL THEN con.conname::text
+       WHEN ad.oid IS NOT NULL THEN (SELECT a.attname::text FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = ad.adrelid AND a.attnum = ad.adnum)
+       END,
+  CASE WHEN rel.relkind = 'i' AND dep.objsubid = 0 THEN pg_catalog.pg_get_indexdef(dep.objid)
+       WHEN con.oid IS NOT NULL THEN pg_catalog.pg_get_constraintdef(con.oid)
+       WHEN ad.oid IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
+  CASE WHEN dep.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN
+         'view ' || (SELECT r.ev_class::pg_catalog.regclass::text FROM pg_catalog.pg_rewrite r WHERE r.oid = dep.objid)
+       ELSE pg_catalog.pg_describe_object(dep.classid, dep.objid, dep.objsubid) END
+FROM dep CROSS JOIN typ
+LEFT JOIN pg_catalog.pg_class rel ON dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND rel.oid = dep.objid
+LEFT JOIN pg_catalog.pg_index ix ON rel.relkind = 'i' AND ix.indexrelid = rel.oid
+LEFT JOIN pg_catalog.pg_class irel ON irel.oid = ix.indrelid
+LEFT JOIN pg_catalog.pg_constraint con ON dep.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND con.oid = dep.objid
+LEFT JOIN pg_catalog.pg_class crel ON crel.oid = con.conrelid
+LEFT JOIN pg_catalog.pg_attrdef ad ON dep.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = dep.objid
+LEFT JOIN pg_catalog.pg_class arel ON arel.oid = ad.adrelid
+ORDER BY 1, 2, 3, 5)SQL";
+
+// One query per enum to rebuild: removing an enum value is rare, and its plan is rare with it.
+void readEnumUses(pqxx::nontransaction& tx, const std::string& schemaName, const std::string& enumName,
+                  schema::EnumUses& uses) {
+  using Kind = schema::EnumDependent::Kind;
+  for (const auto& row : tx.exec_params(kEnumUsesQuery, schemaName, enumName)) {
+    const std::string what = row[0].c_str();
+    const std::string table = row[1].is_null() ? "" : row[1].c_str();
+    const std::string name = row[2].is_null() ? "" : row[2].c_str();
+    const std::string definition = row[3].is_null() ? "" : row[3].c_str();
+    if (what == "index") uses.dependents.push_back({Kind::Index, table, name, definition});
+    else if (what == "check") uses.dependents.push_back({Kind::Check, table, name, definition});
+    else if (what == "default") uses.dependents.push_back({Kind::Default, table, name, definition});
+    else if (what == "block") uses.blockers.push_back(row[4].is_null() ? "an object Postgres cannot name" : row[4].c_str());
+  }
+}
+
+}  // namespace
 
 core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& schemaName,
                                   const schema::FactQuestions& questions, QueryCounter* counter) {
@@ -49,6 +131,11 @@ core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& sch
   try {
     // Autocommit: one statement is its own snapshot, and one round trip.
     pqxx::nontransaction tx(conn, "probe");
+    for (const auto& e : questions.rebuiltEnums) {
+      readEnumUses(tx, schemaName, e, facts.enumUses[e]);
+      if (counter) ++counter->queries;
+    }
+    if (n == 0) return facts;
     const pqxx::result r = tx.exec_params(query);
     if (counter) ++counter->queries;
     // "{1,0,42}": integers only, no quoting to undo.

@@ -11,7 +11,7 @@ struct KindName {
   std::string_view name;
 };
 
-constexpr std::array<KindName, 31> kKinds{{
+constexpr std::array<KindName, 32> kKinds{{
     {ChangeKind::CreateExtension, "CreateExtension"}, {ChangeKind::CreateEnum, "CreateEnum"},
     {ChangeKind::AddEnumValue, "AddEnumValue"},       {ChangeKind::CreateTable, "CreateTable"},
     {ChangeKind::AddColumn, "AddColumn"},             {ChangeKind::AddPrimaryKey, "AddPrimaryKey"},
@@ -22,6 +22,7 @@ constexpr std::array<KindName, 31> kKinds{{
     {ChangeKind::AddIdentity, "AddIdentity"},         {ChangeKind::RenameTable, "RenameTable"},
     {ChangeKind::RenameColumn, "RenameColumn"},       {ChangeKind::SetComment, "SetComment"},
     {ChangeKind::InsertSeedRow, "InsertSeedRow"},     {ChangeKind::SetNotNull, "SetNotNull"},
+    {ChangeKind::ConvertSerialToIdentity, "ConvertSerialToIdentity"},
     {ChangeKind::DropTable, "DropTable"},             {ChangeKind::DropColumn, "DropColumn"},
     {ChangeKind::ChangeType, "ChangeType"},           {ChangeKind::DropPrimaryKey, "DropPrimaryKey"},
     {ChangeKind::DropUnique, "DropUnique"},           {ChangeKind::DropForeignKey, "DropForeignKey"},

@@ -16,6 +16,7 @@ enum class ChangeKind {
   CreateExtension, CreateEnum, AddEnumValue, CreateTable, AddColumn, AddPrimaryKey, AddUnique,
   AddForeignKey, AddCheck, CreateIndex, SetDefault, DropDefault, DropNotNull, WidenType,
   AddIdentity, RenameTable, RenameColumn, SetComment, InsertSeedRow,
+  ConvertSerialToIdentity,  // contract Part 2: a serial column becomes an identity in place
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -39,11 +40,31 @@ struct EnumValueAdd {
   std::optional<std::string> after;
   bool operator==(const EnumValueAdd&) const = default;
 };
+// An object that names an enum type in its printed definition (a partial or expression index, a
+// check, a default): casting the enum's columns over cannot carry it, so it is taken down before
+// the type is rebuilt and made again after, from the definition Postgres printed for it.
+struct EnumDependent {
+  enum class Kind { Index, Check, Default };
+  Kind kind = Kind::Index;
+  std::string table;       // live table of the schema
+  std::string name;        // the index, the constraint, or the column whose default it is
+  std::string definition;  // pg_get_indexdef / pg_get_constraintdef / pg_get_expr
+  bool restore = true;     // false when the plan drops it anyway: taken down, not made again
+  bool operator==(const EnumDependent&) const = default;
+};
 // Postgres cannot remove an enum value: the type is rebuilt and its columns cast over.
 struct EnumRebuild {
   Enum desired;
   std::vector<std::pair<std::string, Column>> users;  // (table, live column) typed with the enum
+  std::vector<EnumDependent> dependents;              // filled by classify() from the probed facts
   bool operator==(const EnumRebuild&) const = default;
+};
+// A foreign key that must be dropped and added again around the drop of the key it references
+// (its index is that key's): names as they are when the drop runs.
+struct DependentKey {
+  std::string table;
+  ForeignKey key;
+  bool operator==(const DependentKey&) const = default;
 };
 struct ColumnChange {
   Column from;  // live
@@ -82,6 +103,9 @@ struct Change {
   // The object exists but is unusable: a NOT VALID constraint is only VALIDATEd, an INVALID index
   // (a failed CREATE INDEX CONCURRENTLY) is dropped and built again.
   bool repair = false;
+  // DropUnique / DropPrimaryKey: the foreign keys whose index is the one dropped. They are dropped
+  // with it and added again in the same transaction, onto the key that replaces it.
+  std::vector<DependentKey> dependentKeys;
   Detail detail;
 
   bool operator==(const Change&) const = default;

@@ -96,6 +96,7 @@ class Differ {
     }
     pruneTables();
     seeds();
+    attachDependentKeys();
     return std::move(out_);
   }
 
@@ -288,7 +289,13 @@ class Differ {
         add(widening ? ChangeKind::WidenType : ChangeKind::ChangeType, object, T, L, cc());
       }
       if (c.identity != lc->identity) {
-        add(c.identity == Identity::None ? ChangeKind::DropIdentity : ChangeKind::AddIdentity, object, T, L, cc());
+        if (isSerial(*lc)) {
+          add(ChangeKind::ConvertSerialToIdentity, object, T, L, cc());
+        } else {
+          // Postgres refuses an identity on a column with a default: the default goes first.
+          if (c.identity != Identity::None && lc->defaultExpr) add(ChangeKind::DropDefault, object, T, L, cc());
+          add(c.identity == Identity::None ? ChangeKind::DropIdentity : ChangeKind::AddIdentity, object, T, L, cc());
+        }
       }
       if (c.identity == Identity::None) {
         if (c.defaultExpr && !sameDefault(L, c, lc->defaultExpr)) add(ChangeKind::SetDefault, object, T, L, cc());
@@ -301,6 +308,12 @@ class Differ {
     }
     for (const auto& lc : live.columns)
       if (!matched.count(&lc)) add(ChangeKind::DropColumn, T + "." + lc.name, T, L, lc);
+  }
+
+  // A serial column: no identity, and its default is the nextval of a sequence it owns.
+  static bool isSerial(const Column& live) {
+    return live.identity == Identity::None && live.ownedSequence && live.defaultExpr &&
+           live.defaultExpr->rfind("nextval(", 0) == 0;
   }
 
   bool sameDefault(const std::string& liveTable, const Column& c, const std::optional<std::string>& live) const {
@@ -440,6 +453,63 @@ class Differ {
       Change& c = add(ChangeKind::InsertSeedRow, row.object(), row.table,
                       it == liveNameOf_.end() ? "" : it->second, std::move(insert));
       c.onNewTable = it == liveNameOf_.end();
+    }
+  }
+
+  // A unique or primary key cannot be dropped while a foreign key's index is its index. Each such
+  // drop carries the foreign keys that may be bound to it (every key onto the same table and set
+  // of columns: live ones the plan keeps, and those it adds before the drop runs), so that they
+  // are dropped with it and added again onto the key that replaces it.
+  void attachDependentKeys() {
+    std::map<std::string, std::string> tableNow;  // live table -> its name once renames ran
+    std::map<std::pair<std::string, std::string>, std::string> columnNow;  // (declared table, live column)
+    std::set<std::pair<std::string, std::string>> droppedKeys;            // (live table, constraint)
+    for (const auto& c : out_) {
+      if (c.kind == ChangeKind::RenameTable) tableNow[std::get<Rename>(c.detail).from] = c.table;
+      if (c.kind == ChangeKind::RenameColumn) columnNow[{c.table, std::get<Rename>(c.detail).from}] = std::get<Rename>(c.detail).to;
+      if (c.kind == ChangeKind::DropForeignKey) droppedKeys.insert({c.liveTable, std::get<ForeignKey>(c.detail).name});
+    }
+    auto renamedTable = [&](const std::string& t) {
+      auto it = tableNow.find(t);
+      return it == tableNow.end() ? t : it->second;
+    };
+    auto renamedColumns = [&](const std::string& table, std::vector<std::string> columns) {
+      for (auto& col : columns)
+        if (auto it = columnNow.find({table, col}); it != columnNow.end()) col = it->second;
+      return columns;
+    };
+    auto sorted = [](std::vector<std::string> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    for (auto& drop : out_) {
+      if (drop.kind != ChangeKind::DropUnique && drop.kind != ChangeKind::DropPrimaryKey) continue;
+      const auto columns = sorted(drop.kind == ChangeKind::DropUnique ? std::get<Unique>(drop.detail).columns
+                                                                      : std::get<PrimaryKey>(drop.detail).columns);
+      for (const auto& t : have_.tables) {
+        for (const auto& fk : t.foreignKeys) {
+          if (fk.refTable != drop.liveTable || sorted(fk.refColumns) != columns) continue;
+          if (droppedKeys.count({t.name, fk.name})) continue;  // the plan drops it anyway
+          const std::string table = renamedTable(t.name);
+          ForeignKey now = fk;
+          now.columns = renamedColumns(table, fk.columns);
+          now.refTable = drop.table;
+          now.refColumns = renamedColumns(drop.table, fk.refColumns);
+          drop.dependentKeys.push_back({table, std::move(now)});
+        }
+      }
+      // A drop that an Add of the same key replaces runs before the plan's new foreign keys exist.
+      const bool replaced = std::any_of(out_.begin(), out_.end(), [&](const Change& c) {
+        return drop.kind == ChangeKind::DropUnique ? c.kind == ChangeKind::AddUnique && c.object == drop.object
+                                                   : c.kind == ChangeKind::AddPrimaryKey && c.table == drop.table;
+      });
+      if (replaced) continue;
+      const auto declaredColumns = sorted(renamedColumns(drop.table, columns));
+      for (const auto& c : out_) {
+        if (c.kind != ChangeKind::AddForeignKey || c.repair) continue;
+        const auto& fk = std::get<ForeignKey>(c.detail);
+        if (fk.refTable == drop.table && sorted(fk.refColumns) == declaredColumns) drop.dependentKeys.push_back({c.table, fk});
+      }
     }
   }
 

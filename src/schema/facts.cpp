@@ -1,6 +1,8 @@
 #include "schema/facts.hpp"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 namespace schema {
 
@@ -19,6 +21,38 @@ SeedRow liveSeedRow(const Change& c) {
   return row;
 }
 
+// (live table, name) of the indexes and checks the plan drops: a rebuild takes them down and
+// leaves them down (their new definition, if any, is added after it).
+using Dropped = std::set<std::pair<std::string, std::string>>;
+
+Dropped droppedIndexesAndChecks(const std::vector<Change>& changes) {
+  Dropped out;
+  for (const auto& c : changes) {
+    if (c.kind == ChangeKind::DropIndex) out.insert({c.liveTable, std::get<Index>(c.detail).name});
+    if (c.kind == ChangeKind::DropCheck) out.insert({c.liveTable, std::get<Check>(c.detail).name});
+  }
+  return out;
+}
+
+// A rebuild takes what names the enum down and back up; what it cannot carry blocks it.
+void carryEnumUses(Change& c, const Facts& facts, const Dropped& dropped) {
+  auto& rebuild = std::get<EnumRebuild>(c.detail);
+  rebuild.dependents.clear();
+  auto it = facts.enumUses.find(rebuild.desired.name);
+  if (it == facts.enumUses.end()) return;
+  if (!it->second.blockers.empty()) {
+    std::string names;
+    for (const auto& b : it->second.blockers) names += (names.empty() ? "" : ", ") + b;
+    c.safety = Safety::Blocked;
+    c.reason = "removing a value rebuilds type " + rebuild.desired.name + ", which " + names +
+               " uses; change or drop " + (it->second.blockers.size() == 1 ? "it" : "them") + " first";
+    return;
+  }
+  rebuild.dependents = it->second.dependents;
+  for (auto& d : rebuild.dependents)
+    if (d.kind != EnumDependent::Kind::Default && dropped.count({d.table, d.name})) d.restore = false;
+}
+
 }  // namespace
 
 FactQuestions factsNeeded(const std::vector<Change>& changes) {
@@ -34,10 +68,13 @@ FactQuestions factsNeeded(const std::vector<Change>& changes) {
       q.seedRows.push_back(liveSeedRow(c));
     }
   }
+  for (const auto& c : changes)
+    if (c.kind == ChangeKind::DropEnumValue) q.rebuiltEnums.push_back(std::get<EnumRebuild>(c.detail).desired.name);
   return q;
 }
 
 std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
+  const Dropped dropped = droppedIndexesAndChecks(changes);
   std::vector<Change> out;
   out.reserve(changes.size());
   for (auto& c : changes) {
@@ -63,6 +100,7 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
         if (facts.existingSeedRows.count(liveSeedRow(c).object())) continue;  // present: never overwritten
       }
     }
+    if (c.kind == ChangeKind::DropEnumValue) carryEnumUses(c, facts, dropped);
     out.push_back(std::move(c));
   }
   return out;

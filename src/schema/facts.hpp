@@ -1,6 +1,7 @@
 #pragma once
 // Facts about the data that decide whether a change can run: rows present, NULLs present, seed
-// rows present. Gathered by pg::probe in one round trip; consumed by classify().
+// rows present; and what uses an enum the plan rebuilds. Gathered by pg::probe in one round trip
+// (and one more per rebuilt enum); consumed by classify().
 #include <map>
 #include <set>
 #include <string>
@@ -15,13 +16,21 @@ struct FactQuestions {
   std::vector<std::string> tablesWithRows;                     // does the table hold any row?
   std::vector<std::pair<std::string, std::string>> nullCounts; // (table, column): how many NULLs?
   std::vector<SeedRow> seedRows;                               // does a row with this key exist?
-  bool empty() const { return tablesWithRows.empty() && nullCounts.empty() && seedRows.empty(); }
+  std::vector<std::string> rebuiltEnums;  // what uses this enum, that rebuilding it must carry over?
+  bool empty() const { return tablesWithRows.empty() && nullCounts.empty() && seedRows.empty() && rebuiltEnums.empty(); }
+};
+
+// What uses an enum of the schema beyond its columns (which the rebuild casts over).
+struct EnumUses {
+  std::vector<EnumDependent> dependents;  // taken down and made again around the rebuild
+  std::vector<std::string> blockers;      // what a rebuild cannot carry: "view public.open_orders"
 };
 
 struct Facts {
   std::map<std::string, bool> hasRows;
   std::map<std::pair<std::string, std::string>, long long> nulls;
   std::set<std::string> existingSeedRows;  // SeedRow::object()
+  std::map<std::string, EnumUses> enumUses;  // by enum name
 };
 
 FactQuestions factsNeeded(const std::vector<Change>& changes);

@@ -23,6 +23,9 @@ struct Column {
   // Live only: when the column's type is an enum of the managed schema, its raw name. Lets an
   // enum-typed column be compared by name without guessing how format_type quotes it.
   std::optional<std::string> enumType;
+  // Live only: the sequence of this schema the column owns when its default is its nextval (a
+  // serial column), by raw name. Declaring `identity` on such a column converts it in place.
+  std::optional<std::string> ownedSequence;
   std::string field;  // desired only: where it was declared, e.g. "spec.tables[1].columns[2]"
 
   bool operator==(const Column&) const = default;

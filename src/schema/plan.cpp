@@ -30,6 +30,7 @@ int phase(ChangeKind k) {
     case ChangeKind::DropNotNull: return 7;
     case ChangeKind::SetNotNull: return 8;  // before AddIdentity, which needs NOT NULL
     case ChangeKind::AddIdentity:
+    case ChangeKind::ConvertSerialToIdentity:
     case ChangeKind::SetComment: return 9;
     case ChangeKind::AddPrimaryKey:
     case ChangeKind::AddUnique:
@@ -48,6 +49,41 @@ int phase(ChangeKind k) {
     case ChangeKind::DropEnum: return 20;
   }
   return 21;
+}
+
+// (table, sorted columns) that the plan's new foreign keys reference.
+using Referenced = std::set<std::pair<std::string, std::vector<std::string>>>;
+
+std::vector<std::string> sortedColumns(std::vector<std::string> columns) {
+  std::sort(columns.begin(), columns.end());
+  return columns;
+}
+
+Referenced referencedByNewKeys(const std::vector<Change>& changes) {
+  Referenced out;
+  for (const auto& c : changes) {
+    if (c.kind != ChangeKind::AddForeignKey || c.repair) continue;
+    const auto& fk = std::get<ForeignKey>(c.detail);
+    out.insert({fk.refTable, sortedColumns(fk.refColumns)});
+  }
+  return out;
+}
+
+// The phase of a change in this plan, on a finer scale than phase(). Unique keys come first among
+// the keys: a primary key that moves to other columns drops the old one, and the foreign keys on
+// it are added back onto the unique key that now holds those columns. A foreign key may also
+// reference columns that a unique index (not a constraint) covers: when the plan creates that
+// index, it is built with the unique keys, before the foreign keys that need it.
+int phaseIn(const Change& c, const Referenced& referenced) {
+  const int uniqueKeys = 2 * phase(ChangeKind::AddUnique) - 1;
+  if (c.kind == ChangeKind::AddUnique) return uniqueKeys;
+  if (c.kind == ChangeKind::CreateIndex) {
+    const auto& ix = std::get<Index>(c.detail);
+    std::vector<std::string> columns;
+    for (const auto& k : ix.keys) columns.push_back(k.column);  // an expression key ("") matches no key
+    if (ix.unique && !ix.where && referenced.count({c.table, sortedColumns(columns)})) return uniqueKeys;
+  }
+  return 2 * phase(c.kind);
 }
 
 // A Drop and an Add of the same object are one definition change: the Drop runs just before the
@@ -93,8 +129,12 @@ Plan plan(const std::vector<Change>& changes, const std::string& schemaName) {
     if (isDrop(c.kind) && addKeys.count(key)) replacedDrops[key] = &c;
     else ordered.push_back(&c);
   }
-  std::stable_sort(ordered.begin(), ordered.end(),
-                   [](const Change* a, const Change* b) { return phase(a->kind) < phase(b->kind); });
+  const Referenced referenced = referencedByNewKeys(changes);
+  std::vector<std::pair<int, const Change*>> byPhase;
+  byPhase.reserve(ordered.size());
+  for (const Change* c : ordered) byPhase.emplace_back(phaseIn(*c, referenced), c);
+  std::stable_sort(byPhase.begin(), byPhase.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < byPhase.size(); ++i) ordered[i] = byPhase[i].second;
 
   Plan p;
   auto emit = [&](const Change& c, const std::string& replaces) {

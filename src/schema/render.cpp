@@ -54,7 +54,7 @@ class Renderer {
                    ident(schema_));
       case ChangeKind::CreateEnum: return one(createEnum(get<Enum>()));
       case ChangeKind::AddEnumValue: return addEnumValue(get<EnumValueAdd>());
-      case ChangeKind::DropEnumValue: return rebuildEnum(get<EnumRebuild>());
+      case ChangeKind::DropEnumValue: return rebuildEnumWithDependents(get<EnumRebuild>());
       case ChangeKind::DropEnum: return one("DROP TYPE " + q(get<Enum>().name));
       case ChangeKind::CreateTable: return createTable(get<Table>());
       case ChangeKind::RenameTable: {
@@ -85,6 +85,7 @@ class Renderer {
       case ChangeKind::DropNotNull: return one(alterColumn(get<ColumnChange>().to.name) + "DROP NOT NULL");
       case ChangeKind::SetNotNull: return setNotNull(get<ColumnChange>().to.name);
       case ChangeKind::AddIdentity: return addIdentity(get<ColumnChange>());
+      case ChangeKind::ConvertSerialToIdentity: return convertSerialToIdentity(get<ColumnChange>());
       case ChangeKind::DropIdentity: return one(alterColumn(get<ColumnChange>().to.name) + "DROP IDENTITY IF EXISTS");
       case ChangeKind::SetComment: {
         const auto& cm = get<Comment>();
@@ -104,13 +105,10 @@ class Renderer {
       }
       case ChangeKind::AddForeignKey: {
         const auto& fk = get<ForeignKey>();
-        return validatedConstraint(fk.name, "FOREIGN KEY (" + sql::identList(fk.columns) + ") REFERENCES " +
-                                                q(fk.refTable) + " (" + sql::identList(fk.refColumns) +
-                                                ") ON DELETE " + toSql(fk.onDelete) + " ON UPDATE " +
-                                                toSql(fk.onUpdate));
+        return validatedConstraint(fk.name, foreignKeyDefinition(fk));
       }
-      case ChangeKind::DropPrimaryKey: return dropConstraint(get<PrimaryKey>().name);
-      case ChangeKind::DropUnique: return dropConstraint(get<Unique>().name);
+      case ChangeKind::DropPrimaryKey: return dropReferencedKey(get<PrimaryKey>().name);
+      case ChangeKind::DropUnique: return dropReferencedKey(get<Unique>().name);
       case ChangeKind::DropCheck: return dropConstraint(get<Check>().name);
       case ChangeKind::DropForeignKey: return dropConstraint(get<ForeignKey>().name);
       case ChangeKind::CreateIndex: return createIndex(get<Index>());
@@ -227,6 +225,78 @@ class Renderer {
                   "SELECT setval(pg_get_serial_sequence(" + literal(q(c_.table)) + ", " + literal(col) +
                       "), COALESCE(max(" + ident(col) + "), 1), max(" + ident(col) + ") IS NOT NULL) FROM " +
                       q(c_.table)})};
+  }
+
+  // A serial column becomes an identity in one transaction: its nextval default goes, its sequence
+  // is disowned and renamed out of the way (so the identity's sequence takes the usual name), the
+  // identity continues after both the highest id and the last value the old sequence gave, and the
+  // old sequence is dropped. Rows keep their ids.
+  std::vector<Step> convertSerialToIdentity(const ColumnChange& cc) const {
+    const std::string& col = cc.to.name;
+    const std::string parked = fitName(*cc.from.ownedSequence, "__serial");
+    const std::string next = "GREATEST(taken.m, issued.n)";
+    return {step({alterColumn(col) + "DROP DEFAULT",
+                  "ALTER SEQUENCE " + q(*cc.from.ownedSequence) + " OWNED BY NONE",
+                  "ALTER SEQUENCE " + q(*cc.from.ownedSequence) + " RENAME TO " + ident(parked),
+                  alterColumn(col) + "ADD " + identityClause(cc.to.identity),
+                  "SELECT setval(pg_get_serial_sequence(" + literal(q(c_.table)) + ", " + literal(col) + "), COALESCE(" +
+                      next + ", 1), " + next + " IS NOT NULL) FROM (SELECT max(" + ident(col) + ") AS m FROM " +
+                      q(c_.table) + ") AS taken, (SELECT CASE WHEN is_called THEN last_value END AS n FROM " +
+                      q(parked) + ") AS issued",
+                  "DROP SEQUENCE " + q(parked)})};
+  }
+
+  // Dropping a unique or primary key whose index foreign keys use: they are dropped with it and
+  // added again in the same transaction (onto the key that replaces it, which the plan made
+  // before), NOT VALID so that the swap holds its locks briefly; each is VALIDATEd after.
+  std::vector<Step> dropReferencedKey(const std::string& name) const {
+    if (c_.dependentKeys.empty()) return dropConstraint(name);
+    auto alterOf = [&](const std::string& table) { return "ALTER TABLE " + q(table) + " "; };
+    std::vector<std::string> swap;
+    for (const auto& d : c_.dependentKeys) swap.push_back(alterOf(d.table) + "DROP CONSTRAINT IF EXISTS " + ident(d.key.name));
+    swap.push_back(alter() + "DROP CONSTRAINT IF EXISTS " + ident(name));
+    for (const auto& d : c_.dependentKeys)
+      swap.push_back(alterOf(d.table) + "ADD CONSTRAINT " + ident(d.key.name) + " " + foreignKeyDefinition(d.key) +
+                     " NOT VALID");
+    std::vector<Step> out{step(std::move(swap))};
+    for (const auto& d : c_.dependentKeys) out.push_back(step({alterOf(d.table) + "VALIDATE CONSTRAINT " + ident(d.key.name)}));
+    return out;
+  }
+
+  // Objects that name the enum (rebuildEnum's casts cannot carry them) are taken down first and
+  // made again after, from their definitions as Postgres printed them, in the same transaction.
+  std::vector<Step> rebuildEnumWithDependents(const EnumRebuild& r) const {
+    std::vector<Step> steps = rebuildEnum(r);
+    if (r.dependents.empty()) return steps;
+    std::vector<std::string> takeDown, putBack;
+    for (const auto& d : r.dependents) {
+      const std::string alterTable = "ALTER TABLE " + q(d.table) + " ";
+      std::string back;
+      switch (d.kind) {
+        case EnumDependent::Kind::Index:
+          takeDown.push_back("DROP INDEX " + q(d.name));
+          back = d.definition;
+          break;
+        case EnumDependent::Kind::Check:
+          takeDown.push_back(alterTable + "DROP CONSTRAINT " + ident(d.name));
+          back = alterTable + "ADD CONSTRAINT " + ident(d.name) + " " + d.definition;
+          break;
+        case EnumDependent::Kind::Default:
+          takeDown.push_back(alterTable + "ALTER COLUMN " + ident(d.name) + " DROP DEFAULT");
+          back = alterTable + "ALTER COLUMN " + ident(d.name) + " SET DEFAULT " + d.definition;
+          break;
+      }
+      if (d.restore) putBack.push_back(std::move(back));
+    }
+    auto& s = steps.front().statements;
+    s.insert(s.begin(), takeDown.begin(), takeDown.end());
+    s.insert(s.end(), putBack.begin(), putBack.end());
+    return steps;
+  }
+
+  std::string foreignKeyDefinition(const ForeignKey& fk) const {
+    return "FOREIGN KEY (" + sql::identList(fk.columns) + ") REFERENCES " + q(fk.refTable) + " (" +
+           sql::identList(fk.refColumns) + ") ON DELETE " + toSql(fk.onDelete) + " ON UPDATE " + toSql(fk.onUpdate);
   }
 
   // Unique and primary keys: the index is built CONCURRENTLY (no write lock while it builds),

@@ -97,3 +97,38 @@ TEST_F(Probe, ALongListStaysOneQuery) {
 }
 
 }  // namespace
+
+// What uses an enum the plan rebuilds: what the rebuild carries, with the definitions Postgres
+// prints, and what it cannot, by name.
+TEST(ProbeEnumUses, SortsWhatUsesTheTypeIntoCarriedAndBlocking) {
+  const auto db = server().createDatabase("probe_enum");
+  server().exec(db, R"sql(
+    CREATE SCHEMA "Shop";
+    SET search_path = "Shop";
+    CREATE TYPE mood AS ENUM ('sad', 'ok');
+    CREATE TABLE people (id int PRIMARY KEY, m mood NOT NULL DEFAULT 'ok', label text DEFAULT ('ok'::mood)::text,
+                         CONSTRAINT people_ok CHECK (m <> 'sad' OR id > 0));
+    CREATE INDEX people_m_idx ON people (m);
+    CREATE INDEX people_ok_idx ON people (id) WHERE m = 'ok';
+    CREATE FUNCTION cheer(mood) RETURNS text LANGUAGE sql AS 'SELECT $1::text';
+    CREATE TABLE public.elsewhere (m "Shop".mood);
+  )sql");
+  auto conn = connectTo(db);
+  ASSERT_TRUE(pg::useSchema(*conn, "Shop"));
+  schema::FactQuestions q;
+  q.rebuiltEnums = {"mood"};
+  pg::QueryCounter counter;
+  auto facts = pg::probe(*conn, "Shop", q, &counter);
+  ASSERT_TRUE(facts) << facts.error().describe();
+  EXPECT_EQ(counter.queries, 1) << "one query for the enum, none for the empty array";
+  const auto& uses = facts->enumUses.at("mood");
+  using Kind = schema::EnumDependent::Kind;
+  EXPECT_EQ(uses.dependents,
+            (std::vector<schema::EnumDependent>{
+                {Kind::Check, "people", "people_ok", "CHECK (((m <> 'sad'::mood) OR (id > 0)))"},
+                {Kind::Default, "people", "label", "('ok'::mood)::text"},
+                {Kind::Index, "people", "people_ok_idx",
+                 "CREATE INDEX people_ok_idx ON \"Shop\".people USING btree (id) WHERE (m = 'ok'::mood)"},
+            }));
+  EXPECT_EQ(uses.blockers, (std::vector<std::string>{"column m of table elsewhere", "function cheer(mood)"}));
+}
