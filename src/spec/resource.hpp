@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/error.hpp"
 #include "schema/model.hpp"
 #include "schema/policy.hpp"
@@ -71,8 +73,10 @@ struct Preview {
 core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text,
                                                          const std::function<void(const Preview&)>& onPreview = {});
 
-// The same for one document already in memory as text (the controller hands JSON from the API).
+// The same for one document already in memory as text.
 core::Result<DatabaseSchema> parseDocument(std::string_view text);
+// The same for an object the API server sent (the daemon's), read as it is held: no text between.
+core::Result<DatabaseSchema> parseDocument(const nlohmann::json& object);
 
 // "30s", "5m", "1h", "1h30m" as Kubernetes durations; at least one second.
 core::Result<std::chrono::seconds> parseDuration(const std::string& text, const std::string& field);

@@ -1,5 +1,6 @@
 // parseDocuments / parseDocument: streams of documents, empty ones, malformed YAML, JSON.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "spec/resource.hpp"
 #include "spec_test_util.hpp"
@@ -75,7 +76,7 @@ TEST(ParseDocument, ReportsMalformedYamlWithLineAndColumn) {
   auto r = spec::parseDocument("apiVersion: dbschema.io/v1alpha1\nkind: a: b\n");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, core::ErrorKind::Invalid);
-  EXPECT_EQ(r.error().message, "malformed YAML at line 2, column 8: illegal map value");
+  EXPECT_EQ(r.error().message, "malformed YAML at line 2, column 8: mapping values are not allowed in this context");
 }
 
 TEST(ParseDocument, RejectsMoreThanOneDocument) {
@@ -119,6 +120,28 @@ TEST(ParseDocument, ReadsJsonFromTheApiServer) {
   EXPECT_EQ(t.columns[2].defaultExpr, "0");
   ASSERT_EQ(r.model.seeds.size(), 1u);
   EXPECT_EQ(r.model.seeds[0].values, (std::vector<std::optional<std::string>>{"1", "true", std::nullopt}));
+}
+
+// The daemon hands the object it holds (nlohmann::json) straight to the reader: the same resource
+// as its text gives, strings staying strings and numbers numbers.
+TEST(ParseDocument, ReadsTheApiServersObjectAsItsTextReads) {
+  const auto object = nlohmann::json::parse(R"({"apiVersion": "dbschema.io/v1alpha1", "kind": "DatabaseSchema",
+    "metadata": {"name": "shop", "namespace": "apps", "generation": 7,
+                 "annotations": {"dbschema.io/allow-destructive": "DropColumn"}},
+    "spec": {"interval": "90s", "prune": true, "tables": [{"name": "t", "columns": [
+      {"name": "id", "type": "bigint"}, {"name": "n", "type": "int", "default": 0}, {"name": "y", "type": "text", "default": "'yes'"}]}],
+      "seed": [{"table": "t", "rows": [{"id": 1, "n": null, "y": "null"}]}]}})");
+  auto fromObject = spec::parseDocument(object);
+  auto fromText = spec::parseDocument(object.dump());
+  ASSERT_TRUE(fromObject) << fromObject.error().describe();
+  ASSERT_TRUE(fromText) << fromText.error().describe();
+  EXPECT_EQ(fromObject->generation, 7);
+  EXPECT_TRUE(fromObject->model == fromText->model);
+  EXPECT_EQ(fromObject->annotations, fromText->annotations);
+  EXPECT_EQ(fromObject->model.seeds.at(0).values, (std::vector<std::optional<std::string>>{"1", std::nullopt, "null"}));
+  auto wrongType = spec::parseDocument(nlohmann::json::parse(R"({"apiVersion": "dbschema.io/v1alpha1",
+    "kind": "DatabaseSchema", "metadata": {"name": "x"}, "spec": {"prune": "true"}})"));
+  EXPECT_TRUE(isInvalid(wrongType, "spec.prune", "expected true or false, found \"true\""));
 }
 
 TEST(ParseDocument, RejectsJsonStringWhereBooleanIsExpected) {
