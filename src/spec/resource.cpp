@@ -30,14 +30,31 @@ core::Error inDocument(core::Error e, size_t n) {
 
 core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text,
                                                          const std::function<void(const Preview&)>& onPreview) {
+  // The preview is taken as soon as the first document's spec.tables holds enough items to
+  // decide how its catalog is read (or ends), so the CLI connects while the rest of a large file
+  // is read. A connection declared after the tables is not known yet: the preview then asks for
+  // the strictest TLS, never weaker than the document might, and the CLI drops that early read
+  // when the document turns out to want something else.
+  bool previewed = false;
+  const yaml::Watch watch{{"spec", "tables"}, kPreviewTables, [&](const detail::Node& partial) {
+                            previewed = true;
+                            auto preview = detail::previewResource(partial);
+                            if (!preview) return;
+                            if (!partial.find("spec").find("connection").IsDefined()) {
+                              preview->connection.sslMode = SslMode::VerifyFull;
+                              preview->connection.sslModeSet = true;
+                              preview->connection.allowSelfSigned = false;
+                            }
+                            onPreview(*preview);
+                          }};
   detail::Documents loaded;
   try {
-    loaded = yaml::load(text);
+    loaded = yaml::load(text, {}, onPreview ? &watch : nullptr);
   } catch (const yaml::Error& e) {
     return inDocument(readerError(e), e.document);
   }
   const detail::Documents* documents = &loaded;
-  if (onPreview) {
+  if (onPreview && !previewed) {
     for (const auto& document : documents->documents) {
       if (document.IsNull()) continue;
       if (auto preview = detail::previewResource(document)) onPreview(*preview);
@@ -73,7 +90,7 @@ core::Result<DatabaseSchema> parseDocument(std::string_view text) {
   return detail::readResource(nonEmpty.front());
 }
 
-core::Result<DatabaseSchema> parseDocument(const nlohmann::json& object) {
+core::Result<DatabaseSchema> parseObject(const nlohmann::json& object) {
   try {
     const detail::Documents documents = yaml::fromJson(object);
     return detail::readResource(documents.documents.front());

@@ -51,7 +51,7 @@ std::string_view text(const yaml_char_t* s) { return s ? std::string_view(reinte
 // inside it is seen as the cycle it is.
 class Builder {
  public:
-  Builder(Documents& out, const Limits& limits) : out_(out), limits_(limits) {}
+  Builder(Documents& out, const Limits& limits, const Watch* watch) : out_(out), limits_(limits), watch_(watch) {}
 
   void onEvent(const yaml_event_t& e) {
     line_ = e.start_mark.line + 1;
@@ -101,10 +101,51 @@ class Builder {
   }
 
   void add(const NodeData* n) {
-    if (open_.empty())
+    if (open_.empty()) {
       root_ = n;
-    else
-      scratch_.push_back(n);
+      return;
+    }
+    scratch_.push_back(n);
+    if (watched_ == open_.size() && scratch_.size() - open_.back().firstChild >= watch_->items) fire();
+  }
+
+  // Whether a sequence opening now is the one the watch names: each open collection is a map,
+  // and the key under which each holds the next (the last: the key waiting for this sequence) is
+  // the path's.
+  bool isWatched() const {
+    if (!watch_ || fired_ || document_ != 1 || open_.size() != watch_->path.size()) return false;
+    for (size_t i = 0; i < open_.size(); ++i) {
+      const Open& o = open_[i];
+      const size_t value = i + 1 < open_.size() ? open_[i + 1].firstChild - 1 : scratch_.size();
+      if (o.node->kind != NodeKind::Map || (value - o.firstChild) % 2 != 1) return false;
+      const NodeData* key = scratch_[value - 1];
+      if (key->kind != NodeKind::Scalar || key->scalar != watch_->path[i]) return false;
+    }
+    return true;
+  }
+
+  void fire() {
+    fired_ = true;
+    watched_ = 0;
+    watch_->reached(snapshot());
+  }
+
+  // The document so far: a copy of each open collection holding what it has, innermost first so
+  // each holds the copy of the next.
+  Node snapshot() {
+    const NodeData* inner = nullptr;
+    std::vector<const NodeData*> children;
+    for (size_t i = open_.size(); i-- > 0;) {
+      const Open& o = open_[i];
+      const size_t end = i + 1 < open_.size() ? open_[i + 1].firstChild : scratch_.size();
+      children.assign(scratch_.begin() + static_cast<long>(o.firstChild), scratch_.begin() + static_cast<long>(end));
+      if (inner) children.back() = inner;
+      if (o.node->kind == NodeKind::Map && children.size() % 2 == 1) children.pop_back();
+      NodeData* copy = out_.make(o.node->kind);
+      out_.adopt(copy, children.data(), children.size());
+      inner = copy;
+    }
+    return Node(inner ? inner : root_);
   }
 
   void anchor(std::string_view name, const NodeData* n, bool open) {
@@ -144,6 +185,7 @@ class Builder {
       fail("collections nested deeper than " + std::to_string(limits_.maxDepth) + " levels");
     const size_t before = nodes_;
     count(1, false);
+    const bool watched = kind == NodeKind::Sequence && isWatched();
     NodeData* n = out_.make(kind);
     std::string_view name;
     if (!anchorName.empty()) {
@@ -152,13 +194,16 @@ class Builder {
     }
     add(n);
     open_.push_back(Open{n, scratch_.size(), before, name});
+    if (watched) watched_ = open_.size();
   }
 
   void close() {
     const Open o = open_.back();
+    const bool watched = watched_ == open_.size();
     open_.pop_back();
     out_.adopt(o.node, scratch_.data() + o.firstChild, scratch_.size() - o.firstChild);
     scratch_.resize(o.firstChild);
+    if (watched) fire();
     if (!o.anchor.empty()) {
       auto it = anchors_.find(std::string(o.anchor));
       if (it != anchors_.end() && it->second.node == o.node) it->second = Anchor{o.node, nodes_ - o.nodesBefore, false};
@@ -167,6 +212,9 @@ class Builder {
 
   Documents& out_;
   const Limits& limits_;
+  const Watch* watch_;
+  size_t watched_ = 0;  // while the watched list is open: its depth (open_.size() inside it)
+  bool fired_ = false;
   size_t line_ = 1, column_ = 1, document_ = 0;
   size_t nodes_ = 0;  // in the stream so far, aliases counted as what they name
   const NodeData* root_ = nullptr;
@@ -191,12 +239,12 @@ class Builder {
 
 }  // namespace
 
-Documents load(std::string_view source, const Limits& limits) {
+Documents load(std::string_view source, const Limits& limits, const Watch* watch) {
   if (source.size() > limits.maxBytes)
     throw Error("the text is larger than " + mib(limits.maxBytes) + " (" + std::to_string(source.size()) + " bytes)",
                 lineAt(source, limits.maxBytes), 1, 1, true);
   Documents out;
-  Builder builder(out, limits);
+  Builder builder(out, limits, watch);
   Parser parser;
   yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(source.data()), source.size());
   while (true) {

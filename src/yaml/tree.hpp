@@ -12,6 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -106,8 +107,20 @@ class Documents {
   size_t textUsed_ = 0, textSize_ = 0;
 };
 
+// A look at the first document while it is still being read, so work that needs only its
+// beginning can start before the rest is parsed (the CLI opens its connection and reads the
+// catalog meanwhile). `reached` is called once, with the document as read so far — collections
+// not yet closed hold what they have, a key still waiting for its value is left out — when the
+// list at `path` (keys of maps from the root) has `items` items or ends, whichever comes first.
+// It is not called when the first document has no list there.
+struct Watch {
+  std::vector<std::string> path;
+  size_t items = 0;
+  std::function<void(const Node& partial)> reached;
+};
+
 // Every document of a YAML stream (JSON is YAML). Throws yaml::Error.
-Documents load(std::string_view text, const Limits& limits = {});
+Documents load(std::string_view text, const Limits& limits = {}, const Watch* watch = nullptr);
 
 // The same tree from JSON already parsed (the API server's objects): strings become quoted
 // scalars; numbers and booleans plain scalars of their JSON text; null Null. One document.

@@ -99,7 +99,7 @@ TEST(ReaderLimits, JsonInMemoryDeeperThanOneHundredIsRefused) {
   for (int i = 0; i < 150; ++i) deep = nlohmann::json::array({deep});
   nlohmann::json object = {{"apiVersion", "dbschema.io/v1alpha1"}, {"kind", "DatabaseSchema"},
                            {"metadata", {{"name", "t"}}}, {"spec", {{"x", deep}}}};
-  auto r = spec::parseDocument(object);
+  auto r = spec::parseObject(object);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().describe(), "the resource: collections nested deeper than 100 levels");
 }

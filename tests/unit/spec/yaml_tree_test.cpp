@@ -376,3 +376,29 @@ TEST(YamlTree, JsonInMemoryReadsAsItsText) {
 }
 
 }  // namespace
+
+namespace {
+
+// The CLI's early look at a large file (yaml::Watch): the document as far as it has been read.
+TEST(YamlTree, AWatchSeesTheFirstDocumentSoFar) {
+  const std::string text = "a: 1\nspec:\n  b: {c: d}\n  tables:\n    - x\n    - {y: z}\n    - w\n  e: f\n---\nspec: {tables: [1, 2]}\n";
+  std::vector<std::string> seen;
+  const yaml::Watch watch{{"spec", "tables"}, 2, [&](const Node& partial) {
+                            int budget = 100;
+                            seen.push_back(show(partial, budget));
+                          }};
+  const Documents d = yaml::load(text, {}, &watch);
+  EXPECT_EQ(seen, std::vector<std::string>{"{S(?)<a>:S(?)<1>,S(?)<spec>:{S(?)<b>:{S(?)<c>:S(?)<d>,},S(?)<tables>:[S(?)<x>,{},],},}"});
+  int budget = 100;  // the documents themselves are whole
+  EXPECT_EQ(show(d.documents.at(0).find("spec"), budget), "{S(?)<b>:{S(?)<c>:S(?)<d>,},S(?)<tables>:[S(?)<x>,{S(?)<y>:S(?)<z>,},S(?)<w>,],S(?)<e>:S(?)<f>,}");
+  // A shorter list is shown when it ends; no list there, no call.
+  seen.clear();
+  yaml::load("spec:\n  tables: [x]\n  e: f\n", {}, &watch);
+  EXPECT_EQ(seen, std::vector<std::string>{"{S(?)<spec>:{S(?)<tables>:[S(?)<x>,],},}"});
+  seen.clear();
+  yaml::load("spec:\n  tables: {x: 1}\n---\nspec: {tables: [1, 2, 3]}\n", {}, &watch);
+  yaml::load("tables: [1, 2, 3]\n", {}, &watch);
+  EXPECT_TRUE(seen.empty());
+}
+
+}  // namespace
