@@ -198,9 +198,10 @@ Run `schema-operator COMMAND --help` for a command's flags.
 std::string commandUsage(Command cmd) {
   const std::string connectionFlags = R"(
 Connection:
-  --database-url URL       libpq URL or key=value string (default: $DATABASE_URL)
-  --ssl-mode MODE          disable | require | verify-ca | verify-full
-                           (default: the document's spec.connection.sslMode when set, else the URL's)
+  --database-url URL       libpq URL or key=value string (default: $DATABASE_URL, which keeps a
+                           password out of the process list)
+  --ssl-mode MODE          disable | require | verify-ca | verify-full (default verify-full; else the
+                           stricter of the document's spec.connection.sslMode and the URL's sslmode)
   --root-cert FILE         CA bundle to verify the server with (default: $PG_SSL_ROOT_CERT)
   --allow-self-signed      trust the server's own self-signed certificate
                            (default: $PG_SSL_ALLOW_SELF_SIGNED=true, else spec.connection.allowSelfSigned)

@@ -12,6 +12,8 @@
 #include "cli/output.hpp"
 #include "core/version.hpp"
 #include "engine/engine.hpp"
+#include "pg/claim.hpp"
+#include "pg/failure.hpp"
 
 namespace cli {
 
@@ -70,11 +72,10 @@ core::Result<pg::ConnectionOptions> connectionFor(const Args& args, const spec::
                          "(spec.connection.secretRef is read only by the controller)");
   }
 
-  if (args.sslMode) {
-    options.sslMode = *args.sslMode;
-  } else if (resource.connection.sslModeSet) {
-    options.sslMode = spec::toString(resource.connection.sslMode);
-  }
+  // pg::resolveSslMode decides: the flag as given, else the stricter of document and URL, else
+  // verify-full.
+  options.sslMode = args.sslMode;
+  if (resource.connection.sslModeSet) options.declaredSslMode = spec::toString(resource.connection.sslMode);
 
   if (args.rootCertFile) {
     options.rootCertFile = *args.rootCertFile;
@@ -140,7 +141,7 @@ class EarlyRead {
         r.connection = pg::connect(early->options_);
         if (r.connection) r.catalog = engine::readCatalog(**r.connection, early->schema_, tables, reader);
       } catch (const std::exception& e) {  // out of memory, say: the main thread reports it
-        const auto failed = core::terminal(std::string("cannot read the catalog: ") + e.what());
+        const auto failed = pg::failureOf(e, "cannot read the catalog");
         if (!r.connection) r.connection = failed;
         r.catalog = failed;
       }
@@ -205,6 +206,12 @@ int run(const std::vector<std::string>& argv, Io& io) {
     io.out << commandUsage(args.command);
     return kExitOk;
   }
+
+  // argv is readable by every user of the machine (ps, /proc/PID/cmdline); the environment is not.
+  if (args.databaseUrl && pg::hasPassword(*args.databaseUrl))
+    io.err << "warning: the password in --database-url can be read by other users of this machine in the "
+              "process list; set it in the environment instead: DATABASE_URL=… schema-operator "
+           << (args.command == Command::Apply ? "apply" : "plan") << " -f …\n";
 
   // Every document is read and validated, and every connection resolved, before anything is
   // asked of a database but reading: an invalid file changes nothing anywhere. `plan` reads the
@@ -272,6 +279,19 @@ int run(const std::vector<std::string>& argv, Io& io) {
       fail(conn.error());
       continue;
     }
+    // One owner per schema (pg/claim.hpp): apply takes the claim for the document's
+    // namespace/name, plan only reads it; either refuses a schema another resource holds.
+    const bool applying = args.command == Command::Apply && resource.mode == spec::Mode::Apply;
+    auto claim = pg::claimSchema(**conn, resource.model.schema, {resource.ns, resource.name, ""},
+                                 applying ? pg::ClaimMode::Take : pg::ClaimMode::Read);
+    if (!claim) {
+      fail(claim.error());
+      continue;
+    }
+    if (claim->conflict) {
+      fail(core::invalid("metadata.name", claim->conflictMessage(resource.model.schema)));
+      continue;
+    }
     auto report = engine::run(**conn, resource, engineOptions);
     if (!report) {
       fail(report.error());
@@ -290,8 +310,11 @@ int run(const std::vector<std::string>& argv, Io& io) {
 
     if (report->failure) {
       const auto& f = *report->failure;
-      io.err << "error: " << label << ": " << f.object << ": statement failed: " << f.statement << ": "
-             << pg::redact(f.message, connection) << "\n";
+      if (f.statement.empty())
+        io.err << "error: " << label << ": " << pg::redact(f.message, connection) << "\n";
+      else
+        io.err << "error: " << label << ": " << f.object << ": statement failed: " << f.statement << ": "
+               << pg::redact(f.message, connection) << "\n";
       anyError = true;
     } else if (pending(*report, args.command)) {
       anyPending = true;

@@ -87,7 +87,7 @@ std::string summaryLine(const DocumentResult& r) {
   const Counts c = count(r);
   std::string line = r.resource.name + ": ";
   if (r.report.failure) {
-    line += "apply failed at " + r.report.failure->object + "; ";
+    line += r.report.failure->object.empty() ? "apply failed; " : "apply failed at " + r.report.failure->object + "; ";
   }
   if (c.total == 0) return line + "in sync";
 
@@ -138,7 +138,9 @@ std::string renderText(const DocumentResult& r) {
     } else if (!before.drift.empty()) {
       out << "Applied nothing.\n";
     }
-    if (r.report.failure) {
+    if (r.report.failure && r.report.failure->statement.empty()) {
+      out << "Failed after applying:\n  " << r.report.failure->message << "\n";
+    } else if (r.report.failure) {
       out << "Failed at " << r.report.failure->object << ":\n"
           << indented(withSemicolon(r.report.failure->statement), "  ") << "\n"
           << "  " << r.report.failure->message << "\n";

@@ -62,7 +62,8 @@ Reconciling:
   --connect-timeout SECONDS         database connect timeout (default 10)
   --lock-timeout DURATION           lock_timeout of each DDL statement (default 5s)
   --lock-retries N                  retries of a step that hit lock_timeout (default 5)
-  --runtime-dir DIR                 where CA bundles from Secrets are written for libpq (default /tmp/schema-operator)
+  --runtime-dir DIR                 where CA bundles from Secrets are written for libpq (default: a private
+                                    0700 directory made under $TMPDIR or /tmp, removed at exit)
 Leader election (one replica reconciles; the others stand by):
   --leader-elect                    enable it
   --leader-election-namespace NS    the Lease's namespace (default: the pod's namespace, else default)
@@ -218,7 +219,13 @@ int runOperator(const std::vector<std::string>& argv, Io& io) {
   options.lease.name = args.leaseName;
   options.lease.identity = identity();
   options.lease.durations = {args.leaseDuration, args.renewDeadline, args.retryPeriod};
-  options.reconciler.runtimeDir = args.runtimeDir;
+  auto runtimeDir = args.runtimeDir.empty() ? controller::RuntimeDir::makePrivate()
+                                            : controller::RuntimeDir::use(args.runtimeDir);
+  if (!runtimeDir) {
+    core::log::error("cannot prepare the runtime directory", {{"error", runtimeDir.error().describe()}});
+    return 1;
+  }
+  options.reconciler.runtimeDir = *runtimeDir;
   options.reconciler.connectTimeoutSeconds = args.connectTimeoutSeconds;
   options.reconciler.apply.lockTimeout = args.lockTimeout;
   options.reconciler.apply.lockRetries = args.lockRetries;

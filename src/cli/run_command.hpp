@@ -28,7 +28,7 @@ struct RunArgs {
   int connectTimeoutSeconds = 10;
   std::chrono::milliseconds lockTimeout{5000};
   int lockRetries = 5;
-  std::string runtimeDir = "/tmp/schema-operator";
+  std::string runtimeDir;  // empty: a private directory made for the process (controller::RuntimeDir)
   bool help = false;
 };
 

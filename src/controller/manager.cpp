@@ -78,6 +78,26 @@ std::vector<kube::Key> secretsNamedBy(const json& schema) {
   return named;
 }
 
+// The ConfigMap holding a resource's whole plan: replaced when status names one, created (with a
+// name the server makes from generateName, so no ConfigMap of the user's is ever overwritten)
+// when it names none or the named one is gone. RBAC: create and update on configmaps.
+core::Result<std::string> publishPlan(kube::Client& client, json configMap, const std::string& knownName) {
+  const std::string ns = configMap["metadata"].value("namespace", "");
+  const json generateName = configMap["metadata"]["generateName"];
+  if (!knownName.empty()) {
+    configMap["metadata"]["name"] = knownName;
+    configMap["metadata"].erase("generateName");
+    auto replaced = client.call(kube::request::replace(kube::resources::configMap(), ns, knownName, configMap));
+    if (replaced) return knownName;
+    if (!replaced.error().isNotFound()) return replaced.error().toError();
+    configMap["metadata"].erase("name");
+    configMap["metadata"]["generateName"] = generateName;
+  }
+  auto created = client.send(kube::request::create(kube::resources::configMap(), ns, configMap));
+  if (!created) return created.error();
+  return stringAt(*created, {"metadata", "name"});
+}
+
 }  // namespace
 
 kube::ResourceType databaseSchemas() { return {"dbschema.io", "v1alpha1", "databaseschemas", "DatabaseSchema", true}; }
@@ -198,6 +218,9 @@ std::unique_ptr<Reconciler> Manager::makeReconciler(std::stop_token stop) {
   kube::EventRecorder& recorder = *recorder_;
   ReconcilerOptions ro = options_.reconciler;
   ro.apply.stopRequested = [stop] { return stop.stop_requested(); };
+  ro.publishPlan = [this](const json& configMap, const std::string& knownName) {
+    return publishPlan(client_, configMap, knownName);
+  };
   return std::make_unique<Reconciler>(
       pool_,
       [this](const std::string& ns, const std::string& name) { return secrets_.get({ns, name}); },

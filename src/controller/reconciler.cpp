@@ -1,13 +1,11 @@
 #include "controller/reconciler.hpp"
 
-#include <sys/stat.h>
-
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 
+#include "controller/plan_configmap.hpp"
 #include "controller/resource_sample.hpp"
 #include "controller/status.hpp"
+#include "core/log.hpp"
 #include "core/sha256.hpp"
 #include "engine/engine.hpp"
 #include "kube/config.hpp"
@@ -43,7 +41,22 @@ std::vector<schema::Change> withSafety(const schema::Plan& p, schema::Safety s) 
   return out;
 }
 
+pg::Owner ownerOf(const ObjectRef& ref) { return {ref.ns, ref.name, ref.uid}; }
+
+// The claim on the resource's schema: taken in mode Apply, only read in mode Plan (which changes
+// nothing in the database).
+core::Result<pg::Claim> claimFor(pqxx::connection& conn, const spec::DatabaseSchema& r, const ObjectRef& ref) {
+  return pg::claimSchema(conn, r.model.schema, ownerOf(ref),
+                         r.mode == spec::Mode::Apply ? pg::ClaimMode::Take : pg::ClaimMode::Read);
+}
+
 constexpr auto kParseWorthCaching = std::chrono::milliseconds(2);
+
+// A declaration Postgres refuses is the spec's fault (contract: InvalidSpec); it is still retried
+// with backoff, since the database may change (an extension installed, a schema made).
+const char* reasonOf(const core::Error& e) {
+  return e.kind == core::ErrorKind::Invalid ? "InvalidSpec" : "ConnectionFailed";
+}
 
 FailureKind failureKindOf(const core::Error& e) {
   // The engine's Invalid errors are the declaration's fault; everything else is the connection.
@@ -94,8 +107,63 @@ core::Result<spec::DatabaseSchema> Reconciler::parse(const json& resource) {
 }
 
 void Reconciler::forget(const std::string& ns, const std::string& name) {
-  std::lock_guard lock(cacheMutex_);
-  parsed_.erase(ns + "/" + name);
+  {
+    std::lock_guard lock(cacheMutex_);
+    parsed_.erase(ns + "/" + name);
+  }
+  std::optional<HeldClaim> held;
+  {
+    std::lock_guard lock(claimsMutex_);
+    if (auto it = claims_.find(ns + "/" + name); it != claims_.end()) {
+      held = std::move(it->second);
+      claims_.erase(it);
+    }
+  }
+  if (!held) return;
+  auto lease = pool_.acquire(held->connection);
+  auto released = lease ? pg::releaseClaim(**lease, held->schema, held->owner) : core::Result<bool>(lease.error());
+  if (!released)
+    core::log::warn("ownership claim not released", {{"namespace", ns}, {"name", name}, {"schema", held->schema},
+                                                     {"error", released.error().describe()}});
+  else if (*released)
+    core::log::info("ownership claim released", {{"namespace", ns}, {"name", name}, {"schema", held->schema}});
+}
+
+void Reconciler::rememberClaim(const std::string& key, const pg::ConnectionOptions& options,
+                               const std::string& schemaName, const pg::Owner& owner, pqxx::connection& current) {
+  std::optional<HeldClaim> replaced;
+  {
+    std::lock_guard lock(claimsMutex_);
+    auto& held = claims_[key];
+    if (!held.schema.empty() && (held.schema != schemaName || !(held.connection == options))) replaced = held;
+    held = {options, schemaName, owner};
+  }
+  if (!replaced) return;
+  // The spec now names another schema or database: the old one is free for another resource.
+  if (replaced->connection == options) {
+    (void)pg::releaseClaim(current, replaced->schema, replaced->owner);  // the pool lends one connection per target
+  } else if (auto lease = pool_.acquire(replaced->connection)) {
+    (void)pg::releaseClaim(**lease, replaced->schema, replaced->owner);
+  }
+}
+
+std::optional<json> Reconciler::publishPlan(const ObjectRef& ref, const json& previous, const schema::Plan& plan) {
+  const std::string known = publishedPlanName(previous);
+  if (!options_.publishPlan) return std::nullopt;
+  if (!planNeedsPublishing(previous, plan)) {
+    if (known.empty()) return std::nullopt;
+    return previous["plan"]["configMapRef"];
+  }
+  const PlanConfigMap configMap = planConfigMap({ref.ns, ref.name, ref.uid}, plan);
+  auto name = options_.publishPlan(configMap.object, known);
+  if (!name) {
+    // The plan stays in status (its first statements and the hash); the ConfigMap is tried again
+    // at the next check, since status then names none.
+    events_({ref, true, "PlanNotPublished", "the ConfigMap holding the whole plan could not be written: " +
+                                                name.error().describe()});
+    return std::nullopt;
+  }
+  return configMapRef(*name, configMap);
 }
 
 core::Result<std::string> Reconciler::secretValue(const std::string& ns, const std::string& name,
@@ -122,7 +190,9 @@ core::Result<pg::ConnectionOptions> Reconciler::connectionFor(const spec::Databa
   pg::ConnectionOptions options;
   options.url = *url;
   while (!options.url.empty() && (options.url.back() == '\n' || options.url.back() == '\r')) options.url.pop_back();
-  options.sslMode = spec::toString(r.connection.sslMode);
+  // The same rule as the CLI's (pg::resolveSslMode): the stricter of the document's and the URL's
+  // sslmode, verify-full when neither says.
+  if (r.connection.sslModeSet) options.declaredSslMode = spec::toString(r.connection.sslMode);
   options.allowSelfSigned = r.connection.allowSelfSigned;
   options.connectTimeoutSeconds = options_.connectTimeoutSeconds;
   if (r.connection.rootCertRef) {
@@ -131,22 +201,23 @@ core::Result<pg::ConnectionOptions> Reconciler::connectionFor(const spec::Databa
     if (!ca) return ca.error();
     // libpq reads the CA from a file: one per content, so a rotated CA is a new file and the
     // connection options (the pool's key) change with it.
-    std::error_code ec;
-    std::filesystem::create_directories(options_.runtimeDir, ec);
-    const std::string path = options_.runtimeDir + "/ca-" + core::sha256Hex(*ca).substr(0, 16) + ".crt";
-    if (!std::filesystem::exists(path)) {
-      const std::string tmp = path + ".tmp";
-      {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << *ca;
-      }
-      ::chmod(tmp.c_str(), 0600);
-      std::filesystem::rename(tmp, path, ec);
-      if (ec) return core::terminal("cannot write the CA bundle to " + options_.runtimeDir + ": " + ec.message());
-    }
-    options.rootCertFile = path;
+    auto dir = runtimeDir();
+    if (!dir) return dir.error();
+    auto path = (*dir)->fileWith("ca", *ca, ".crt");
+    if (!path) return core::terminal("cannot write the CA bundle: " + path.error().describe());
+    options.rootCertFile = *path;
   }
   return options;
+}
+
+core::Result<std::shared_ptr<RuntimeDir>> Reconciler::runtimeDir() {
+  std::lock_guard lock(cacheMutex_);
+  if (!options_.runtimeDir) {
+    auto made = RuntimeDir::makePrivate();
+    if (!made) return made.error();
+    options_.runtimeDir = *made;
+  }
+  return options_.runtimeDir;
 }
 
 std::chrono::milliseconds Reconciler::jittered(std::chrono::seconds interval) const {
@@ -187,7 +258,16 @@ Outcome Reconciler::reconcile(const json& resource) {
            secret ? "SecretUnavailable" : "InvalidSpec", options.error());
     } else if (auto lease = pool_.acquire(*options); !lease) {
       fail(FailureKind::ConnectionFailed, "ConnectionFailed", lease.error());
+    } else if (auto claim = claimFor(**lease, r, ref); !claim) {
+      if (claim.error().kind != core::ErrorKind::Invalid) lease->discard();
+      fail(failureKindOf(claim.error()), reasonOf(claim.error()), claim.error());
+    } else if (claim->conflict) {
+      fail(FailureKind::OwnershipConflict, "OwnershipConflict",
+           core::invalid("", claim->conflictMessage(r.model.schema)));
+      // Not an error to back off from: the other owner may be deleted, and the next check sees it.
+      outcome.failed = false;
     } else {
+      if (r.mode == spec::Mode::Apply) rememberClaim(ref.ns + "/" + ref.name, *options, r.model.schema, ownerOf(ref), **lease);
       engine::Options run;
       run.apply = true;
       run.applyOptions = options_.apply;
@@ -195,8 +275,7 @@ Outcome Reconciler::reconcile(const json& resource) {
       auto report = engine::run(**lease, r, run);
       if (!report) {
         if (report.error().kind != core::ErrorKind::Invalid) lease->discard();
-        fail(failureKindOf(report.error()), report.error().kind == core::ErrorKind::Invalid ? "CheckFailed" : "ConnectionFailed",
-             report.error());
+        fail(failureKindOf(report.error()), reasonOf(report.error()), report.error());
       } else {
         observation.report = std::move(*report);
         const engine::Report& rep = *observation.report;
@@ -213,8 +292,10 @@ Outcome Reconciler::reconcile(const json& resource) {
                    "applied " + std::to_string(applied.size()) + " change(s): " + listed(applied, 8)});
         }
         if (rep.failure) {
+          const std::string statement =
+              rep.failure->statement.empty() ? "" : " (statement: " + rep.failure->statement + ")";
           events_({ref, true, "ApplyFailed",
-                   rep.failure->object + ": " + rep.failure->message + " (statement: " + rep.failure->statement + ")"});
+                   rep.failure->object + ": " + rep.failure->message + statement + "; " + appliedBefore(rep)});
           outcome.failed = true;
           outcome.message = rep.failure->message;
         }
@@ -230,6 +311,7 @@ Outcome Reconciler::reconcile(const json& resource) {
           for (const auto& c : withSafety(rep.remaining, schema::Safety::Blocked))
             events_({ref, true, "Blocked", std::string(schema::toString(c.kind)) + " " + c.object + ": " + c.reason});
         }
+        observation.planConfigMap = publishPlan(ref, previous, rep.remaining);
       }
     }
   }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,9 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/connections.hpp"
+#include "controller/runtime_dir.hpp"
 #include "core/error.hpp"
 #include "metrics/resource_sample.hpp"
 #include "pg/apply.hpp"
+#include "pg/claim.hpp"
 #include "spec/resource.hpp"
 
 namespace controller {
@@ -41,14 +44,20 @@ using SecretLookup =
 // Writes status through the status subresource; a core::ErrorKind::Conflict error on 409.
 using StatusWriter = std::function<core::Result<void>(const ObjectRef& object, const nlohmann::json& status)>;
 using EventSink = std::function<void(const EventNote& event)>;
+// Writes the ConfigMap holding a resource's whole plan (plan_configmap.hpp): replaces the one named
+// `knownName` (empty: none yet, or gone) or creates one; returns the name it has.
+using PlanPublisher =
+    std::function<core::Result<std::string>(const nlohmann::json& configMap, const std::string& knownName)>;
 
 struct ReconcilerOptions {
-  std::string runtimeDir = "/tmp/schema-operator";  // CA bundles from Secrets are written here for libpq
+  // CA bundles from Secrets are written here for libpq; nullptr: a private one made on first use.
+  std::shared_ptr<RuntimeDir> runtimeDir;
   int connectTimeoutSeconds = 10;
   pg::ApplyOptions apply;
   std::chrono::milliseconds lockWait{30000};
   std::function<long long()> nowSeconds;  // epoch seconds; the system clock when unset
   std::function<double()> unitRandom;     // jitter in [0, 1); 0.5 when unset
+  PlanPublisher publishPlan;              // unset: the plan is only in status (tests without an API server)
 };
 
 struct Outcome {
@@ -66,15 +75,24 @@ class Reconciler {
   // `resource` is the object as the API serves it (metadata, spec, status). Thread-safe: one
   // reconciler serves every worker (never two reconciles of one resource at once).
   Outcome reconcile(const nlohmann::json& resource);
-  // The resource is gone: drop what was kept for it.
+  // The resource is gone: drop what was kept for it, and release the ownership claim this
+  // process took for it (best effort: a database that does not answer keeps the claim).
   void forget(const std::string& ns, const std::string& name);
 
  private:
   core::Result<spec::DatabaseSchema> parse(const nlohmann::json& resource);
   core::Result<pg::ConnectionOptions> connectionFor(const spec::DatabaseSchema& r);
+  core::Result<std::shared_ptr<RuntimeDir>> runtimeDir();
   core::Result<std::string> secretValue(const std::string& ns, const std::string& name, const std::string& key,
                                         const std::string& field);
   std::chrono::milliseconds jittered(std::chrono::seconds interval) const;
+  // The ConfigMap with the whole plan, when it must be (re)written: status.plan.configMapRef.
+  std::optional<nlohmann::json> publishPlan(const ObjectRef& ref, const nlohmann::json& previous,
+                                            const schema::Plan& plan);
+  // Remembers the claim this process made for `key`, releasing the one it replaces (the spec
+  // moved to another schema or database).
+  void rememberClaim(const std::string& key, const pg::ConnectionOptions& options, const std::string& schemaName,
+                     const pg::Owner& owner, pqxx::connection& current);
 
   ConnectionPool& pool_;
   SecretLookup secrets_;
@@ -85,6 +103,16 @@ class Reconciler {
   // same: parsing a large schema costs more than a whole in-sync check. Small ones are not kept.
   std::mutex cacheMutex_;
   std::map<std::string, std::pair<std::string, spec::DatabaseSchema>> parsed_;
+  // The ownership claims this process took, by namespace/name: released when the resource is
+  // deleted (forget). A claim taken by a process that has since ended stays until released by
+  // hand (README, "One owner per schema").
+  struct HeldClaim {
+    pg::ConnectionOptions connection;
+    std::string schema;
+    pg::Owner owner;
+  };
+  std::mutex claimsMutex_;
+  std::map<std::string, HeldClaim> claims_;
 };
 
 }  // namespace controller

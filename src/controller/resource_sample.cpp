@@ -14,7 +14,8 @@ metrics::ResourceSample sampleOf(const std::string& ns, const std::string& name,
     // Without its Secret the operator cannot reach the database either: that is an outage to page on.
     if (observed.failure->kind == FailureKind::ConnectionFailed || observed.failure->kind == FailureKind::SecretUnavailable)
       s.databaseUp = false;
-    if (observed.failure->kind == FailureKind::EngineFailed) s.databaseUp = true;
+    if (observed.failure->kind == FailureKind::EngineFailed || observed.failure->kind == FailureKind::OwnershipConflict)
+      s.databaseUp = true;
   }
   if (!observed.report) return s;
 

@@ -43,7 +43,35 @@ long long changesIn(const std::vector<schema::Step>& steps) {
   return static_cast<long long>(seen.size());
 }
 
+long long statementsIn(const std::vector<schema::Step>& steps) {
+  long long n = 0;
+  for (const auto& s : steps) n += static_cast<long long>(s.statements.size());
+  return n;
+}
+
+// What the last apply ran, kept until the next one: an apply that stops at an error has still
+// changed the database, and what it changed must not be lost with the error.
+json lastApply(const engine::Report& r, const std::string& now) {
+  json statements = json::array();
+  for (const auto& step : r.applied)
+    for (const auto& s : step.statements)
+      if (statements.size() < kMaxStatusItems) statements.push_back(s);
+  const long long count = statementsIn(r.applied);
+  json out = {{"time", now},
+              {"statementCount", count},
+              {"statements", std::move(statements)},
+              {"truncated", count > static_cast<long long>(kMaxStatusItems)}};
+  if (r.failure)
+    out["failure"] = {{"object", r.failure->object}, {"statement", r.failure->statement}, {"message", r.failure->message}};
+  return out;
+}
+
 }  // namespace
+
+std::string appliedBefore(const engine::Report& r) {
+  const long long n = statementsIn(r.applied);
+  return n == 0 ? "nothing was applied before it" : plural(n, "statement was", "statements were") + " applied before it";
+}
 
 json nextStatus(const json& previous, const Observation& o) {
   json next = json::object();
@@ -58,10 +86,12 @@ json nextStatus(const json& previous, const Observation& o) {
     const auto& f = *o.failure;
     next["phase"] = "Error";
     // What was last known about drift stays visible: an outage does not make the schema right.
-    for (const char* key : {"drift", "plan"})
+    for (const char* key : {"drift", "plan", "lastApply"})
       if (previous.contains(key)) next[key] = previous[key];
-    const bool reachable = f.kind == FailureKind::InvalidSpec || f.kind == FailureKind::EngineFailed;
-    static const char* reasons[] = {"InvalidSpec", "SecretUnavailable", "ConnectionFailed", "CheckFailed"};
+    const bool reachable = f.kind == FailureKind::InvalidSpec || f.kind == FailureKind::EngineFailed ||
+                           f.kind == FailureKind::OwnershipConflict;
+    static const char* reasons[] = {"InvalidSpec", "SecretUnavailable", "ConnectionFailed", "InvalidSpec",
+                                    "OwnershipConflict"};
     const std::string reason = reasons[static_cast<int>(f.kind)];
     conditions.push_back({"Ready", false, reason, f.message});
     if (reachable)
@@ -81,6 +111,14 @@ json nextStatus(const json& previous, const Observation& o) {
     next["database"] = {{"serverVersion", r.serverVersion}};
     next["drift"] = engine::driftJson(now, kMaxStatusItems);
     next["plan"] = engine::planJson(now, kMaxStatusItems);
+    const size_t statementCount = now.statements().size();
+    next["plan"]["statementCount"] = statementCount;
+    next["plan"]["truncated"] = statementCount > kMaxStatusItems;
+    if (o.planConfigMap) next["plan"]["configMapRef"] = *o.planConfigMap;
+    if (!r.applied.empty() || r.failure)
+      next["lastApply"] = lastApply(r, o.now);
+    else if (previous.contains("lastApply"))
+      next["lastApply"] = previous["lastApply"];
     const long long applied = changesIn(r.applied);
     if (applied > 0) {
       next["appliedChanges"] = next["appliedChanges"].get<long long>() + applied;
@@ -91,8 +129,11 @@ json nextStatus(const json& previous, const Observation& o) {
     std::string readyMessage = "the database matches the declared schema";
     if (r.failure) {
       phase = "Error";
-      readyMessage = "applying " + r.failure->object + " failed: " + r.failure->message + " (statement: " +
-                     r.failure->statement + ")";
+      readyMessage = (r.failure->statement.empty()
+                           ? "applying failed: " + r.failure->message
+                           : "applying " + r.failure->object + " failed: " + r.failure->message +
+                                 " (statement: " + r.failure->statement + ")") +
+                     "; " + appliedBefore(r) + " (status.lastApply)";
     } else if (now.blocked > 0) {
       phase = "Blocked";
       readyMessage = plural(now.blocked, "change is", "changes are") + " blocked; see status.drift";

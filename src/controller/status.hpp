@@ -18,6 +18,7 @@ enum class FailureKind {
   SecretUnavailable, // the connection Secret or its key is missing
   ConnectionFailed,  // the database did not answer or refused the login
   EngineFailed,      // reading or canonicalising failed (a declared type Postgres rejects, …)
+  OwnershipConflict, // another resource holds the claim on the schema (pg/claim.hpp)
 };
 
 struct Failure {
@@ -31,6 +32,9 @@ struct Observation {
   std::string now;                        // RFC 3339, UTC, seconds
   std::optional<engine::Report> report;   // set when the engine ran
   std::optional<Failure> failure;         // set when it could not
+  // status.plan.configMapRef: where the whole plan can be read (plan_configmap.hpp); unset when
+  // no ConfigMap holds it.
+  std::optional<nlohmann::json> planConfigMap;
 };
 
 inline constexpr size_t kMaxStatusItems = 50;  // drift items and plan statements kept in status
@@ -38,6 +42,10 @@ inline constexpr size_t kMaxStatusItems = 50;  // drift items and plan statement
 // The next status. Condition lastTransitionTime moves only when a condition's status flips;
 // appliedChanges accumulates; lastAppliedTime moves when something was applied.
 nlohmann::json nextStatus(const nlohmann::json& previous, const Observation& observation);
+
+// "3 statements were applied before it" / "nothing was applied before it": what an apply that
+// stopped at an error had already run (status, Events).
+std::string appliedBefore(const engine::Report& report);
 
 // Whether writing `next` over `previous` is worth an API call: anything but lastCheckedTime
 // changed, or lastCheckedTime is older than `staleAfterSeconds` (so a steady resource is written

@@ -1,10 +1,13 @@
 #include "engine/engine.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
+#include <set>
 
 #include <pqxx/except>
 
+#include "pg/failure.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -32,23 +35,21 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   }
   counter.queries += alreadyRead->queries;
   if (inspectSeconds) *inspectSeconds = alreadyRead->seconds;
-  const schema::Model& want = resource.model;
   const schema::Model* have = &alreadyRead->model;
 
+  // Every declared type and expression Postgres has not printed already (as the live object's
+  // text) is put to it; the plan is then made from what it printed, never from the author's text.
   schema::Canon canon;
-  const schema::CanonQuestions questions = schema::canonQuestions(*have, want);
+  const schema::CanonQuestions questions = schema::canonQuestions(*have, resource.model);
   if (!questions.empty()) {
     auto answers = pg::canonicalize(conn, schemaName, questions, &counter);
     if (!answers) return answers.error();
     canon = std::move(*answers);
-    // A refused expression is the author's mistake unless the plan creates something it may name
-    // (an enum value, an extension's function); then it is compared as written, and a real mistake
-    // surfaces as the failing statement when applied.
-    if (!canon.failures.empty() && !schema::createsNamesExpressionsMayUse(*have, want))
-      return core::invalid(canon.failures.front().field, canon.failures.front().message);
   }
+  auto want = schema::canonicalModel(*have, resource.model, canon);
+  if (!want) return want.error();
 
-  std::vector<schema::Change> changes = schema::diff(*have, want, resource.policy, canon);
+  std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);
 
   schema::Facts facts;
   const schema::FactQuestions needed = schema::factsNeeded(changes);
@@ -78,11 +79,29 @@ core::Result<CatalogRead> readCatalog(pqxx::connection& conn, const std::string&
     return CatalogRead{std::move(*model), counter.queries,
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
   } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost: ") + e.what());
+    return pg::failureOf(e, "reading the catalog");
   }
 }
 
 namespace {
+
+// The plan less the steps that ran (and the drift they fixed): what an apply leaves when the
+// catalog cannot be read back after it. The hash is dropped, since no approval may name a plan
+// that was not read from the catalog; the next check reads the real one.
+schema::Plan withoutApplied(schema::Plan plan, const std::vector<schema::Step>& applied) {
+  std::set<std::pair<schema::ChangeKind, std::string>> ran;
+  for (const auto& s : applied) ran.emplace(s.kind, s.object);
+  std::erase_if(plan.steps, [&](const schema::Step& s) { return ran.count({s.kind, s.object}) > 0; });
+  std::erase_if(plan.drift, [&](const schema::Change& c) { return ran.count({c.kind, c.object}) > 0; });
+  plan.hash.clear();
+  plan.destructive = static_cast<int>(std::count_if(plan.steps.begin(), plan.steps.end(), [](const schema::Step& s) {
+    return s.safety == schema::Safety::Destructive;
+  }));
+  plan.blocked = static_cast<int>(std::count_if(plan.drift.begin(), plan.drift.end(), [](const schema::Change& c) {
+    return c.safety == schema::Safety::Blocked;
+  }));
+  return plan;
+}
 
 long long statementsSent(const std::vector<schema::Step>& steps) {
   long long n = 0;
@@ -142,10 +161,21 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   report.failure = std::move(applied->failure);
   counter.queries += 1 + statementsSent(report.applied);  // SET lock_timeout, then the statements
 
-  // What still differs is read back from the catalog, not assumed from what ran.
-  auto again = makePlan(conn, resource, options, counter);
-  if (!again) return again.error();
-  report.remaining = std::move(*again);
+  // What still differs is read back from the catalog, not assumed from what ran. When it cannot
+  // be (an expression only the failed step would have made valid, a lost connection), the error
+  // joins the report rather than replacing it: what ran is never lost with it.
+  core::Result<schema::Plan> again = core::transient("not read");
+  try {
+    again = makePlan(conn, resource, options, counter);
+  } catch (const std::exception& e) {
+    again = core::transient(std::string("reading the catalog after applying: ") + e.what());
+  }
+  if (again) {
+    report.remaining = std::move(*again);
+  } else {
+    if (!report.failure) report.failure = pg::StepFailure{"", "", again.error().describe()};
+    report.remaining = withoutApplied(report.plan, report.applied);
+  }
 
   lock.reset();
   ++counter.queries;
@@ -158,10 +188,8 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
 core::Result<Report> run(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options) {
   try {
     return runUnguarded(conn, resource, options);
-  } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost: ") + e.what());
   } catch (const std::exception& e) {
-    return core::terminal(e.what());
+    return pg::failureOf(e, "checking schema " + resource.model.schema);
   }
 }
 

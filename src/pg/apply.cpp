@@ -8,6 +8,8 @@
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
+#include "pg/failure.hpp"
+
 namespace pg {
 
 namespace {
@@ -147,10 +149,8 @@ core::Result<std::unique_ptr<AdvisoryLock>> AdvisoryLock::acquire(pqxx::connecti
       if (std::chrono::steady_clock::now() + kLockPoll > deadline) break;
       std::this_thread::sleep_for(kLockPoll);
     }
-  } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost while taking the apply lock: ") + serverMessage(e.what()));
   } catch (const std::exception& e) {
-    return core::terminal(std::string("cannot take the apply lock: ") + serverMessage(e.what()));
+    return failureOf(e, "cannot take the apply lock");
   }
   const char* db = conn.dbname();
   return core::transient("another apply holds the lock for " + std::string(db ? db : "") + "/" + schemaName);
@@ -165,10 +165,23 @@ AdvisoryLock::~AdvisoryLock() {
   }
 }
 
+namespace {
+
+// The connection lost after some steps committed: what ran is reported, with the loss as the
+// failure of the step it happened in, rather than dropped with the error.
+core::Result<ApplyResult> lostAfter(ApplyResult result, const schema::Step* step, core::Error error) {
+  if (result.applied.empty() || !step) return error;
+  result.failure = StepFailure{step->object, "", error.message};
+  return result;
+}
+
+}  // namespace
+
 core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema::Step>& steps,
                                 const ApplyOptions& options) {
   ApplyResult result;
   if (steps.empty()) return result;
+  const schema::Step* current = nullptr;
   try {
     {
       // Session level, so it holds for every step and for the non-transactional ones too.
@@ -177,6 +190,7 @@ core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema
     }
     for (const auto& step : steps) {
       if (stopRequested(options)) break;
+      current = &step;
       auto backoff = options.retryBackoff;
       StepRun run;
       for (int attempt = 0;; ++attempt) {
@@ -197,14 +211,13 @@ core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema
       result.applied.push_back(step);
     }
   } catch (const pqxx::in_doubt_error& e) {
-    return core::transient(std::string("connection lost while committing; the schema will be re-inspected: ") +
-                           serverMessage(e.what()));
+    return lostAfter(std::move(result), current, failureOf(e, "committing a step (the catalog is read again next time)"));
   } catch (const pqxx::broken_connection& e) {
-    return core::transient(std::string("connection lost while applying: ") + serverMessage(e.what()));
+    return lostAfter(std::move(result), current, failureOf(e, "applying"));
   } catch (const pqxx::sql_error& e) {
     return core::terminal(std::string("cannot prepare the session for applying: ") + serverMessage(e.what()));
   } catch (const std::exception& e) {
-    return core::terminal(std::string("applying failed: ") + e.what());
+    return failureOf(e, "applying");
   }
   return result;
 }

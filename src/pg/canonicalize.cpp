@@ -172,6 +172,28 @@ void execute(pqxx::transaction_base& tx, const Scratch& s, QueryCounter* counter
   }
 }
 
+// What the plan creates that a declaration may name, made first in the question transaction (and
+// rolled back with it): the extensions the plan creates, and each changed enum as a temporary enum
+// of the same name with the declared values. The refusal of an extension, or nullopt.
+std::optional<schema::CanonFailure> prepare(pqxx::transaction_base& tx, const std::string& schemaName,
+                                            const schema::CanonQuestions& questions, QueryCounter* counter) {
+  for (const auto& e : questions.extensions) {
+    try {
+      tx.exec_params("CREATE EXTENSION IF NOT EXISTS " + ident(e.name) + " WITH SCHEMA " + ident(schemaName));
+    } catch (const pqxx::sql_error& err) {
+      return schema::CanonFailure{e.field, "cannot create extension " + e.name + ": " + detail::firstLine(err.what()), true};
+    }
+    if (counter) ++counter->queries;
+  }
+  for (const auto& e : questions.shadowEnums) {
+    std::string values;
+    for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + schema::sql::literal(v);
+    tx.exec_params("CREATE TYPE pg_temp." + ident(e.name) + " AS ENUM (" + values + ")");
+    if (counter) ++counter->queries;
+  }
+  return std::nullopt;
+}
+
 // The server's reason for refusing a question, or nullopt when the question is sound. Runs under
 // a savepoint on a scratch table named kProbeTable, rolled back afterwards.
 std::optional<std::string> tryOne(pqxx::transaction_base& tx, const Scratch& s, QueryCounter* counter,
@@ -194,7 +216,8 @@ std::optional<std::string> tryOne(pqxx::transaction_base& tx, const Scratch& s, 
 
 // After the batch failed: put each question alone to find every one Postgres refuses. A type it
 // refuses ends the search (everything else depends on the types); expressions are all tried.
-std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const schema::CanonQuestions& questions,
+std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::string& schemaName,
+                                           const schema::CanonQuestions& questions,
                                            const std::vector<std::string>& types,
                                            const std::map<std::string, std::string>& typeFields,
                                            QueryCounter* counter) {
@@ -206,6 +229,10 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const schema:
     if (counter) ++counter->queries;
     return refused;
   };
+  if (auto failed = prepare(tx, schemaName, questions, counter)) {
+    refused.push_back(*failed);
+    return finish();
+  }
   for (const auto& t : types) {
     if (auto err = tryOne(tx, typesScratch(kProbeTable, {t}), counter, "not a single type: " + t)) {
       refused.push_back({typeFields.at(t), *err, true});
@@ -218,7 +245,7 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const schema:
       schema::TableQuestion one{q.table, {c}, {}, {}};
       one.columns[0].defaultExpr.reset();
       if (auto err = tryOne(tx, tableScratch(kProbeTable, one, false, {}, {}), counter, "not a single type: " + c.type)) {
-        refused.push_back({c.field, *err, true});
+        refused.push_back({c.field + ".type", *err, true});
         return finish();
       }
     }
@@ -227,7 +254,7 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const schema:
       schema::TableQuestion one{q.table, {c}, {}, {}};
       if (auto err = tryOne(tx, tableScratch(kProbeTable, one, true, {}, {}), counter,
                             "not a single expression: " + *c.defaultExpr))
-        refused.push_back({c.field, *err, false});
+        refused.push_back({c.field + ".default", *err, false});
     }
     for (size_t j = 0; j < q.checks.size(); ++j) {
       if (auto err = tryOne(tx, tableScratch(kProbeTable, q, false, {j}, {}), counter,
@@ -241,23 +268,6 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const schema:
     }
   }
   return finish();
-}
-
-// The questions without the refused expressions.
-schema::CanonQuestions without(const schema::CanonQuestions& questions, const std::vector<schema::CanonFailure>& refused) {
-  auto isRefused = [&](const std::string& field) {
-    for (const auto& r : refused)
-      if (r.field == field) return true;
-    return false;
-  };
-  schema::CanonQuestions out = questions;
-  for (auto& q : out.tables) {
-    for (auto& c : q.columns)
-      if (c.defaultExpr && isRefused(c.field)) c.defaultExpr.reset();
-    std::erase_if(q.checks, [&](const auto& ck) { return isRefused(ck.second); });
-    std::erase_if(q.predicates, [&](const auto& p) { return isRefused(p.second); });
-  }
-  return out;
 }
 
 }  // namespace
@@ -357,7 +367,8 @@ std::vector<Scratch> defaultsScratches(const std::vector<DefaultAsked>& asked) {
   return scratches;
 }
 
-// Group g's table: its questions' columns, their checks, and an index for each predicate.
+// Group g's table, in one statement: its questions' columns, their checks, and a partial index
+// for each predicate.
 // `ownColumns` learns, for each check and index, the columns of the table that declared it.
 Scratch groupScratch(size_t g, const Group& group, const schema::CanonQuestions& questions,
                      std::map<std::string, std::set<std::string>>& ownColumns) {
@@ -373,7 +384,7 @@ Scratch groupScratch(size_t g, const Group& group, const schema::CanonQuestions&
     body = "so_dummy integer";  // something to index a predicate on
     s.expected.columns.push_back("so_dummy");
   }
-  std::vector<std::string> indexStatements;
+  size_t predicates = 0;
   for (size_t i : group.questions) {
     const auto& q = questions.tables[i];
     std::set<std::string> own;
@@ -384,23 +395,65 @@ Scratch groupScratch(size_t g, const Group& group, const schema::CanonQuestions&
       ownColumns[groupCheck(i, j)] = own;
     }
     for (size_t j = 0; j < q.predicates.size(); ++j) {
+      // A partial index made by the CREATE TABLE itself, so that predicates cost no statement of
+      // their own: an exclusion constraint's WHERE is stored (and printed) as its index's
+      // predicate, exactly as CREATE INDEX ... WHERE stores it. Keyed on a constant so that no
+      // column's type (json has no btree class) can fail the question about the predicate.
+      // Each keyed on a constant of its own: CREATE TABLE silently keeps one of two identical ones.
       const std::string index = groupPredicate(g, i, j);
-      // Indexed on a constant so that the key's type (json, say, has no btree class) cannot fail
-      // the question about the predicate.
-      indexStatements.push_back("CREATE INDEX " + ident(index) + " ON pg_temp." + ident(s.name) + " ((1)) WHERE (" +
-                                q.predicates[j].first + ")");
+      body += ", CONSTRAINT " + ident(index) + " EXCLUDE USING btree ((" + std::to_string(++predicates) +
+              ") WITH OPERATOR(pg_catalog.=)) WHERE (" + q.predicates[j].first + ")";
+      s.expected.checks.insert(index);
       s.expected.indexes.insert(index);
       ownColumns[index] = own;
     }
   }
   s.statements.push_back("CREATE TEMPORARY TABLE " + ident(s.name) + " (" + body + ") ON COMMIT DROP");
-  s.statements.insert(s.statements.end(), indexStatements.begin(), indexStatements.end());
   return s;
 }
 
+// After the scratch statements ran: check each scratch holds exactly what was asked and file the
+// answers in `canon`. The error text when a question turned out not to be one thing.
+std::optional<std::string> readAnswers(pqxx::transaction_base& tx, const schema::CanonQuestions& questions,
+                                       const std::vector<std::string>& types, const std::vector<Scratch>& scratches,
+                                       const std::vector<Group>& groups,
+                                       const std::map<std::string, std::set<std::string>>& ownColumns,
+                                       const std::vector<DefaultAsked>& defaults, schema::Canon& canon,
+                                       QueryCounter* counter) {
+  auto found = readBack(tx, counter);
+  bool ok = true;
+  for (const auto& s : scratches) ok = ok && matches(found[s.name], s.expected);
+  if (ok && !groups.empty()) {
+    const pqxx::result refs = tx.exec_params(kReferences);
+    if (counter) ++counter->queries;
+    for (const auto& row : refs) {
+      auto it = ownColumns.find(row[0].c_str());
+      if (it != ownColumns.end() && !it->second.count(row[1].c_str())) ok = false;  // another table's column
+    }
+  }
+  if (!ok) return "a declared type or expression defines more than one thing, or names another table's column";
+  for (size_t k = 0; k < types.size(); ++k) canon.types[types[k]] = found[kTypesTable].types[typeColumn(k)];
+  for (size_t k = 0; k < defaults.size(); ++k) {
+    const auto& c = *defaults[k].column;
+    canon.defaults[{questions.tables[defaults[k].question].table, c.name, *c.defaultExpr}] =
+        found[defaultsTable(k)].defaults[defaultColumn(k)];
+  }
+  for (size_t g = 0; g < groups.size(); ++g) {
+    Found& f = found[groupTable(g)];
+    for (size_t i : groups[g].questions) {
+      const auto& q = questions.tables[i];
+      for (size_t j = 0; j < q.checks.size(); ++j) canon.checks[{q.table, q.checks[j].first}] = f.checks[groupCheck(i, j)];
+      for (size_t j = 0; j < q.predicates.size(); ++j)
+        canon.predicates[{q.table, q.predicates[j].first}] = f.indexes[groupPredicate(g, i, j)].value_or("");
+    }
+  }
+  return std::nullopt;
+}
+
 // Every question in one rolled-back transaction. The error text when the server refused any.
-std::optional<std::string> askAll(pqxx::connection& conn, const schema::CanonQuestions& questions,
-                                  const std::vector<std::string>& types, schema::Canon& canon, QueryCounter* counter) {
+std::optional<std::string> askAll(pqxx::connection& conn, const std::string& schemaName,
+                                  const schema::CanonQuestions& questions, const std::vector<std::string>& types,
+                                  schema::Canon& canon, QueryCounter* counter) {
   std::vector<Scratch> scratches;
   if (!types.empty()) scratches.push_back(typesScratch(kTypesTable, types));
   const std::vector<DefaultAsked> defaults = defaultsAsked(questions);
@@ -413,36 +466,11 @@ std::optional<std::string> askAll(pqxx::connection& conn, const schema::CanonQue
   pqxx::work tx(conn, "canonicalize");
   if (counter) ++counter->queries;  // BEGIN
   try {
-    for (const auto& s : scratches) execute(tx, s, counter);
-    auto found = readBack(tx, counter);
-    bool ok = true;
-    for (const auto& s : scratches) ok = ok && matches(found[s.name], s.expected);
-    if (ok && !groups.empty()) {
-      const pqxx::result refs = tx.exec_params(kReferences);
-      if (counter) ++counter->queries;
-      for (const auto& row : refs) {
-        auto it = ownColumns.find(row[0].c_str());
-        if (it != ownColumns.end() && !it->second.count(row[1].c_str())) ok = false;  // another table's column
-      }
-    }
-    if (ok) {
-      for (size_t k = 0; k < types.size(); ++k) canon.types[types[k]] = found[kTypesTable].types[typeColumn(k)];
-      for (size_t k = 0; k < defaults.size(); ++k) {
-        const auto& c = *defaults[k].column;
-        canon.defaults[{questions.tables[defaults[k].question].table, c.name, *c.defaultExpr}] =
-            found[defaultsTable(k)].defaults[defaultColumn(k)];
-      }
-      for (size_t g = 0; g < groups.size(); ++g) {
-        Found& f = found[groupTable(g)];
-        for (size_t i : groups[g].questions) {
-          const auto& q = questions.tables[i];
-          for (size_t j = 0; j < q.checks.size(); ++j) canon.checks[{q.table, q.checks[j].first}] = f.checks[groupCheck(i, j)];
-          for (size_t j = 0; j < q.predicates.size(); ++j)
-            canon.predicates[{q.table, q.predicates[j].first}] = f.indexes[groupPredicate(g, i, j)].value_or("");
-        }
-      }
+    if (auto failed = prepare(tx, schemaName, questions, counter)) {
+      batchError = failed->message;
     } else {
-      batchError = "a declared type or expression defines more than one thing, or names another table's column";
+      for (const auto& s : scratches) execute(tx, s, counter);
+      batchError = readAnswers(tx, questions, types, scratches, groups, ownColumns, defaults, canon, counter);
     }
   } catch (const pqxx::sql_error& e) {
     batchError = detail::firstLine(e.what());
@@ -466,17 +494,13 @@ core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::stri
     if (typeFields.emplace(t.type, t.field).second) types.push_back(t.type);
 
   try {
-    const auto batchError = askAll(conn, questions, types, canon, counter);
+    const auto batchError = askAll(conn, schemaName, questions, types, canon, counter);
     if (!batchError) return canon;
-    auto refused = diagnose(conn, questions, types, typeFields, counter);
+    // Every question is asked with what the plan creates in place, so a refusal is the
+    // declaration's fault: the first one found is the error.
+    auto refused = diagnose(conn, schemaName, questions, types, typeFields, counter);
     if (refused.empty()) return core::terminal("canonicalize failed: " + *batchError);
-    if (refused.front().type) return core::invalid(refused.front().field, refused.front().message);
-    // Answer what can be answered; the caller decides what the refusals mean.
-    schema::Canon partial;
-    if (const auto again = askAll(conn, without(questions, refused), types, partial, counter))
-      return core::terminal("canonicalize failed: " + *again);
-    partial.failures = std::move(refused);
-    return partial;
+    return core::invalid(refused.front().field, refused.front().message);
   } catch (const std::exception& e) {
     return detail::fromException(e, "cannot canonicalize declared types and expressions in schema " + schemaName);
   }

@@ -3,12 +3,15 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <set>
 #include <utility>
 #include <vector>
 
 #include <pqxx/except>
+
+#include "pg/failure.hpp"
 
 namespace pg {
 namespace {
@@ -167,14 +170,62 @@ std::string oneLine(const std::string& message) {
   return out;
 }
 
+// libpq's sslmode values, weakest first.
+constexpr std::array<const char*, 6> kSslModes = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+
+std::optional<size_t> sslStrength(const std::string& mode) {
+  for (size_t i = 0; i < kSslModes.size(); ++i)
+    if (mode == kSslModes[i]) return i;
+  return std::nullopt;
+}
+
+// libpq's reason in the user's terms: a failure of TLS is named as one.
+std::string userReason(const std::string& reason, const std::string& sslMode) {
+  if (reason.find("does not support SSL") != std::string::npos)
+    return "the server does not offer TLS, which sslmode=" + sslMode + " requires";
+  if (reason.find("certificate") != std::string::npos) return "TLS verification failed: " + reason;
+  return reason;
+}
+
+// What every statement the engine renders relies on: text travels as UTF8 (a LATIN1 or GBK
+// session would re-encode comments and seed values, and GBK can hide a quote inside a multibyte
+// character), and a backslash in a literal is just a backslash. client_encoding is asked for in
+// the startup packet (conninfo); a pooler may drop it, so it is checked here without a round trip.
+// standard_conforming_strings is SET once: the `options` startup parameter would do it for free,
+// but poolers such as PgBouncer refuse connections that carry it. libpqxx restores variables set
+// this way when it reconnects.
+core::Result<void> setUpSession(pqxx::connection& conn) {
+  if (conn.get_client_encoding() != "UTF8") conn.set_client_encoding("UTF8");
+  if (conn.get_client_encoding() != "UTF8")
+    return core::terminal("the server did not accept client_encoding UTF8 (it says " + conn.get_client_encoding() + ")");
+  conn.set_variable("standard_conforming_strings", "on");
+  return {};
+}
+
 }  // namespace
+
+core::Result<std::string> resolveSslMode(const std::optional<std::string>& requested,
+                                         const std::optional<std::string>& declared,
+                                         const std::optional<std::string>& inUrl) {
+  if (requested) return *requested;
+  if (inUrl && !sslStrength(*inUrl))
+    return core::invalid("", "the database URL's sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full");
+  if (declared && inUrl) return *sslStrength(*declared) >= *sslStrength(*inUrl) ? *declared : *inUrl;
+  if (declared) return *declared;
+  if (inUrl) return *inUrl;
+  return std::string("verify-full");
+}
 
 core::Result<std::string> conninfo(const ConnectionOptions& options) {
   auto parsed = parse(options.url);
   if (!parsed) return parsed.error();
   Options opts = std::move(*parsed);
 
-  if (options.sslMode) set(opts, "sslmode", *options.sslMode);
+  const std::string* urlMode = find(opts, "sslmode");
+  auto sslMode = resolveSslMode(options.sslMode, options.declaredSslMode,
+                                urlMode ? std::optional<std::string>(*urlMode) : std::nullopt);
+  if (!sslMode) return sslMode.error();
+  set(opts, "sslmode", *sslMode);
   if (options.rootCertFile) set(opts, "sslrootcert", *options.rootCertFile);
   if (options.allowSelfSigned) {
     // Encrypt but do not verify the chain. libpq upgrades `require` to verify-ca when the root
@@ -185,6 +236,8 @@ core::Result<std::string> conninfo(const ConnectionOptions& options) {
   }
   if (options.connectTimeoutSeconds > 0) set(opts, "connect_timeout", std::to_string(options.connectTimeoutSeconds));
   if (!options.applicationName.empty()) set(opts, "application_name", options.applicationName);
+  // Whatever the URL, the database or the role says (see setUpSession).
+  set(opts, "client_encoding", "UTF8");
 
   std::string out;
   for (const auto& [k, v] : opts) {
@@ -210,6 +263,14 @@ std::string describeTarget(const ConnectionOptions& options) {
   return target;
 }
 
+bool hasPassword(const std::string& url) {
+  if (!rawUrlPassword(url).empty()) return true;
+  auto parsed = parse(url);
+  if (!parsed) return false;
+  const std::string* password = find(*parsed, "password");
+  return password && !password->empty();
+}
+
 std::string redact(std::string message, const ConnectionOptions& options) {
   // The whole URL first (it holds the password and maybe more), then the password on its own.
   replaceAll(message, options.url, "***");
@@ -223,14 +284,30 @@ std::string redact(std::string message, const ConnectionOptions& options) {
 core::Result<std::unique_ptr<pqxx::connection>> connect(const ConnectionOptions& options) {
   auto info = conninfo(options);
   if (!info) return info.error();
-  const std::string target = describeTarget(options);
+  std::string target = describeTarget(options);
+  if (auto parsed = parse(options.url))
+    if (const std::string* user = find(*parsed, "user"); user && !user->empty()) target += " as " + *user;
+  std::unique_ptr<pqxx::connection> conn;
   try {
-    return std::make_unique<pqxx::connection>(*info);
+    conn = std::make_unique<pqxx::connection>(*info);
   } catch (const std::exception& e) {
+    const std::string* mode = nullptr;
+    auto parsed = parse(*info);
+    if (parsed) mode = find(*parsed, "sslmode");
     // The target too goes through redact: a password equal to, say, the database name must not
     // be confirmed by a message.
-    return core::transient(redact("cannot connect to " + target + ": " + oneLine(e.what()), options));
+    return core::transient(
+        redact("cannot connect to " + target + ": " + userReason(oneLine(e.what()), mode ? *mode : ""), options));
   }
+  try {
+    if (auto ready = setUpSession(*conn); !ready)
+      return core::terminal(redact("cannot use " + target + ": " + ready.error().message, options));
+  } catch (const std::exception& e) {
+    auto failed = failureOf(e, "cannot set up the session on " + target);
+    failed.message = redact(failed.message, options);
+    return failed;
+  }
+  return conn;
 }
 
 }  // namespace pg

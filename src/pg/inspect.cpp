@@ -207,8 +207,17 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
   try {
     // set_config takes the value as a parameter, so the schema name is never part of the query.
     pqxx::nontransaction tx(conn);
-    tx.exec_params("SELECT pg_catalog.set_config('search_path', $1, false)", path);
+    // Asked in the same round trip: a plan for a schema that is not there would propose creating
+    // every table in it, and the apply would fail on the first one.
+    const pqxx::row r = tx.exec_params1(
+        "SELECT pg_catalog.set_config('search_path', $1, false),"
+        " EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $2)",
+        path, schemaName);
     count(counter);
+    if (!r[1].as<bool>())
+      return core::invalid("spec.schema", "schema \"" + schemaName +
+                                              "\" does not exist in the database; create it first (the operator "
+                                              "manages what is inside a schema, never the schema itself)");
     return {};
   } catch (const std::exception& e) {
     return detail::fromException(e, "cannot set search_path to schema " + schemaName);

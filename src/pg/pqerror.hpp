@@ -6,6 +6,7 @@
 #include <pqxx/except>
 
 #include "core/error.hpp"
+#include "pg/failure.hpp"
 
 namespace pg::detail {
 
@@ -19,21 +20,7 @@ inline std::string firstLine(const std::string& what) {
   return line;
 }
 
-// Lost connections, serialisation failures, deadlocks, lock and statement timeouts may go away on
-// a retry; anything else the server refused stays refused.
-inline core::Error fromException(const std::exception& e, const std::string& context) {
-  const std::string message = context + ": " + firstLine(e.what());
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::transaction_rollback*>(&e) ||
-      dynamic_cast<const pqxx::in_doubt_error*>(&e))
-    return core::transient(message);
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    const std::string state = sql->sqlstate();
-    // 55P03 lock_not_available, 57014 query_canceled (statement_timeout), 57P01 admin_shutdown,
-    // 53xxx insufficient resources.
-    if (state == "55P03" || state == "57014" || state == "57P01" || state.rfind("53", 0) == 0)
-      return core::transient(message);
-  }
-  return core::terminal(message);
-}
+// See pg::failureOf: the one mapping of libpqxx exceptions to messages.
+inline core::Error fromException(const std::exception& e, const std::string& context) { return failureOf(e, context); }
 
 }  // namespace pg::detail

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "schema/match.hpp"
+#include "schema/sql.hpp"
 
 namespace schema {
 
@@ -233,114 +234,178 @@ bool cheaplySame(const std::string& declared, const std::string& live) {
   return normalizeExpression(stripLiteralCasts(declared)) == normalizeExpression(stripLiteralCasts(live));
 }
 
+namespace {
+
+// What a declaration is, on its face, the same as in the catalog: the live object's text (which
+// Postgres printed), or nullptr when the server must be asked. canonQuestions and canonicalModel
+// both decide with these, so every text the second needs is one the first asked about.
+
+bool typeIsSame(const Column* live, const Column& declared, const Model& want) {
+  static const Canon none;
+  return live && sameType(*live, declared, want, none);
+}
+
+// A default is only taken as the live one while the column keeps its type: after a type change
+// the live text may carry a cast to the old type.
+const std::string* liveDefaultFor(const Column* live, const Column& declared, bool typeSame) {
+  if (!typeSame || !live->defaultExpr || !declared.defaultExpr) return nullptr;
+  return cheaplySame(*declared.defaultExpr, *live->defaultExpr) ? &*live->defaultExpr : nullptr;
+}
+
+const std::string* liveCheckFor(const Table* live, const Check& declared) {
+  if (!live) return nullptr;
+  for (const auto& lck : live->checks)
+    if (cheaplySame(declared.expression, lck.expression)) return &lck.expression;
+  return nullptr;
+}
+
+const std::string* livePredicateFor(const Table* live, const Index& declared) {
+  if (!live || !declared.where) return nullptr;
+  for (const auto& lix : live->indexes)
+    if (lix.where && cheaplySame(*declared.where, *lix.where)) return &*lix.where;
+  return nullptr;
+}
+
+bool asksDefault(const Column* live, const Column& declared, bool typeSame) {
+  return declared.defaultExpr && declared.identity == Identity::None && !liveDefaultFor(live, declared, typeSame);
+}
+
+// The key canon answers are filed under: the live table's name, or the declared one when new.
+const std::string& questionTable(const TableMatch& m) { return m.have ? m.have->name : m.want->name; }
+
+}  // namespace
+
 CanonQuestions canonQuestions(const Model& have, const Model& want) {
   CanonQuestions q;
+  for (size_t i = 0; i < want.extensions.size(); ++i) {
+    const auto& e = want.extensions[i];
+    if (std::find(have.extensions.begin(), have.extensions.end(), e) == have.extensions.end())
+      q.extensions.push_back({e, "spec.extensions[" + std::to_string(i) + "]"});
+  }
+  std::set<std::string> shadowed;
+  for (const auto& e : want.enums) {
+    const Enum* live = have.enumType(e.name);
+    if (!live || live->values != e.values) {
+      q.shadowEnums.push_back(e);
+      shadowed.insert(e.name);
+    }
+  }
   std::set<std::string> askedTypes;
-  const Canon none;
   for (const auto& m : matchTables(have, want)) {
-    if (!m.have) continue;  // a new table is created as declared: nothing to compare
-    const Table& live = *m.have;
+    const Table* live = m.have;
     const Table& wanted = *m.want;
     TableQuestion tq;
-    tq.table = live.name;
+    tq.table = questionTable(m);
     bool askTable = false;
     std::vector<const Column*> liveOf;  // the live column each declared one matches, in order
     liveOf.reserve(wanted.columns.size());
-    std::vector<char> typeKnownOf;
-    typeKnownOf.reserve(wanted.columns.size());
+    std::vector<char> typeSameOf;
+    typeSameOf.reserve(wanted.columns.size());
     for (const auto& col : wanted.columns) {
-      const Column* lc = matchColumn(live, wanted, col);
+      const Column* lc = live ? matchColumn(*live, wanted, col) : nullptr;
+      const bool typeSame = typeIsSame(lc, col, want);
       liveOf.push_back(lc);
-      const bool isEnum = want.enumType(col.type) != nullptr;
-      const bool typeKnown = !lc || sameType(*lc, col, want, none);
-      typeKnownOf.push_back(typeKnown);
-      if (lc && !typeKnown && !isEnum && askedTypes.insert(col.type).second) {
+      typeSameOf.push_back(typeSame);
+      // A declared enum is a name, quoted when rendered: there is no text to ask about.
+      if (!typeSame && !want.enumType(col.type) && askedTypes.insert(col.type).second)
         q.types.push_back({col.type, col.field + ".type"});
-      }
-      if (lc && col.defaultExpr && (!lc->defaultExpr || !cheaplySame(*col.defaultExpr, *lc->defaultExpr)))
-        askTable = true;
+      askTable = askTable || asksDefault(lc, col, typeSame);
     }
-    // The table's scratch columns, built only for a table that is asked about (most are not).
-    auto scratchColumns = [&] {
-      for (size_t i = 0; i < wanted.columns.size(); ++i) {
-        const Column& col = wanted.columns[i];
-        const Column* lc = liveOf[i];
-        const bool isEnum = want.enumType(col.type) != nullptr;
-        TableQuestion::ColumnQ cq;
-        cq.name = col.name;
-        // The scratch column gets the type the default will live with after the plan; an enum that
-        // does not exist yet cannot be named, so text stands in (its default is re-set anyway).
-        if (lc && typeKnownOf[i]) cq.type = lc->type;
-        else if (isEnum && !have.enumType(col.type)) cq.type = "text";
-        else cq.type = typeSql(col, want);
-        if (lc && col.defaultExpr && (!lc->defaultExpr || !cheaplySame(*col.defaultExpr, *lc->defaultExpr)))
-          cq.defaultExpr = col.defaultExpr;
-        cq.field = col.field;
-        tq.columns.push_back(std::move(cq));
-      }
-      // Live columns that are not declared still exist while the plan runs; checks may name them.
-      for (const auto& lc : live.columns) {
+    for (const auto& ck : wanted.checks) {
+      if (liveCheckFor(live, ck)) continue;
+      tq.checks.emplace_back(ck.expression, ck.field + ".expression");
+      askTable = true;
+    }
+    for (const auto& ix : wanted.indexes) {
+      if (!ix.where || livePredicateFor(live, ix)) continue;
+      tq.predicates.emplace_back(*ix.where, ix.field + ".where");
+      askTable = true;
+    }
+    if (!askTable) continue;
+    // The scratch columns: every column the table will have after the plan, with the type it
+    // will have then, so that defaults, checks and predicates are read as they will be applied.
+    for (size_t i = 0; i < wanted.columns.size(); ++i) {
+      const Column& col = wanted.columns[i];
+      const Column* lc = liveOf[i];
+      TableQuestion::ColumnQ cq;
+      cq.name = col.name;
+      if (want.enumType(col.type))
+        // Unqualified, so that a shadowing temporary enum is found first.
+        cq.type = shadowed.count(col.type) ? sql::ident(col.type) : typeSql(col, want);
+      else if (typeSameOf[i])
+        cq.type = lc->type;
+      else
+        cq.type = col.type;
+      if (asksDefault(lc, col, typeSameOf[i])) cq.defaultExpr = col.defaultExpr;
+      cq.field = col.field;
+      tq.columns.push_back(std::move(cq));
+    }
+    // Live columns that are not declared still exist while the plan runs; checks may name them.
+    if (live)
+      for (const auto& lc : live->columns) {
         const bool matched = std::find(liveOf.begin(), liveOf.end(), &lc) != liveOf.end();
         if (!matched && !wanted.column(lc.name)) tq.columns.push_back({lc.name, lc.type, std::nullopt, ""});
       }
-    };
-    // A declared check is asked about when a live check could be it: one of the same name, or a
-    // live check no declared one matches as written.
-    auto sameText = [](const std::string& live, const std::string& declared) { return cheaplySame(declared, live); };
-    bool unmatchedLiveCheck = false;
-    for (const auto& lck : live.checks) {
-      bool matched = false;
-      for (const auto& ck : wanted.checks) matched = matched || sameText(lck.expression, ck.expression);
-      unmatchedLiveCheck = unmatchedLiveCheck || !matched;
-    }
-    for (const auto& ck : wanted.checks) {
-      bool known = false, sameName = false;
-      for (const auto& lck : live.checks) {
-        known = known || sameText(lck.expression, ck.expression);
-        sameName = sameName || (!ck.name.empty() && lck.name == ck.name);
-      }
-      if (!known && (sameName || unmatchedLiveCheck)) {
-        tq.checks.emplace_back(ck.expression, ck.field + ".expression");
-        askTable = true;
-      }
-    }
-    bool unmatchedLivePredicate = false;
-    for (const auto& lix : live.indexes) {
-      if (!lix.where) continue;
-      bool matched = false;
-      for (const auto& ix : wanted.indexes) matched = matched || (ix.where && sameText(*lix.where, *ix.where));
-      unmatchedLivePredicate = unmatchedLivePredicate || !matched;
-    }
-    for (const auto& ix : wanted.indexes) {
-      if (!ix.where) continue;
-      bool known = false, sameName = false;
-      for (const auto& lix : live.indexes) {
-        known = known || (lix.where && sameText(*lix.where, *ix.where));
-        sameName = sameName || (!ix.name.empty() && lix.name == ix.name);
-      }
-      if (!known && (sameName || unmatchedLivePredicate)) {
-        tq.predicates.emplace_back(*ix.where, ix.field + ".where");
-        askTable = true;
-      }
-    }
-    if (askTable) {
-      scratchColumns();
-      q.tables.push_back(std::move(tq));
-    }
+    q.tables.push_back(std::move(tq));
   }
   return q;
 }
 
-bool createsNamesExpressionsMayUse(const Model& have, const Model& want) {
-  for (const auto& e : want.extensions)
-    if (std::find(have.extensions.begin(), have.extensions.end(), e) == have.extensions.end()) return true;
-  for (const auto& e : want.enums) {
-    const Enum* live = have.enumType(e.name);
-    if (!live) return true;
-    for (const auto& v : e.values)
-      if (std::find(live->values.begin(), live->values.end(), v) == live->values.end()) return true;
+core::Result<Model> canonicalModel(const Model& have, const Model& want, const Canon& canon) {
+  Model out = want;
+  auto missing = [](const std::string& field) {
+    return core::invalid(field, "Postgres was not asked about this text, so it cannot be used in a statement");
+  };
+  const auto matches = matchTables(have, want);
+  for (size_t t = 0; t < matches.size(); ++t) {
+    const TableMatch& m = matches[t];
+    const Table* live = m.have;
+    const std::string& key = questionTable(m);
+    Table& table = out.tables[t];  // matchTables keeps the declared order
+    for (auto& col : table.columns) {
+      const Column* lc = live ? matchColumn(*live, *m.want, col) : nullptr;
+      const bool typeSame = typeIsSame(lc, col, want);
+      if (col.identity != Identity::None) col.defaultExpr.reset();  // an identity column has none
+      if (col.defaultExpr) {
+        if (const std::string* text = liveDefaultFor(lc, col, typeSame)) {
+          col.defaultExpr = *text;
+        } else {
+          auto it = canon.defaults.find({key, col.name, *col.defaultExpr});
+          if (it == canon.defaults.end()) return missing(col.field + ".default");
+          col.defaultExpr = it->second;
+        }
+      }
+      if (want.enumType(col.type)) continue;  // a name: render quotes it
+      if (typeSame) {
+        // Matched by the enum's raw name, the declared text is that name; otherwise Postgres' text.
+        if (!lc->enumType) col.type = lc->type;
+        continue;
+      }
+      auto it = canon.types.find(col.type);
+      if (it == canon.types.end()) return missing(col.field + ".type");
+      col.type = it->second;
+    }
+    for (auto& ck : table.checks) {
+      if (const std::string* text = liveCheckFor(live, ck)) {
+        ck.expression = *text;
+        continue;
+      }
+      auto it = canon.checks.find({key, ck.expression});
+      if (it == canon.checks.end()) return missing(ck.field + ".expression");
+      ck.expression = it->second;
+    }
+    for (auto& ix : table.indexes) {
+      if (!ix.where) continue;
+      if (const std::string* text = livePredicateFor(live, ix)) {
+        ix.where = *text;
+        continue;
+      }
+      auto it = canon.predicates.find({key, *ix.where});
+      if (it == canon.predicates.end()) return missing(ix.field + ".where");
+      ix.where = it->second;
+    }
   }
-  return false;
+  return out;
 }
 
 }  // namespace schema

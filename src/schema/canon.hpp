@@ -8,6 +8,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/error.hpp"
 #include "schema/model.hpp"
 
 namespace schema {
@@ -32,18 +33,31 @@ struct TableQuestion {
   std::vector<std::pair<std::string, std::string>> predicates;  // (where, field)
 };
 
+// An extension the plan creates: its types and functions must be there while the questions are
+// asked, so it is created in the same rolled-back transaction (which also proves it can be).
+struct ExtensionQuestion {
+  std::string name;
+  std::string field;  // "spec.extensions[0]"
+};
+
 struct CanonQuestions {
   std::vector<TypeQuestion> types;
   std::vector<TableQuestion> tables;
-  bool empty() const { return types.empty() && tables.empty(); }
+  std::vector<ExtensionQuestion> extensions;
+  // Declared enums that the plan creates or whose values it changes. While the questions are
+  // asked each stands as a temporary enum of the same name with the declared values, which the
+  // session finds before the schema's (pg_temp is searched first for types): "tag[]" of a new
+  // enum, or a default naming a value the plan adds, then mean what they will mean after the plan.
+  std::vector<Enum> shadowEnums;
+  bool empty() const { return types.empty() && tables.empty() && extensions.empty(); }
 };
 
 // A question Postgres refused: a type that does not exist, an expression that does not parse or
-// names something missing (perhaps something the same plan creates: an enum value, an extension).
+// names something missing, an extension that cannot be created.
 struct CanonFailure {
   std::string field;
   std::string message;  // the server's
-  bool type = false;    // a type question (never explained by the plan: enums are compared by name)
+  bool type = false;    // a type (or extension) question: nothing else can be asked without it
 };
 
 // Answers; keys are the declared text. A missing answer means "not asked" or "refused": callers
@@ -53,7 +67,6 @@ struct Canon {
   std::map<std::tuple<std::string, std::string, std::string>, std::string> defaults;  // (table, column, expr)
   std::map<std::pair<std::string, std::string>, std::string> checks;                   // (table, expr)
   std::map<std::pair<std::string, std::string>, std::string> predicates;               // (table, where)
-  std::vector<CanonFailure> failures;
 };
 
 // Cheap, server-free normalisation: aliases Postgres resolves the same way ("int4" -> "integer",
@@ -70,13 +83,16 @@ std::string stripLiteralCasts(const std::string& expr);
 // outer parentheses, white space at the ends and literal casts are set aside. False means "ask".
 bool cheaplySame(const std::string& declared, const std::string& live);
 
-// What must be asked of the server so that diff() can compare `want` against `have` exactly.
-// Only what could match a live object is asked: a check or partial index with no live
-// counterpart is simply created.
+// What must be asked of the server: every declared type, default, check and index predicate that
+// is not, on its face, the same as its live counterpart (cheaplySame). A declaration's SQL text
+// reaches a statement only as Postgres printed it back, so everything else must be asked.
 CanonQuestions canonQuestions(const Model& have, const Model& want);
 
-// True when applying would create enums, enum values or extensions: a declared expression may
-// name them, so the server refusing it now says nothing about the declaration being wrong.
-bool createsNamesExpressionsMayUse(const Model& have, const Model& want);
+// `want` with every type, default, check and index predicate replaced by Postgres' own text for
+// it: the server's answer, or the live object's text where the declaration is cheaply the same.
+// This is the only road from a declaration to a statement; a text with neither (a question that
+// was not asked or not answered) is an error naming its field, never passed on as written.
+// Declared enum names stay names (render quotes them).
+core::Result<Model> canonicalModel(const Model& have, const Model& want, const Canon& canon);
 
 }  // namespace schema

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <unordered_set>
 
+#include "core/utf8.hpp"
+
 namespace spec::detail {
 
 namespace {
@@ -101,12 +103,23 @@ std::string indexPath(const std::string& path, size_t index) {
   return out;
 }
 
+// Every text of a document ends up in a statement or a catalog: a NUL byte or invalid UTF-8 is
+// refused here, with the field, before anything connects.
+bool checkText(std::string_view text, const std::string& path, Issues& issues) {
+  if (auto problem = core::textProblem(text)) {
+    issues.report(path, "the text " + *problem);
+    return false;
+  }
+  return true;
+}
+
 std::optional<std::string> scalarText(const Item& item, Issues& issues) {
   if (item.node.IsNull() || !item.node.IsDefined()) return std::nullopt;
   if (!item.node.IsScalar()) {
     issues.report(item.path, "expected a string, found " + describeNode(item.node));
     return std::nullopt;
   }
+  if (!checkText(item.node.Scalar(), item.path, issues)) return std::nullopt;
   return std::string(item.node.Scalar());
 }
 
@@ -191,6 +204,7 @@ std::optional<std::string> Fields::text(std::string_view key) const {
     issues_->report(pathOf(key), "expected a string, found " + describeNode(*node));
     return std::nullopt;
   }
+  if (!checkText(node->Scalar(), pathOf(key), *issues_)) return std::nullopt;
   return std::string(node->Scalar());
 }
 
@@ -272,6 +286,7 @@ std::vector<std::string> Fields::identifiers(std::string_view key) const {
       issues_->report(indexPath(pathOf(key), i), "expected a string, found " + describeNode(element));
       continue;
     }
+    if (!checkText(element.Scalar(), indexPath(pathOf(key), i), *issues_)) continue;
     std::string value(element.Scalar());
     if (!validIdentifier(value)) checkIdentifier(value, indexPath(pathOf(key), i), *issues_);
     out.push_back(std::move(value));

@@ -44,6 +44,8 @@ std::string joinPath(const std::string& path, std::string_view key);
 // "spec.tables" + 2 -> "spec.tables[2]".
 std::string indexPath(const std::string& path, size_t index);
 
+// Text Postgres can take (valid UTF-8, no NUL byte); reports `path` and returns false otherwise.
+bool checkText(std::string_view text, const std::string& path, Issues& issues);
 // A scalar as text; null is nullopt; a list or map is reported.
 std::optional<std::string> scalarText(const Item& item, Issues& issues);
 // A name that becomes a Postgres identifier: non-empty and at most 63 bytes. Reports and returns

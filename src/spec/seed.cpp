@@ -36,6 +36,7 @@ schema::SeedRow readRow(const Item& item, const std::string& table, const schema
   if (item.node.IsMap() && fields.entries().empty()) issues.report(item.path, "must give at least one column");
   for (const auto& [column, value] : fields.entries()) {
     const std::string path = fields.pathOf(column);
+    if (!checkText(column, path, issues) || (value.IsScalar() && !checkText(value.Scalar(), path, issues))) continue;
     if (declared && !declared->column(column))
       issues.report(path, quoteShort(column) + " is not a column of table \"" + table + "\"");
     if (value.IsMap() || value.IsSequence())

@@ -23,6 +23,8 @@ WATCHED_NAMESPACE_ACCESS = {
     ("watch", "", "secrets"),
     ("create", "", "events"),
     ("patch", "", "events"),
+    ("create", "", "configmaps"),
+    ("update", "", "configmaps"),
 }
 # src/kube/lease.cpp LeaderElector: GET the Lease, POST it when missing, PUT it (acquire, renew,
 # release); only in the operator's own namespace.

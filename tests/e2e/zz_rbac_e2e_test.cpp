@@ -58,7 +58,7 @@ std::string describe(const std::set<Grant>& grants) {
 
 TEST_F(E2ETest, TheRbacInDeployGrantsExactlyWhatTheOperatorCalls) {
   // Every kind of call: leader election, a failing check (an Event, then its repeat patched),
-  // the corrected Secret (a status write).
+  // the corrected Secret (a status write), a pending plan published and changed (a ConfigMap).
   secret("shop-db", pg().tcpUrl(db_, "wrong-password"));
   startOperator({"--leader-elect", "--leader-election-namespace", ns_, "--lease-duration", "3s", "--renew-deadline", "2s",
                  "--retry-period", "500ms"});
@@ -68,6 +68,15 @@ TEST_F(E2ETest, TheRbacInDeployGrantsExactlyWhatTheOperatorCalls) {
   ASSERT_TRUE(testsupport::eventually(patchedEvent, 20s)) << describe(operatorCalls(cluster().api()));
   secret("shop-db", pg().tcpUrl(db_));
   ASSERT_TRUE(waitReady("shop"));
+  // A pending plan is published in a ConfigMap (create), and rewritten when it changes (update).
+  pg().exec(db_, "ALTER TABLE t ADD COLUMN legacy text");
+  const auto calledOnConfigMaps = [&](const char* verb) {
+    return operatorCalls(cluster().api()).count({"", "configmaps", verb}) > 0;
+  };
+  ASSERT_TRUE(testsupport::eventually([&] { return calledOnConfigMaps("create"); }, 20s)) << describe(operatorCalls(cluster().api()));
+  ASSERT_TRUE(testsupport::eventually([&] { return get("shop")["status"]["plan"].contains("configMapRef"); }, 20s));
+  pg().exec(db_, "ALTER TABLE t ADD COLUMN other text");
+  ASSERT_TRUE(testsupport::eventually([&] { return calledOnConfigMaps("update"); }, 20s)) << describe(operatorCalls(cluster().api()));
 
   std::set<Grant> granted = grantsOf("deploy/rbac/cluster-role.yaml", "ClusterRole");
   for (const auto& g : grantsOf("deploy/base/leader-election-rbac.yaml", "Role")) granted.insert(g);

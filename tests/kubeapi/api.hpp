@@ -57,6 +57,7 @@ class Api {
   json commitUpdate(const HttpRequest& req, const RequestInfo& ri, const json& old, json next, bool dryRun,
                     bool managedFieldsSet, std::vector<std::string>& warnings);
   json finalizeDelete(const RequestInfo& ri, const json& obj, bool dryRun);
+  void collectDependents(const std::string& ns, const std::string& ownerUid);
   void onCrdChanged(const json& crd, bool deleted);
   std::string manager(const HttpRequest& req) const;
   HttpResponse objectResponse(const HttpRequest& req, const RequestInfo& ri, int code, const json& storedObj,

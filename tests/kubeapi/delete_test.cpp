@@ -43,6 +43,19 @@ TEST_F(Delete, WithoutFinalizersTheObjectIsGone) {
   EXPECT_EQ(get.err, "Error from server (NotFound): databaseschemas.dbschema.io \"shop\" not found\n");
 }
 
+TEST_F(Delete, ObjectsOwnedByTheDeletedOneGoWithIt) {
+  const std::string uid = live()["metadata"]["uid"];
+  const std::string owned = R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"shop-plan","ownerReferences":[)"
+                            R"({"apiVersion":"dbschema.io/v1alpha1","kind":"DatabaseSchema","name":"shop","uid":")" +
+                            uid + R"(","controller":true}]},"data":{"a":"1"}})";
+  ASSERT_EQ(kubectl({"-n", ns_, "create", "-f", "-"}, owned).exitCode, 0);
+  ASSERT_EQ(kubectl({"-n", ns_, "create", "configmap", "unowned", "--from-literal=a=1"}).exitCode, 0);
+  auto r = kubectl({"-n", ns_, "delete", "databaseschema", "shop"});
+  ASSERT_EQ(r.exitCode, 0) << r.describe();
+  EXPECT_TRUE(cluster().server().get("", "v1", "configmaps", ns_, "shop-plan").is_null());
+  EXPECT_FALSE(cluster().server().get("", "v1", "configmaps", ns_, "unowned").is_null());
+}
+
 TEST_F(Delete, WithAFinalizerDeleteWaitsForItsRemoval) {
   addFinalizer();
   auto d = cluster().kubectlBackground({"-n", ns_, "delete", "dbs", "shop", "--timeout=30s"});

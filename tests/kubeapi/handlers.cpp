@@ -500,6 +500,7 @@ json Api::finalizeDelete(const RequestInfo& ri, const json& obj, bool dryRun) {
   last["metadata"]["resourceVersion"] = std::to_string(store_.nextRv());
   store_.erase(rt.storeGroup(), ri.plural, last);
   if (rt.plural == "customresourcedefinitions") onCrdChanged(last, true);
+  if (rt.namespaced) collectDependents(metaStr(last, "namespace"), metaStr(last, "uid"));
   if (rt.group.empty() && rt.plural == "namespaces") {
     // The namespace controller's job, done at once: everything inside goes with the namespace.
     std::string ns = metaStr(last, "name");
@@ -514,6 +515,28 @@ json Api::finalizeDelete(const RequestInfo& ri, const json& obj, bool dryRun) {
     }
   }
   return last;
+}
+
+void Api::collectDependents(const std::string& ns, const std::string& ownerUid) {
+  // The garbage collector's background deletion, done at once: objects in the owner's namespace
+  // whose every ownerReference names it go with it (and theirs with them).
+  if (ownerUid.empty()) return;
+  for (const auto* t : registry_.all()) {
+    if (!t->namespaced || t->storageGroup) continue;
+    std::vector<json> victims;
+    for (const json* o : store_.list(t->group, t->plural, ns)) {
+      const json refs = (*o)["metadata"].value("ownerReferences", json::array());
+      if (!refs.is_array() || refs.empty()) continue;
+      bool onlyThisOwner = true;
+      for (const auto& r : refs) onlyThisOwner = onlyThisOwner && r.is_object() && r.value("uid", "") == ownerUid;
+      if (onlyThisOwner) victims.push_back(*o);
+    }
+    for (auto& v : victims) {
+      v["metadata"]["resourceVersion"] = std::to_string(store_.nextRv());
+      store_.erase(t->group, t->plural, v);
+      collectDependents(ns, metaStr(v, "uid"));
+    }
+  }
 }
 
 void Api::onCrdChanged(const json& crd, bool deleted) {

@@ -83,4 +83,10 @@ deploy/rbac/cluster-role.yaml, where each names the code that makes the calls.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+# create + update: the ConfigMap holding a DatabaseSchema's whole plan, owned by it
+# (src/controller/manager.cpp, publishPlan: PUT the one status.plan.configMapRef names, POST a
+# new one with generateName when status names none or it is gone).
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["create", "update"]
 {{- end -}}

@@ -242,6 +242,28 @@ TEST(ApplyCommand, RejectsACheckOnAMissingColumnWithTheServersMessage) {
   EXPECT_EQ(pg.queryValue(db, "SELECT count(*) FROM pg_constraint WHERE conname = 'orders_total_nonneg'"), "0");
 }
 
+// The issue's own example: a default that is really an ALTER TABLE clause must not drop a column.
+TEST(ApplyCommand, SqlSmuggledIntoADefaultIsRefusedAndDropsNothing) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("apply");
+  pg.exec(db, "CREATE TABLE orders (id bigint PRIMARY KEY, note text); INSERT INTO orders VALUES (1, 'keep')");
+  const std::string spec = "  tables:\n"
+                           "    - name: orders\n"
+                           "      columns:\n"
+                           "        - {name: id, type: bigint}\n"
+                           "        - {name: note, type: text}\n"
+                           "        - {name: total, type: integer, default: \"0, DROP COLUMN note\"}\n"
+                           "      primaryKey: [id]\n";
+  for (const char* command : {"plan", "apply"}) {
+    const auto r = cli({command, "-f", "-", "--database-url", pg.socketUrl(db)}, {}, document(spec));
+    EXPECT_EQ(r.exitCode, 1) << command << "\n" << show(r);
+    EXPECT_NE(r.err.find("spec.tables[0].columns[2].default"), std::string::npos) << show(r);
+  }
+  EXPECT_EQ(pg.queryValue(db, "SELECT note FROM orders WHERE id = 1"), "keep");
+  EXPECT_EQ(pg.queryValue(db, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attnum > 0"),
+            "2");
+}
+
 TEST(ApplyCommand, ReportsAFailingStatementAndLeavesThatStepUndone) {
   auto& pg = PostgresServer::shared();
   const auto db = pg.createDatabase("apply");

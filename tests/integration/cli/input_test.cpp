@@ -93,10 +93,9 @@ TEST(CliInput, AnInvalidFileIsReportedAtOnceWhileTheEarlyReadHangs) {
 
 TEST(CliInput, AnUnreachableDatabaseNamesTheHostAndNeverThePassword) {
   const std::string url = "postgresql://app:Hunter2-secret@127.0.0.1:1/shop";
-  const auto r = cli({"plan", "-f", "-", "--database-url", url, "--connect-timeout", "3"}, {},
-                     document(customersSpec()));
+  const auto r = cli({"plan", "-f", "-", "--connect-timeout", "3"}, {{"DATABASE_URL", url}}, document(customersSpec()));
   EXPECT_EQ(r.exitCode, 1) << show(r);
-  EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << show(r);
+  EXPECT_NE(r.err.find(": cannot connect to 127.0.0.1:1/shop as app: connection refused"), std::string::npos) << show(r);
   EXPECT_EQ(r.err.find("Hunter2-secret"), std::string::npos) << show(r);
   EXPECT_EQ(r.out.find("Hunter2-secret"), std::string::npos) << show(r);
   EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << show(r);
@@ -105,17 +104,79 @@ TEST(CliInput, AnUnreachableDatabaseNamesTheHostAndNeverThePassword) {
 TEST(CliInput, AWrongPasswordIsAnErrorThatDoesNotRepeatIt) {
   auto& pg = PostgresServer::shared();
   const auto db = pg.createDatabase("input");
-  const auto r = cli({"plan", "-f", "-", "--database-url", pg.tcpUrl(db, "Wrong-Pass-123")}, {},
-                     document(customersSpec()));
+  const auto r = cli({"plan", "-f", "-", "--ssl-mode", "require"},
+                     {{"DATABASE_URL", pg.tcpUrl(db, "Wrong-Pass-123")}}, document(customersSpec()));
   EXPECT_EQ(r.exitCode, 1) << show(r);
-  EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << show(r);
+  EXPECT_NE(r.err.find("cannot connect to 127.0.0.1:" + std::to_string(pg.port()) + "/" + db +
+                       " as postgres: password authentication failed"),
+            std::string::npos)
+      << show(r);
   EXPECT_EQ(r.err.find("Wrong-Pass-123"), std::string::npos) << show(r);
+}
+
+TEST(CliInput, APasswordOnTheCommandLineIsWarnedAboutWithoutRepeatingIt) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  pg.exec(db, kCustomersSql);
+  const auto flag = cli({"plan", "-f", "-", "--database-url", pg.tcpUrl(db) + "?sslmode=require"}, {},
+                        document(customersSpec()));
+  EXPECT_EQ(flag.exitCode, 0) << show(flag);
+  EXPECT_EQ(flag.err.rfind("warning: the password in --database-url can be read by other users", 0), 0u) << show(flag);
+  EXPECT_NE(flag.err.find("DATABASE_URL"), std::string::npos) << show(flag);
+  EXPECT_EQ(flag.err.find(testsupport::kPassword), std::string::npos) << show(flag);
+
+  const auto env = cli({"plan", "-f", "-"}, {{"DATABASE_URL", pg.tcpUrl(db) + "?sslmode=require"}},
+                       document(customersSpec()));
+  EXPECT_EQ(env.exitCode, 0) << show(env);
+  EXPECT_EQ(env.err, "") << show(env);
+  const auto noPassword = cli({"plan", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, document(customersSpec()));
+  EXPECT_EQ(noPassword.err, "") << show(noPassword);
+}
+
+TEST(CliInput, ByDefaultTheServerCertificateIsVerifiedInFull) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  pg.exec(db, kCustomersSql);
+  // No flag, no sslMode in the document, none in the URL, no CA: verify-full cannot succeed.
+  const auto strict = cli({"plan", "-f", "-"}, {{"DATABASE_URL", pg.tcpUrl(db)}, {"HOME", "/nonexistent"}},
+                          document(customersSpec()));
+  EXPECT_EQ(strict.exitCode, 1) << show(strict);
+  EXPECT_NE(strict.err.find("TLS verification failed"), std::string::npos) << show(strict);
+
+  const auto verified = cli({"plan", "-f", "-"}, {{"DATABASE_URL", pg.tcpUrl(db)}, {"PG_SSL_ROOT_CERT", pg.caCertFile()}},
+                            document(customersSpec()));
+  EXPECT_EQ(verified.exitCode, 0) << show(verified);
+}
+
+TEST(CliInput, WhenTheDocumentAndTheUrlDisagreeTheStricterModeWins) {
+  auto& pg = PostgresServer::shared();
+  const auto db = pg.createDatabase("input");
+  pg.exec(db, kCustomersSql);
+  auto withMode = [](const std::string& mode) {
+    std::string doc = document(customersSpec());
+    return doc.replace(doc.find("    secretRef"), 0, "    sslMode: " + mode + "\n");
+  };
+  const std::map<std::string, std::string> noCa = {{"HOME", "/nonexistent"}};
+  // The URL asks for verify-full, the document for require: verify-full, which has no CA here.
+  auto env = noCa;
+  env["DATABASE_URL"] = pg.tcpUrl(db) + "?sslmode=verify-full";
+  const auto urlStricter = cli({"plan", "-f", "-"}, env, withMode("require"));
+  EXPECT_EQ(urlStricter.exitCode, 1) << show(urlStricter);
+  EXPECT_NE(urlStricter.err.find("TLS verification failed"), std::string::npos) << show(urlStricter);
+  // The document asks for verify-full, the URL for disable: verify-full again.
+  env["DATABASE_URL"] = pg.tcpUrl(db) + "?sslmode=disable";
+  const auto documentStricter = cli({"plan", "-f", "-"}, env, withMode("verify-full"));
+  EXPECT_EQ(documentStricter.exitCode, 1) << show(documentStricter);
+  // Both ask for something weaker than verify-full: the stricter of the two, require.
+  const auto weaker = cli({"plan", "-f", "-"}, env, withMode("require"));
+  EXPECT_EQ(weaker.exitCode, 0) << show(weaker);
 }
 
 TEST(CliInput, TakesTheDatabaseUrlFromTheEnvironment) {
   auto& pg = PostgresServer::shared();
   const auto db = pg.createDatabase("input");
-  const auto r = cli({"apply", "-f", "-"}, {{"DATABASE_URL", pg.tcpUrl(db)}}, document(customersSpec()));
+  const auto r = cli({"apply", "-f", "-"}, {{"DATABASE_URL", pg.tcpUrl(db) + "?sslmode=require"}},
+                     document(customersSpec()));
   EXPECT_EQ(r.exitCode, 0) << show(r);
   EXPECT_TRUE(tableExists(db, "customers"));
   EXPECT_EQ(r.err.find(testsupport::kPassword), std::string::npos);

@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "core/sha256.hpp"
 #include "support/postgres.hpp"
 
 using controller::ConnectionPool;
@@ -34,6 +38,13 @@ std::string base64(const std::string& in) {
   return out;
 }
 
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 class ReconcilerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -51,7 +62,10 @@ class ReconcilerTest : public ::testing::Test {
                                                     {"primaryKey", json::array({"id"})}}})}}}};
     controller::ReconcilerOptions options;
     options.nowSeconds = [this] { return now_; };
-    options.runtimeDir = ::testing::TempDir() + "/so-runtime";
+    runtimeDirPath_ = ::testing::TempDir() + "/so-runtime-" + db_;
+    auto runtimeDir = controller::RuntimeDir::use(runtimeDirPath_);
+    ASSERT_TRUE(runtimeDir) << runtimeDir.error().describe();
+    options.runtimeDir = *runtimeDir;
     options.apply.lockTimeout = std::chrono::milliseconds(1000);
     reconciler_ = std::make_unique<Reconciler>(
         pool_,
@@ -78,6 +92,13 @@ class ReconcilerTest : public ::testing::Test {
   void setSecret(const std::string& url) {
     secrets_["apps/shop-db"] = {{"data", {{"DATABASE_URL", base64(url)}}}};
   }
+  // verify-full over TCP, the server's CA read from a Secret (rootCertRef).
+  void verifyWithTheServersCaFromASecret() {
+    secrets_["apps/shop-ca"] = {{"data", {{"ca.crt", base64(slurp(pg().caCertFile()))}}}};
+    setSecret(pg().tcpUrl(db_));
+    resource_["spec"]["connection"]["sslMode"] = "verify-full";
+    resource_["spec"]["connection"]["rootCertRef"] = {{"name", "shop-ca"}, {"key", "ca.crt"}};
+  }
   controller::Outcome reconcile() { return reconciler_->reconcile(resource_); }
   json condition(const std::string& type) {
     for (const auto& c : resource_["status"]["conditions"])
@@ -91,6 +112,7 @@ class ReconcilerTest : public ::testing::Test {
   }
 
   std::string db_;
+  std::string runtimeDirPath_;
   json resource_;
   std::map<std::string, json> secrets_;
   ConnectionPool pool_;
@@ -201,16 +223,78 @@ TEST_F(ReconcilerTest, AWrongPasswordIsReportedWithoutItAndACorrectedSecretHeals
 }
 
 TEST_F(ReconcilerTest, ARootCertificateFromASecretVerifiesTheServer) {
-  std::ifstream ca(pg().caCertFile());
-  std::stringstream pem;
-  pem << ca.rdbuf();
-  secrets_["apps/shop-ca"] = {{"data", {{"ca.crt", base64(pem.str())}}}};
-  setSecret(pg().tcpUrl(db_));
-  resource_["spec"]["connection"]["sslMode"] = "verify-full";
-  resource_["spec"]["connection"]["rootCertRef"] = {{"name", "shop-ca"}, {"key", "ca.crt"}};
+  verifyWithTheServersCaFromASecret();
   const auto outcome = reconcile();
   EXPECT_FALSE(outcome.failed) << outcome.message;
   EXPECT_EQ(resource_["status"]["phase"], "InSync");
+}
+
+TEST_F(ReconcilerTest, TheStricterOfTheDocumentsAndTheUrlsTlsModeWins) {
+  // The Secret's URL asks for verify-full, the document for require: verify-full, and there is no
+  // CA to verify the server with.
+  setSecret(pg().tcpUrl(db_) + "?sslmode=verify-full&sslrootcert=" + pg().socketDir() + "/no-such-root.crt");
+  resource_["spec"]["connection"]["sslMode"] = "require";
+  const auto strict = reconcile();
+  EXPECT_TRUE(strict.failed);
+  const std::string message = condition("DatabaseReachable")["message"];
+  EXPECT_NE(message.find("TLS verification failed"), std::string::npos) << message;
+
+  // Both weaker than verify-full: the stricter, require, connects.
+  setSecret(pg().tcpUrl(db_) + "?sslmode=disable");
+  now_ += 60;
+  const auto weaker = reconcile();
+  EXPECT_FALSE(weaker.failed) << weaker.message;
+  EXPECT_EQ(pg().queryValue(db_, "SELECT bool_and(ssl)::text FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) "
+                                 "WHERE application_name = 'schema-operator' AND datname = current_database()"),
+            "true");
+}
+
+TEST_F(ReconcilerTest, FilesAlreadyInTheRuntimeDirectoryAreNeitherTrustedNorFollowed) {
+  const std::string pem = slurp(pg().caCertFile());
+  const std::string hash = core::sha256Hex(pem).substr(0, 16);
+  // Planted where the CA file would go: a file that is not the CA, and symlinks (one dangling)
+  // to a file outside the directory that writing through them would overwrite.
+  const std::string outside = runtimeDirPath_ + "-outside";
+  std::ofstream(outside) << "outside\n";
+  std::ofstream(runtimeDirPath_ + "/ca-" + hash + ".crt") << "not the CA\n";
+  ASSERT_EQ(::symlink(outside.c_str(), (runtimeDirPath_ + "/ca-" + hash + "-1.crt").c_str()), 0);
+  ASSERT_EQ(::symlink(outside.c_str(), (runtimeDirPath_ + "/ca-" + hash + ".crt.tmp").c_str()), 0);
+  ASSERT_EQ(::symlink((runtimeDirPath_ + "-nowhere").c_str(), (runtimeDirPath_ + "/ca-" + hash + "-2.crt").c_str()), 0);
+
+  verifyWithTheServersCaFromASecret();
+  const auto outcome = reconcile();
+  EXPECT_FALSE(outcome.failed) << outcome.message;
+  EXPECT_EQ(resource_["status"]["phase"], "InSync");
+  EXPECT_EQ(slurp(runtimeDirPath_ + "/ca-" + hash + ".crt"), "not the CA\n");
+  EXPECT_EQ(slurp(outside), "outside\n");
+  EXPECT_FALSE(std::filesystem::exists(runtimeDirPath_ + "-nowhere"));
+  // The one it wrote is its own, 0600, and holds the CA.
+  const std::string own = runtimeDirPath_ + "/ca-" + hash + "-3.crt";
+  EXPECT_EQ(slurp(own), pem);
+  EXPECT_EQ(std::filesystem::status(own).permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(ReconcilerTest, AConnectionTheServerClosedIsReportedInPlainWordsAndThenReplaced) {
+  setSecret(pg().tcpUrl(db_) + "?sslmode=require");
+  ASSERT_FALSE(reconcile().failed);  // the pool keeps the connection for the next check
+  pg().exec("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db_ + "'");
+  now_ += 60;
+  const auto lost = reconcile();
+  EXPECT_TRUE(lost.failed);
+  const std::string message = condition("DatabaseReachable")["message"];
+  EXPECT_NE(message.find("the database closed the connection"), std::string::npos) << message;
+  for (const std::string& text : {message, lost.message}) {
+    EXPECT_EQ(text.find("encoding"), std::string::npos) << text;
+    EXPECT_EQ(text.find("not connected"), std::string::npos) << text;
+  }
+  for (const auto& e : events_) EXPECT_EQ(e.message.find("encoding"), std::string::npos) << e.message;
+  EXPECT_EQ(resource_.dump().find(testsupport::kPassword), std::string::npos);
+
+  now_ += 60;
+  const auto healed = reconcile();
+  EXPECT_FALSE(healed.failed) << healed.message;
+  EXPECT_EQ(condition("DatabaseReachable")["status"], "True");
 }
 
 TEST_F(ReconcilerTest, AnInvalidSpecIsReportedAndNotRetried) {
@@ -241,4 +325,66 @@ TEST_F(ReconcilerTest, ConnectionsAreReusedPerDatabase) {
   EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
                                  "application_name = 'schema-operator'"),
             "1");
+}
+
+TEST_F(ReconcilerTest, SqlSmuggledIntoADefaultIsAnInvalidSpecAndDropsNothing) {
+  reconcile();  // t (id, note) exists
+  pg().exec(db_, "INSERT INTO t VALUES (1, 'keep')");
+  resource_["metadata"]["generation"] = 2;
+  resource_["spec"]["tables"][0]["columns"].push_back(
+      {{"name", "x"}, {"type", "integer"}, {"default", "0, DROP COLUMN note"}});
+  reconcile();
+  EXPECT_EQ(condition("Ready")["reason"], "InvalidSpec");
+  EXPECT_NE(condition("Ready")["message"].get<std::string>().find("spec.tables[0].columns[2].default"),
+            std::string::npos)
+      << condition("Ready")["message"];
+  EXPECT_EQ(pg().queryValue(db_, "SELECT note FROM t WHERE id = 1"), "keep");
+  EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'x'"),
+            "0");
+}
+
+TEST_F(ReconcilerTest, ASecondResourceOnAClaimedSchemaIsAnOwnershipConflictAndAppliesNothing) {
+  ASSERT_FALSE(reconcile().failed);
+  ASSERT_EQ(condition("Ready")["status"], "True");
+  // Another resource (another team's namespace), same database and schema, another table.
+  resource_["metadata"]["namespace"] = "billing";
+  resource_["metadata"]["uid"] = "uid-2";
+  secrets_["billing/shop-db"] = secrets_["apps/shop-db"];
+  resource_["spec"]["tables"][0]["name"] = "other";
+  resource_.erase("status");
+  const auto outcome = reconcile();
+  EXPECT_FALSE(outcome.failed) << "re-checked at the interval, not backed off";
+  EXPECT_GT(outcome.requeueAfter.count(), 0);
+  EXPECT_EQ(condition("Ready")["status"], "False");
+  EXPECT_EQ(condition("Ready")["reason"], "OwnershipConflict");
+  EXPECT_NE(condition("Ready")["message"].get<std::string>().find("DatabaseSchema apps/shop (uid uid-1)"), std::string::npos)
+      << condition("Ready")["message"];
+  EXPECT_TRUE(hasEvent("OwnershipConflict"));
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('other') IS NULL"), "t");
+
+  // The owner is deleted: its claim is released, and the other resource takes the schema.
+  reconciler_->forget("apps", "shop");
+  EXPECT_FALSE(reconcile().failed);
+  EXPECT_EQ(condition("Ready")["status"], "True") << resource_["status"].dump(2);
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('other') IS NOT NULL"), "t");
+}
+
+TEST_F(ReconcilerTest, AnApplyThatStopsAtAnErrorKeepsWhatRanInStatusAndTheEvent) {
+  // The table is created; its seed row breaks the table's check, so the seed step fails after it.
+  resource_["spec"]["tables"][0]["checks"] = json::array({{{"name", "t_id_positive"}, {"expression", "id > 0"}}});
+  resource_["spec"]["seed"] = json::array({{{"table", "t"}, {"rows", json::array({{{"id", -1}}})}}});
+  const auto outcome = reconcile();
+  EXPECT_TRUE(outcome.failed);
+  EXPECT_EQ(resource_["status"]["phase"], "Error");
+  const json& last = resource_["status"]["lastApply"];
+  ASSERT_TRUE(last.is_object()) << resource_["status"].dump(2);
+  EXPECT_GE(last["statementCount"].get<int>(), 1);
+  EXPECT_NE(last["statements"][0].get<std::string>().find("CREATE TABLE"), std::string::npos) << last.dump(2);
+  EXPECT_NE(last["failure"]["statement"].get<std::string>().find("INSERT"), std::string::npos) << last.dump(2);
+  EXPECT_NE(condition("Ready")["message"].get<std::string>().find("applied before it"), std::string::npos);
+  bool said = false;
+  for (const auto& e : events_)
+    if (e.reason == "ApplyFailed") said = e.message.find("applied before it") != std::string::npos;
+  EXPECT_TRUE(said);
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('t') IS NOT NULL"), "t");
 }

@@ -378,6 +378,6 @@ TEST_F(EngineTest, AnExpressionPostgresRejectsIsAnInvalidErrorNamingItsField) {
 )"), options);
   ASSERT_FALSE(report);
   EXPECT_EQ(report.error().kind, core::ErrorKind::Invalid);
-  EXPECT_EQ(report.error().field, "spec.tables[0].columns[0]");
+  EXPECT_EQ(report.error().field, "spec.tables[0].columns[0].default");
   EXPECT_NE(report.error().message.find("no_such_function"), std::string::npos) << report.error().message;
 }

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include "pg_fixture.hpp"
 
 namespace {
@@ -16,11 +18,11 @@ std::string sslInUse(pqxx::connection& conn) {
   return tx.exec("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()")[0][0].c_str();
 }
 
-// A port nothing listens on: bound, never listened, so connections are refused.
-struct ClosedPort {
+// A TCP socket bound to a free loopback port.
+struct LoopbackSocket {
   int fd = -1;
   int port = 0;
-  ClosedPort() {
+  LoopbackSocket() {
     fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -30,7 +32,32 @@ struct ClosedPort {
     getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
     port = ntohs(addr.sin_port);
   }
-  ~ClosedPort() { close(fd); }
+  ~LoopbackSocket() { close(fd); }
+};
+
+// A port nothing listens on: bound, never listened, so connections are refused.
+using ClosedPort = LoopbackSocket;
+
+// A server without TLS: answers the client's SSLRequest with 'N', as PostgreSQL with ssl = off
+// does, then hangs up. Serves connections until destroyed.
+struct ServerWithoutTls : LoopbackSocket {
+  std::thread loop;
+  ServerWithoutTls() {
+    listen(fd, 8);
+    loop = std::thread([this] {
+      for (;;) {
+        const int client = accept(fd, nullptr, nullptr);
+        if (client < 0) return;
+        char request[8];
+        if (recv(client, request, sizeof request, MSG_WAITALL) == sizeof request) send(client, "N", 1, 0);
+        close(client);
+      }
+    });
+  }
+  ~ServerWithoutTls() {
+    shutdown(fd, SHUT_RDWR);
+    loop.join();
+  }
 };
 
 class Connection : public ::testing::Test {
@@ -70,8 +97,7 @@ TEST_F(Connection, RequireEncryptsTheConnection) {
 
 TEST_F(Connection, VerifyFullSucceedsWithTheServersCertificateAsRoot) {
   pg::ConnectionOptions o;
-  o.url = server().tcpUrl(db_);
-  o.sslMode = "verify-full";
+  o.url = server().tcpUrl(db_);  // no mode asked for anywhere: verify-full
   o.rootCertFile = server().caCertFile();
   auto conn = pg::connect(o);
   ASSERT_TRUE(conn) << conn.error().describe();
@@ -88,7 +114,8 @@ TEST_F(Connection, VerifyFullWithoutARootCertificateFailsWithAClearMessage) {
   EXPECT_EQ(conn.error().kind, core::ErrorKind::Transient);
   EXPECT_NE(conn.error().message.find("cannot connect to 127.0.0.1:" + std::to_string(server().port())),
             std::string::npos);
-  EXPECT_NE(conn.error().message.find("root certificate file"), std::string::npos) << conn.error().message;
+  EXPECT_NE(conn.error().message.find(": TLS verification failed: root certificate file"), std::string::npos)
+      << conn.error().message;
   EXPECT_EQ(conn.error().message.find(testsupport::kPassword), std::string::npos);
 }
 
@@ -124,7 +151,9 @@ TEST_F(Connection, AClosedPortNamesHostAndPortButNeverThePassword) {
   ASSERT_FALSE(conn);
   EXPECT_EQ(conn.error().kind, core::ErrorKind::Transient);
   const std::string& m = conn.error().message;
-  EXPECT_EQ(m.rfind("cannot connect to 127.0.0.1:" + std::to_string(closed.port) + "/shop: connection refused", 0), 0u)
+  EXPECT_EQ(
+      m.rfind("cannot connect to 127.0.0.1:" + std::to_string(closed.port) + "/shop as postgres: connection refused", 0),
+      0u)
       << m;
   EXPECT_EQ(m.find(testsupport::kPassword), std::string::npos);
   EXPECT_EQ(m.find('\n'), std::string::npos);
@@ -133,11 +162,53 @@ TEST_F(Connection, AClosedPortNamesHostAndPortButNeverThePassword) {
 TEST_F(Connection, AWrongPasswordIsReportedWithoutThePassword) {
   pg::ConnectionOptions o;
   o.url = server().tcpUrl(db_, "Wrong-Pass-4711");
+  o.sslMode = "require";
   auto conn = pg::connect(o);
   ASSERT_FALSE(conn);
   const std::string& m = conn.error().message;
-  EXPECT_NE(m.find("password authentication failed"), std::string::npos) << m;
+  EXPECT_EQ(m, "cannot connect to 127.0.0.1:" + std::to_string(server().port()) + "/" + db_ +
+                   " as postgres: password authentication failed for user \"postgres\"");
   EXPECT_EQ(m.find("Wrong-Pass-4711"), std::string::npos) << m;
+}
+
+TEST_F(Connection, TlsRequiredByAServerWithoutTlsIsSaidSo) {
+  ServerWithoutTls plain;
+  pg::ConnectionOptions o;
+  o.url = "postgresql://app:" + std::string(testsupport::kPassword) + "@127.0.0.1:" + std::to_string(plain.port) +
+          "/shop?sslmode=require";
+  o.connectTimeoutSeconds = 3;
+  auto conn = pg::connect(o);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().kind, core::ErrorKind::Transient);
+  EXPECT_EQ(conn.error().message, "cannot connect to 127.0.0.1:" + std::to_string(plain.port) +
+                                      "/shop as app: the server does not offer TLS, which sslmode=require requires");
+}
+
+TEST_F(Connection, WithNoModeAskedForTheServerIsVerifiedInFull) {
+  // With no CA bundle to verify the server with, verify-full cannot connect (prefer, libpq's own
+  // default, would have).
+  pg::ConnectionOptions o;
+  o.url = server().tcpUrl(db_);
+  o.rootCertFile = server().socketDir() + "/no-such-root.crt";
+  auto conn = pg::connect(o);
+  ASSERT_FALSE(conn);
+  EXPECT_NE(conn.error().message.find("TLS verification failed"), std::string::npos) << conn.error().message;
+  EXPECT_EQ(conn.error().message.find(testsupport::kPassword), std::string::npos);
+}
+
+TEST_F(Connection, TheUrlMayAskForAWeakerModeWhenNothingStricterIsDeclared) {
+  pg::ConnectionOptions o;
+  o.url = server().tcpUrl(db_) + "?sslmode=disable";
+  auto plain = pg::connect(o);
+  ASSERT_TRUE(plain) << plain.error().describe();
+  EXPECT_EQ(sslInUse(**plain), "false");
+
+  // The document asks for verify-full: the URL's disable cannot weaken it.
+  o.declaredSslMode = "verify-full";
+  o.rootCertFile = server().socketDir() + "/no-such-root.crt";
+  auto strict = pg::connect(o);
+  ASSERT_FALSE(strict);
+  EXPECT_NE(strict.error().message.find("TLS verification failed"), std::string::npos) << strict.error().message;
 }
 
 TEST_F(Connection, AnUnparsableUrlIsInvalidAndNotQuoted) {
@@ -176,6 +247,52 @@ TEST(Conninfo, AppliesOverridesAndQuotesValues) {
   EXPECT_NE(s.find("connect_timeout='7'"), std::string::npos);
   EXPECT_NE(s.find("application_name='schema operator'"), std::string::npos);
   EXPECT_EQ(pg::describeTarget(o), "db.example:6543/shop");
+}
+
+TEST(Conninfo, DefaultsToVerifyFullAndUtf8WhateverTheUrlSays) {
+  pg::ConnectionOptions o;
+  o.url = "postgresql://app@db/shop?client_encoding=LATIN1";
+  auto info = pg::conninfo(o);
+  ASSERT_TRUE(info) << info.error().describe();
+  EXPECT_NE(info->find("sslmode='verify-full'"), std::string::npos) << *info;
+  EXPECT_NE(info->find("client_encoding='UTF8'"), std::string::npos) << *info;
+  EXPECT_EQ(info->find("LATIN1"), std::string::npos) << *info;
+}
+
+TEST(Conninfo, TheStricterOfTheDocumentsAndTheUrlsModeWins) {
+  pg::ConnectionOptions o;
+  o.url = "postgresql://app@db/shop?sslmode=require";
+  o.declaredSslMode = "verify-full";
+  EXPECT_NE(pg::conninfo(o)->find("sslmode='verify-full'"), std::string::npos);
+  o.url = "postgresql://app@db/shop?sslmode=verify-ca";
+  o.declaredSslMode = "disable";
+  EXPECT_NE(pg::conninfo(o)->find("sslmode='verify-ca'"), std::string::npos);
+  o.sslMode = "disable";  // asked for explicitly (--ssl-mode): used as given
+  EXPECT_NE(pg::conninfo(o)->find("sslmode='disable'"), std::string::npos);
+}
+
+TEST(ResolveSslMode, FollowsTheOrderDisableAllowPreferRequireVerifyCaVerifyFull) {
+  const std::vector<std::string> order = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+  EXPECT_EQ(*pg::resolveSslMode(std::nullopt, std::nullopt, std::nullopt), "verify-full");
+  for (size_t i = 0; i < order.size(); ++i) {
+    EXPECT_EQ(*pg::resolveSslMode(std::nullopt, std::nullopt, order[i]), order[i]);
+    EXPECT_EQ(*pg::resolveSslMode(std::nullopt, order[i], std::nullopt), order[i]);
+    for (size_t j = 0; j < order.size(); ++j) {
+      EXPECT_EQ(*pg::resolveSslMode(std::nullopt, order[i], order[j]), order[std::max(i, j)]) << i << " " << j;
+      EXPECT_EQ(*pg::resolveSslMode(order[i], order[j], order[j]), order[i]);
+    }
+  }
+  auto bad = pg::resolveSslMode(std::nullopt, std::nullopt, std::string("verify_full"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, core::ErrorKind::Invalid);
+}
+
+TEST(HasPassword, FindsItInUrlsAndKeyValueStrings) {
+  EXPECT_TRUE(pg::hasPassword("postgresql://app:pw@db/shop"));
+  EXPECT_TRUE(pg::hasPassword("host=db user=app password=pw"));
+  EXPECT_TRUE(pg::hasPassword("postgresql://app@db/shop?password=pw"));
+  EXPECT_FALSE(pg::hasPassword("postgresql://app@db/shop"));
+  EXPECT_FALSE(pg::hasPassword("host=/run/postgresql user=app"));
 }
 
 TEST(Conninfo, AllowSelfSignedRequiresTlsAndPointsTheRootAtNothing) {

@@ -316,6 +316,7 @@ TEST_F(Inspect, ASecondConnectionReadsTheSameModelInTheSameSnapshot) {
 
 TEST(UseSchema, SetsTheSearchPathWithTheSchemaQuoted) {
   const std::string db = server().createDatabase("inspect");
+  server().exec(db, "CREATE SCHEMA \"Shop\"\"; x\"");
   auto conn = connectTo(db);
   pg::QueryCounter counter;
   ASSERT_TRUE(pg::useSchema(*conn, "Shop\"; x", &counter));
@@ -326,6 +327,12 @@ TEST(UseSchema, SetsTheSearchPathWithTheSchemaQuoted) {
   ASSERT_TRUE(pg::useSchema(*conn, "public"));
   pqxx::nontransaction tx2(*conn);
   EXPECT_EQ(tx2.exec("SHOW search_path")[0][0].as<std::string>(), "public");
+  tx2.commit();
+  // A schema that is not there is the declaration's mistake, found before anything is planned.
+  auto missing = pg::useSchema(*conn, "nowhere");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, core::ErrorKind::Invalid);
+  EXPECT_EQ(missing.error().field, "spec.schema");
 }
 
 }  // namespace

@@ -147,3 +147,70 @@ TEST(Time, FormatsAndParsesRfc3339) {
   EXPECT_EQ(formatTime(*parseTime("2026-11-24T10:00:00Z")), "2026-11-24T10:00:00Z");
   EXPECT_EQ(parseTime("yesterday"), std::nullopt);
 }
+
+namespace {
+
+schema::Step stepOf(const std::string& object, std::vector<std::string> statements) {
+  schema::Step s;
+  s.kind = schema::ChangeKind::AddColumn;
+  s.object = object;
+  s.statements = std::move(statements);
+  return s;
+}
+
+}  // namespace
+
+TEST(NextStatus, APlanLongerThanTheListSaysHowLongItIsThatTheListIsCutAndWhereTheRestIs) {
+  engine::Report r = report({change(schema::ChangeKind::AddColumn, "t.a", schema::Safety::Safe)});
+  for (int i = 0; i < 60; ++i)
+    r.remaining.steps.push_back(stepOf("t.c" + std::to_string(i), {"ALTER TABLE t ADD COLUMN c" + std::to_string(i) + " int"}));
+  Observation o = seen(r);
+  o.planConfigMap = json{{"name", "shop-plan-abcde"}, {"statementCount", 60}, {"truncated", false}};
+  const json s = nextStatus(json::object(), o);
+  EXPECT_EQ(s["plan"]["statements"].size(), kMaxStatusItems);
+  EXPECT_EQ(s["plan"]["statementCount"], 60);
+  EXPECT_EQ(s["plan"]["truncated"], true);
+  EXPECT_EQ(s["plan"]["configMapRef"]["name"], "shop-plan-abcde");
+
+  engine::Report small = report({change(schema::ChangeKind::AddColumn, "t.a", schema::Safety::Safe)});
+  small.remaining.steps.push_back(stepOf("t.a", {"ALTER TABLE t ADD COLUMN a int"}));
+  const json whole = nextStatus(json::object(), seen(small));
+  EXPECT_EQ(whole["plan"]["statementCount"], 1);
+  EXPECT_EQ(whole["plan"]["truncated"], false);
+  EXPECT_FALSE(whole["plan"].contains("configMapRef"));
+}
+
+TEST(NextStatus, AnOwnershipConflictIsNotReadyNamesTheOwnerAndKeepsTheDatabaseReachable) {
+  Observation o;
+  o.generation = 2;
+  o.now = "2026-11-24T10:05:00Z";
+  o.failure = Failure{FailureKind::OwnershipConflict,
+                      "schema public of database shop is managed by DatabaseSchema apps/shop (uid u-1)"};
+  const json s = nextStatus(json::object(), o);
+  EXPECT_EQ(s["phase"], "Error");
+  EXPECT_EQ(conditionOf(s, "Ready")["status"], "False");
+  EXPECT_EQ(conditionOf(s, "Ready")["reason"], "OwnershipConflict");
+  EXPECT_NE(conditionOf(s, "Ready")["message"].get<std::string>().find("apps/shop"), std::string::npos);
+  EXPECT_EQ(conditionOf(s, "DatabaseReachable")["status"], "True");
+}
+
+TEST(NextStatus, AnApplyThatStoppedAtAnErrorKeepsTheStatementsThatRanNextToTheFailure) {
+  engine::Report r = report({change(schema::ChangeKind::InsertSeedRow, "t[id=2]", schema::Safety::Safe)});
+  r.applied = {stepOf("t", {"CREATE TABLE t (id int)", "ALTER TABLE t ADD CHECK (id > 0)"}), stepOf("t[id=1]", {"INSERT 1"})};
+  r.failure = pg::StepFailure{"t[id=2]", "INSERT 2", "new row violates check constraint"};
+  const json s = nextStatus(json::object(), seen(r));
+  EXPECT_EQ(s["phase"], "Error");
+  EXPECT_EQ(s["lastApply"]["statementCount"], 3);
+  EXPECT_EQ(s["lastApply"]["statements"], json({"CREATE TABLE t (id int)", "ALTER TABLE t ADD CHECK (id > 0)", "INSERT 1"}));
+  EXPECT_EQ(s["lastApply"]["failure"]["statement"], "INSERT 2");
+  const std::string ready = conditionOf(s, "Ready")["message"];
+  EXPECT_NE(ready.find("3 statements were applied before it"), std::string::npos) << ready;
+
+  // Kept through later checks that apply nothing, and through a failed connection.
+  const json later = nextStatus(s, seen(report({}), "2026-11-24T10:10:00Z"));
+  EXPECT_EQ(later["lastApply"], s["lastApply"]);
+  Observation down = seen(report({}), "2026-11-24T10:15:00Z");
+  down.report.reset();
+  down.failure = Failure{FailureKind::ConnectionFailed, "connection refused"};
+  EXPECT_EQ(nextStatus(later, down)["lastApply"], s["lastApply"]);
+}

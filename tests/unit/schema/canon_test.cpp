@@ -85,32 +85,87 @@ TEST(CanonQuestions, AsksAboutTypesDefaultsChecksAndPredicatesThatDiffer) {
   EXPECT_EQ(q.tables[0].predicates[0].first, "s <> 'a'");
 }
 
-TEST(CanonQuestions, NewTablesNeedNoQuestions) {
+TEST(CanonQuestions, NewTablesAreAskedAboutEveryTypeAndDefault) {
+  // A new table is created from what Postgres prints for its types and defaults.
   Model want = model({table("fresh", {withDefault(col("n", "int"), "1")})});
-  EXPECT_TRUE(canonQuestions(Model{}, want).empty());
+  const CanonQuestions q = canonQuestions(Model{}, want);
+  ASSERT_EQ(q.types.size(), 1u);
+  EXPECT_EQ(q.types[0].type, "int");
+  ASSERT_EQ(q.tables.size(), 1u);
+  EXPECT_EQ(q.tables[0].table, "fresh");
+  EXPECT_EQ(q.tables[0].columns[0].defaultExpr, std::optional<std::string>("1"));
 }
 
-TEST(CanonQuestions, ChecksAndPredicatesWithNoLiveCounterpartAreNotAsked) {
-  // They are simply created; asking could only fail on names the same plan creates.
+TEST(CanonQuestions, EnumsThePlanCreatesOrChangesAreShadowedAndExtensionsCreated) {
+  Model have;
+  have.enums = {{"same", {"a"}, ""}, {"grows", {"a"}, ""}};
+  have.extensions = {"plpgsql"};
+  Model want = model({table("t", {col("tags", "fresh[]")})});
+  want.enums = {{"same", {"a"}, ""}, {"grows", {"a", "b"}, ""}, {"fresh", {"x"}, ""}};
+  want.extensions = {"plpgsql", "citext"};
+  const CanonQuestions q = canonQuestions(have, want);
+  ASSERT_EQ(q.shadowEnums.size(), 2u);
+  EXPECT_EQ(q.shadowEnums[0].name, "grows");
+  EXPECT_EQ(q.shadowEnums[1].name, "fresh");
+  ASSERT_EQ(q.extensions.size(), 1u);
+  EXPECT_EQ(q.extensions[0].name, "citext");
+  EXPECT_EQ(q.extensions[0].field, "spec.extensions[1]");
+}
+
+TEST(CanonicalModel, TakesTheServersAnswersAndTheLiveTextNeverTheAuthors) {
+  Model have = model({table("t", {withDefault(col("n", "integer"), "0"), col("s", "text")})});
+  have.tables[0].checks.push_back({"t_n_check", "(n >= 0)", true, ""});
+  Model want = model({table("t", {withDefault(col("n", "int"), "(0)"), withDefault(col("s", "varchar(5)"), "'x'")}),
+                      table("u", {col("e", "mood")})});
+  want.enums = {{"mood", {"ok"}, ""}};
+  want.tables[0].checks.push_back({"t_n_check", "n >= 0", true, "spec.tables[0].checks[0]"});
+  want.tables[0].checks.push_back({"", "length(s) < 5", true, "spec.tables[0].checks[1]"});
+  Canon canon;
+  canon.types["varchar(5)"] = "character varying(5)";
+  canon.defaults[{"t", "s", "'x'"}] = "'x'::character varying";
+  canon.checks[{"t", "length(s) < 5"}] = "length((s)::text) < 5";
+  auto out = canonicalModel(have, want, canon);
+  ASSERT_TRUE(out) << out.error().describe();
+  const Table& t = out->tables[0];
+  EXPECT_EQ(t.columns[0].type, "integer");                 // cheaply the same: the live text
+  EXPECT_EQ(t.columns[0].defaultExpr, std::optional<std::string>("0"));
+  EXPECT_EQ(t.columns[1].type, "character varying(5)");    // the server's answer
+  EXPECT_EQ(t.columns[1].defaultExpr, std::optional<std::string>("'x'::character varying"));
+  EXPECT_EQ(t.checks[0].expression, "(n >= 0)");
+  EXPECT_EQ(t.checks[1].expression, "length((s)::text) < 5");
+  EXPECT_EQ(out->tables[1].columns[0].type, "mood");       // an enum stays a name
+}
+
+TEST(CanonicalModel, ATextPostgresWasNotAskedAboutIsAnErrorNamingItsField) {
+  // Fail closed: whatever the reason an answer is missing, the author's text is never passed on.
+  Model want = model({table("t", {withDefault(col("n", "integer"), "0, DROP COLUMN x")})});
+  want.tables[0].columns[0].field = "spec.tables[0].columns[0]";
+  Canon canon;
+  canon.types["integer"] = "integer";
+  auto out = canonicalModel(Model{}, want, canon);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().kind, core::ErrorKind::Invalid);
+  EXPECT_EQ(out.error().field, "spec.tables[0].columns[0].default");
+
+  Model typed = model({table("t", {col("n", "integer, evil text")})});
+  typed.tables[0].columns[0].field = "spec.tables[0].columns[0]";
+  auto untyped = canonicalModel(Model{}, typed, Canon{});
+  ASSERT_FALSE(untyped);
+  EXPECT_EQ(untyped.error().field, "spec.tables[0].columns[0].type");
+}
+
+TEST(CanonQuestions, ChecksAndPredicatesWithNoLiveCounterpartAreAsked) {
+  // They are created from what Postgres prints for them, so Postgres must be asked.
   Model have = model({table("t", {col("s", "text")})});
   Model want = have;
   want.tables[0].checks.push_back({"t_new", "s <> 'x'", true, ""});
   auto ix = index("t_s_idx", {"s"});
   ix.where = "s <> 'y'";
   want.tables[0].indexes.push_back(ix);
-  EXPECT_TRUE(canonQuestions(have, want).empty());
-}
-
-TEST(CreatesNamesExpressionsMayUse, SeesNewEnumsValuesAndExtensions) {
-  Model have;
-  have.enums = {{"e", {"a"}, ""}};
-  Model want = have;
-  EXPECT_FALSE(createsNamesExpressionsMayUse(have, want));
-  want.enums[0].values.push_back("b");
-  EXPECT_TRUE(createsNamesExpressionsMayUse(have, want));
-  want = have;
-  want.extensions = {"citext"};
-  EXPECT_TRUE(createsNamesExpressionsMayUse(have, want));
+  const CanonQuestions q = canonQuestions(have, want);
+  ASSERT_EQ(q.tables.size(), 1u);
+  EXPECT_EQ(q.tables[0].checks.size(), 1u);
+  EXPECT_EQ(q.tables[0].predicates.size(), 1u);
 }
 
 TEST(StripLiteralCasts, RemovesCastsPostgresAddsToLiterals) {
