@@ -151,13 +151,14 @@ class EarlyRead {
   }
 
   // What was read, when the validated document asks for the same connection and schema. A read
-  // made with verify-full and no self-signed allowance (what the preview asks for while the
-  // document's connection is not read yet) serves any TLS setting on the same URL: it was at
-  // least as strict; when it could not connect, the document's own setting is tried afresh.
+  // made as if the document declared verify-full without self-signed certificates (what the
+  // preview asks for while the document's connection is not read yet) serves any TLS setting on
+  // the same URL and flags: resolved, it was at least as strict. When it could not connect, the
+  // document's own setting is tried afresh.
   std::optional<Result> take(const pg::ConnectionOptions& options, const std::string& schema) {
     pg::ConnectionOptions asked = options;
-    if (options_.sslMode == std::string("verify-full") && !options_.allowSelfSigned) {
-      asked.sslMode = options_.sslMode;
+    if (options_.declaredSslMode == std::string("verify-full") && !options_.allowSelfSigned) {
+      asked.declaredSslMode = options_.declaredSslMode;
       asked.allowSelfSigned = false;
     }
     if (!(asked == options_) || schema != schema_) return std::nullopt;

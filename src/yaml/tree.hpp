@@ -65,7 +65,7 @@ class Node {
 };
 
 // What a text may cost. The defaults are far above any real manifest: the benchmark's 5,000
-// tables are 5.6 MB and some 730,000 nodes.
+// tables are 5.6 MB and fewer than 730,000 nodes.
 struct Limits {
   size_t maxBytes = size_t{32} << 20;
   size_t maxDepth = 100;
