@@ -15,7 +15,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake ninja-build g++ pkg-config \
       libboost1.81-dev libssl-dev nlohmann-json3-dev libpqxx-dev libpq-dev \
-      prometheus-cpp-dev libyaml-cpp-dev \
+      prometheus-cpp-dev libyaml-dev \
       googletest libgtest-dev libgmock-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -28,11 +28,11 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
 
 FROM debian:bookworm-slim
 # The runtime packages of the libraries the binary links (readelf -d: NEEDED), nothing else:
-# libpqxx and libpq (PostgreSQL), yaml-cpp, OpenSSL (TLS to the API server and to PostgreSQL),
+# libpqxx and libpq (PostgreSQL), libyaml, OpenSSL (TLS to the API server and to PostgreSQL),
 # prometheus-cpp (metrics), the C++ runtime. libc6 and libgcc-s1 are in the base image.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libpqxx-6.4 libpq5 libyaml-cpp0.7 libssl3 \
+      libpqxx-6.4 libpq5 libyaml-0-2 libssl3 \
       libprometheus-cpp-core1.0 libstdc++6 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 65532 nonroot \

@@ -150,10 +150,21 @@ class EarlyRead {
     return early;
   }
 
-  // What was read, when the validated document asks for the same connection and schema.
+  // What was read, when the validated document asks for the same connection and schema. A read
+  // made as if the document declared verify-full without self-signed certificates (what the
+  // preview asks for while the document's connection is not read yet) serves any TLS setting on
+  // the same URL and flags: resolved, it was at least as strict. When it could not connect, the
+  // document's own setting is tried afresh.
   std::optional<Result> take(const pg::ConnectionOptions& options, const std::string& schema) {
-    if (!(options == options_) || schema != schema_) return std::nullopt;
-    return result_.get();
+    pg::ConnectionOptions asked = options;
+    if (options_.declaredSslMode == std::string("verify-full") && !options_.allowSelfSigned) {
+      asked.declaredSslMode = options_.declaredSslMode;
+      asked.allowSelfSigned = false;
+    }
+    if (!(asked == options_) || schema != schema_) return std::nullopt;
+    Result r = result_.get();
+    if (!(asked == options) && !r.connection) return std::nullopt;
+    return r;
   }
 
  private:

@@ -95,7 +95,7 @@ core::Result<spec::DatabaseSchema> Reconciler::parse(const json& resource) {
   json document = resource;
   document.erase("status");
   const auto started = std::chrono::steady_clock::now();
-  auto parsed = spec::parseDocument(document.dump());
+  auto parsed = spec::parseObject(document);
   if (!parsed) return parsed.error();
   // Only schemas slow to parse are kept: a small one parses in well under a millisecond, and
   // keeping a thousand of them would cost the daemon more memory than time saved.

@@ -1,13 +1,13 @@
 #include "kube/config.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <vector>
+
+#include "yaml/tree.hpp"
 
 namespace kube {
 namespace fs = std::filesystem;
@@ -79,39 +79,41 @@ std::string resolve(const std::string& path, const std::string& baseDir) {
   return (fs::path(baseDir) / path).string();
 }
 
-// One named entry of clusters/users/contexts, remembering the file it came from.
+// One named entry of clusters/users/contexts, remembering the file it came from. An undefined
+// body reads as an empty mapping.
 struct Entry {
-  YAML::Node body;
+  yaml::Node body;
   std::string source, baseDir;
 };
 
 struct Merged {
+  std::vector<yaml::Documents> files;  // what the entries' nodes live in
   std::map<std::string, Entry> clusters, users, contexts;
   std::string currentContext, currentSource;
 };
 
 core::Result<void> mergeInto(Merged& m, const std::string& text, const std::string& source, const std::string& baseDir) {
-  YAML::Node root;
+  yaml::Node root;
   try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
+    m.files.push_back(yaml::load(text));
+    if (!m.files.back().documents.empty()) root = m.files.back().documents.front();
+  } catch (const yaml::Error& e) {
     return core::invalid("", source + ": not valid YAML: " + e.what());
   }
-  if (!root || root.IsNull()) return {};
+  if (!root.IsDefined() || root.IsNull()) return {};
   if (!root.IsMap()) return core::invalid("", source + ": a kubeconfig must be a mapping");
   auto collect = [&](const char* list, const char* inner, std::map<std::string, Entry>& into) -> core::Result<void> {
-    YAML::Node items = root[list];
-    if (!items || items.IsNull()) return {};
+    const yaml::Node items = root.find(list);
+    if (!items.IsDefined() || items.IsNull()) return {};
     if (!items.IsSequence()) return core::invalid(list, source + ": must be a list");
     for (size_t i = 0; i < items.size(); ++i) {
-      YAML::Node item = items[i];
+      const yaml::Node item = items.item(i);
       std::string field = std::string(list) + "[" + std::to_string(i) + "]";
-      if (!item.IsMap() || !item["name"] || !item["name"].IsScalar())
-        return core::invalid(field + ".name", source + ": missing name");
-      std::string name = item["name"].as<std::string>();
-      YAML::Node body = item[inner];
-      if (!body || body.IsNull()) body = YAML::Node(YAML::NodeType::Map);
-      if (!body.IsMap()) return core::invalid(field + "." + inner, source + ": must be a mapping");
+      if (!item.IsMap() || !item.find("name").IsScalar()) return core::invalid(field + ".name", source + ": missing name");
+      std::string name(item.find("name").Scalar());
+      yaml::Node body = item.find(inner);
+      if (body.IsNull()) body = yaml::Node();
+      if (body.IsDefined() && !body.IsMap()) return core::invalid(field + "." + inner, source + ": must be a mapping");
       into.emplace(name, Entry{body, source, baseDir});  // first definition wins
     }
     return {};
@@ -119,20 +121,33 @@ core::Result<void> mergeInto(Merged& m, const std::string& text, const std::stri
   if (auto r = collect("clusters", "cluster", m.clusters); !r) return r.error();
   if (auto r = collect("users", "user", m.users); !r) return r.error();
   if (auto r = collect("contexts", "context", m.contexts); !r) return r.error();
-  if (m.currentContext.empty() && root["current-context"] && root["current-context"].IsScalar()) {
-    m.currentContext = root["current-context"].as<std::string>();
+  if (m.currentContext.empty() && root.find("current-context").IsScalar()) {
+    m.currentContext = std::string(root.find("current-context").Scalar());
     m.currentSource = source;
   }
   return {};
 }
 
 // A string field, or "" when absent. Non-scalars are an error naming the field.
-core::Result<std::string> scalar(const YAML::Node& node, const char* key, const std::string& field,
+core::Result<std::string> scalar(const yaml::Node& node, const char* key, const std::string& field,
                                  const std::string& source) {
-  YAML::Node v = node[key];
-  if (!v || v.IsNull()) return std::string();
+  const yaml::Node v = node.find(key);
+  if (!v.IsDefined() || v.IsNull()) return std::string();
   if (!v.IsScalar()) return core::invalid(field + "." + key, source + ": must be a string");
-  return v.as<std::string>();
+  return std::string(v.Scalar());
+}
+
+// The booleans of YAML 1.1 that kubeconfig files use (true, yes, on, y and their false twins).
+std::optional<bool> boolean(const yaml::Node& node) {
+  static const std::map<std::string_view, bool> kWords = {
+      {"y", true},     {"Y", true},     {"yes", true},   {"Yes", true},   {"YES", true},   {"true", true},
+      {"True", true},  {"TRUE", true},  {"on", true},    {"On", true},    {"ON", true},    {"n", false},
+      {"N", false},    {"no", false},   {"No", false},   {"NO", false},   {"false", false}, {"False", false},
+      {"FALSE", false}, {"off", false}, {"Off", false},  {"OFF", false}};
+  if (!node.IsScalar()) return std::nullopt;
+  const auto it = kWords.find(node.Scalar());
+  if (it == kWords.end()) return std::nullopt;
+  return it->second;
 }
 
 // `<name>-data` (base64) or `<name>` (a file path); "" when neither.
@@ -180,17 +195,15 @@ core::Result<ClusterConfig> build(const Merged& m, const std::string& contextOve
   auto ca = inlineOrFile(ce, "certificate-authority", cf);
   if (!ca) return ca.error();
   c.caPem = *ca;
-  if (YAML::Node v = ce.body["insecure-skip-tls-verify"]; v && !v.IsNull()) {
-    try {
-      c.insecureSkipTlsVerify = v.as<bool>();
-    } catch (const YAML::Exception&) {
-      return core::invalid(cf + ".insecure-skip-tls-verify", ce.source + ": must be true or false");
-    }
+  if (yaml::Node v = ce.body.find("insecure-skip-tls-verify"); v.IsDefined() && !v.IsNull()) {
+    const auto skip = boolean(v);
+    if (!skip) return core::invalid(cf + ".insecure-skip-tls-verify", ce.source + ": must be true or false");
+    c.insecureSkipTlsVerify = *skip;
   }
   auto sni = scalar(ce.body, "tls-server-name", cf, ce.source);
   if (!sni) return sni.error();
   c.tlsServerName = *sni;
-  if (YAML::Node v = ce.body["proxy-url"]; v && !v.IsNull())
+  if (yaml::Node v = ce.body.find("proxy-url"); v.IsDefined() && !v.IsNull())
     return core::invalid(cf + ".proxy-url", ce.source + ": proxies are not supported");
 
   if (!userName->empty()) {
@@ -200,7 +213,7 @@ core::Result<ClusterConfig> build(const Merged& m, const std::string& contextOve
     const Entry& ue = us->second;
     const std::string uf = "users[" + *userName + "].user";
     for (const char* unsupported : {"exec", "auth-provider", "username", "password"})
-      if (YAML::Node v = ue.body[unsupported]; v && !v.IsNull())
+      if (yaml::Node v = ue.body.find(unsupported); v.IsDefined() && !v.IsNull())
         return core::invalid(uf + "." + unsupported, ue.source + ": not supported (use a token or a client certificate)");
     auto token = scalar(ue.body, "token", uf, ue.source);
     if (!token) return token.error();

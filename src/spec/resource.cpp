@@ -1,9 +1,6 @@
-// The entry points: YAML (or JSON) text in, validated DatabaseSchema values out. yaml-cpp's
-// exceptions stop here.
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
-
-#include <sstream>
+// The entry points: YAML (or JSON) text, or the API server's JSON, in; validated DatabaseSchema
+// values out. The reader's errors (yaml::Error) stop here.
+#include <nlohmann/json.hpp>
 
 #include "spec/parse.hpp"
 
@@ -11,47 +8,13 @@ namespace spec {
 
 namespace {
 
-// Counts documents while yaml-cpp parses, to say which one is malformed.
-class DocumentCounter : public YAML::EventHandler {
- public:
-  int documents = 0;
-  void OnDocumentStart(const YAML::Mark&) override { ++documents; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-// 1-based number of the document holding the syntax error.
-int malformedDocument(const std::string& text) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentCounter counter;
-  try {
-    while (parser.HandleNextDocument(counter)) {
-    }
-  } catch (const YAML::Exception&) {
-  }
-  return counter.documents > 0 ? counter.documents : 1;
-}
-
-core::Error malformed(const YAML::Exception& e) {
-  std::string message = "malformed YAML";
-  if (!e.mark.is_null())
-    message += " at line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1);
-  return core::invalid("", message + ": " + e.msg);
-}
-
-core::Result<detail::Documents> load(const std::string& text) {
-  try {
-    return detail::loadYaml(text);
-  } catch (const YAML::Exception& e) {
-    return malformed(e);
-  }
+// "malformed YAML at line 3, column 7: …" for a syntax error; "line 3: …" for a limit crossed
+// (the column of the event that crossed it says little).
+core::Error readerError(const yaml::Error& e) {
+  if (e.line == 0) return core::invalid("", "the resource: " + e.problem);
+  if (e.limit) return core::invalid("", "YAML at line " + std::to_string(e.line) + ": " + e.problem);
+  return core::invalid("", "malformed YAML at line " + std::to_string(e.line) + ", column " + std::to_string(e.column) +
+                               ": " + e.problem);
 }
 
 core::Error inDocument(core::Error e, size_t n) {
@@ -67,10 +30,31 @@ core::Error inDocument(core::Error e, size_t n) {
 
 core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text,
                                                          const std::function<void(const Preview&)>& onPreview) {
-  const std::string source(text);  // the documents' scalars are views of it
-  auto documents = load(source);
-  if (!documents) return inDocument(documents.error(), static_cast<size_t>(malformedDocument(source)));
-  if (onPreview) {
+  // The preview is taken as soon as the first document's spec.tables holds enough items to
+  // decide how its catalog is read (or ends), so the CLI connects while the rest of a large file
+  // is read. A connection declared after the tables is not known yet: the preview then asks for
+  // the strictest TLS, never weaker than the document might, and the CLI drops that early read
+  // when the document turns out to want something else.
+  bool previewed = false;
+  const yaml::Watch watch{{"spec", "tables"}, kPreviewTables, [&](const detail::Node& partial) {
+                            previewed = true;
+                            auto preview = detail::previewResource(partial);
+                            if (!preview) return;
+                            if (!partial.find("spec").find("connection").IsDefined()) {
+                              preview->connection.sslMode = SslMode::VerifyFull;
+                              preview->connection.sslModeSet = true;
+                              preview->connection.allowSelfSigned = false;
+                            }
+                            onPreview(*preview);
+                          }};
+  detail::Documents loaded;
+  try {
+    loaded = yaml::load(text, {}, onPreview ? &watch : nullptr);
+  } catch (const yaml::Error& e) {
+    return inDocument(readerError(e), e.document);
+  }
+  const detail::Documents* documents = &loaded;
+  if (onPreview && !previewed) {
     for (const auto& document : documents->documents) {
       if (document.IsNull()) continue;
       if (auto preview = detail::previewResource(document)) onPreview(*preview);
@@ -90,9 +74,13 @@ core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text,
 }
 
 core::Result<DatabaseSchema> parseDocument(std::string_view text) {
-  const std::string source(text);  // the documents' scalars are views of it
-  auto documents = load(source);
-  if (!documents) return documents.error();
+  detail::Documents loaded;
+  try {
+    loaded = yaml::load(text);
+  } catch (const yaml::Error& e) {
+    return readerError(e);
+  }
+  const detail::Documents* documents = &loaded;
   std::vector<detail::Node> nonEmpty;
   for (const auto& d : documents->documents)
     if (!d.IsNull()) nonEmpty.push_back(d);
@@ -100,6 +88,15 @@ core::Result<DatabaseSchema> parseDocument(std::string_view text) {
   if (nonEmpty.size() > 1)
     return core::invalid("", "expected one document, found " + std::to_string(nonEmpty.size()));
   return detail::readResource(nonEmpty.front());
+}
+
+core::Result<DatabaseSchema> parseObject(const nlohmann::json& object) {
+  try {
+    const detail::Documents documents = yaml::fromJson(object);
+    return detail::readResource(documents.documents.front());
+  } catch (const yaml::Error& e) {
+    return readerError(e);
+  }
 }
 
 }  // namespace spec

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/error.hpp"
 #include "schema/model.hpp"
 #include "schema/policy.hpp"
@@ -60,19 +62,25 @@ struct DatabaseSchema {
 struct Preview {
   ConnectionSpec connection;
   std::string schema = "public";
-  size_t tables = 0;  // items in spec.tables
+  size_t tables = 0;  // items in spec.tables, counted up to kPreviewTables
 };
+// The engine reads a catalog over two connections from 200 declared tables (engine.cpp): a
+// preview need not count further.
+inline constexpr size_t kPreviewTables = 200;
 
 // One or more YAML (or JSON) documents, each a DatabaseSchema. Every error names the document
 // and the path at fault, e.g. `document 2: spec.tables[2].columns[0].type: must not be empty`.
-// Empty documents (a trailing `---`) are skipped. `onPreview`, when set, is called once the YAML
-// is loaded and before any document is read, with the first document's Preview (not called when
-// that cannot be read).
+// Empty documents (a trailing `---`) are skipped. `onPreview`, when set, is called once, before
+// any document is read, with the first document's Preview (not called when that cannot be read):
+// while the text is still being parsed, once spec.tables has kPreviewTables items or ends (see
+// resource.cpp), else when it is loaded.
 core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text,
                                                          const std::function<void(const Preview&)>& onPreview = {});
 
-// The same for one document already in memory as text (the controller hands JSON from the API).
+// The same for one document already in memory as text.
 core::Result<DatabaseSchema> parseDocument(std::string_view text);
+// The same for an object the API server sent (the daemon's), read as it is held: no text between.
+core::Result<DatabaseSchema> parseObject(const nlohmann::json& object);
 
 // "30s", "5m", "1h", "1h30m" as Kubernetes durations; at least one second.
 core::Result<std::chrono::seconds> parseDuration(const std::string& text, const std::string& field);

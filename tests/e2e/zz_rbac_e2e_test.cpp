@@ -2,12 +2,13 @@
 // this suite is granted, and nothing is granted that it never called. Named zz_ so it runs after
 // the other suites' operators have made their calls; it also drives one operator through every
 // kind of call itself, so it holds when run alone.
-#include <yaml-cpp/yaml.h>
-
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <tuple>
 
 #include "e2e_fixture.hpp"
+#include "yaml/tree.hpp"
 
 namespace e2e {
 
@@ -17,13 +18,23 @@ using Grant = std::tuple<std::string, std::string, std::string>;  // group, reso
 
 std::set<Grant> grantsOf(const std::string& file, const std::string& kind) {
   std::set<Grant> grants;
-  for (const auto& doc : YAML::LoadAllFromFile(std::string(SCHEMA_OPERATOR_SOURCE_DIR) + "/" + file)) {
-    if (!doc["kind"] || doc["kind"].as<std::string>() != kind) continue;
-    for (const auto& rule : doc["rules"])
-      for (const auto& group : rule["apiGroups"])
-        for (const auto& resource : rule["resources"])
-          for (const auto& verb : rule["verbs"])
-            grants.emplace(group.as<std::string>(), resource.as<std::string>(), verb.as<std::string>());
+  std::ifstream in(std::string(SCHEMA_OPERATOR_SOURCE_DIR) + "/" + file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const yaml::Documents documents = yaml::load(text.str());
+  // A list field's items (none when absent).
+  auto items = [](const yaml::Node& list) {
+    std::vector<yaml::Node> out;
+    for (size_t i = 0; i < list.size(); ++i) out.push_back(list.item(i));
+    return out;
+  };
+  for (const auto& doc : documents.documents) {
+    if (doc.find("kind").Scalar() != kind) continue;
+    for (const auto& rule : items(doc.find("rules")))
+      for (const auto& group : items(rule.find("apiGroups")))
+        for (const auto& resource : items(rule.find("resources")))
+          for (const auto& verb : items(rule.find("verbs")))
+            grants.emplace(std::string(group.Scalar()), std::string(resource.Scalar()), std::string(verb.Scalar()));
   }
   return grants;
 }

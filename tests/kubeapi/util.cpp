@@ -3,13 +3,14 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
+
+#include "yaml/tree.hpp"
 
 namespace kubeapi {
 
@@ -164,17 +165,17 @@ std::string toLower(std::string s) {
 }
 
 namespace {
-json yamlNode(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
+// The operator's own reader (src/yaml) builds the tree; this gives it JSON's types as the API
+// server would (YAML 1.1 booleans and numbers, quoted text stays text).
+json yamlNode(const yaml::Node& n) {
+  switch (n.kind()) {
+    case yaml::NodeKind::Null:
       return nullptr;
-    case YAML::NodeType::Scalar: {
-      const std::string& s = n.Scalar();
+    case yaml::NodeKind::Scalar: {
+      const std::string s(n.Scalar());
       if (n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str") return s;  // quoted
       if (s == "true" || s == "True" || s == "TRUE") return true;
       if (s == "false" || s == "False" || s == "FALSE") return false;
-      if (s == "null" || s == "~" || s == "Null" || s == "NULL") return nullptr;
       if (!s.empty()) {
         char* end = nullptr;
         long long v = std::strtoll(s.c_str(), &end, 10);
@@ -184,14 +185,14 @@ json yamlNode(const YAML::Node& n) {
       }
       return s;
     }
-    case YAML::NodeType::Sequence: {
+    case yaml::NodeKind::Sequence: {
       json a = json::array();
-      for (const auto& c : n) a.push_back(yamlNode(c));
+      for (size_t i = 0; i < n.size(); ++i) a.push_back(yamlNode(n.item(i)));
       return a;
     }
-    case YAML::NodeType::Map: {
+    case yaml::NodeKind::Map: {
       json o = json::object();
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = yamlNode(kv.second);
+      for (size_t i = 0; i < n.size(); ++i) o[std::string(n.key(i).Scalar())] = yamlNode(n.value(i));
       return o;
     }
   }
@@ -199,11 +200,15 @@ json yamlNode(const YAML::Node& n) {
 }
 }  // namespace
 
-json yamlToJson(const std::string& text) { return yamlNode(YAML::Load(text)); }
+json yamlToJson(const std::string& text) {
+  const yaml::Documents documents = yaml::load(text);
+  return documents.documents.empty() ? json(nullptr) : yamlNode(documents.documents.front());
+}
 
 std::vector<json> yamlDocuments(const std::string& text) {
   std::vector<json> out;
-  for (const auto& n : YAML::LoadAll(text)) {
+  const yaml::Documents documents = yaml::load(text);
+  for (const auto& n : documents.documents) {
     json j = yamlNode(n);
     if (!j.is_null()) out.push_back(j);
   }

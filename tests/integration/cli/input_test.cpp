@@ -262,5 +262,42 @@ TEST(CliInput, HelpAndVersionExitZero) {
   EXPECT_EQ(version.out.rfind("schema-operator ", 0), 0u) << show(version);
 }
 
+// Hostile files against the reader's limits: `plan` exits 1 at once, naming the line, within 1 GiB
+// of address space (yaml-cpp, the reader before, allocated until it died on a comma and unfolded
+// an alias bomb into gigabytes). Nothing connects: the URL names no server.
+TEST(CliInput, HostileYamlIsRefusedQuicklyNamingTheLineWithinBoundedMemory) {
+  const std::string head = "apiVersion: dbschema.io/v1alpha1\nkind: DatabaseSchema\nmetadata: {name: t}\n";
+  // A table of 2,000 aliased columns, aliased 2,000 times (26 KB): yaml-cpp ran out of 1 GiB in 4 s.
+  std::string bomb = head + "spec:\n  tables:\n    - &t {name: t, columns: [&c {name: id, type: int}";
+  for (int i = 1; i < 2000; ++i) bomb += ", *c";
+  bomb += "]}\n";
+  for (int i = 1; i < 2000; ++i) bomb += "    - *t\n";
+  std::string deep = head + "spec:\n  tables: " + std::string(5000, '[') + "\n";
+  std::string large = head;
+  while (large.size() <= (size_t{32} << 20)) large += "# " + std::string(1021, 'x') + "\n";
+
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {",", "document 1: malformed YAML at line 1, column 1: "},
+      {head + ",spec: {}\n", "document 1: malformed YAML at line 4, column 1: "},
+      {head + "---\n, x\n", "document 2: malformed YAML at line 5, column 1: "},
+      {bomb, "document 1: YAML at line 405: aliases expand the document to more than 4000000 nodes"},
+      {deep, "document 1: YAML at line 5: collections nested deeper than 100 levels"},
+      {large, "document 1: YAML at line " + std::to_string(3 + ((size_t{32} << 20) - head.size()) / 1024 + 1) +
+                   ": the text is larger than 32 MiB"},
+  };
+  for (const auto& [text, expected] : cases) {
+    TempFile file(text);
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = testsupport::runProcess(
+        {"/bin/bash", "-c", "ulimit -v 1048576; exec \"$0\" \"$@\"", SCHEMA_OPERATOR_BINARY, "plan", "-f", file.path(),
+         "--database-url", "postgresql:///nothing?host=/nonexistent"},
+        {{"DATABASE_URL", testsupport::kUnset}}, "", std::chrono::seconds(30));
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(r.exitCode, 1) << show(r);
+    EXPECT_EQ(r.err.rfind("error: " + file.path() + ": " + expected, 0), 0u) << expected << "\n" << show(r);
+    EXPECT_LT(elapsed, std::chrono::seconds(5)) << expected;
+  }
+}
+
 }  // namespace
 }  // namespace clitest

@@ -1,5 +1,6 @@
 // parseDocuments / parseDocument: streams of documents, empty ones, malformed YAML, JSON.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "spec/resource.hpp"
 #include "spec_test_util.hpp"
@@ -75,7 +76,7 @@ TEST(ParseDocument, ReportsMalformedYamlWithLineAndColumn) {
   auto r = spec::parseDocument("apiVersion: dbschema.io/v1alpha1\nkind: a: b\n");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, core::ErrorKind::Invalid);
-  EXPECT_EQ(r.error().message, "malformed YAML at line 2, column 8: illegal map value");
+  EXPECT_EQ(r.error().message, "malformed YAML at line 2, column 8: mapping values are not allowed in this context");
 }
 
 TEST(ParseDocument, RejectsMoreThanOneDocument) {
@@ -119,6 +120,57 @@ TEST(ParseDocument, ReadsJsonFromTheApiServer) {
   EXPECT_EQ(t.columns[2].defaultExpr, "0");
   ASSERT_EQ(r.model.seeds.size(), 1u);
   EXPECT_EQ(r.model.seeds[0].values, (std::vector<std::optional<std::string>>{"1", "true", std::nullopt}));
+}
+
+// The daemon hands the object it holds (nlohmann::json) straight to the reader: the same resource
+// as its text gives, strings staying strings and numbers numbers.
+TEST(ParseDocument, ReadsTheApiServersObjectAsItsTextReads) {
+  const auto object = nlohmann::json::parse(R"({"apiVersion": "dbschema.io/v1alpha1", "kind": "DatabaseSchema",
+    "metadata": {"name": "shop", "namespace": "apps", "generation": 7,
+                 "annotations": {"dbschema.io/allow-destructive": "DropColumn"}},
+    "spec": {"interval": "90s", "prune": true, "tables": [{"name": "t", "columns": [
+      {"name": "id", "type": "bigint"}, {"name": "n", "type": "int", "default": 0}, {"name": "y", "type": "text", "default": "'yes'"}]}],
+      "seed": [{"table": "t", "rows": [{"id": 1, "n": null, "y": "null"}]}]}})");
+  auto fromObject = spec::parseObject(object);
+  auto fromText = spec::parseDocument(object.dump());
+  ASSERT_TRUE(fromObject) << fromObject.error().describe();
+  ASSERT_TRUE(fromText) << fromText.error().describe();
+  EXPECT_EQ(fromObject->generation, 7);
+  EXPECT_TRUE(fromObject->model == fromText->model);
+  EXPECT_EQ(fromObject->annotations, fromText->annotations);
+  EXPECT_EQ(fromObject->model.seeds.at(0).values, (std::vector<std::optional<std::string>>{"1", std::nullopt, "null"}));
+  auto wrongType = spec::parseObject(nlohmann::json::parse(R"({"apiVersion": "dbschema.io/v1alpha1",
+    "kind": "DatabaseSchema", "metadata": {"name": "x"}, "spec": {"prune": "true"}})"));
+  EXPECT_TRUE(isInvalid(wrongType, "spec.prune", "expected true or false, found \"true\""));
+}
+
+// The preview comes while the file is still being read: once spec.tables holds 200 items. A
+// connection written after the tables is not known then, so the preview asks for the strictest TLS.
+TEST(ParseDocuments, PreviewsOnceTwoHundredTablesAreReadAndNeverWithWeakerTls) {
+  auto withTables = [](const std::string& before, const std::string& after) {
+    std::string text = "apiVersion: dbschema.io/v1alpha1\nkind: DatabaseSchema\nmetadata: {name: t}\nspec:\n" + before +
+                       "  tables:\n";
+    for (int i = 0; i < 300; ++i) text += "    - {name: t" + std::to_string(i) + ", columns: [{name: id, type: int}]}\n";
+    return text + after;
+  };
+  std::vector<spec::Preview> previews;
+  auto r = spec::parseDocuments(withTables("  schema: app\n  connection: {sslMode: require}\n", ""),
+                                [&](const spec::Preview& p) { previews.push_back(p); });
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(previews.size(), 1u);
+  EXPECT_EQ(previews[0].tables, 200u);
+  EXPECT_EQ(previews[0].schema, "app");
+  EXPECT_EQ(previews[0].connection.sslMode, spec::SslMode::Require);
+
+  previews.clear();
+  r = spec::parseDocuments(withTables("", "  connection: {sslMode: disable, allowSelfSigned: true}\n"),
+                           [&](const spec::Preview& p) { previews.push_back(p); });
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(previews.size(), 1u);
+  EXPECT_TRUE(previews[0].connection.sslModeSet);
+  EXPECT_EQ(previews[0].connection.sslMode, spec::SslMode::VerifyFull);
+  EXPECT_FALSE(previews[0].connection.allowSelfSigned);
+  EXPECT_EQ((*r)[0].connection.sslMode, spec::SslMode::Disable);  // the document itself reads as written
 }
 
 TEST(ParseDocument, RejectsJsonStringWhereBooleanIsExpected) {
