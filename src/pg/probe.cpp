@@ -31,12 +31,19 @@ users AS (
   SELECT a.attrelid, a.attnum::int4 AS attnum FROM pg_catalog.pg_attribute a JOIN typ ON a.atttypid = typ.oid
   WHERE a.attnum > 0 AND NOT a.attisdropped),
 dep AS (
-  SELECT DISTINCT d.classid, d.objid, d.objsubid FROM pg_catalog.pg_depend d
+  -- Two lookups on pg_depend's reference index, not one scan under an OR: on a catalog of a
+  -- thousand tables the scan cost a tenth of a second.
+  SELECT d.classid, d.objid, d.objsubid FROM pg_catalog.pg_depend d JOIN typ
+    ON d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid = typ.oid
   WHERE d.deptype IN ('n', 'a')
-    AND ((d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.refobjid IN (SELECT oid FROM typ))
-      OR (d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-          AND (d.refobjid, d.refobjsubid) IN (SELECT attrelid, attnum FROM users))))
-SELECT CASE
+  UNION
+  SELECT d.classid, d.objid, d.objsubid FROM pg_catalog.pg_depend d JOIN users u
+    ON d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid = u.attrelid AND d.refobjsubid = u.attnum
+  WHERE d.deptype IN ('n', 'a')),
+-- What each dependent is, from cheap columns only: the names, definitions and descriptions below
+-- are computed just for the rows kept (most rows are the enum's own columns, skipped).
+classified AS (
+  SELECT CASE
     WHEN dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objsubid <> 0 THEN
       CASE WHEN (dep.objid, dep.objsubid) IN (SELECT attrelid, attnum FROM users)
              AND rel.relnamespace = typ.nsp AND rel.relkind IN ('r', 'p') THEN 'skip' ELSE 'block' END
@@ -55,27 +62,36 @@ SELECT CASE
            WHEN arel.relnamespace = typ.nsp AND arel.relkind IN ('r', 'p') THEN 'default'
            ELSE 'block' END
     ELSE 'block' END AS what,
-  COALESCE(irel.relname, crel.relname, arel.relname),
-  CASE WHEN rel.relkind = 'i' AND dep.objsubid = 0 THEN rel.relname::text
-       WHEN con.oid IS NOT NULL THEN con.conname::text
-       WHEN ad.oid IS NOT NULL THEN (SELECT a.attname::text FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = ad.adrelid AND a.attnum = ad.adnum)
+    dep.classid, dep.objid, dep.objsubid, rel.relkind, rel.relname, irel.relname AS index_table,
+    crel.relname AS check_table, arel.relname AS default_table, con.oid AS conoid, con.conname,
+    ad.oid AS adoid, ad.adbin, ad.adrelid, ad.adnum
+  FROM dep CROSS JOIN typ
+  LEFT JOIN pg_catalog.pg_class rel ON dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND rel.oid = dep.objid
+  LEFT JOIN pg_catalog.pg_index ix ON rel.relkind = 'i' AND ix.indexrelid = rel.oid
+  LEFT JOIN pg_catalog.pg_class irel ON irel.oid = ix.indrelid
+  LEFT JOIN pg_catalog.pg_constraint con ON dep.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND con.oid = dep.objid
+  LEFT JOIN pg_catalog.pg_class crel ON crel.oid = con.conrelid
+  LEFT JOIN pg_catalog.pg_attrdef ad ON dep.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = dep.objid
+  LEFT JOIN pg_catalog.pg_class arel ON arel.oid = ad.adrelid)
+SELECT what,
+  COALESCE(index_table, check_table, default_table),
+  CASE WHEN relkind = 'i' AND objsubid = 0 THEN relname::text
+       WHEN conoid IS NOT NULL THEN conname::text
+       WHEN adoid IS NOT NULL THEN (SELECT a.attname::text FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = adrelid AND a.attnum = adnum)
        END,
-  CASE WHEN rel.relkind = 'i' AND dep.objsubid = 0 THEN pg_catalog.pg_get_indexdef(dep.objid)
-       WHEN con.oid IS NOT NULL THEN pg_catalog.pg_get_constraintdef(con.oid)
-       WHEN ad.oid IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
-  CASE WHEN dep.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN
-         'view ' || (SELECT r.ev_class::pg_catalog.regclass::text FROM pg_catalog.pg_rewrite r WHERE r.oid = dep.objid)
-       ELSE pg_catalog.pg_describe_object(dep.classid, dep.objid, dep.objsubid) END
-FROM dep CROSS JOIN typ
-LEFT JOIN pg_catalog.pg_class rel ON dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND rel.oid = dep.objid
-LEFT JOIN pg_catalog.pg_index ix ON rel.relkind = 'i' AND ix.indexrelid = rel.oid
-LEFT JOIN pg_catalog.pg_class irel ON irel.oid = ix.indrelid
-LEFT JOIN pg_catalog.pg_constraint con ON dep.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND con.oid = dep.objid
-LEFT JOIN pg_catalog.pg_class crel ON crel.oid = con.conrelid
-LEFT JOIN pg_catalog.pg_attrdef ad ON dep.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = dep.objid
-LEFT JOIN pg_catalog.pg_class arel ON arel.oid = ad.adrelid
-ORDER BY 1, 2, 3, 5)SQL";
+  CASE WHEN what = 'block' THEN NULL
+       WHEN relkind = 'i' AND objsubid = 0 THEN pg_catalog.pg_get_indexdef(objid)
+       WHEN conoid IS NOT NULL THEN pg_catalog.pg_get_constraintdef(conoid)
+       WHEN adoid IS NOT NULL THEN pg_catalog.pg_get_expr(adbin, adrelid) END,
+  CASE WHEN what <> 'block' THEN NULL
+       WHEN classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN
+         'view ' || (SELECT r.ev_class::pg_catalog.regclass::text FROM pg_catalog.pg_rewrite r WHERE r.oid = objid)
+       ELSE pg_catalog.pg_describe_object(classid, objid, objsubid) END
+FROM classified
+WHERE what <> 'skip'
+ORDER BY 1, 2, 3, 5
+)SQL";
 
 // One query per enum to rebuild: removing an enum value is rare, and its plan is rare with it.
 void readEnumUses(pqxx::nontransaction& tx, const std::string& schemaName, const std::string& enumName,
