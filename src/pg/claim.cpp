@@ -4,6 +4,7 @@
 #include <pqxx/transaction>
 
 #include "pg/pqerror.hpp"
+#include "schema/sql.hpp"
 
 namespace pg {
 
@@ -30,13 +31,6 @@ constexpr const char* kSelect =
 std::optional<Owner> holderIn(const pqxx::result& rows) {
   if (rows.empty()) return std::nullopt;
   return Owner{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<std::string>()};
-}
-
-// A string literal for the SQL the conflict message suggests.
-std::string literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
 }
 
 Claim judged(std::string database, std::optional<Owner> holder, const Owner& me) {
@@ -74,7 +68,7 @@ std::string Claim::conflictMessage(const std::string& schemaName) const {
   if (!holder->uid.empty()) message += " (uid " + holder->uid + ")";
   return message + "; nothing is planned or applied for this resource. Delete one of the two, or, if " +
          holder->describe() + " no longer exists, release its claim: DELETE FROM schema_operator.claims WHERE "
-         "schema_name = " + literal(schemaName);
+         "schema_name = " + schema::sql::literal(schemaName);
 }
 
 core::Result<Claim> claimSchema(pqxx::connection& conn, const std::string& schemaName, const Owner& me,

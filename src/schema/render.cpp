@@ -54,7 +54,7 @@ class Renderer {
                    ident(schema_));
       case ChangeKind::CreateEnum: return one(createEnum(get<Enum>()));
       case ChangeKind::AddEnumValue: return addEnumValue(get<EnumValueAdd>());
-      case ChangeKind::DropEnumValue: return rebuildEnumWithDependents(get<EnumRebuild>());
+      case ChangeKind::DropEnumValue: return rebuildEnum(get<EnumRebuild>());
       case ChangeKind::DropEnum: return one("DROP TYPE " + q(get<Enum>().name));
       case ChangeKind::CreateTable: return createTable(get<Table>());
       case ChangeKind::RenameTable: {
@@ -163,9 +163,17 @@ class Renderer {
   // Postgres cannot remove an enum value: rename the type away, create it anew, cast every column
   // over through text (a row holding a removed value fails the cast, and the step rolls back).
   std::vector<Step> rebuildEnum(const EnumRebuild& r) const {
+    // Objects that name the enum in their definition (the casts cannot carry them) are taken down
+    // first and made again after, from their definitions as Postgres printed them.
+    std::vector<std::string> s, putBack;
+    for (const auto& d : r.dependents) {
+      auto [down, back] = takeDownAndPutBack(d);
+      s.push_back(std::move(down));
+      if (d.restore) putBack.push_back(std::move(back));
+    }
     const std::string old = fitName(r.desired.name, "__old");
-    std::vector<std::string> s{"ALTER TYPE " + q(r.desired.name) + " RENAME TO " + ident(old),
-                               createEnum(r.desired)};
+    s.push_back("ALTER TYPE " + q(r.desired.name) + " RENAME TO " + ident(old));
+    s.push_back(createEnum(r.desired));
     for (const auto& [table, col] : r.users) {
       const std::string alterCol = "ALTER TABLE " + q(table) + " ALTER COLUMN " + ident(col.name) + " ";
       if (col.defaultExpr) s.push_back(alterCol + "DROP DEFAULT");
@@ -174,7 +182,23 @@ class Renderer {
       if (col.defaultExpr) s.push_back(alterCol + "SET DEFAULT " + *col.defaultExpr);
     }
     s.push_back("DROP TYPE " + q(old));
+    s.insert(s.end(), putBack.begin(), putBack.end());
     return {step(std::move(s))};
+  }
+
+  // The statement that takes an enum's dependent down, and the one that makes it again.
+  std::pair<std::string, std::string> takeDownAndPutBack(const EnumDependent& d) const {
+    const std::string alterTable = "ALTER TABLE " + q(d.table) + " ";
+    switch (d.kind) {
+      case EnumDependent::Kind::Index: return {"DROP INDEX " + q(d.name), d.definition};
+      case EnumDependent::Kind::Check:
+        return {alterTable + "DROP CONSTRAINT " + ident(d.name), alterTable + "ADD CONSTRAINT " + ident(d.name) + " " +
+                                                                    d.definition};
+      case EnumDependent::Kind::Default:
+        return {alterTable + "ALTER COLUMN " + ident(d.name) + " DROP DEFAULT",
+                alterTable + "ALTER COLUMN " + ident(d.name) + " SET DEFAULT " + d.definition};
+    }
+    return {};
   }
 
   std::vector<Step> createTable(const Table& t) const {
@@ -261,37 +285,6 @@ class Renderer {
     std::vector<Step> out{step(std::move(swap))};
     for (const auto& d : c_.dependentKeys) out.push_back(step({alterOf(d.table) + "VALIDATE CONSTRAINT " + ident(d.key.name)}));
     return out;
-  }
-
-  // Objects that name the enum (rebuildEnum's casts cannot carry them) are taken down first and
-  // made again after, from their definitions as Postgres printed them, in the same transaction.
-  std::vector<Step> rebuildEnumWithDependents(const EnumRebuild& r) const {
-    std::vector<Step> steps = rebuildEnum(r);
-    if (r.dependents.empty()) return steps;
-    std::vector<std::string> takeDown, putBack;
-    for (const auto& d : r.dependents) {
-      const std::string alterTable = "ALTER TABLE " + q(d.table) + " ";
-      std::string back;
-      switch (d.kind) {
-        case EnumDependent::Kind::Index:
-          takeDown.push_back("DROP INDEX " + q(d.name));
-          back = d.definition;
-          break;
-        case EnumDependent::Kind::Check:
-          takeDown.push_back(alterTable + "DROP CONSTRAINT " + ident(d.name));
-          back = alterTable + "ADD CONSTRAINT " + ident(d.name) + " " + d.definition;
-          break;
-        case EnumDependent::Kind::Default:
-          takeDown.push_back(alterTable + "ALTER COLUMN " + ident(d.name) + " DROP DEFAULT");
-          back = alterTable + "ALTER COLUMN " + ident(d.name) + " SET DEFAULT " + d.definition;
-          break;
-      }
-      if (d.restore) putBack.push_back(std::move(back));
-    }
-    auto& s = steps.front().statements;
-    s.insert(s.begin(), takeDown.begin(), takeDown.end());
-    s.insert(s.end(), putBack.begin(), putBack.end());
-    return steps;
   }
 
   std::string foreignKeyDefinition(const ForeignKey& fk) const {
