@@ -12,6 +12,7 @@
 // Postgres evaluates none of these expressions here (the tables stay empty), and it refuses
 // subqueries in defaults, checks and predicates.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -292,8 +293,34 @@ std::string groupPredicate(size_t g, size_t i, size_t j) {
   return groupTable(g) + "_p" + std::to_string(i) + "_" + std::to_string(j);
 }
 
+// The columns of q that its checks and predicates may name: only these go on its group's table,
+// so that two tables sharing a column name with different types ("name" varchar(80) in one,
+// varchar(200) in the other) still share a table when neither's checks mention "name". Over-
+// inclusion only costs a group: a reference to a plain lower-case name contains that name (quoted
+// or not, in any case), and every other spelling — a name needing quotes, or a U&"" escape that
+// can spell any name — keeps all of q's columns.
+std::vector<const schema::TableQuestion::ColumnQ*> namedColumns(const schema::TableQuestion& q) {
+  auto lower = [](std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+  };
+  std::string texts;
+  for (const auto& [expr, field] : q.checks) texts += lower(expr) + "\n";
+  for (const auto& [expr, field] : q.predicates) texts += lower(expr) + "\n";
+  const bool escapes = texts.find("u&") != std::string::npos;
+  std::vector<const schema::TableQuestion::ColumnQ*> named;
+  for (const auto& c : q.columns) {
+    const bool plain = !c.name.empty() && (std::islower(static_cast<unsigned char>(c.name[0])) || c.name[0] == '_') &&
+                       std::all_of(c.name.begin(), c.name.end(), [](unsigned char ch) {
+                         return std::islower(ch) || std::isdigit(ch) || ch == '_' || ch == '$';
+                       });
+    if (escapes || !plain || texts.find(c.name) != std::string::npos) named.push_back(&c);
+  }
+  return named;
+}
+
 // Questions with checks or predicates, grouped: each group's questions agree on the type of every
-// column name they share.
+// column name they share and name.
 struct Group {
   std::vector<size_t> questions;
   std::map<std::string, std::string> typeOf;  // column -> type
@@ -305,17 +332,18 @@ std::vector<Group> groupQuestions(const schema::CanonQuestions& questions) {
   for (size_t i = 0; i < questions.tables.size(); ++i) {
     const auto& q = questions.tables[i];
     if (q.checks.empty() && q.predicates.empty()) continue;
+    const auto named = namedColumns(q);
     auto fits = [&](const Group& g) {
-      if (g.columns.size() + q.columns.size() > kColumnsPerTable) return false;
-      for (const auto& c : q.columns)
-        if (auto it = g.typeOf.find(c.name); it != g.typeOf.end() && it->second != c.type) return false;
+      if (g.columns.size() + named.size() > kColumnsPerTable) return false;
+      for (const auto* c : named)
+        if (auto it = g.typeOf.find(c->name); it != g.typeOf.end() && it->second != c->type) return false;
       return true;
     };
     auto it = std::find_if(groups.begin(), groups.end(), fits);
     if (it == groups.end()) it = groups.insert(groups.end(), Group{});
     it->questions.push_back(i);
-    for (const auto& c : q.columns)
-      if (it->typeOf.emplace(c.name, c.type).second) it->columns.push_back(c.name);
+    for (const auto* c : named)
+      if (it->typeOf.emplace(c->name, c->type).second) it->columns.push_back(c->name);
   }
   return groups;
 }

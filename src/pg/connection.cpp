@@ -191,14 +191,15 @@ std::string userReason(const std::string& reason, const std::string& sslMode) {
 // session would re-encode comments and seed values, and GBK can hide a quote inside a multibyte
 // character), and a backslash in a literal is just a backslash. client_encoding is asked for in
 // the startup packet (conninfo); a pooler may drop it, so it is checked here without a round trip.
-// standard_conforming_strings is SET once: the `options` startup parameter would do it for free,
-// but poolers such as PgBouncer refuse connections that carry it. libpqxx restores variables set
-// this way when it reconnects.
+// standard_conforming_strings is SET when it is off: the `options` startup parameter would do it
+// for free, but poolers such as PgBouncer refuse connections that carry it. The server reports the
+// setting at start-up and libpq escapes by it — a backslash is doubled only when it is off — so
+// asking the escaper costs no round trip (and it is on by default since PostgreSQL 9.1).
 core::Result<void> setUpSession(pqxx::connection& conn) {
   if (conn.get_client_encoding() != "UTF8") conn.set_client_encoding("UTF8");
   if (conn.get_client_encoding() != "UTF8")
     return core::terminal("the server did not accept client_encoding UTF8 (it says " + conn.get_client_encoding() + ")");
-  conn.set_variable("standard_conforming_strings", "on");
+  if (conn.esc("\\") != "\\") conn.set_variable("standard_conforming_strings", "on");
   return {};
 }
 

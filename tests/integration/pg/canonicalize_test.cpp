@@ -212,6 +212,53 @@ TEST_F(Canonicalize, ManyTablesAreAskedOnAFewScratchTables) {
   EXPECT_EQ(scratchObjects(), "0");
 }
 
+// Tables that share a column name with different types ("name" varchar(80) here, varchar(200)
+// there) still share a scratch table when no check or predicate names that column.
+TEST_F(Canonicalize, ColumnsNoCheckNamesDoNotSplitTheScratchTables) {
+  auto ask = [&](const std::string& otherNameType) {
+    CanonQuestions q;
+    for (const std::string& type : {std::string("varchar(80)"), otherNameType}) {
+      TableQuestion t = orders();
+      t.table = "orders" + std::to_string(q.tables.size());
+      t.columns.push_back({"name", type, std::nullopt, "spec.tables[0].columns[7]"});
+      q.tables.push_back(t);
+    }
+    pg::QueryCounter counter;
+    auto canon = pg::canonicalize(*conn_, "shop", q, &counter);
+    EXPECT_TRUE(canon) << canon.error().describe();
+    if (canon) EXPECT_EQ(canon->checks.at({"orders1", "total_cents >= 0"}), "total_cents >= 0");
+    return counter.queries;
+  };
+  EXPECT_EQ(ask("varchar(200)"), ask("varchar(80)"));
+  EXPECT_EQ(scratchObjects(), "0");
+}
+
+// A check that names a column in a spelling that does not contain its lower-case name — quoted
+// mixed case, or a U&"" escape — still finds that column with its own table's type.
+TEST_F(Canonicalize, EverySpellingOfAColumnFindsItsOwnTablesColumn) {
+  CanonQuestions q;
+  TableQuestion a;
+  a.table = "a";
+  a.columns = {{"Total", "integer", std::nullopt, "spec.tables[0].columns[0]"},
+               {"amount", "numeric(10,2)", std::nullopt, "spec.tables[0].columns[1]"}};
+  a.checks = {{"\"Total\" > 0", "spec.tables[0].checks[0].expression"},
+              {"U&\"\\0061mount\" > 1", "spec.tables[0].checks[1].expression"}};
+  TableQuestion b;
+  b.table = "b";
+  b.columns = {{"Total", "text", std::nullopt, "spec.tables[1].columns[0]"},
+               {"amount", "text", std::nullopt, "spec.tables[1].columns[1]"}};
+  b.checks = {{"\"Total\" <> ''", "spec.tables[1].checks[0].expression"},
+              {"amount <> 'x'", "spec.tables[1].checks[1].expression"}};
+  q.tables = {a, b};
+  auto canon = pg::canonicalize(*conn_, "shop", q, nullptr);
+  ASSERT_TRUE(canon) << canon.error().describe();
+  EXPECT_EQ(canon->checks.at({"a", "\"Total\" > 0"}), "\"Total\" > 0");
+  EXPECT_EQ(canon->checks.at({"a", "U&\"\\0061mount\" > 1"}), "amount > 1::numeric");
+  EXPECT_EQ(canon->checks.at({"b", "\"Total\" <> ''"}), "\"Total\" <> ''::text");
+  EXPECT_EQ(canon->checks.at({"b", "amount <> 'x'"}), "amount <> 'x'::text");
+  EXPECT_EQ(scratchObjects(), "0");
+}
+
 // Sharing a scratch table must not let a check use a column only another table has.
 TEST_F(Canonicalize, ACheckNamingAnotherTablesColumnIsRefusedThoughTheyShareAScratchTable) {
   CanonQuestions q;
