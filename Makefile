@@ -75,7 +75,7 @@ demo-cli: deps build
 clean:
 	rm -rf $(BUILD_DIR)
 
-# ---- benchmarks (bench/, not part of `make test`; README "Performance") ----
+# ---- benchmarks (bench/, not part of `make test`; docs/performance.md) ----
 # make bench                      plan against Alembic and the catalog floor at 100, 1,000 and 5,000
 #                                 tables, then apply at 1,000, then the daemon with 100 and 1,000
 #                                 DatabaseSchemas and among unnamed Secrets; results in
