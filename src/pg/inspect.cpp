@@ -33,12 +33,12 @@ namespace {
 // Tables of the schema that belong to the user: plain and partitioned tables, not partitions
 // (their parent owns them), not members of an extension (a member's pg_depend row, deptype 'e',
 // always names its extension).
-#define SO_NOT_EXTENSION_MEMBER(rel)                                                                          \
-  " AND " rel ".oid NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep"                                  \
-  "   WHERE dep.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND dep.deptype = 'e'"            \
-  "   AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)"
-#define SO_MANAGED_TABLES                                                                                     \
-  " c.relkind IN ('r', 'p') AND NOT c.relispartition" SO_NOT_EXTENSION_MEMBER("c")
+std::string notExtensionMember(const std::string& rel) {
+  return " AND " + rel + ".oid NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep"
+         "   WHERE dep.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND dep.deptype = 'e'"
+         "   AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)";
+}
+const std::string kManagedTables = " c.relkind IN ('r', 'p') AND NOT c.relispartition" + notExtensionMember("c");
 
 // (1) Tables and their columns, one row per column (a table with no column gives one row with
 // NULL column fields). Comments are looked up through pg_description's index, one probe per table
@@ -50,7 +50,7 @@ namespace {
 // the text is the same either way. A default that calls nextval (function 1574; a serial's is
 // wrapped in a cast to int4) also brings the sequence the column owns (OWNED BY the column:
 // pg_depend deptype 'a'), looked up only for those few columns.
-constexpr const char* kColumnsQuery =
+const std::string kColumnsQuery =
     "SELECT c.relname,"
     " (SELECT td.description FROM pg_catalog.pg_description td WHERE td.objoid = c.oid"
     "   AND td.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND td.objsubid = 0),"
@@ -73,7 +73,7 @@ constexpr const char* kColumnsQuery =
     " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
     " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
-    " WHERE n.nspname = $1 AND" SO_MANAGED_TABLES
+    " WHERE n.nspname = $1 AND" + kManagedTables +
     " ORDER BY c.relname, a.attnum";
 
 // (2) Primary key, unique, foreign key and check constraints. Key columns come as attribute
@@ -81,11 +81,11 @@ constexpr const char* kColumnsQuery =
 // references a table (1) did not read (another schema, a partition, an extension's) also brings
 // the referenced names, as a JSON array in key order. Constraints that a partitioned parent
 // propagated (conparentid <> 0) are the parent's, not declared on this table.
-constexpr const char* kConstraintsQuery =
-    "SELECT c.relname, co.conname, co.contype, co.conkey::text,"
+const std::string kConstraintsQuery =
+    std::string("SELECT c.relname, co.conname, co.contype, co.conkey::text,"
     " rn.nspname, rc.relname, co.confkey::text,"
     " CASE WHEN co.contype = 'f' AND NOT (rc.relnamespace = n.oid AND rc.relkind IN ('r', 'p')"
-    "   AND NOT rc.relispartition" SO_NOT_EXTENSION_MEMBER("rc") ")"
+    "   AND NOT rc.relispartition") + notExtensionMember("rc") + ")"
     "   THEN (SELECT pg_catalog.json_agg(a.attname ORDER BY pg_catalog.array_position(co.confkey, a.attnum))"
     "    FROM pg_catalog.pg_attribute a WHERE a.attrelid = co.confrelid AND a.attnum = ANY (co.confkey)) END,"
     " co.confdeltype, co.confupdtype,"
@@ -96,28 +96,29 @@ constexpr const char* kConstraintsQuery =
     " JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid"
     " LEFT JOIN pg_catalog.pg_class rc ON rc.oid = co.confrelid"
     " LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
-    " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0 AND" SO_MANAGED_TABLES
+    " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0 AND" + kManagedTables +
     " ORDER BY c.relname, co.conname";
 
 // (3) Indexes no constraint of their table owns. Keys are the first indnkeyatts attribute numbers
 // of indkey (INCLUDE columns follow them); a 0 is an expression, and the expressions come as a
 // JSON array, pg_get_indexdef(oid, k, true) for each in key order.
-#define SO_INDEXES_QUERY(definition)                                                                          \
-  "SELECT c.relname, i.relname, am.amname, x.indisunique, x.indisvalid, x.indnkeyatts, x.indkey::text,"      \
-  " CASE WHEN x.indexprs IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(x.indexrelid, k.i, true)" \
-  "   ORDER BY k.i) FROM pg_catalog.generate_series(1, x.indnkeyatts) AS k(i) WHERE x.indkey[k.i - 1] = 0) END," \
-  " pg_catalog.pg_get_expr(x.indpred, x.indrelid, true), " definition                                        \
-  " FROM pg_catalog.pg_namespace n"                                                                           \
-  " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"                                                     \
-  " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"                                                         \
-  " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"                                                       \
-  " JOIN pg_catalog.pg_am am ON am.oid = i.relam"                                                             \
-  " WHERE n.nspname = $1 AND" SO_MANAGED_TABLES                                                               \
-  " AND (x.indrelid, x.indexrelid) NOT IN (SELECT co.conrelid, co.conindid FROM pg_catalog.pg_constraint co"  \
-  "   WHERE co.conindid <> 0)"                                                                                \
-  " ORDER BY c.relname, i.relname"
-constexpr const char* kIndexesQuery = SO_INDEXES_QUERY("pg_catalog.pg_get_indexdef(x.indexrelid)");
-constexpr const char* kIndexesQueryNoDefinition = SO_INDEXES_QUERY("NULL");
+std::string indexesQuery(const std::string& definition) {
+  return "SELECT c.relname, i.relname, am.amname, x.indisunique, x.indisvalid, x.indnkeyatts, x.indkey::text,"
+         " CASE WHEN x.indexprs IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(x.indexrelid, k.i, true)"
+         "   ORDER BY k.i) FROM pg_catalog.generate_series(1, x.indnkeyatts) AS k(i) WHERE x.indkey[k.i - 1] = 0) END,"
+         " pg_catalog.pg_get_expr(x.indpred, x.indrelid, true), " + definition +
+         " FROM pg_catalog.pg_namespace n"
+         " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+         " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"
+         " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
+         " JOIN pg_catalog.pg_am am ON am.oid = i.relam"
+         " WHERE n.nspname = $1 AND" + kManagedTables +
+         " AND (x.indrelid, x.indexrelid) NOT IN (SELECT co.conrelid, co.conindid FROM pg_catalog.pg_constraint co"
+         "   WHERE co.conindid <> 0)"
+         " ORDER BY c.relname, i.relname";
+}
+const std::string kIndexesQuery = indexesQuery("pg_catalog.pg_get_indexdef(x.indexrelid)");
+const std::string kIndexesQueryNoDefinition = indexesQuery("NULL");
 
 // (4) Enums with their values in sort order (an enum with no value gives one NULL row).
 constexpr const char* kEnumsQuery =
@@ -132,10 +133,6 @@ constexpr const char* kEnumsQuery =
 
 // (5) Extensions are database-wide.
 constexpr const char* kExtensionsQuery = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname";
-
-#undef SO_INDEXES_QUERY
-#undef SO_MANAGED_TABLES
-#undef SO_NOT_EXTENSION_MEMBER
 
 bool isTrue(const pqxx::field& f) { return !f.is_null() && f.c_str()[0] == 't'; }
 
@@ -177,7 +174,7 @@ schema::FkAction fkAction(const pqxx::field& f) {
 }
 
 // The query with its $1 replaced by the schema name as a quoted literal.
-std::string withSchema(const char* query, const std::string& literal) {
+std::string withSchema(const std::string& query, const std::string& literal) {
   std::string out = query;
   for (auto at = out.find("$1"); at != std::string::npos; at = out.find("$1", at + literal.size()))
     out.replace(at, 2, literal);
