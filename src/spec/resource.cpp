@@ -26,20 +26,34 @@ core::Error inDocument(core::Error e, size_t n) {
   return e;
 }
 
+// The items a list is likely to hold, from the bytes its first items took and the bytes left in
+// the text (everything after the list is counted as more of it: an over-estimate at worst). The
+// bytes before `at` hold all but the last of the `items`, which starts there.
+size_t estimatedItems(size_t items, const yaml::WatchProgress& progress, size_t textSize) {
+  if (items < 2) return items;
+  const double perItem = static_cast<double>(progress.at - progress.listStart) / static_cast<double>(items - 1);
+  return items - 1 + static_cast<size_t>(static_cast<double>(textSize - progress.at) / perItem);
+}
+
 }  // namespace
 
 core::Result<std::vector<DatabaseSchema>> parseDocuments(std::string_view text,
                                                          const std::function<void(const Preview&)>& onPreview) {
-  // The preview is taken as soon as the first document's spec.tables holds enough items to
-  // decide how its catalog is read (or ends), so the CLI connects while the rest of a large file
-  // is read. A connection declared after the tables is not known yet: the preview then asks for
+  // The preview is taken as soon as the first document's spec.tables holds a few items (or ends),
+  // so the CLI connects while the rest of a large file is read: early, because until then only
+  // the parse keeps the machine busy. How many tables there are is estimated from the bytes those
+  // first items took; it only chooses whether the catalog is read over one connection or two.
+  // A connection declared after the tables is not known yet: the preview then asks for
   // the strictest TLS, never weaker than the document might, and the CLI drops that early read
   // when the document turns out to want something else.
   bool previewed = false;
-  const yaml::Watch watch{{"spec", "tables"}, kPreviewTables, [&](const detail::Node& partial) {
+  const yaml::Watch watch{{"spec", "tables"}, kPreviewTables, [&](const detail::Node& partial,
+                                                                 const yaml::WatchProgress& progress) {
                             previewed = true;
                             auto preview = detail::previewResource(partial);
                             if (!preview) return;
+                            if (!progress.ended && progress.at > progress.listStart)
+                              preview->tables = estimatedItems(preview->tables, progress, text.size());
                             if (!partial.find("spec").find("connection").IsDefined()) {
                               preview->connection.sslMode = SslMode::VerifyFull;
                               preview->connection.sslModeSet = true;

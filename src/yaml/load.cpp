@@ -56,6 +56,7 @@ class Builder {
   void onEvent(const yaml_event_t& e) {
     line_ = e.start_mark.line + 1;
     column_ = e.start_mark.column + 1;
+    offset_ = e.start_mark.index;
     switch (e.type) {
       case YAML_DOCUMENT_START_EVENT:
         ++document_;
@@ -106,7 +107,7 @@ class Builder {
       return;
     }
     scratch_.push_back(n);
-    if (watched_ == open_.size() && scratch_.size() - open_.back().firstChild >= watch_->items) fire();
+    if (watched_ == open_.size() && scratch_.size() - open_.back().firstChild >= watch_->items) fire(false);
   }
 
   // Whether a sequence opening now is the one the watch names: each open collection is a map,
@@ -124,10 +125,10 @@ class Builder {
     return true;
   }
 
-  void fire() {
+  void fire(bool ended) {
     fired_ = true;
     watched_ = 0;
-    watch_->reached(snapshot());
+    watch_->reached(snapshot(), WatchProgress{watchStart_, offset_, ended});
   }
 
   // The document so far: a copy of each open collection holding what it has, innermost first so
@@ -194,7 +195,10 @@ class Builder {
     }
     add(n);
     open_.push_back(Open{n, scratch_.size(), before, name});
-    if (watched) watched_ = open_.size();
+    if (watched) {
+      watched_ = open_.size();
+      watchStart_ = offset_;
+    }
   }
 
   void close() {
@@ -203,7 +207,7 @@ class Builder {
     open_.pop_back();
     out_.adopt(o.node, scratch_.data() + o.firstChild, scratch_.size() - o.firstChild);
     scratch_.resize(o.firstChild);
-    if (watched) fire();
+    if (watched) fire(true);
     if (!o.anchor.empty()) {
       auto it = anchors_.find(std::string(o.anchor));
       if (it != anchors_.end() && it->second.node == o.node) it->second = Anchor{o.node, nodes_ - o.nodesBefore, false};
@@ -216,6 +220,8 @@ class Builder {
   size_t watched_ = 0;  // while the watched list is open: its depth (open_.size() inside it)
   bool fired_ = false;
   size_t line_ = 1, column_ = 1, document_ = 0;
+  size_t offset_ = 0;      // byte offset of the event being built
+  size_t watchStart_ = 0;  // where the watched list opened
   size_t nodes_ = 0;  // in the stream so far, aliases counted as what they name
   const NodeData* root_ = nullptr;
   std::vector<Open> open_;

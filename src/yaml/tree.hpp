@@ -112,11 +112,17 @@ class Documents {
 // catalog meanwhile). `reached` is called once, with the document as read so far — collections
 // not yet closed hold what they have, a key still waiting for its value is left out — when the
 // list at `path` (keys of maps from the root) has `items` items or ends, whichever comes first.
-// It is not called when the first document has no list there.
+// It is not called when the first document has no list there. `progress` says where in the text
+// that happened, so the caller can tell how long the whole list is likely to be.
+struct WatchProgress {
+  size_t listStart = 0;  // byte offset where the list opened
+  size_t at = 0;         // byte offset of the item that reached `items`, or of the list's end
+  bool ended = false;    // the list ended before `items`: the partial document holds all of it
+};
 struct Watch {
   std::vector<std::string> path;
   size_t items = 0;
-  std::function<void(const Node& partial)> reached;
+  std::function<void(const Node& partial, const WatchProgress& progress)> reached;
 };
 
 // Every document of a YAML stream (JSON is YAML). Throws yaml::Error.

@@ -49,8 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   volatile size_t sink = 0;
   int seen = 0;
-  auto look = [&](const yaml::Node& partial) {
+  auto look = [&](const yaml::Node& partial, const yaml::WatchProgress& progress) {
     if (++seen > 1) broken();  // once at most
+    // Offsets lie in the text, in order: the estimate divides by their difference.
+    if (progress.listStart > progress.at || progress.at > size) broken();
     size_t partialReached = 0;
     sink = sink + walk(partial, 1, partialReached);
   };

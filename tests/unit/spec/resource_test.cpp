@@ -144,26 +144,42 @@ TEST(ParseDocument, ReadsTheApiServersObjectAsItsTextReads) {
   EXPECT_TRUE(isInvalid(wrongType, "spec.prune", "expected true or false, found \"true\""));
 }
 
-// The preview comes while the file is still being read: once spec.tables holds 200 items. A
-// connection written after the tables is not known then, so the preview asks for the strictest TLS.
-TEST(ParseDocuments, PreviewsOnceTwoHundredTablesAreReadAndNeverWithWeakerTls) {
-  auto withTables = [](const std::string& before, const std::string& after) {
+// The preview comes while the file is still being read: once spec.tables holds a few items, with
+// the number of tables estimated from the bytes they took. A connection written after the tables
+// is not known then, so the preview asks for the strictest TLS.
+TEST(ParseDocuments, PreviewsEarlyWithAnEstimateAndNeverWithWeakerTls) {
+  auto withTables = [](const std::string& before, int tables, const std::string& after) {
     std::string text = "apiVersion: dbschema.io/v1alpha1\nkind: DatabaseSchema\nmetadata: {name: t}\nspec:\n" + before +
                        "  tables:\n";
-    for (int i = 0; i < 300; ++i) text += "    - {name: t" + std::to_string(i) + ", columns: [{name: id, type: int}]}\n";
+    for (int i = 0; i < tables; ++i) text += "    - {name: t" + std::to_string(1000 + i) + ", columns: [{name: id, type: int}]}\n";
     return text + after;
   };
   std::vector<spec::Preview> previews;
-  auto r = spec::parseDocuments(withTables("  schema: app\n  connection: {sslMode: require}\n", ""),
+  auto r = spec::parseDocuments(withTables("  schema: app\n  connection: {sslMode: require}\n", 300, ""),
                                 [&](const spec::Preview& p) { previews.push_back(p); });
   ASSERT_TRUE(r) << r.error().describe();
   ASSERT_EQ(previews.size(), 1u);
-  EXPECT_EQ(previews[0].tables, 200u);
+  EXPECT_NEAR(static_cast<double>(previews[0].tables), 300.0, 3.0);
   EXPECT_EQ(previews[0].schema, "app");
   EXPECT_EQ(previews[0].connection.sslMode, spec::SslMode::Require);
 
+  // Taken before the rest is read: a syntax error near the end does not hold it back.
   previews.clear();
-  r = spec::parseDocuments(withTables("", "  connection: {sslMode: disable, allowSelfSigned: true}\n"),
+  r = spec::parseDocuments(withTables("  schema: app\n", 300, "    - {name: [\n"),
+                           [&](const spec::Preview& p) { previews.push_back(p); });
+  EXPECT_FALSE(r);
+  ASSERT_EQ(previews.size(), 1u);
+  EXPECT_GT(previews[0].tables, 200u);
+
+  // Fewer tables than the sample: counted, not estimated.
+  previews.clear();
+  r = spec::parseDocuments(withTables("", 5, "  schema: late\n"), [&](const spec::Preview& p) { previews.push_back(p); });
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(previews.size(), 1u);
+  EXPECT_EQ(previews[0].tables, 5u);
+
+  previews.clear();
+  r = spec::parseDocuments(withTables("", 300, "  connection: {sslMode: disable, allowSelfSigned: true}\n"),
                            [&](const spec::Preview& p) { previews.push_back(p); });
   ASSERT_TRUE(r) << r.error().describe();
   ASSERT_EQ(previews.size(), 1u);

@@ -383,18 +383,30 @@ namespace {
 TEST(YamlTree, AWatchSeesTheFirstDocumentSoFar) {
   const std::string text = "a: 1\nspec:\n  b: {c: d}\n  tables:\n    - x\n    - {y: z}\n    - w\n  e: f\n---\nspec: {tables: [1, 2]}\n";
   std::vector<std::string> seen;
-  const yaml::Watch watch{{"spec", "tables"}, 2, [&](const Node& partial) {
+  std::vector<yaml::WatchProgress> where;
+  const yaml::Watch watch{{"spec", "tables"}, 2, [&](const Node& partial, const yaml::WatchProgress& progress) {
                             int budget = 100;
                             seen.push_back(show(partial, budget));
+                            where.push_back(progress);
                           }};
   const Documents d = yaml::load(text, {}, &watch);
   EXPECT_EQ(seen, std::vector<std::string>{"{S(?)<a>:S(?)<1>,S(?)<spec>:{S(?)<b>:{S(?)<c>:S(?)<d>,},S(?)<tables>:[S(?)<x>,{},],},}"});
+  ASSERT_EQ(where.size(), 1u);
+  EXPECT_EQ(where[0].listStart, text.find("- x"));
+  EXPECT_EQ(where[0].at, text.find("{y: z}"));
+  EXPECT_FALSE(where[0].ended);
   int budget = 100;  // the documents themselves are whole
   EXPECT_EQ(show(d.documents.at(0).find("spec"), budget), "{S(?)<b>:{S(?)<c>:S(?)<d>,},S(?)<tables>:[S(?)<x>,{S(?)<y>:S(?)<z>,},S(?)<w>,],S(?)<e>:S(?)<f>,}");
   // A shorter list is shown when it ends; no list there, no call.
   seen.clear();
-  yaml::load("spec:\n  tables: [x]\n  e: f\n", {}, &watch);
+  where.clear();
+  const std::string shorter = "spec:\n  tables: [x]\n  e: f\n";
+  yaml::load(shorter, {}, &watch);
   EXPECT_EQ(seen, std::vector<std::string>{"{S(?)<spec>:{S(?)<tables>:[S(?)<x>,],},}"});
+  ASSERT_EQ(where.size(), 1u);
+  EXPECT_TRUE(where[0].ended);
+  EXPECT_EQ(where[0].listStart, shorter.find("[x]"));
+  EXPECT_EQ(where[0].at, shorter.find("]"));
   seen.clear();
   yaml::load("spec:\n  tables: {x: 1}\n---\nspec: {tables: [1, 2, 3]}\n", {}, &watch);
   yaml::load("tables: [1, 2, 3]\n", {}, &watch);
