@@ -124,7 +124,8 @@ void runWatcher(Client& client, const ResourceType& type, const std::string& ns,
     std::visit(Overloaded{
                    [&](const Apply& a) { apply(a); },
                    [&](const Backoff& b) {
-                     client.clock().sleepFor(options.jitter ? core::jittered(b.delay, options.jitter()) : b.delay, stop);
+                     const core::Millis delay = options.jitter ? core::jittered(b.delay, options.jitter()) : b.delay;
+                     client.clock().sleepFor(delay, stop);
                    },
                    [&](const DoList& l) {
                      ListParams p;

@@ -168,14 +168,12 @@ TEST_F(E2ETest, DeletingAResourceDropsNothing) {
   startOperator();
   apply(schemaDoc("shop", kShopSpec));
   ASSERT_TRUE(waitReady("shop"));
-  ASSERT_EQ(pg().queryValue(db_, "SELECT count(*) FROM schema_operator.claims WHERE owner_name = 'shop'"), "1");
+  // The operator has handled the deletion once it released the resource's claim on the schema.
+  const std::string claims = "SELECT count(*) FROM schema_operator.claims WHERE owner_name = 'shop'";
+  ASSERT_EQ(pg().queryValue(db_, claims), "1");
   const auto deleted = kubectl({"delete", "-n", ns_, "databaseschema/shop", "--timeout=20s"});
   ASSERT_EQ(deleted.exitCode, 0) << show(deleted);
-  // The operator has handled the deletion once it released the resource's claim on the schema.
-  ASSERT_TRUE(testsupport::eventually(
-      [&] { return pg().queryValue(db_, "SELECT count(*) FROM schema_operator.claims WHERE owner_name = 'shop'") == "0"; },
-      30s))
-      << operatorLogs();
+  ASSERT_TRUE(testsupport::eventually([&] { return pg().queryValue(db_, claims) == "0"; }, 30s)) << operatorLogs();
   EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_tables WHERE tablename IN ('customers','orders')"), "2");
 }
 

@@ -20,8 +20,9 @@ class PostgresServer {
   std::string tcpUrl(const std::string& db, const std::string& password = kPassword) const;
   int port() const;
   std::string socketDir() const;
-  std::string caCertFile() const;
-  std::string logFile() const;  // the server's log; lines start "<time> [<pid>] " (support/round_trips.hpp)  // the self-signed certificate the server uses (CN/SAN 127.0.0.1, localhost)
+  std::string caCertFile() const;  // the self-signed certificate the server uses (CN/SAN 127.0.0.1, localhost)
+  // The server's log: each line starts "<time> [<pid>] " (support/round_trips.hpp reads it).
+  std::string logFile() const;
   void exec(const std::string& db, const std::string& sql);               // as superuser over the socket; throws on error
   std::string queryValue(const std::string& db, const std::string& sql);  // first column of the first row ("" for NULL); throws on error
 

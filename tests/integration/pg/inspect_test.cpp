@@ -300,7 +300,8 @@ TEST_F(Inspect, ASecondConnectionReadsTheSameModelInTheSameSnapshot) {
   ASSERT_TRUE(m) << m.error().describe();
   EXPECT_EQ(opened, 1);
   EXPECT_TRUE(*m == *model_);
-  EXPECT_EQ(split.count(), 7) << split.describe();  // BEGIN, export, (1), COMMIT; beside: BEGIN+snapshot, (2)-(5), COMMIT
+  // BEGIN, export, (1), COMMIT; beside: BEGIN+snapshot, (2)-(5), COMMIT
+  EXPECT_EQ(split.count(), 7) << split.describe();
   EXPECT_EQ(server().queryValue(db_, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                                      "AND state LIKE 'idle in transaction%'"),
             "0");

@@ -22,7 +22,8 @@ TEST(Time, FractionsOfAnyLengthAreKeptToMicroseconds) {
   const core::TimePoint base = system_clock::from_time_t(1735689600);
   EXPECT_EQ(core::parseTime("2025-01-01T00:00:00.5Z"), base + std::chrono::milliseconds(500));
   EXPECT_EQ(core::parseTime("2025-01-01T00:00:00.123456789Z"), base + std::chrono::microseconds(123456));
-  EXPECT_EQ(core::parseTime("2025-01-01T00:00:00.000001-00:30"), base + std::chrono::minutes(30) + std::chrono::microseconds(1));
+  EXPECT_EQ(core::parseTime("2025-01-01T00:00:00.000001-00:30"),
+            base + std::chrono::minutes(30) + std::chrono::microseconds(1));
 }
 
 TEST(Time, MalformedTextIsNoTime) {
