@@ -2,10 +2,10 @@
 
 #include <malloc.h>
 
-#include <random>
 #include <thread>
 
 #include "core/log.hpp"
+#include "core/random.hpp"
 #include "kube/events.hpp"
 #include "kube/watcher.hpp"
 
@@ -16,13 +16,8 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-long long monotonicSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double unitRandom() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+long long monotonicSeconds(const core::Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock.monotonic().time_since_epoch()).count();
 }
 
 std::string stringAt(const json& o, std::initializer_list<const char*> path) {
@@ -36,7 +31,7 @@ std::string stringAt(const json& o, std::initializer_list<const char*> path) {
 
 // "<process tag>-<sequence>": unique within the process and short enough to read.
 std::string reconcileIdFor(unsigned long long sequence) {
-  static const unsigned long long processTag = std::random_device{}() & 0xffffffULL;
+  static const unsigned long long processTag = core::randomBits() & 0xffffffULL;
   char id[32];
   std::snprintf(id, sizeof id, "%06llx-%llu", processTag, sequence);
   return id;
@@ -100,15 +95,19 @@ core::Result<std::string> publishPlan(kube::Client& client, json configMap, cons
 
 }  // namespace
 
-kube::ResourceType databaseSchemas() { return {"dbschema.io", "v1alpha1", "databaseschemas", "DatabaseSchema", true}; }
+kube::ResourceType databaseSchemas() {
+  return {spec::kApiGroup, spec::kApiGroupVersion, "databaseschemas", spec::kKind, true};
+}
 
 Manager::Manager(kube::Client& client, ManagerOptions options)
     : client_(client),
       options_(std::move(options)),
       schemas_(cachedSchema),
       secrets_([this](const kube::Key& secret) { return readSecret(client_, secret); }),
-      backoff_(options_.backoffBase, options_.backoffCap, unitRandom) {
-  if (!options_.reconciler.unitRandom) options_.reconciler.unitRandom = unitRandom;
+      queue_(client.clock()),
+      backoff_(options_.backoffBase, options_.backoffCap, core::unitRandom) {
+  if (!options_.reconciler.unitRandom) options_.reconciler.unitRandom = core::unitRandom;
+  if (!options_.reconciler.clock) options_.reconciler.clock = &client_.clock();
   if (options_.leaderElect)
     elector_ = std::make_unique<kube::LeaderElector>(
         client_, options_.lease, [this] { becomeLeader(); },
@@ -130,7 +129,7 @@ bool Manager::ready() const { return synced_.load() && (!elector_ || elector_->s
 
 bool Manager::alive() const {
   // Workers and the watch loop stamp the heartbeat; a loop stuck for minutes is not alive.
-  return monotonicSeconds() - heartbeat_.load() < 120;
+  return monotonicSeconds(client_.clock()) - heartbeat_.load() < 120;
 }
 
 void Manager::enqueueUsersOf(const kube::Key& secret) {
@@ -180,14 +179,14 @@ void Manager::watchResources(std::stop_token stop) {
                        [this](const kube::Key& k) { enqueueUsersOf(k); }, stop, secretOpts);
     });
   }
-  long long lastTrim = monotonicSeconds();
+  long long lastTrim = monotonicSeconds(client_.clock());
   while (!stop.stop_requested()) {
     if (!synced_ && schemas_.synced() && secrets_.store().synced()) {
       synced_ = true;
       core::log::info("caches synced", {{"databaseschemas", std::to_string(schemas_.size())},
                                         {"secrets", std::to_string(secrets_.store().size())}});
     }
-    heartbeat_ = monotonicSeconds();
+    heartbeat_ = monotonicSeconds(client_.clock());
     if (heartbeat_ - lastTrim >= 10) {
       // Reconciles build and drop whole catalogs; glibc keeps the freed pages unless asked.
       // Handing them back every ten seconds keeps the resident size near what is in use.
@@ -227,8 +226,8 @@ std::unique_ptr<Reconciler> Manager::makeReconciler(std::stop_token stop) {
       [this](const ObjectRef& ref, const json& status) { return writeStatus(ref, status); },
       [&recorder](const EventNote& e) {
         kube::ObjectReference ref;
-        ref.apiVersion = "dbschema.io/v1alpha1";
-        ref.kind = "DatabaseSchema";
+        ref.apiVersion = spec::kApiVersion;
+        ref.kind = spec::kKind;
         ref.ns = e.object.ns;
         ref.name = e.object.name;
         ref.uid = e.object.uid;
@@ -242,7 +241,7 @@ std::unique_ptr<Reconciler> Manager::makeReconciler(std::stop_token stop) {
 
 void Manager::work(std::stop_token stop, Reconciler& reconciler) {
   while (!stop.stop_requested()) {
-    heartbeat_ = monotonicSeconds();
+    heartbeat_ = monotonicSeconds(client_.clock());
     if (!leading_ || !synced_) {
       std::this_thread::sleep_for(100ms);
       continue;
@@ -287,7 +286,7 @@ void Manager::work(std::stop_token stop, Reconciler& reconciler) {
 }
 
 void Manager::run(std::stop_token stop) {
-  heartbeat_ = monotonicSeconds();
+  heartbeat_ = monotonicSeconds(client_.clock());
   // One recorder for every worker, so a repeated event is counted whichever worker repeats it.
   recorder_ = std::make_unique<kube::EventRecorder>(client_, options_.component);
   std::stop_source internal;

@@ -61,7 +61,7 @@ class Manager {
   kube::Store schemas_;
   SecretCache secrets_;  // data only of the Secrets a DatabaseSchema names
   WorkQueue queue_;
-  Backoff backoff_;
+  KeyBackoff backoff_;
   ConnectionPool pool_;
   std::unique_ptr<kube::EventRecorder> recorder_;
   std::unique_ptr<kube::LeaderElector> elector_;  // with --leader-elect; lives as long as the manager

@@ -1,5 +1,7 @@
 #include "controller/plan_configmap.hpp"
 
+#include "spec/resource.hpp"
+
 namespace controller {
 
 namespace {
@@ -49,8 +51,8 @@ PlanConfigMap planConfigMap(const PlanOwner& owner, const schema::Plan& plan, si
         {"namespace", owner.ns},
         {"labels", {{"app.kubernetes.io/managed-by", "schema-operator"}}},
         {"annotations", {{"dbschema.io/databaseschema", owner.name}}},
-        {"ownerReferences", json::array({{{"apiVersion", "dbschema.io/v1alpha1"},
-                                          {"kind", "DatabaseSchema"},
+        {"ownerReferences", json::array({{{"apiVersion", spec::kApiVersion},
+                                          {"kind", spec::kKind},
                                           {"name", owner.name},
                                           {"uid", owner.uid},
                                           {"controller", true}}})}}},

@@ -4,7 +4,7 @@
 
 namespace controller {
 
-WorkQueue::WorkQueue(Clock clock) : clock_(std::move(clock)) {}
+WorkQueue::WorkQueue(core::Clock& clock) : clock_(clock) {}
 
 void WorkQueue::schedule(const std::string& key, Time at) {
   auto it = due_.find(key);
@@ -22,7 +22,7 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay
   {
     std::lock_guard lock(mutex_);
     if (shutdown_) return;
-    const Time at = clock_() + delay;
+    const Time at = clock_.monotonic() + delay;
     if (processing_.count(key)) {
       auto [it, inserted] = dirty_.emplace(key, at);
       if (!inserted) it->second = std::min(it->second, at);
@@ -35,10 +35,10 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay
 
 std::optional<std::string> WorkQueue::get(std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
-  const auto deadline = std::chrono::steady_clock::now() + wait;
+  const Time deadline = clock_.monotonic() + wait;
   for (;;) {
     if (shutdown_) return std::nullopt;
-    const Time now = clock_();
+    const Time now = clock_.monotonic();
     if (!order_.empty() && order_.begin()->first <= now) {
       const std::string key = order_.begin()->second;
       order_.erase(order_.begin());
@@ -46,14 +46,10 @@ std::optional<std::string> WorkQueue::get(std::chrono::milliseconds wait) {
       processing_.insert(key);
       return key;
     }
+    if (now >= deadline) return std::nullopt;
     // Sleep until the next key is due, a change, or the caller's deadline.
-    auto until = deadline;
-    if (!order_.empty()) {
-      const auto dueIn = order_.begin()->first - now;
-      until = std::min(until, std::chrono::steady_clock::now() + dueIn);
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    changed_.wait_until(lock, until);
+    const Time until = order_.empty() ? deadline : std::min(deadline, order_.begin()->first);
+    clock_.waitFor(changed_, lock, std::chrono::ceil<std::chrono::milliseconds>(until - now));
   }
 }
 
@@ -103,27 +99,24 @@ size_t WorkQueue::inFlight() const {
   return processing_.size();
 }
 
-Backoff::Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, std::function<double()> unitRandom)
-    : base_(base), cap_(cap), random_(std::move(unitRandom)) {}
+KeyBackoff::KeyBackoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, core::Jitter unitRandom)
+    : policy_{base, cap, 2.0}, random_(std::move(unitRandom)) {}
 
-std::chrono::milliseconds Backoff::next(const std::string& key) {
-  int n;
+std::chrono::milliseconds KeyBackoff::next(const std::string& key) {
+  int failed;
   {
     std::lock_guard lock(mutex_);
-    n = failures_[key]++;
+    failed = ++failures_[key];
   }
-  double delay = static_cast<double>(base_.count());
-  for (int i = 0; i < n && delay < static_cast<double>(cap_.count()); ++i) delay *= 2;
-  delay = std::min(delay, static_cast<double>(cap_.count()));
-  return std::chrono::milliseconds(static_cast<long long>(delay * (0.5 + 0.5 * random_())));
+  return core::jittered(core::backoffDelay(policy_, failed), random_());
 }
 
-void Backoff::forget(const std::string& key) {
+void KeyBackoff::forget(const std::string& key) {
   std::lock_guard lock(mutex_);
   failures_.erase(key);
 }
 
-int Backoff::failures(const std::string& key) const {
+int KeyBackoff::failures(const std::string& key) const {
   std::lock_guard lock(mutex_);
   auto it = failures_.find(key);
   return it == failures_.end() ? 0 : it->second;

@@ -3,20 +3,21 @@
 // delayed re-adds (the earliest wins), and a key re-added while in flight runs once more after.
 #include <chrono>
 #include <condition_variable>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 
+#include "core/backoff.hpp"
+#include "core/clock.hpp"
+
 namespace controller {
 
-using Clock = std::function<std::chrono::steady_clock::time_point()>;
-
+// Delays and waits are measured on `clock`'s monotonic time, so a test's ManualClock drives them.
 class WorkQueue {
  public:
-  explicit WorkQueue(Clock clock = [] { return std::chrono::steady_clock::now(); });
+  explicit WorkQueue(core::Clock& clock = core::systemClock());
 
   void add(const std::string& key) { addAfter(key, std::chrono::milliseconds(0)); }
   // Ready after `delay`; a key already waiting keeps whichever time is earlier.
@@ -34,10 +35,10 @@ class WorkQueue {
   size_t inFlight() const;
 
  private:
-  using Time = std::chrono::steady_clock::time_point;
+  using Time = core::Monotonic;
   void schedule(const std::string& key, Time at);  // with mutex_ held
 
-  Clock clock_;
+  core::Clock& clock_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::string, Time> due_;               // queued keys and when they are ready
@@ -47,18 +48,18 @@ class WorkQueue {
   bool shutdown_ = false;
 };
 
-// Per-key exponential backoff for failed reconciles: base·2^failures, capped, with jitter in
-// [0.5, 1.0) of the value so many failing keys do not retry in step.
-class Backoff {
+// Per-key backoff for failed reconciles: core::backoffDelay from `base`, doubling per failure up
+// to `cap`, jittered into [0.5, 1.0) of the value so many failing keys do not retry in step.
+class KeyBackoff {
  public:
-  Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, std::function<double()> unitRandom);
+  KeyBackoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, core::Jitter unitRandom);
   std::chrono::milliseconds next(const std::string& key);
   void forget(const std::string& key);
   int failures(const std::string& key) const;
 
  private:
-  std::chrono::milliseconds base_, cap_;
-  std::function<double()> random_;
+  core::BackoffPolicy policy_;
+  core::Jitter random_;
   mutable std::mutex mutex_;
   std::map<std::string, int> failures_;
 };

@@ -3,12 +3,13 @@
 #include <chrono>
 
 #include "controller/plan_configmap.hpp"
-#include "controller/resource_sample.hpp"
+#include "controller/sample_from_observation.hpp"
 #include "controller/status.hpp"
 #include "core/log.hpp"
+#include "core/base64.hpp"
 #include "core/sha256.hpp"
+#include "core/time.hpp"
 #include "engine/engine.hpp"
-#include "kube/config.hpp"
 
 namespace controller {
 
@@ -72,11 +73,7 @@ Reconciler::Reconciler(ConnectionPool& pool, SecretLookup secrets, StatusWriter 
       writeStatus_(std::move(writeStatus)),
       events_(std::move(events)),
       options_(std::move(options)) {
-  if (!options_.nowSeconds)
-    options_.nowSeconds = [] {
-      return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
+  if (!options_.clock) options_.clock = &core::systemClock();
   if (!options_.unitRandom) options_.unitRandom = [] { return 0.5; };
 }
 
@@ -177,7 +174,7 @@ core::Result<std::string> Reconciler::secretValue(const std::string& ns, const s
   const json& data = secret->value("data", json::object());
   if (!data.contains(key) || !data[key].is_string())
     return core::invalid(field, "Secret " + ns + "/" + name + " has no key " + key);
-  auto decoded = kube::base64Decode(data[key].get<std::string>());
+  auto decoded = core::base64Decode(data[key].get<std::string>());
   if (!decoded) return core::invalid(field, "Secret " + ns + "/" + name + " key " + key + " is not valid base64");
   return *decoded;
 }
@@ -231,7 +228,8 @@ Outcome Reconciler::reconcile(const json& resource) {
   const json previous = resource.value("status", json::object());
   Observation observation;
   observation.generation = resource["metadata"].value("generation", 0LL);
-  observation.now = formatTime(options_.nowSeconds());
+  const core::TimePoint now = options_.clock->now();
+  observation.now = core::formatTime(now);
 
   Outcome outcome;
   std::chrono::seconds interval{300};
@@ -316,7 +314,8 @@ Outcome Reconciler::reconcile(const json& resource) {
     }
   }
 
-  outcome.sample = sampleOf(ref.ns, ref.name, observation, static_cast<double>(options_.nowSeconds()));
+  const auto checkedAt = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+  outcome.sample = sampleOf(ref.ns, ref.name, observation, static_cast<double>(checkedAt.count()));
   const json next = nextStatus(previous, observation);
   // Written when it changed, and at least once per interval so lastCheckedTime stays honest.
   if (worthWriting(previous, next, interval.count())) {

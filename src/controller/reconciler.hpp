@@ -15,6 +15,8 @@
 
 #include "controller/connections.hpp"
 #include "controller/runtime_dir.hpp"
+#include "core/backoff.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "metrics/resource_sample.hpp"
 #include "pg/apply.hpp"
@@ -55,8 +57,8 @@ struct ReconcilerOptions {
   int connectTimeoutSeconds = 10;
   pg::ApplyOptions apply;
   std::chrono::milliseconds lockWait{30000};
-  std::function<long long()> nowSeconds;  // epoch seconds; the system clock when unset
-  std::function<double()> unitRandom;     // jitter in [0, 1); 0.5 when unset
+  core::Clock* clock = nullptr;           // not owned; the system clock when unset
+  core::Jitter unitRandom;                // jitter in [0, 1); 0.5 when unset
   PlanPublisher publishPlan;              // unset: the plan is only in status (tests without an API server)
 };
 

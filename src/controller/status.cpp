@@ -1,8 +1,8 @@
 #include "controller/status.hpp"
 
-#include <ctime>
 #include <set>
 
+#include "core/time.hpp"
 #include "engine/summary.hpp"
 
 namespace controller {
@@ -169,30 +169,9 @@ bool worthWriting(const json& previous, const json& next, long long staleAfterSe
   a.erase("lastCheckedTime");
   b.erase("lastCheckedTime");
   if (a != b) return true;
-  const auto before = parseTime(previous.value("lastCheckedTime", ""));
-  const auto after = parseTime(next.value("lastCheckedTime", ""));
-  return !before || !after || *after - *before >= staleAfterSeconds;
-}
-
-std::optional<long long> parseTime(const std::string& text) {
-  std::tm tm{};
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
-      consumed != static_cast<int>(text.size()))
-    return std::nullopt;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<long long>(timegm(&tm));
-}
-
-std::string formatTime(long long epochSeconds) {
-  const std::time_t t = static_cast<std::time_t>(epochSeconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  const auto before = core::parseTime(previous.value("lastCheckedTime", ""));
+  const auto after = core::parseTime(next.value("lastCheckedTime", ""));
+  return !before || !after || *after - *before >= std::chrono::seconds(staleAfterSeconds);
 }
 
 }  // namespace controller

@@ -52,8 +52,4 @@ std::string appliedBefore(const engine::Report& report);
 // about once per interval, not once per check).
 bool worthWriting(const nlohmann::json& previous, const nlohmann::json& next, long long staleAfterSeconds);
 
-// Seconds since the epoch of an RFC 3339 UTC time ("2026-11-24T14:00:00Z"); nullopt if malformed.
-std::optional<long long> parseTime(const std::string& rfc3339);
-std::string formatTime(long long epochSeconds);
-
 }  // namespace controller

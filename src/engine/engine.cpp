@@ -23,8 +23,7 @@ constexpr size_t kSplitReadTables = 200;
 // Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
 // calls do I/O; everything between them is data.
 core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options,
-                                    pg::QueryCounter& counter, double* inspectSeconds = nullptr,
-                                    const CatalogRead* alreadyRead = nullptr) {
+                                    double* inspectSeconds = nullptr, const CatalogRead* alreadyRead = nullptr) {
   const std::string& schemaName = resource.model.schema;
   std::optional<CatalogRead> read;
   if (!alreadyRead) {
@@ -33,7 +32,6 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
     read = std::move(*fresh);
     alreadyRead = &*read;
   }
-  counter.queries += alreadyRead->queries;
   if (inspectSeconds) *inspectSeconds = alreadyRead->seconds;
   const schema::Model* have = &alreadyRead->model;
 
@@ -42,7 +40,7 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   schema::Canon canon;
   const schema::CanonQuestions questions = schema::canonQuestions(*have, resource.model);
   if (!questions.empty()) {
-    auto answers = pg::canonicalize(conn, schemaName, questions, &counter);
+    auto answers = pg::canonicalize(conn, schemaName, questions);
     if (!answers) return answers.error();
     canon = std::move(*answers);
   }
@@ -54,7 +52,7 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   schema::Facts facts;
   const schema::FactQuestions needed = schema::factsNeeded(changes);
   if (!needed.empty()) {
-    auto probed = pg::probe(conn, schemaName, needed, &counter);
+    auto probed = pg::probe(conn, schemaName, needed);
     if (!probed) return probed.error();
     facts = std::move(*probed);
   }
@@ -68,15 +66,14 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
 core::Result<CatalogRead> readCatalog(pqxx::connection& conn, const std::string& schemaName, size_t declaredTables,
                                       const pg::ConnectionFactory& openReader) {
   try {
-    pg::QueryCounter counter;
-    if (auto used = pg::useSchema(conn, schemaName, &counter); !used) return used.error();
+    if (auto used = pg::useSchema(conn, schemaName); !used) return used.error();
     static const pg::ConnectionFactory none;
     const auto started = std::chrono::steady_clock::now();
     // Index definitions: nothing the engine decides reads them.
-    auto model = pg::inspect(conn, schemaName, &counter, /*indexDefinitions=*/false,
+    auto model = pg::inspect(conn, schemaName, /*indexDefinitions=*/false,
                              declaredTables >= kSplitReadTables ? openReader : none);
     if (!model) return model.error();
-    return CatalogRead{std::move(*model), counter.queries,
+    return CatalogRead{std::move(*model),
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
   } catch (const pqxx::broken_connection& e) {
     return pg::failureOf(e, "reading the catalog");
@@ -103,15 +100,8 @@ schema::Plan withoutApplied(schema::Plan plan, const std::vector<schema::Step>& 
   return plan;
 }
 
-long long statementsSent(const std::vector<schema::Step>& steps) {
-  long long n = 0;
-  for (const auto& s : steps) n += static_cast<long long>(s.statements.size());
-  return n;
-}
-
 core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSchema& resource,
                                   const Options& options) {
-  pg::QueryCounter counter;
   Report report;
   report.serverVersion = pg::serverVersion(conn);
 
@@ -125,7 +115,6 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   std::unique_ptr<pg::AdvisoryLock> lock;
   auto takeLock = [&]() -> core::Result<void> {
     auto acquired = pg::AdvisoryLock::acquire(conn, resource.model.schema, options.lockWait);
-    ++counter.queries;
     if (!acquired) return acquired.error();
     lock = std::move(*acquired);
     return {};
@@ -134,24 +123,20 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
     if (auto locked = takeLock(); !locked) return locked.error();
 
   const bool readUnlocked = !(applying && options.lockFirst);
-  auto planned = makePlan(conn, resource, options, counter, &report.introspectionSeconds,
+  auto planned = makePlan(conn, resource, options, &report.introspectionSeconds,
                           readUnlocked && options.catalog ? &*options.catalog : nullptr);
   if (!planned) return planned.error();
   report.plan = std::move(*planned);
   if (applying && !lock && !schema::runnable(report.plan, approval).empty()) {
     if (auto locked = takeLock(); !locked) return locked.error();
-    auto replanned = makePlan(conn, resource, options, counter, &report.introspectionSeconds);
+    auto replanned = makePlan(conn, resource, options, &report.introspectionSeconds);
     if (!replanned) return replanned.error();
     report.plan = std::move(*replanned);
   }
   const std::vector<schema::Step> steps = applying ? schema::runnable(report.plan, approval) : std::vector<schema::Step>{};
   if (steps.empty()) {  // in sync, only plan asked for, or another applier got there first
     report.remaining = report.plan;
-    if (lock) {
-      lock.reset();
-      ++counter.queries;
-    }
-    report.queries = counter.queries;
+    lock.reset();
     return report;
   }
 
@@ -159,14 +144,13 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   if (!applied) return applied.error();
   report.applied = std::move(applied->applied);
   report.failure = std::move(applied->failure);
-  counter.queries += 1 + statementsSent(report.applied);  // SET lock_timeout, then the statements
 
   // What still differs is read back from the catalog, not assumed from what ran. When it cannot
   // be (an expression only the failed step would have made valid, a lost connection), the error
   // joins the report rather than replacing it: what ran is never lost with it.
   core::Result<schema::Plan> again = core::transient("not read");
   try {
-    again = makePlan(conn, resource, options, counter);
+    again = makePlan(conn, resource, options);
   } catch (const std::exception& e) {
     again = core::transient(std::string("reading the catalog after applying: ") + e.what());
   }
@@ -178,8 +162,6 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   }
 
   lock.reset();
-  ++counter.queries;
-  report.queries = counter.queries;
   return report;
 }
 

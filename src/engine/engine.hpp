@@ -16,10 +16,9 @@
 
 namespace engine {
 
-// One schema's live catalog as a plan reads it, with what reading it cost.
+// One schema's live catalog as a plan reads it, with how long reading it took.
 struct CatalogRead {
   schema::Model model;
-  long long queries = 0;
   double seconds = 0;
 };
 
@@ -48,7 +47,6 @@ struct Report {
   std::vector<schema::Step> applied;       // steps that ran
   std::optional<pg::StepFailure> failure;  // the step that stopped an apply
   schema::Plan remaining;                  // after an apply: what still differs (== plan when not applied)
-  long long queries = 0;                   // round trips to the server
   double introspectionSeconds = 0;         // the first catalog read (pg::inspect)
 };
 

@@ -5,7 +5,7 @@
 
 namespace kube {
 
-BearerAuth::BearerAuth(const ClusterConfig& config, Clock& clock, Millis refresh)
+BearerAuth::BearerAuth(const ClusterConfig& config, core::Clock& clock, core::Millis refresh)
     : clock_(clock), token_(config.token), tokenFile_(config.tokenFile), refresh_(refresh), readAt_(clock.now()) {
   if (!tokenFile_.empty() && token_.empty()) stale_ = true;
 }

@@ -5,14 +5,14 @@
 #include <optional>
 #include <string>
 
-#include "kube/clock.hpp"
+#include "core/clock.hpp"
 #include "kube/config.hpp"
 
 namespace kube {
 
 class BearerAuth {
  public:
-  BearerAuth(const ClusterConfig& config, Clock& clock, Millis refresh = std::chrono::minutes(1));
+  BearerAuth(const ClusterConfig& config, core::Clock& clock, core::Millis refresh = std::chrono::minutes(1));
 
   // "Bearer <token>" or nullopt when the config has no token. Thread-safe.
   std::optional<std::string> header();
@@ -21,11 +21,11 @@ class BearerAuth {
 
  private:
   std::mutex m_;
-  Clock& clock_;
+  core::Clock& clock_;
   std::string token_;
   std::string tokenFile_;
-  Millis refresh_;
-  TimePoint readAt_{};
+  core::Millis refresh_;
+  core::TimePoint readAt_{};
   bool stale_ = false;
 };
 

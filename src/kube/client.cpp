@@ -1,26 +1,13 @@
 #include "kube/client.hpp"
 
-#include <cmath>
-#include <mutex>
-#include <random>
+#include <algorithm>
 
 namespace kube {
 
-Jitter randomJitter() {
-  auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
-  auto mutex = std::make_shared<std::mutex>();
-  return [engine, mutex] {
-    std::lock_guard l(*mutex);
-    return std::uniform_real_distribution<double>(0.0, 1.0)(*engine);
-  };
-}
-
-Millis retryDelay(const RetryPolicy& p, int retry, double jitter, std::optional<int> retryAfterSeconds) {
+core::Millis retryDelay(const RetryPolicy& p, int retry, double jitter, std::optional<int> retryAfterSeconds) {
   if (retryAfterSeconds && *retryAfterSeconds >= 0)
-    return std::min<Millis>(std::chrono::seconds(*retryAfterSeconds), p.maxRetryAfter);
-  double base = static_cast<double>(p.initial.count()) * std::pow(p.factor, std::max(0, retry - 1));
-  base = std::min(base, static_cast<double>(p.max.count()));
-  return Millis(static_cast<long long>(base * (0.5 + 0.5 * std::clamp(jitter, 0.0, 1.0))));
+    return std::min<core::Millis>(std::chrono::seconds(*retryAfterSeconds), p.maxRetryAfter);
+  return core::jittered(core::backoffDelay(p.backoff, retry), jitter);
 }
 
 bool retryable(const std::string& method, const ApiError& e) {
@@ -30,14 +17,14 @@ bool retryable(const std::string& method, const ApiError& e) {
 }
 
 core::Result<std::unique_ptr<Client>> Client::create(const ClusterConfig& config, ClientOptions options,
-                                                     Clock& clock, Jitter jitter) {
+                                                     core::Clock& clock, Jitter jitter) {
   auto transport = makeHttpTransport(config, options.transport);
   if (!transport) return transport.error();
   return std::make_unique<Client>(std::move(*transport), config, std::move(options), clock, std::move(jitter));
 }
 
 Client::Client(std::unique_ptr<Transport> transport, const ClusterConfig& config, ClientOptions options,
-               Clock& clock, Jitter jitter)
+               core::Clock& clock, Jitter jitter)
     : transport_(std::move(transport)),
       config_(config),
       options_(std::move(options)),
@@ -53,7 +40,7 @@ Headers Client::headers() {
 
 ApiResult<nlohmann::json> Client::call(const Request& request, const CallOptions& callOptions) {
   const int attempts = std::max(1, callOptions.maxAttempts.value_or(options_.retry.maxAttempts));
-  const Millis timeout = callOptions.timeout.value_or(options_.requestTimeout);
+  const core::Millis timeout = callOptions.timeout.value_or(options_.requestTimeout);
   bool reauthenticated = false;
   for (int attempt = 1;; ++attempt) {
     if (shutdown_.stop_requested()) return transportError(request.method + " " + request.path + ": client shut down");
@@ -79,14 +66,14 @@ ApiResult<nlohmann::json> Client::call(const Request& request, const CallOptions
       continue;
     }
     if (attempt >= attempts || !retryable(request.method, err)) return err;
-    Millis delay = retryDelay(options_.retry, attempt, jitter_(), err.retryAfterSeconds);
+    core::Millis delay = retryDelay(options_.retry, attempt, jitter_(), err.retryAfterSeconds);
     if (!clock_.sleepFor(delay, shutdown_.get_token())) return err;
   }
 }
 
 ApiResult<void> Client::watch(const Request& request, const std::function<bool(const nlohmann::json&)>& onEvent,
                               std::stop_token stop) {
-  Millis timeout = std::chrono::hours(2);
+  core::Millis timeout = std::chrono::hours(2);
   if (auto t = request.query.find("timeoutSeconds"); t != request.query.end()) {
     try {
       timeout = std::chrono::seconds(std::stoi(t->second)) + options_.watchMargin;

@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/backoff.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
 #include "kube/auth.hpp"
-#include "kube/clock.hpp"
 #include "kube/config.hpp"
 #include "kube/errors.hpp"
 #include "kube/request.hpp"
@@ -17,21 +19,17 @@
 
 namespace kube {
 
-// A number in [0, 1) spreading retries; injected so tests are deterministic.
-using Jitter = std::function<double()>;
-Jitter randomJitter();
+using core::Jitter;
 
 struct RetryPolicy {
-  int maxAttempts = 5;                       // including the first
-  Millis initial = Millis(200);
-  Millis max = std::chrono::seconds(10);
-  double factor = 2.0;
-  Millis maxRetryAfter = std::chrono::seconds(60);  // a server's Retry-After is honoured up to this
+  int maxAttempts = 5;  // including the first
+  core::BackoffPolicy backoff{core::Millis(200), std::chrono::seconds(10), 2.0};
+  core::Millis maxRetryAfter = std::chrono::seconds(60);  // a server's Retry-After is honoured up to this
 };
 
-// Delay before retry number `retry` (1 = the first retry): min(max, initial·factor^(retry-1))
-// scaled into [½, 1] by the jitter; a Retry-After overrides it.
-Millis retryDelay(const RetryPolicy& p, int retry, double jitter, std::optional<int> retryAfterSeconds);
+// Delay before retry number `retry` (1 = the first retry): the policy's backoff, jittered; a
+// Retry-After overrides it.
+core::Millis retryDelay(const RetryPolicy& p, int retry, double jitter, std::optional<int> retryAfterSeconds);
 
 // Whether `e`, the answer to a `method` request, is worth retrying. Transient errors are, except
 // that a POST (a create) is only retried when the server said it did not process it (429 or a
@@ -40,13 +38,13 @@ bool retryable(const std::string& method, const ApiError& e);
 
 struct ClientOptions {
   RetryPolicy retry;
-  Millis requestTimeout = std::chrono::seconds(30);
-  Millis watchMargin = std::chrono::seconds(30);  // beyond the watch's own timeoutSeconds
+  core::Millis requestTimeout = std::chrono::seconds(30);
+  core::Millis watchMargin = std::chrono::seconds(30);  // beyond the watch's own timeoutSeconds
   TransportOptions transport;
 };
 
 struct CallOptions {
-  std::optional<Millis> timeout;    // default: ClientOptions::requestTimeout
+  std::optional<core::Millis> timeout;    // default: ClientOptions::requestTimeout
   std::optional<int> maxAttempts;   // default: RetryPolicy::maxAttempts; 1 = no retry
 };
 
@@ -54,9 +52,10 @@ class Client {
  public:
   // The real thing: Beast over TCP/TLS.
   static core::Result<std::unique_ptr<Client>> create(const ClusterConfig& config, ClientOptions options = {},
-                                                      Clock& clock = systemClock(), Jitter jitter = randomJitter());
+                                                      core::Clock& clock = core::systemClock(),
+                                                      Jitter jitter = core::randomJitter());
   Client(std::unique_ptr<Transport> transport, const ClusterConfig& config, ClientOptions options,
-         Clock& clock, Jitter jitter);
+         core::Clock& clock, Jitter jitter);
 
   // The decoded 2xx body ({} when empty), or a typed error after retries.
   ApiResult<nlohmann::json> call(const Request& request, const CallOptions& options = {});
@@ -76,7 +75,7 @@ class Client {
   std::stop_token shutdownToken() const { return shutdown_.get_token(); }
 
   const ClusterConfig& config() const { return config_; }
-  Clock& clock() { return clock_; }
+  core::Clock& clock() { return clock_; }
 
  private:
   Headers headers();
@@ -84,7 +83,7 @@ class Client {
   std::unique_ptr<Transport> transport_;
   ClusterConfig config_;
   ClientOptions options_;
-  Clock& clock_;
+  core::Clock& clock_;
   Jitter jitter_;
   BearerAuth auth_;
   std::stop_source shutdown_;

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/base64.hpp"
 #include "yaml/tree.hpp"
 
 namespace kube {
@@ -29,39 +30,6 @@ Getenv processEnv() {
     if (const char* v = std::getenv(name.c_str())) return std::string(v);
     return std::nullopt;
   };
-}
-
-std::optional<std::string> base64Decode(const std::string& in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  size_t padding = 0;
-  for (char c : in) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    if (padding) return std::nullopt;  // data after padding
-    int v = value(c);
-    if (v < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  if (bits >= 6 || padding > 2) return std::nullopt;
-  return out;
 }
 
 namespace {
@@ -155,7 +123,7 @@ core::Result<std::string> inlineOrFile(const Entry& e, const std::string& name, 
   auto data = scalar(e.body, (name + "-data").c_str(), field, e.source);
   if (!data) return data.error();
   if (!data->empty()) {
-    auto decoded = base64Decode(*data);
+    auto decoded = core::base64Decode(*data);
     if (!decoded) return core::invalid(field + "." + name + "-data", e.source + ": not valid base64");
     return *decoded;
   }

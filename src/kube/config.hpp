@@ -53,7 +53,4 @@ struct LoadOptions {
 // set), ~/.kube/config.
 core::Result<ClusterConfig> loadConfig(const LoadOptions& options = {});
 
-// Strict base64 (standard alphabet, padding optional, whitespace ignored); nullopt if malformed.
-std::optional<std::string> base64Decode(const std::string& in);
-
 }  // namespace kube

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "kube/timefmt.hpp"
+#include "core/time.hpp"
 
 namespace kube {
 
@@ -36,7 +36,7 @@ EventAggregator::CacheKey EventAggregator::keyOf(const ObjectReference& o, Event
   return {o.ns, o.kind, o.name, o.uid, toString(t), reason, message};
 }
 
-void EventAggregator::evict(TimePoint now) {
+void EventAggregator::evict(core::TimePoint now) {
   if (entries_.size() < maxEntries_) return;
   for (auto it = entries_.begin(); it != entries_.end();)
     it = now - it->second.last >= window_ ? entries_.erase(it) : std::next(it);
@@ -50,7 +50,7 @@ void EventAggregator::evict(TimePoint now) {
 
 EventAggregator::Decision EventAggregator::observe(const ObjectReference& o, EventType type,
                                                    const std::string& reason, const std::string& message,
-                                                   TimePoint now) {
+                                                   core::TimePoint now) {
   CacheKey key = keyOf(o, type, reason, message);
   auto it = entries_.find(key);
   if (it != entries_.end() && now - it->second.last < window_) {
@@ -84,11 +84,11 @@ core::Result<void> EventRecorder::record(const ObjectReference& object, EventTyp
   std::lock_guard l(m_);
   const ResourceType events = resources::event();
   const std::string ns = object.ns.empty() ? "default" : object.ns;
-  const CallOptions options{Millis(5000), 2};
-  const TimePoint now = client_.clock().now();
+  const CallOptions options{core::Millis(5000), 2};
+  const core::TimePoint now = client_.clock().now();
   auto d = aggregator_.observe(object, type, reason, message, now);
   if (!d.create) {
-    nlohmann::json patch = {{"count", d.count}, {"lastTimestamp", formatTime(now)}};
+    nlohmann::json patch = {{"count", d.count}, {"lastTimestamp", core::formatTime(now)}};
     auto r = client_.call(request::patch(events, ns, d.name, PatchType::Merge, patch), options);
     if (r) return {};
     if (!r.error().isNotFound()) return r.error().toError();
@@ -106,8 +106,8 @@ core::Result<void> EventRecorder::record(const ObjectReference& object, EventTyp
                           {"message", message},
                           {"type", toString(type)},
                           {"source", source},
-                          {"firstTimestamp", formatTime(d.firstTimestamp)},
-                          {"lastTimestamp", formatTime(now)},
+                          {"firstTimestamp", core::formatTime(d.firstTimestamp)},
+                          {"lastTimestamp", core::formatTime(now)},
                           {"count", d.count},
                           {"reportingComponent", component_},
                           {"reportingInstance", host_}};

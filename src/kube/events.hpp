@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kube/client.hpp"
-#include "kube/clock.hpp"
+#include "core/clock.hpp"
 
 namespace kube {
 
@@ -31,13 +31,13 @@ class EventAggregator {
     bool create = true;
     std::string name;
     int count = 1;
-    TimePoint firstTimestamp;
+    core::TimePoint firstTimestamp;
   };
-  explicit EventAggregator(Millis window = std::chrono::minutes(10), size_t maxEntries = 4096)
+  explicit EventAggregator(core::Millis window = std::chrono::minutes(10), size_t maxEntries = 4096)
       : window_(window), maxEntries_(maxEntries) {}
 
   Decision observe(const ObjectReference& object, EventType type, const std::string& reason,
-                   const std::string& message, TimePoint now);
+                   const std::string& message, core::TimePoint now);
   // The server no longer has the event (expired): the next observe creates a fresh one.
   void forget(const ObjectReference& object, EventType type, const std::string& reason, const std::string& message);
 
@@ -46,12 +46,12 @@ class EventAggregator {
   struct Entry {
     std::string name;
     int count;
-    TimePoint first, last;
+    core::TimePoint first, last;
   };
   static CacheKey keyOf(const ObjectReference& o, EventType t, const std::string& reason, const std::string& message);
-  void evict(TimePoint now);
+  void evict(core::TimePoint now);
 
-  Millis window_;
+  core::Millis window_;
   size_t maxEntries_;
   std::map<CacheKey, Entry> entries_;
   std::uint64_t lastNanos_ = 0;

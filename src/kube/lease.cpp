@@ -1,6 +1,6 @@
 #include "kube/lease.hpp"
 
-#include "kube/timefmt.hpp"
+#include "core/time.hpp"
 
 namespace kube {
 
@@ -14,9 +14,9 @@ LeaseSpec leaseSpecOf(const nlohmann::json& lease) {
   if (spec.contains("leaseTransitions") && spec["leaseTransitions"].is_number_integer())
     s.leaseTransitions = spec["leaseTransitions"].get<int>();
   if (spec.contains("acquireTime") && spec["acquireTime"].is_string())
-    s.acquireTime = parseTime(spec["acquireTime"].get<std::string>());
+    s.acquireTime = core::parseTime(spec["acquireTime"].get<std::string>());
   if (spec.contains("renewTime") && spec["renewTime"].is_string())
-    s.renewTime = parseTime(spec["renewTime"].get<std::string>());
+    s.renewTime = core::parseTime(spec["renewTime"].get<std::string>());
   return s;
 }
 
@@ -24,17 +24,17 @@ nlohmann::json toJson(const LeaseSpec& s) {
   nlohmann::json j = nlohmann::json::object();
   j["holderIdentity"] = s.holderIdentity;
   j["leaseDurationSeconds"] = s.leaseDurationSeconds;
-  if (s.acquireTime) j["acquireTime"] = formatMicroTime(*s.acquireTime);
-  if (s.renewTime) j["renewTime"] = formatMicroTime(*s.renewTime);
+  if (s.acquireTime) j["acquireTime"] = core::formatMicroTime(*s.acquireTime);
+  if (s.renewTime) j["renewTime"] = core::formatMicroTime(*s.renewTime);
   j["leaseTransitions"] = s.leaseTransitions;
   return j;
 }
 
-LeaseAction decide(const LeaseSpec& observed, TimePoint now, const std::string& identity,
+LeaseAction decide(const LeaseSpec& observed, core::TimePoint now, const std::string& identity,
                    const LeaseDurations& durations) {
   if (!observed.holderIdentity.empty() && observed.holderIdentity == identity) return LeaseAction::Renew;
   if (observed.holderIdentity.empty() || !observed.renewTime) return LeaseAction::Acquire;
-  Millis duration = observed.leaseDurationSeconds > 0 ? Millis(observed.leaseDurationSeconds * 1000LL)
+  core::Millis duration = observed.leaseDurationSeconds > 0 ? core::Millis(observed.leaseDurationSeconds * 1000LL)
                                                       : durations.leaseDuration;
   if (*observed.renewTime + duration > now) return LeaseAction::Standby;
   return LeaseAction::Acquire;
@@ -48,13 +48,13 @@ LeaderElector::LeaderElector(Client& client, LeaderElectionConfig config, std::f
       onStopped_(std::move(onStoppedLeading)) {}
 
 CallOptions LeaderElector::callOptions() const {
-  Millis t = config_.durations.renewDeadline / 2;
-  return CallOptions{std::max(t, Millis(1)), 1};
+  core::Millis t = config_.durations.renewDeadline / 2;
+  return CallOptions{std::max(t, core::Millis(1)), 1};
 }
 
 ApiResult<bool> LeaderElector::tryAcquireOrRenew() {
   const ResourceType lease = resources::lease();
-  const TimePoint now = client_.clock().now();
+  const core::TimePoint now = client_.clock().now();
   const int durationSeconds = static_cast<int>(
       std::chrono::duration_cast<std::chrono::seconds>(config_.durations.leaseDuration).count());
   auto got = client_.call(request::get(lease, config_.ns, config_.name), callOptions());
@@ -104,11 +104,11 @@ void LeaderElector::release() {
 }
 
 void LeaderElector::run(std::stop_token stop) {
-  Clock& clock = client_.clock();
-  std::optional<TimePoint> lastRenew;
+  core::Clock& clock = client_.clock();
+  std::optional<core::TimePoint> lastRenew;
   while (!stop.stop_requested()) {
     auto r = tryAcquireOrRenew();
-    const TimePoint now = clock.now();
+    const core::TimePoint now = clock.now();
     if (r) settled_.store(true);
     if (r && *r) {
       lastRenew = now;

@@ -13,14 +13,14 @@
 #include <nlohmann/json.hpp>
 
 #include "kube/client.hpp"
-#include "kube/clock.hpp"
+#include "core/clock.hpp"
 
 namespace kube {
 
 struct LeaseSpec {
   std::string holderIdentity;
   int leaseDurationSeconds = 0;
-  std::optional<TimePoint> acquireTime, renewTime;
+  std::optional<core::TimePoint> acquireTime, renewTime;
   int leaseTransitions = 0;
 };
 
@@ -28,9 +28,9 @@ LeaseSpec leaseSpecOf(const nlohmann::json& lease);      // reads .spec
 nlohmann::json toJson(const LeaseSpec& spec);           // MicroTime timestamps
 
 struct LeaseDurations {
-  Millis leaseDuration = std::chrono::seconds(15);
-  Millis renewDeadline = std::chrono::seconds(10);
-  Millis retryPeriod = std::chrono::seconds(2);
+  core::Millis leaseDuration = std::chrono::seconds(15);
+  core::Millis renewDeadline = std::chrono::seconds(10);
+  core::Millis retryPeriod = std::chrono::seconds(2);
 };
 
 enum class LeaseAction {
@@ -41,7 +41,7 @@ enum class LeaseAction {
 
 // Expiry is renewTime + the lease's own leaseDurationSeconds (ours when it has none), compared
 // with our clock: the API server stores the times, it does not interpret them.
-LeaseAction decide(const LeaseSpec& observed, TimePoint now, const std::string& identity,
+LeaseAction decide(const LeaseSpec& observed, core::TimePoint now, const std::string& identity,
                    const LeaseDurations& durations);
 
 struct LeaderElectionConfig {

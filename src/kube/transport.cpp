@@ -142,7 +142,7 @@ class HttpTransport final : public Transport {
     return {};
   }
 
-  ApiResult<HttpResponse> roundTrip(const Request& request, const Headers& headers, Millis timeout) override {
+  ApiResult<HttpResponse> roundTrip(const Request& request, const Headers& headers, core::Millis timeout) override {
     for (int attempt = 0;; ++attempt) {
       bool reused = false;
       std::unique_ptr<Connection> c = takeIdle();
@@ -177,7 +177,7 @@ class HttpTransport final : public Transport {
     }
   }
 
-  ApiResult<HttpResponse> stream(const Request& request, const Headers& headers, Millis timeout,
+  ApiResult<HttpResponse> stream(const Request& request, const Headers& headers, core::Millis timeout,
                                  const std::function<bool(std::string_view)>& onLine, std::stop_token stop) override {
     auto fresh = connect(options_.connectTimeout);
     if (!fresh) return fresh.error();
@@ -275,7 +275,7 @@ class HttpTransport final : public Transport {
     return req;
   }
 
-  ApiResult<std::unique_ptr<Connection>> connect(Millis timeout) {
+  ApiResult<std::unique_ptr<Connection>> connect(core::Millis timeout) {
     auto c = std::make_unique<Connection>();
     std::string where = url_.host + ":" + url_.port;
     tcp::resolver resolver(c->ioc);

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "kube/clock.hpp"
+#include "core/clock.hpp"
 #include "kube/config.hpp"
 #include "kube/errors.hpp"
 #include "kube/request.hpp"
@@ -35,18 +35,18 @@ class Transport {
  public:
   virtual ~Transport() = default;
   // One request, one full response; an ApiError (code 0, Transient) only when no response came.
-  virtual ApiResult<HttpResponse> roundTrip(const Request& request, const Headers& headers, Millis timeout) = 0;
+  virtual ApiResult<HttpResponse> roundTrip(const Request& request, const Headers& headers, core::Millis timeout) = 0;
   // A long-lived GET: while the status is 200, every complete line of the body goes to onLine
   // until it returns false, the server ends the body, `timeout` passes or `stop` is requested —
   // all of which return the 200 response. A connection the server drops mid-stream also counts
   // as an ordinary end (a watch resumes from its last resourceVersion).
-  virtual ApiResult<HttpResponse> stream(const Request& request, const Headers& headers, Millis timeout,
+  virtual ApiResult<HttpResponse> stream(const Request& request, const Headers& headers, core::Millis timeout,
                                          const std::function<bool(std::string_view line)>& onLine,
                                          std::stop_token stop) = 0;
 };
 
 struct TransportOptions {
-  Millis connectTimeout = std::chrono::seconds(10);  // TCP connect + TLS handshake
+  core::Millis connectTimeout = std::chrono::seconds(10);  // TCP connect + TLS handshake
   size_t maxIdleConnections = 8;
   std::string userAgent = "schema-operator/0.1";
 };

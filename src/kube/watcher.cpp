@@ -1,6 +1,5 @@
 #include "kube/watcher.hpp"
 
-#include <cmath>
 #include <deque>
 
 namespace kube {
@@ -13,11 +12,6 @@ struct Overloaded : F... {
 };
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
-
-Millis backoffFor(int failures, const WatcherConfig& c) {
-  double d = static_cast<double>(c.backoffInitial.count()) * std::pow(c.backoffFactor, std::max(0, failures - 1));
-  return Millis(static_cast<long long>(std::min(d, static_cast<double>(c.backoffMax.count()))));
-}
 
 Step relist() {
   return Step{State{}, {DoList{""}}};
@@ -69,7 +63,7 @@ Step next(const State& s, const Input& input, const WatcherConfig& config) {
             State n = s;
             n.idleStreams = s.idleStreams + 1;
             if (n.idleStreams < 2) return Step{std::move(n), {DoWatch{s.resourceVersion}}};
-            Millis d = backoffFor(n.idleStreams - 1, config);
+            core::Millis d = core::backoffDelay(config.backoff, n.idleStreams - 1);
             return Step{std::move(n), {Backoff{d}, DoWatch{s.resourceVersion}}};
           },
           [&](const ErrorGone&) -> Step { return relist(); },
@@ -77,7 +71,7 @@ Step next(const State& s, const Input& input, const WatcherConfig& config) {
             State n = s;
             n.failures = s.failures + 1;
             Effect retry = s.phase == Phase::Listing ? Effect{DoList{s.continueToken}} : Effect{DoWatch{s.resourceVersion}};
-            return Step{std::move(n), {Backoff{backoffFor(n.failures, config)}, std::move(retry)}};
+            return Step{std::move(n), {Backoff{core::backoffDelay(config.backoff, n.failures)}, std::move(retry)}};
           },
       },
       input);
@@ -130,8 +124,8 @@ void runWatcher(Client& client, const ResourceType& type, const std::string& ns,
     std::visit(Overloaded{
                    [&](const Apply& a) { apply(a); },
                    [&](const Backoff& b) {
-                     double j = options.jitter ? options.jitter() : 1.0;
-                     client.clock().sleepFor(Millis(static_cast<long long>(b.delay.count() * (0.5 + 0.5 * j))), stop);
+                     const core::Millis delay = options.jitter ? core::jittered(b.delay, options.jitter()) : b.delay;
+                     client.clock().sleepFor(delay, stop);
                    },
                    [&](const DoList& l) {
                      ListParams p;

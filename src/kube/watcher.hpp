@@ -16,7 +16,9 @@
 #include <nlohmann/json.hpp>
 
 #include "kube/client.hpp"
-#include "kube/clock.hpp"
+#include "core/backoff.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
 #include "kube/request.hpp"
 #include "kube/store.hpp"
 
@@ -25,9 +27,7 @@ namespace kube {
 struct WatcherConfig {
   int pageSize = 500;
   int watchTimeoutSeconds = 290;
-  Millis backoffInitial = Millis(800);
-  Millis backoffMax = std::chrono::seconds(30);
-  double backoffFactor = 2.0;
+  core::BackoffPolicy backoff{core::Millis(800), std::chrono::seconds(30), 2.0};
 };
 
 namespace watcher {
@@ -61,7 +61,7 @@ struct DoWatch {
 // Sleep before the next effect. `delay` is the un-jittered exponential step; the driver
 // scales it into [delay/2, delay] with its injected jitter.
 struct Backoff {
-  Millis delay;
+  core::Millis delay;
   bool operator==(const Backoff&) const = default;
 };
 struct Apply {
@@ -102,7 +102,7 @@ struct WatcherOptions {
   WatcherConfig config;
   std::string labelSelector;
   std::string fieldSelector;
-  Jitter jitter = randomJitter();
+  Jitter jitter = core::randomJitter();
   std::function<void(const std::string&)> onError;  // for logs; may be empty
 };
 

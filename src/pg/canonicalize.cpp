@@ -73,9 +73,8 @@ constexpr const char* kReadBack =
     " WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname LIKE 'so\\_canon\\_%'"
     " ORDER BY 1, 2, 7, 3";
 
-std::map<std::string, Found> readBack(pqxx::transaction_base& tx, QueryCounter* counter) {
+std::map<std::string, Found> readBack(pqxx::transaction_base& tx) {
   const pqxx::result r = tx.exec_params(kReadBack);
-  if (counter) ++counter->queries;
   std::map<std::string, Found> out;
   for (const auto& row : r) {
     Found& f = out[row[1].c_str()];
@@ -166,52 +165,45 @@ Scratch typesScratch(const std::string& name, const std::vector<std::string>& ty
   return s;
 }
 
-void execute(pqxx::transaction_base& tx, const Scratch& s, QueryCounter* counter) {
-  for (const auto& sql : s.statements) {
-    tx.exec_params(sql);
-    if (counter) ++counter->queries;
-  }
+void execute(pqxx::transaction_base& tx, const Scratch& s) {
+  for (const auto& sql : s.statements) tx.exec_params(sql);
 }
 
 // What the plan creates that a declaration may name, made first in the question transaction (and
 // rolled back with it): the extensions the plan creates, and each changed enum as a temporary enum
 // of the same name with the declared values. The refusal of an extension, or nullopt.
 std::optional<schema::CanonFailure> prepare(pqxx::transaction_base& tx, const std::string& schemaName,
-                                            const schema::CanonQuestions& questions, QueryCounter* counter) {
+                                            const schema::CanonQuestions& questions) {
   for (const auto& e : questions.extensions) {
     try {
       tx.exec_params("CREATE EXTENSION IF NOT EXISTS " + ident(e.name) + " WITH SCHEMA " + ident(schemaName));
     } catch (const pqxx::sql_error& err) {
       return schema::CanonFailure{e.field, "cannot create extension " + e.name + ": " + detail::firstLine(err.what()), true};
     }
-    if (counter) ++counter->queries;
   }
   for (const auto& e : questions.shadowEnums) {
     std::string values;
     for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + schema::sql::literal(v);
     tx.exec_params("CREATE TYPE pg_temp." + ident(e.name) + " AS ENUM (" + values + ")");
-    if (counter) ++counter->queries;
   }
   return std::nullopt;
 }
 
 // The server's reason for refusing a question, or nullopt when the question is sound. Runs under
 // a savepoint on a scratch table named kProbeTable, rolled back afterwards.
-std::optional<std::string> tryOne(pqxx::transaction_base& tx, const Scratch& s, QueryCounter* counter,
+std::optional<std::string> tryOne(pqxx::transaction_base& tx, const Scratch& s,
                                    const std::string& notOneThing) {
   // Plain SAVEPOINT statements: libpqxx 6's subtransaction did not reliably send them here.
   tx.exec("SAVEPOINT so_canon_probe");
-  if (counter) ++counter->queries;
   std::optional<std::string> refused;
   try {
-    execute(tx, s, counter);
-    auto found = readBack(tx, counter);
+    execute(tx, s);
+    auto found = readBack(tx);
     if (!matches(found[s.name], s.expected)) refused = notOneThing;
   } catch (const pqxx::sql_error& e) {
     refused = detail::firstLine(e.what());
   }
   tx.exec("ROLLBACK TO SAVEPOINT so_canon_probe");
-  if (counter) ++counter->queries;
   return refused;
 }
 
@@ -220,22 +212,19 @@ std::optional<std::string> tryOne(pqxx::transaction_base& tx, const Scratch& s, 
 std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::string& schemaName,
                                            const schema::CanonQuestions& questions,
                                            const std::vector<std::string>& types,
-                                           const std::map<std::string, std::string>& typeFields,
-                                           QueryCounter* counter) {
+                                           const std::map<std::string, std::string>& typeFields) {
   std::vector<schema::CanonFailure> refused;
   pqxx::work tx(conn, "canonicalize-diagnose");
-  if (counter) ++counter->queries;
   auto finish = [&] {
     tx.abort();
-    if (counter) ++counter->queries;
     return refused;
   };
-  if (auto failed = prepare(tx, schemaName, questions, counter)) {
+  if (auto failed = prepare(tx, schemaName, questions)) {
     refused.push_back(*failed);
     return finish();
   }
   for (const auto& t : types) {
-    if (auto err = tryOne(tx, typesScratch(kProbeTable, {t}), counter, "not a single type: " + t)) {
+    if (auto err = tryOne(tx, typesScratch(kProbeTable, {t}), "not a single type: " + t)) {
       refused.push_back({typeFields.at(t), *err, true});
       return finish();
     }
@@ -245,7 +234,7 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::st
     for (const auto& c : q.columns) {
       schema::TableQuestion one{q.table, {c}, {}, {}};
       one.columns[0].defaultExpr.reset();
-      if (auto err = tryOne(tx, tableScratch(kProbeTable, one, false, {}, {}), counter, "not a single type: " + c.type)) {
+      if (auto err = tryOne(tx, tableScratch(kProbeTable, one, false, {}, {}), "not a single type: " + c.type)) {
         refused.push_back({c.field + ".type", *err, true});
         return finish();
       }
@@ -253,17 +242,17 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::st
     for (const auto& c : q.columns) {
       if (!c.defaultExpr) continue;
       schema::TableQuestion one{q.table, {c}, {}, {}};
-      if (auto err = tryOne(tx, tableScratch(kProbeTable, one, true, {}, {}), counter,
+      if (auto err = tryOne(tx, tableScratch(kProbeTable, one, true, {}, {}),
                             "not a single expression: " + *c.defaultExpr))
         refused.push_back({c.field + ".default", *err, false});
     }
     for (size_t j = 0; j < q.checks.size(); ++j) {
-      if (auto err = tryOne(tx, tableScratch(kProbeTable, q, false, {j}, {}), counter,
+      if (auto err = tryOne(tx, tableScratch(kProbeTable, q, false, {j}, {}),
                             "not a single expression: " + q.checks[j].first))
         refused.push_back({q.checks[j].second, *err, false});
     }
     for (size_t j = 0; j < q.predicates.size(); ++j) {
-      if (auto err = tryOne(tx, tableScratch(kProbeTable, q, false, {}, {j}), counter,
+      if (auto err = tryOne(tx, tableScratch(kProbeTable, q, false, {}, {j}),
                             "not a single expression: " + q.predicates[j].first))
         refused.push_back({q.predicates[j].second, *err, false});
     }
@@ -446,14 +435,12 @@ std::optional<std::string> readAnswers(pqxx::transaction_base& tx, const schema:
                                        const std::vector<std::string>& types, const std::vector<Scratch>& scratches,
                                        const std::vector<Group>& groups,
                                        const std::map<std::string, std::set<std::string>>& ownColumns,
-                                       const std::vector<DefaultAsked>& defaults, schema::Canon& canon,
-                                       QueryCounter* counter) {
-  auto found = readBack(tx, counter);
+                                       const std::vector<DefaultAsked>& defaults, schema::Canon& canon) {
+  auto found = readBack(tx);
   bool ok = true;
   for (const auto& s : scratches) ok = ok && matches(found[s.name], s.expected);
   if (ok && !groups.empty()) {
     const pqxx::result refs = tx.exec_params(kReferences);
-    if (counter) ++counter->queries;
     for (const auto& row : refs) {
       auto it = ownColumns.find(row[0].c_str());
       if (it != ownColumns.end() && !it->second.count(row[1].c_str())) ok = false;  // another table's column
@@ -481,7 +468,7 @@ std::optional<std::string> readAnswers(pqxx::transaction_base& tx, const schema:
 // Every question in one rolled-back transaction. The error text when the server refused any.
 std::optional<std::string> askAll(pqxx::connection& conn, const std::string& schemaName,
                                   const schema::CanonQuestions& questions, const std::vector<std::string>& types,
-                                  schema::Canon& canon, QueryCounter* counter) {
+                                  schema::Canon& canon) {
   std::vector<Scratch> scratches;
   if (!types.empty()) scratches.push_back(typesScratch(kTypesTable, types));
   const std::vector<DefaultAsked> defaults = defaultsAsked(questions);
@@ -492,27 +479,25 @@ std::optional<std::string> askAll(pqxx::connection& conn, const std::string& sch
 
   std::optional<std::string> batchError;
   pqxx::work tx(conn, "canonicalize");
-  if (counter) ++counter->queries;  // BEGIN
   try {
-    if (auto failed = prepare(tx, schemaName, questions, counter)) {
+    if (auto failed = prepare(tx, schemaName, questions)) {
       batchError = failed->message;
     } else {
-      for (const auto& s : scratches) execute(tx, s, counter);
-      batchError = readAnswers(tx, questions, types, scratches, groups, ownColumns, defaults, canon, counter);
+      for (const auto& s : scratches) execute(tx, s);
+      batchError = readAnswers(tx, questions, types, scratches, groups, ownColumns, defaults, canon);
     }
   } catch (const pqxx::sql_error& e) {
     batchError = detail::firstLine(e.what());
   }
   // Scratch only: nothing is ever committed.
   tx.abort();
-  if (counter) ++counter->queries;  // ROLLBACK
   return batchError;
 }
 
 }  // namespace
 
 core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::string& schemaName,
-                                         const schema::CanonQuestions& questions, QueryCounter* counter) {
+                                         const schema::CanonQuestions& questions) {
   schema::Canon canon;
   if (questions.empty()) return canon;
 
@@ -522,11 +507,11 @@ core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::stri
     if (typeFields.emplace(t.type, t.field).second) types.push_back(t.type);
 
   try {
-    const auto batchError = askAll(conn, schemaName, questions, types, canon, counter);
+    const auto batchError = askAll(conn, schemaName, questions, types, canon);
     if (!batchError) return canon;
     // Every question is asked with what the plan creates in place, so a refusal is the
     // declaration's fault: the first one found is the error.
-    auto refused = diagnose(conn, schemaName, questions, types, typeFields, counter);
+    auto refused = diagnose(conn, schemaName, questions, types, typeFields);
     if (refused.empty()) return core::terminal("canonicalize failed: " + *batchError);
     return core::invalid(refused.front().field, refused.front().message);
   } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 
 #include <pqxx/except>
 
+#include "core/text.hpp"
 #include "pg/failure.hpp"
 
 namespace pg {
@@ -113,13 +114,6 @@ void replaceAll(std::string& text, const std::string& needle, const std::string&
   }
 }
 
-std::string trim(std::string text) {
-  const size_t b = text.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  const size_t e = text.find_last_not_of(" \t\r\n");
-  return text.substr(b, e - b + 1);
-}
-
 std::string lowerFirst(std::string text) {
   if (text.size() > 1 && std::isupper(static_cast<unsigned char>(text[0])) &&
       std::islower(static_cast<unsigned char>(text[1])))
@@ -135,8 +129,8 @@ std::string oneLine(const std::string& message) {
   std::vector<std::string> reasons;
   std::string current;
   auto flush = [&] {
-    current = trim(current);
-    if (current.rfind("FATAL:", 0) == 0) current = trim(current.substr(6));
+    current = core::trim(current);
+    if (current.rfind("FATAL:", 0) == 0) current = core::trim(current.substr(6));
     if (!current.empty() && std::find(reasons.begin(), reasons.end(), current) == reasons.end())
       reasons.push_back(current);
     current.clear();
@@ -150,7 +144,7 @@ std::string oneLine(const std::string& message) {
     start = end + 1;
     if (line.empty()) continue;
     if (line[0] == '\t' || line[0] == ' ') {
-      current += (inHint ? " " : " (") + trim(line);
+      current += (inHint ? " " : " (") + core::trim(line);
       inHint = true;
       continue;
     }
@@ -161,7 +155,7 @@ std::string oneLine(const std::string& message) {
       const size_t failed = line.find(" failed: ");
       if (failed != std::string::npos) line = line.substr(failed + 9);
     }
-    current = lowerFirst(trim(line));
+    current = lowerFirst(core::trim(line));
   }
   if (inHint) current += ")";
   flush();

@@ -181,10 +181,6 @@ std::string withSchema(const std::string& query, const std::string& literal) {
   return out;
 }
 
-void count(QueryCounter* counter) {
-  if (counter) ++counter->queries;
-}
-
 // A table read by (1): where it is in the model, and which of its columns each attribute number is.
 struct TableRef {
   size_t index;
@@ -206,7 +202,7 @@ std::string searchPathFor(const std::string& schemaName) {
 
 }  // namespace
 
-core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaName, QueryCounter* counter) {
+core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaName) {
   const std::string path = searchPathFor(schemaName);
   try {
     // set_config takes the value as a parameter, so the schema name is never part of the query.
@@ -217,7 +213,6 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
         "SELECT pg_catalog.set_config('search_path', $1, false),"
         " EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $2)",
         path, schemaName);
-    count(counter);
     if (!r[1].as<bool>())
       return core::invalid("spec.schema", "schema \"" + schemaName +
                                               "\" does not exist in the database; create it first (the operator "
@@ -376,8 +371,7 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
 // when the helper could not be had (no connection, the import refused): the caller reads them
 // itself. Cancelled by an empty snapshot id.
 std::optional<OtherResults> readOthersBeside(const ConnectionFactory& open, std::future<std::string> snapshot,
-                                             const std::string& schemaName, bool indexDefinitions,
-                                             QueryCounter& trips) {
+                                             const std::string& schemaName, bool indexDefinitions) {
   try {
     std::unique_ptr<pqxx::connection> helper = open();
     const std::string id = snapshot.get();
@@ -389,7 +383,6 @@ std::optional<OtherResults> readOthersBeside(const ConnectionFactory& open, std:
             "; SELECT pg_catalog.set_config('search_path', " + tx.quote(searchPathFor(schemaName)) + ", true)");
     auto out = readBatch(tx, schemaName, /*withColumns=*/false, indexDefinitions).second;
     tx.exec("COMMIT");
-    trips.queries += 3;
     return out;
   } catch (const std::exception&) {
     return std::nullopt;  // the helper connection is dropped with whatever it held
@@ -398,17 +391,16 @@ std::optional<OtherResults> readOthersBeside(const ConnectionFactory& open, std:
 
 }  // namespace
 
-core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& schemaName, QueryCounter* counter,
+core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& schemaName,
                                     bool indexDefinitions, const ConnectionFactory& openHelper) {
   schema::Model model;
   model.schema = schemaName;
-  QueryCounter besideTrips;
   std::promise<std::string> snapshot;
   bool snapshotSent = false;
   std::future<std::optional<OtherResults>> beside;
   if (openHelper)
     beside = std::async(std::launch::async, readOthersBeside, std::cref(openHelper), snapshot.get_future(),
-                        std::cref(schemaName), indexDefinitions, std::ref(besideTrips));
+                        std::cref(schemaName), indexDefinitions);
   // However this ends, the helper is released from its wait and joined before returning.
   struct Release {
     std::promise<std::string>& snapshot;
@@ -427,36 +419,29 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
     // text. With a helper, this connection exports its snapshot and reads (1) while the helper
     // reads the rest in the same snapshot.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn, "inspect");
-    count(counter);
     std::unordered_map<std::string, TableRef> byName;
     std::optional<OtherResults> others;
     if (beside.valid()) {
       snapshot.set_value(tx.exec("SELECT pg_catalog.pg_export_snapshot()")[0][0].c_str());
       snapshotSent = true;
-      count(counter);
       const pqxx::result columns = tx.exec(withSchema(kColumnsQuery, tx.quote(schemaName)));
-      count(counter);
       decodeColumns(columns, model, byName);
       others = beside.get();
       if (!others) {
         others = readBatch(tx, schemaName, /*withColumns=*/false, indexDefinitions).second;
-        count(counter);
       }
     } else {
       auto [columns, rest] = readBatch(tx, schemaName, /*withColumns=*/true, indexDefinitions);
-      count(counter);
       decodeColumns(columns, model, byName);
       others = std::move(rest);
     }
     tx.commit();
-    count(counter);
     decodeOthers(*others, schemaName, model, byName);
   } catch (const nlohmann::json::exception& e) {
     return core::terminal(std::string("cannot read the catalog of schema ") + schemaName + ": " + e.what());
   } catch (const std::exception& e) {
     return detail::fromException(e, "cannot read the catalog of schema " + schemaName);
   }
-  if (counter) counter->queries += besideTrips.queries;
   return model;
 }
 

@@ -14,15 +14,10 @@
 
 namespace pg {
 
-// Counts the queries sent, so tests and benchmarks can report round trips.
-struct QueryCounter {
-  long long queries = 0;
-};
-
 // Sets the session's search_path to the managed schema (then public) so that type names and
 // expressions print and resolve as they would for the application. Call once per connection
 // before inspect/canonicalize/apply; cheap to repeat.
-core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaName, QueryCounter* counter = nullptr);
+core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaName);
 
 // Tables (with comments), columns (format_type, pg_get_expr defaults, nullability, identity,
 // comments), constraints, indexes not owned by constraints, enums with ordered values, and the
@@ -34,17 +29,17 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
 // When it returns null or the helper fails, this connection reads everything as usual.
 using ConnectionFactory = std::function<std::unique_ptr<pqxx::connection>()>;
 core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& schemaName,
-                                    QueryCounter* counter = nullptr, bool indexDefinitions = true,
+                                    bool indexDefinitions = true,
                                     const ConnectionFactory& openHelper = {});
 
 // Puts the questions to the server on scratch temporary tables inside a transaction that is
 // rolled back. A declared type or expression Postgres rejects is an Invalid error naming its field.
 core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::string& schemaName,
-                                         const schema::CanonQuestions& questions, QueryCounter* counter = nullptr);
+                                         const schema::CanonQuestions& questions);
 
 // Answers the fact questions in one query.
 core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& schemaName,
-                                  const schema::FactQuestions& questions, QueryCounter* counter = nullptr);
+                                  const schema::FactQuestions& questions);
 
 // "15.8"
 std::string serverVersion(const pqxx::connection& conn);

@@ -118,7 +118,7 @@ void readEnumUses(pqxx::nontransaction& tx, const std::string& schemaName, const
 }  // namespace
 
 core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& schemaName,
-                                  const schema::FactQuestions& questions, QueryCounter* counter) {
+                                  const schema::FactQuestions& questions) {
   namespace sql = schema::sql;
   schema::Facts facts;
   if (questions.empty()) return facts;
@@ -153,13 +153,9 @@ core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& sch
   try {
     // Autocommit: one statement is its own snapshot, and one round trip.
     pqxx::nontransaction tx(conn, "probe");
-    for (const auto& e : questions.rebuiltEnums) {
-      readEnumUses(tx, schemaName, e, facts.enumUses[e]);
-      if (counter) ++counter->queries;
-    }
+    for (const auto& e : questions.rebuiltEnums) readEnumUses(tx, schemaName, e, facts.enumUses[e]);
     if (n == 0) return facts;
     const pqxx::result r = tx.exec_params(query);
-    if (counter) ++counter->queries;
     // "{1,0,42}": integers only, no quoting to undo.
     const std::string text = r.at(0).at(0).c_str();
     size_t pos = 1;

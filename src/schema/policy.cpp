@@ -1,18 +1,12 @@
 #include "schema/policy.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "core/text.hpp"
 
 namespace schema {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
 
 bool isPlanHash(const std::string& s) {
   static const std::string prefix = "sha256:";
@@ -38,7 +32,7 @@ core::Result<Approval> Approval::parse(const std::string& value, const std::stri
   size_t start = 0;
   while (start <= value.size()) {
     const size_t comma = value.find(',', start);
-    const std::string item = trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    const std::string item = core::trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     start = comma == std::string::npos ? value.size() + 1 : comma + 1;
     if (item.empty()) {
       return core::invalid(field, "empty item in \"" + value + "\": expected \"true\", a plan hash (sha256:…) or change kinds");

@@ -17,7 +17,10 @@
 
 namespace spec {
 
-inline constexpr const char* kApiVersion = "dbschema.io/v1alpha1";
+// The API this build serves and reads (crds/, the contract), named here and nowhere else.
+inline constexpr const char* kApiGroup = "dbschema.io";
+inline constexpr const char* kApiGroupVersion = "v1alpha1";
+inline constexpr const char* kApiVersion = "dbschema.io/v1alpha1";  // kApiGroup/kApiGroupVersion
 inline constexpr const char* kKind = "DatabaseSchema";
 inline constexpr const char* kAllowDestructiveAnnotation = "dbschema.io/allow-destructive";
 

@@ -158,6 +158,19 @@ bool E2ETest::waitReady(const std::string& name, std::chrono::milliseconds timeo
   return testsupport::eventually([&] { return ready(name); }, timeout);
 }
 
+bool E2ETest::waitChecks(const std::string& name, int times, std::chrono::milliseconds timeout) {
+  auto lastChecked = [&] { return get(name).value("status", json::object()).value("lastCheckedTime", ""); };
+  std::string seen = lastChecked();
+  int moved = 0;
+  return testsupport::eventually(
+      [&] {
+        const std::string now = lastChecked();
+        if (now != seen) seen = now, ++moved;
+        return moved >= times;
+      },
+      timeout);
+}
+
 std::string E2ETest::operatorLogs() const {
   std::string all;
   for (const auto& l : logs_) {

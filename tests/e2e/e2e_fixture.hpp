@@ -65,6 +65,10 @@ class E2ETest : public ::testing::Test {
   std::string condition(const json& object, const std::string& type, const std::string& field = "status");
   bool ready(const std::string& name);  // Ready True and observedGeneration current
   bool waitReady(const std::string& name, std::chrono::milliseconds timeout = 30s);
+  // Waits until status.lastCheckedTime of `name` has moved `times` times from its value now: the
+  // operator has checked the resource again, the last of those checks begun after this call. For
+  // tests that show that nothing happened: they wait for the checks that could have done it.
+  bool waitChecks(const std::string& name, int times, std::chrono::milliseconds timeout = 30s);
   std::string operatorLogs() const;
 
   std::string ns_;

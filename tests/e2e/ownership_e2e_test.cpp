@@ -88,7 +88,9 @@ TEST_F(E2ETest, ASecondResourceOnTheSameSchemaIsAnOwnershipConflictAndAppliesNot
   const std::string message = condition(intruder, "Ready", "message");
   EXPECT_NE(message.find("DatabaseSchema " + ns_ + "/shop"), std::string::npos) << message;
   EXPECT_NE(message.find(get("shop")["metadata"]["uid"].get<std::string>()), std::string::npos) << message;
-  std::this_thread::sleep_for(3s);  // more than an interval: a wrong apply would have happened
+  // Two checks more of the intruder, the last begun after its conflict was reported: a wrong apply
+  // would have happened by then.
+  ASSERT_TRUE(waitChecks("intruder", 2)) << get("intruder").dump(2);
   EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_tables WHERE tablename IN ('t0', 't1')"), "2");
   EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_tables WHERE tablename = 't10'"), "0");
   EXPECT_TRUE(ready("shop"));

@@ -109,7 +109,8 @@ TEST_F(E2ETest, ADestructiveChangeWaitsForTheAnnotatedPlanHash) {
   ASSERT_TRUE(testsupport::eventually([&] { return get("shop")["status"]["plan"].value("hash", "") != hash; }, 20s));
   const auto stale = kubectl({"annotate", "-n", ns_, "databaseschema/shop", "dbschema.io/allow-destructive=" + hash});
   ASSERT_EQ(stale.exitCode, 0) << show(stale);
-  std::this_thread::sleep_for(5s);  // two intervals: long enough for a wrong approval to act
+  // Two checks more, the last begun after the annotation landed: a wrong approval would have acted.
+  ASSERT_TRUE(waitChecks("shop", 2)) << get("shop").dump(2);
   EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM information_schema.columns WHERE column_name IN ('legacy','other')"), "2");
 
   const std::string current = get("shop")["status"]["plan"]["hash"];
@@ -167,9 +168,12 @@ TEST_F(E2ETest, DeletingAResourceDropsNothing) {
   startOperator();
   apply(schemaDoc("shop", kShopSpec));
   ASSERT_TRUE(waitReady("shop"));
+  // The operator has handled the deletion once it released the resource's claim on the schema.
+  const std::string claims = "SELECT count(*) FROM schema_operator.claims WHERE owner_name = 'shop'";
+  ASSERT_EQ(pg().queryValue(db_, claims), "1");
   const auto deleted = kubectl({"delete", "-n", ns_, "databaseschema/shop", "--timeout=20s"});
   ASSERT_EQ(deleted.exitCode, 0) << show(deleted);
-  std::this_thread::sleep_for(3s);
+  ASSERT_TRUE(testsupport::eventually([&] { return pg().queryValue(db_, claims) == "0"; }, 30s)) << operatorLogs();
   EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_tables WHERE tablename IN ('customers','orders')"), "2");
 }
 

@@ -8,18 +8,9 @@ namespace {
 
 using nlohmann::json;
 
-class Builtins : public ClusterSuite<Builtins> {
+class Builtins : public NamespaceSuite<Builtins> {
  public:
   static bool withCrd() { return false; }
-
- protected:
-  void SetUp() override {
-    ClusterSuite::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ns_ = testNamespace();
-    cluster().createNamespace(ns_);
-  }
-  std::string ns_;
 };
 
 TEST_F(Builtins, CreateSecretGenericSendsProtobuf) {

@@ -7,20 +7,11 @@ namespace {
 
 using nlohmann::json;
 
-class Delete : public ClusterSuite<Delete> {
+class Delete : public NamespaceSuite<Delete> {
+ public:
+  static bool withShop() { return true; }
+
  protected:
-  void SetUp() override {
-    ClusterSuite::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ns_ = testNamespace();
-    cluster().createNamespace(ns_);
-    auto r = kubectl({"apply", "-f", "-"}, schemaDoc("shop", ns_));
-    ASSERT_EQ(r.exitCode, 0) << r.describe();
-  }
-  void TearDown() override {
-    if (cluster_) cluster().server().dropWatches();
-  }
-  json live() { return cluster().server().get("dbschema.io", "v1alpha1", "databaseschemas", ns_, "shop"); }
   void addFinalizer() {
     auto r = kubectl({"-n", ns_, "patch", "dbs", "shop", "--type=merge", "-p",
                       R"({"metadata":{"finalizers":["dbschema.io/cleanup"]}})"});
@@ -30,7 +21,6 @@ class Delete : public ClusterSuite<Delete> {
     auto r = kubectl({"-n", ns_, "patch", "dbs", "shop", "--type=json", "-p", R"([{"op":"remove","path":"/metadata/finalizers"}])"});
     ASSERT_EQ(r.exitCode, 0) << r.describe();
   }
-  std::string ns_;
 };
 
 TEST_F(Delete, WithoutFinalizersTheObjectIsGone) {

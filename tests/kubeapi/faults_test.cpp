@@ -8,23 +8,16 @@ namespace {
 
 using nlohmann::json;
 
-class Faults : public ClusterSuite<Faults> {
+class Faults : public NamespaceSuite<Faults> {
+ public:
+  static bool withShop() { return true; }
+
  protected:
-  void SetUp() override {
-    ClusterSuite::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ns_ = testNamespace();
-    cluster().createNamespace(ns_);
-    auto r = kubectl({"apply", "-f", "-"}, schemaDoc("shop", ns_));
-    ASSERT_EQ(r.exitCode, 0) << r.describe();
-  }
-  std::string collection() { return "/apis/dbschema.io/v1alpha1/namespaces/" + ns_ + "/databaseschemas"; }
   size_t gets() {
     size_t n = 0;
     for (const auto& c : cluster().server().calls()) n += c.verb == "get" && c.resource == "databaseschemas" && c.ns == ns_;
     return n;
   }
-  std::string ns_;
 };
 
 TEST_F(Faults, InjectedStatusReachesKubectl) {

@@ -98,4 +98,36 @@ class ClusterSuite : public ::testing::Test {
   inline static std::string setupError_;
 };
 
+// A ClusterSuite whose every test runs in a namespace of its own, made in SetUp. A suite may
+// define `static bool withShop()` to have the DatabaseSchema "shop" applied there first (with
+// `static std::string shopSpec()` as extra spec lines). No watch outlives its test.
+template <class Suite>
+class NamespaceSuite : public ClusterSuite<Suite> {
+ public:
+  static bool withShop() { return false; }
+  static std::string shopSpec() { return ""; }
+
+ protected:
+  void SetUp() override {
+    ClusterSuite<Suite>::SetUp();
+    if (this->IsSkipped() || this->HasFatalFailure()) return;
+    ns_ = testNamespace();
+    this->cluster().createNamespace(ns_);
+    if (!Suite::withShop()) return;
+    auto r = this->kubectl({"apply", "-f", "-"}, schemaDoc("shop", ns_, Suite::shopSpec()));
+    ASSERT_EQ(r.exitCode, 0) << r.describe();
+  }
+  void TearDown() override {
+    if (this->cluster_) this->cluster().server().dropWatches();
+  }
+  // The DatabaseSchema `name` of this test's namespace as the server stores it.
+  nlohmann::json live(const std::string& name = "shop") {
+    return this->cluster().server().get("dbschema.io", "v1alpha1", "databaseschemas", ns_, name);
+  }
+  std::string collection() const { return "/apis/dbschema.io/v1alpha1/namespaces/" + ns_ + "/databaseschemas"; }
+  std::string item(const std::string& name = "shop") const { return collection() + "/" + name; }
+
+  std::string ns_;
+};
+
 }  // namespace kubetest

@@ -1,5 +1,7 @@
 #include "harness_table.hpp"
 
+#include "core/text.hpp"
+
 namespace kubetest {
 
 namespace {
@@ -18,11 +20,6 @@ std::vector<std::string> textLines(const std::string& text) {
     pos = nl + 1;
   }
   return out;
-}
-
-std::string trimmed(const std::string& s) {
-  size_t a = s.find_first_not_of(' '), b = s.find_last_not_of(' ');
-  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 
 // Column names are separated by runs of two or more spaces (kubectl pads with three); single
@@ -55,12 +52,12 @@ std::vector<std::map<std::string, std::string>> tableRows(const std::string& tex
   if (lines.empty()) return out;
   auto cols = columns(lines[0]);
   for (size_t l = 1; l < lines.size(); ++l) {
-    if (trimmed(lines[l]).empty()) continue;
+    if (core::trim(lines[l]).empty()) continue;
     std::map<std::string, std::string> row;
     for (size_t c = 0; c < cols.size(); ++c) {
       size_t start = cols[c].start;
       size_t end = c + 1 < cols.size() ? cols[c + 1].start : std::string::npos;
-      row[cols[c].name] = start < lines[l].size() ? trimmed(lines[l].substr(start, end == std::string::npos ? end : end - start)) : "";
+      row[cols[c].name] = start < lines[l].size() ? core::trim(lines[l].substr(start, end == std::string::npos ? end : end - start)) : "";
     }
     out.push_back(row);
   }

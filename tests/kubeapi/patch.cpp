@@ -8,123 +8,19 @@
 namespace kubeapi::patch {
 
 json mergePatch(const json& target, const json& p) {
-  if (!p.is_object()) return p;
-  json out = target.is_object() ? target : json::object();
-  for (const auto& [k, v] : p.items()) {
-    if (v.is_null()) out.erase(k);
-    else out[k] = mergePatch(out.contains(k) ? out[k] : json(nullptr), v);
-  }
+  json out = target;
+  out.merge_patch(p);  // RFC 7386
   return out;
 }
 
-namespace {
-std::string unescape(std::string s) {
-  for (size_t p; (p = s.find("~1")) != std::string::npos;) s.replace(p, 2, "/");
-  for (size_t p; (p = s.find("~0")) != std::string::npos;) s.replace(p, 2, "~");
-  return s;
-}
-
-std::vector<std::string> pointer(const std::string& path) {
-  if (path.empty()) return {};
-  if (path[0] != '/') throw std::invalid_argument("invalid JSON pointer: " + path);
-  auto parts = split(path.substr(1), '/');
-  for (auto& p : parts) p = unescape(p);
-  return parts;
-}
-
-json* resolve(json& doc, const std::vector<std::string>& parts, size_t n) {
-  json* cur = &doc;
-  for (size_t i = 0; i < n; ++i) {
-    if (cur->is_object()) {
-      if (!cur->contains(parts[i])) return nullptr;
-      cur = &(*cur)[parts[i]];
-    } else if (cur->is_array()) {
-      char* end;
-      long k = std::strtol(parts[i].c_str(), &end, 10);
-      if (*end || k < 0 || static_cast<size_t>(k) >= cur->size()) return nullptr;
-      cur = &(*cur)[k];
-    } else {
-      return nullptr;
-    }
-  }
-  return cur;
-}
-
-void addAt(json& doc, const std::vector<std::string>& parts, const json& value, bool replace) {
-  if (parts.empty()) {
-    doc = value;
-    return;
-  }
-  json* parent = resolve(doc, parts, parts.size() - 1);
-  const std::string& last = parts.back();
-  if (!parent) throw std::domain_error("doc is missing path: /" + last);
-  if (parent->is_object()) {
-    if (replace && !parent->contains(last)) throw std::domain_error("replace operation does not apply: doc is missing key: " + last);
-    (*parent)[last] = value;
-  } else if (parent->is_array()) {
-    if (last == "-" && !replace) {
-      parent->push_back(value);
-      return;
-    }
-    char* end;
-    long k = std::strtol(last.c_str(), &end, 10);
-    if (*end || k < 0 || static_cast<size_t>(k) > parent->size() || (replace && static_cast<size_t>(k) == parent->size()))
-      throw std::domain_error("index out of bounds: " + last);
-    if (replace) (*parent)[k] = value;
-    else parent->insert(parent->begin() + k, value);
-  } else {
-    throw std::domain_error("doc is missing path");
-  }
-}
-
-json removeAt(json& doc, const std::vector<std::string>& parts) {
-  if (parts.empty()) throw std::domain_error("cannot remove the root");
-  json* parent = resolve(doc, parts, parts.size() - 1);
-  const std::string& last = parts.back();
-  if (parent && parent->is_object() && parent->contains(last)) {
-    json v = (*parent)[last];
-    parent->erase(last);
-    return v;
-  }
-  if (parent && parent->is_array()) {
-    char* end;
-    long k = std::strtol(last.c_str(), &end, 10);
-    if (!*end && k >= 0 && static_cast<size_t>(k) < parent->size()) {
-      json v = (*parent)[k];
-      parent->erase(parent->begin() + k);
-      return v;
-    }
-  }
-  throw std::domain_error("remove operation does not apply: doc is missing path: /" + last);
-}
-}  // namespace
-
 json jsonPatch(const json& target, const json& ops) {
-  if (!ops.is_array()) throw std::invalid_argument("json patch must be an array");
-  json doc = target;
-  for (const auto& op : ops) {
-    if (!op.is_object() || !op.contains("op")) throw std::invalid_argument("json patch operation without op");
-    std::string name = op["op"];
-    auto path = pointer(op.value("path", ""));
-    if (name == "add") addAt(doc, path, op.value("value", json(nullptr)), false);
-    else if (name == "replace") addAt(doc, path, op.value("value", json(nullptr)), true);
-    else if (name == "remove") removeAt(doc, path);
-    else if (name == "move") {
-      json v = removeAt(doc, pointer(op.value("from", "")));
-      addAt(doc, path, v, false);
-    } else if (name == "copy") {
-      json* from = resolve(doc, pointer(op.value("from", "")), pointer(op.value("from", "")).size());
-      if (!from) throw std::domain_error("copy operation does not apply: doc is missing from path");
-      addAt(doc, path, json(*from), false);
-    } else if (name == "test") {
-      json* at = resolve(doc, path, path.size());
-      if (!at || *at != op.value("value", json(nullptr)))
-        throw std::domain_error("testing value " + op.value("path", std::string()) + " failed: test failed");
-    } else {
-      throw std::invalid_argument("unexpected json patch operation " + name);
-    }
+  try {
+    return target.patch(ops);  // RFC 6902
+  } catch (const json::parse_error& e) {
+    throw std::invalid_argument(e.what());  // not a patch: no array, an unknown op, a bad pointer
+  } catch (const json::exception& e) {
+    throw std::domain_error(e.what());  // a patch that does not apply: a missing path, a failed test
   }
-  return doc;
 }
 
 namespace {

@@ -7,23 +7,17 @@ namespace {
 
 using nlohmann::json;
 
-class Patch : public ClusterSuite<Patch> {
+class Patch : public NamespaceSuite<Patch> {
+ public:
+  static bool withShop() { return true; }
+  static std::string shopSpec() { return "  mode: Apply\n  ignore: [alembic_version]\n"; }
+
  protected:
-  void SetUp() override {
-    ClusterSuite::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ns_ = testNamespace();
-    cluster().createNamespace(ns_);
-    auto r = kubectl({"apply", "-f", "-"}, schemaDoc("shop", ns_, "  mode: Apply\n  ignore: [alembic_version]\n"));
-    ASSERT_EQ(r.exitCode, 0) << r.describe();
-  }
-  json live() { return cluster().server().get("dbschema.io", "v1alpha1", "databaseschemas", ns_, "shop"); }
   ProcResult patch(const std::vector<std::string>& args) {
     std::vector<std::string> all{"-n", ns_, "patch", "databaseschema", "shop"};
     all.insert(all.end(), args.begin(), args.end());
     return kubectl(all);
   }
-  std::string ns_;
 };
 
 TEST_F(Patch, AnnotateChangesMetadataOnly) {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "core/time.hpp"
 #include "util.hpp"
 
 namespace kubeapi::protobuf {
@@ -82,15 +83,9 @@ std::string timeText(std::string_view bytes, bool micro) {
     if (f.number == 1) seconds = static_cast<int64_t>(f.varint);
     if (f.number == 2) nanos = static_cast<int64_t>(f.varint);
   }
-  std::time_t t = seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!micro) return std::string(buf) + "Z";
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%06lldZ", buf, static_cast<long long>(nanos / 1000));
-  return out;
+  const core::TimePoint t = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(seconds)) +
+                            std::chrono::duration_cast<core::TimePoint::duration>(std::chrono::nanoseconds(nanos));
+  return micro ? core::formatMicroTime(t) : core::formatTime(t);
 }
 
 json objectMeta(std::string_view bytes) {

@@ -7,19 +7,9 @@ namespace {
 
 using nlohmann::json;
 
-class ResourceVersion : public ClusterSuite<ResourceVersion> {
- protected:
-  void SetUp() override {
-    ClusterSuite::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ns_ = testNamespace();
-    cluster().createNamespace(ns_);
-    auto r = kubectl({"apply", "-f", "-"}, schemaDoc("shop", ns_));
-    ASSERT_EQ(r.exitCode, 0) << r.describe();
-  }
-  json live() { return cluster().server().get("dbschema.io", "v1alpha1", "databaseschemas", ns_, "shop"); }
-  std::string item() { return "/apis/dbschema.io/v1alpha1/namespaces/" + ns_ + "/databaseschemas/shop"; }
-  std::string ns_;
+class ResourceVersion : public NamespaceSuite<ResourceVersion> {
+ public:
+  static bool withShop() { return true; }
 };
 
 TEST_F(ResourceVersion, ReplaceWithAStaleVersionConflicts) {

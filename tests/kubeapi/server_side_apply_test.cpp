@@ -9,15 +9,8 @@ namespace {
 
 using nlohmann::json;
 
-class ServerSideApply : public ClusterSuite<ServerSideApply> {
+class ServerSideApply : public NamespaceSuite<ServerSideApply> {
  protected:
-  void SetUp() override {
-    ClusterSuite::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ns_ = testNamespace();
-    cluster().createNamespace(ns_);
-  }
-  json live() { return cluster().server().get("dbschema.io", "v1alpha1", "databaseschemas", ns_, "shop"); }
   std::vector<std::string> managers() {
     std::vector<std::string> out;
     const json object = live();
@@ -25,7 +18,6 @@ class ServerSideApply : public ClusterSuite<ServerSideApply> {
       out.push_back(e["manager"].get<std::string>() + "/" + e["operation"].get<std::string>());
     return out;
   }
-  std::string ns_;
 };
 
 TEST_F(ServerSideApply, OwnershipAndConflicts) {

@@ -7,46 +7,21 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <sstream>
 
+#include "core/base64.hpp"
+#include "core/time.hpp"
 #include "yaml/tree.hpp"
 
 namespace kubeapi {
 
-std::string nowRfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string nowRfc3339() { return core::formatTime(std::chrono::system_clock::now()); }
 
-std::string nowMicroTime() {
-  auto now = std::chrono::system_clock::now();
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-  std::time_t t = us / 1000000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[48];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%06lldZ", buf, static_cast<long long>(us % 1000000));
-  return out;
-}
+std::string nowMicroTime() { return core::formatMicroTime(std::chrono::system_clock::now()); }
 
 long long parseRfc3339(const std::string& s) {
-  std::tm tm{};
-  int y, mo, d, h, mi, sec;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) return -1;
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return static_cast<long long>(timegm(&tm));
+  const auto t = core::parseTime(s);
+  return t ? std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count() : -1;
 }
 
 // Mirrors k8s.io/apimachinery/pkg/util/duration.HumanDuration closely enough for printing.
@@ -94,32 +69,14 @@ std::string randomSuffix(size_t n) {
   return out;
 }
 
-std::string base64Encode(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(n);
-  return out;
-}
-
+// As strict as Go's base64.StdEncoding, which the API server decodes Secret data with: padded
+// quads, no white space.
 bool base64Decode(const std::string& in, std::string& out) {
-  static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  out.clear();
-  int val = 0, bits = -8;
-  size_t pad = 0;
-  for (char c : in) {
-    if (c == '=') { ++pad; continue; }
-    if (pad) return false;
-    auto p = chars.find(c);
-    if (p == std::string::npos) return false;
-    val = (val << 6) + static_cast<int>(p);
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xff));
-      bits -= 8;
-    }
-  }
-  return in.size() % 4 == 0;
+  if (in.size() % 4 != 0 || in.find_first_of(" \t\r\n") != std::string::npos) return false;
+  auto decoded = core::base64Decode(in);
+  if (!decoded) return false;
+  out = std::move(*decoded);
+  return true;
 }
 
 std::string urlDecode(const std::string& s) {
@@ -150,13 +107,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   }
   out.push_back(cur);
   return out;
-}
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
 }
 
 std::string toLower(std::string s) {

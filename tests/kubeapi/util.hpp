@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "core/base64.hpp"
+#include "core/text.hpp"
+
 namespace kubeapi {
 using json = nlohmann::json;
 
@@ -13,11 +16,11 @@ long long parseRfc3339(const std::string& s);  // seconds since epoch, -1 when i
 std::string humanAge(long long seconds);       // 3s, 5m, 2d (kubectl's duration.HumanDuration)
 std::string newUid();
 std::string randomSuffix(size_t n);            // generateName suffix
-std::string base64Encode(const std::string& in);
+using core::base64Encode;
 bool base64Decode(const std::string& in, std::string& out);
 std::string urlDecode(const std::string& s);
 std::vector<std::string> split(const std::string& s, char sep);
-std::string trim(const std::string& s);
+using core::trim;
 std::string toLower(std::string s);
 // Parses JSON, or YAML when the text is not JSON (server-side apply bodies may be YAML).
 json parseJsonOrYaml(const std::string& text);

@@ -7,20 +7,7 @@ namespace {
 
 using nlohmann::json;
 
-class Validation : public ClusterSuite<Validation> {
- protected:
-  void SetUp() override {
-    ClusterSuite::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ns_ = testNamespace();
-    cluster().createNamespace(ns_);
-  }
-  json live(const std::string& name) {
-    return cluster().server().get("dbschema.io", "v1alpha1", "databaseschemas", ns_, name);
-  }
-  std::string collection() { return "/apis/dbschema.io/v1alpha1/namespaces/" + ns_ + "/databaseschemas"; }
-  std::string ns_;
-};
+class Validation : public NamespaceSuite<Validation> {};
 
 TEST_F(Validation, EnumAndPatternViolationsAre422WithTheFieldsNamed) {
   auto r = kubectl({"apply", "-f", "-"}, schemaDoc("bad", ns_, "  mode: Destroy\n  interval: soon\n"));

@@ -7,8 +7,9 @@ namespace {
 
 using nlohmann::json;
 
-class Wait : public ClusterSuite<Wait> {
+class Wait : public NamespaceSuite<Wait> {
  public:
+  static bool withShop() { return true; }
   // No bookmarks during a test: they would move kubectl past the compaction the 410 test needs.
   static kubeapi::ServerOptions options() {
     kubeapi::ServerOptions o;
@@ -17,17 +18,6 @@ class Wait : public ClusterSuite<Wait> {
   }
 
  protected:
-  void SetUp() override {
-    ClusterSuite::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ns_ = testNamespace();
-    cluster().createNamespace(ns_);
-    auto r = kubectl({"apply", "-f", "-"}, schemaDoc("shop", ns_));
-    ASSERT_EQ(r.exitCode, 0) << r.describe();
-  }
-  void TearDown() override {
-    if (cluster_) cluster().server().dropWatches();
-  }
   // Writes status.conditions[Ready] the way the operator does: through /status.
   void setReady(const std::string& status, int observedGeneration) {
     const json patch = {{"status",
@@ -47,7 +37,6 @@ class Wait : public ClusterSuite<Wait> {
     for (const auto& c : cluster().server().calls()) n += c.verb == "list" && c.resource == "databaseschemas" && c.ns == ns_;
     return n;
   }
-  std::string ns_;
 };
 
 TEST_F(Wait, ConditionMetWhenReadyIsWritten) {

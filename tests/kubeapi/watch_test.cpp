@@ -7,20 +7,9 @@ namespace {
 
 using nlohmann::json;
 
-class Watch : public ClusterSuite<Watch> {
- protected:
-  void SetUp() override {
-    ClusterSuite::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ns_ = testNamespace();
-    cluster().createNamespace(ns_);
-    auto r = kubectl({"apply", "-f", "-"}, schemaDoc("shop", ns_));
-    ASSERT_EQ(r.exitCode, 0) << r.describe();
-  }
-  void TearDown() override {
-    if (cluster_) cluster().server().dropWatches();  // no stream outlives its test
-  }
-  std::string ns_;
+class Watch : public NamespaceSuite<Watch> {
+ public:
+  static bool withShop() { return true; }
 };
 
 // The JSON documents kubectl writes one after another (one a line, or pretty-printed).

@@ -188,7 +188,9 @@ void PostgresServer::start() {
            << "shared_buffers = 32MB\nmax_connections = 60\n"
            // Benchmarks create thousands of tables in one transaction.
            << "max_locks_per_transaction = 1024\n"
-           << "log_min_messages = warning\nlogging_collector = off\n";
+           << "log_min_messages = warning\nlogging_collector = off\n"
+           // Read by support/round_trips.cpp, which turns log_statement on per session.
+           << "log_line_prefix = '%m [%p] '\n";
       writeFile(dataDir_ + "/postgresql.auto.conf", conf.str());
       std::string output;
       int rc = run(asServerUser({std::string(kBinDir) + "/pg_ctl", "-D", dataDir_, "-l", dir_ + "/server.log", "-w",
@@ -253,6 +255,7 @@ int PostgresServer::port() const { return port_; }
 std::string PostgresServer::socketDir() const { return dir_; }
 
 std::string PostgresServer::caCertFile() const { return dir_ + "/server.crt"; }
+std::string PostgresServer::logFile() const { return dir_ + "/server.log"; }
 
 void PostgresServer::exec(const std::string& db, const std::string& sql) {
   pqxx::connection conn(socketUrl(db));

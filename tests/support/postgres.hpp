@@ -21,6 +21,8 @@ class PostgresServer {
   int port() const;
   std::string socketDir() const;
   std::string caCertFile() const;  // the self-signed certificate the server uses (CN/SAN 127.0.0.1, localhost)
+  // The server's log: each line starts "<time> [<pid>] " (support/round_trips.hpp reads it).
+  std::string logFile() const;
   void exec(const std::string& db, const std::string& sql);               // as superuser over the socket; throws on error
   std::string queryValue(const std::string& db, const std::string& sql);  // first column of the first row ("" for NULL); throws on error
 

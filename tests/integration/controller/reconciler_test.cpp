@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/base64.hpp"
 #include "core/sha256.hpp"
 #include "support/postgres.hpp"
 
@@ -19,24 +20,6 @@ using controller::Reconciler;
 using nlohmann::json;
 
 namespace {
-
-std::string base64(const std::string& in) {
-  static const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    out += {abc[v >> 18], abc[(v >> 12) & 63], abc[(v >> 6) & 63], abc[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    const unsigned v = (unsigned char)in[i] << 16;
-    out += {abc[v >> 18], abc[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
-    out += {abc[v >> 18], abc[(v >> 12) & 63], abc[(v >> 6) & 63], '='};
-  }
-  return out;
-}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -61,7 +44,7 @@ class ReconcilerTest : public ::testing::Test {
                                                                               {{"name", "note"}, {"type", "text"}}})},
                                                     {"primaryKey", json::array({"id"})}}})}}}};
     controller::ReconcilerOptions options;
-    options.nowSeconds = [this] { return now_; };
+    options.clock = &clock_;
     runtimeDirPath_ = ::testing::TempDir() + "/so-runtime-" + db_;
     auto runtimeDir = controller::RuntimeDir::use(runtimeDirPath_);
     ASSERT_TRUE(runtimeDir) << runtimeDir.error().describe();
@@ -90,11 +73,11 @@ class ReconcilerTest : public ::testing::Test {
 
   static testsupport::PostgresServer& pg() { return testsupport::PostgresServer::shared(); }
   void setSecret(const std::string& url) {
-    secrets_["apps/shop-db"] = {{"data", {{"DATABASE_URL", base64(url)}}}};
+    secrets_["apps/shop-db"] = {{"data", {{"DATABASE_URL", core::base64Encode(url)}}}};
   }
   // verify-full over TCP, the server's CA read from a Secret (rootCertRef).
   void verifyWithTheServersCaFromASecret() {
-    secrets_["apps/shop-ca"] = {{"data", {{"ca.crt", base64(slurp(pg().caCertFile()))}}}};
+    secrets_["apps/shop-ca"] = {{"data", {{"ca.crt", core::base64Encode(slurp(pg().caCertFile()))}}}};
     setSecret(pg().tcpUrl(db_));
     resource_["spec"]["connection"]["sslMode"] = "verify-full";
     resource_["spec"]["connection"]["rootCertRef"] = {{"name", "shop-ca"}, {"key", "ca.crt"}};
@@ -121,7 +104,7 @@ class ReconcilerTest : public ::testing::Test {
   int writes_ = 0;
   bool conflictNext_ = false;
   bool secretReadFails_ = false;
-  long long now_ = 1795514400;
+  core::ManualClock clock_{std::chrono::system_clock::from_time_t(1795514400)};
 };
 
 }  // namespace
@@ -142,14 +125,14 @@ TEST_F(ReconcilerTest, AppliesReportsInSyncAndRequeuesAfterTheInterval) {
 TEST_F(ReconcilerTest, WritesStatusOnlyWhenSomethingChanged) {
   reconcile();
   EXPECT_EQ(writes_, 1);
-  now_ += 10;
+  clock_.advance(std::chrono::seconds(10));
   reconcile();
   EXPECT_EQ(writes_, 1);  // same state, fresh enough
-  now_ += 120;            // past the 1m interval: lastCheckedTime is refreshed
+  clock_.advance(std::chrono::seconds(120));  // past the 1m interval: lastCheckedTime is refreshed
   reconcile();
   EXPECT_EQ(writes_, 2);
   pg().exec(db_, "ALTER TABLE t DROP COLUMN note");
-  now_ += 1;
+  clock_.advance(std::chrono::seconds(1));
   reconcile();  // drift fixed: appliedChanges moves
   EXPECT_EQ(writes_, 3);
   EXPECT_EQ(resource_["status"]["appliedChanges"], 2);
@@ -241,7 +224,7 @@ TEST_F(ReconcilerTest, TheStricterOfTheDocumentsAndTheUrlsTlsModeWins) {
 
   // Both weaker than verify-full: the stricter, require, connects.
   setSecret(pg().tcpUrl(db_) + "?sslmode=disable");
-  now_ += 60;
+  clock_.advance(std::chrono::seconds(60));
   const auto weaker = reconcile();
   EXPECT_FALSE(weaker.failed) << weaker.message;
   EXPECT_EQ(pg().queryValue(db_, "SELECT bool_and(ssl)::text FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) "
@@ -279,7 +262,7 @@ TEST_F(ReconcilerTest, AConnectionTheServerClosedIsReportedInPlainWordsAndThenRe
   setSecret(pg().tcpUrl(db_) + "?sslmode=require");
   ASSERT_FALSE(reconcile().failed);  // the pool keeps the connection for the next check
   pg().exec("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db_ + "'");
-  now_ += 60;
+  clock_.advance(std::chrono::seconds(60));
   const auto lost = reconcile();
   EXPECT_TRUE(lost.failed);
   const std::string message = condition("DatabaseReachable")["message"];
@@ -291,7 +274,7 @@ TEST_F(ReconcilerTest, AConnectionTheServerClosedIsReportedInPlainWordsAndThenRe
   for (const auto& e : events_) EXPECT_EQ(e.message.find("encoding"), std::string::npos) << e.message;
   EXPECT_EQ(resource_.dump().find(testsupport::kPassword), std::string::npos);
 
-  now_ += 60;
+  clock_.advance(std::chrono::seconds(60));
   const auto healed = reconcile();
   EXPECT_FALSE(healed.failed) << healed.message;
   EXPECT_EQ(condition("DatabaseReachable")["status"], "True");
@@ -319,7 +302,7 @@ TEST_F(ReconcilerTest, AStatusConflictIsRetried) {
 
 TEST_F(ReconcilerTest, ConnectionsAreReusedPerDatabase) {
   reconcile();
-  now_ += 1;
+  clock_.advance(std::chrono::seconds(1));
   reconcile();
   EXPECT_EQ(pool_.open(), 1u);
   EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "engine_fixture.hpp"
+#include "support/round_trips.hpp"
 
 namespace {
 
@@ -109,10 +110,11 @@ TEST_F(EngineTest, AnInSyncCheckTakesNoLockAndWorkWaitsForIt) {
   engine::Options options;
   options.apply = true;
   options.lockWait = std::chrono::milliseconds(300);
+  const testsupport::RoundTrips trips(*conn);
   const auto inSync = engine::run(*conn, r, options);
   ASSERT_TRUE(inSync) << inSync.error().describe();
   EXPECT_TRUE(inSync->remaining.drift.empty());
-  EXPECT_LT(inSync->queries, 10);
+  EXPECT_LT(trips.count(), 10) << trips.describe();
 
   exec("ALTER TABLE t DROP COLUMN id");  // AddColumn: safe, so runnable
   const auto drifted = engine::run(*conn, r, options);
@@ -189,7 +191,12 @@ TEST_F(EngineTest, PlanRoundTripsAreFixedWhateverTheTableCount) {
       body += "    - name: r" + std::to_string(i) + "\n      columns: [{name: id, type: bigint}]\n      primaryKey: [id]\n";
     const auto r = resource(body);
     apply(r);
-    return plan(r).queries;
+    auto conn = connect();
+    testsupport::RoundTrips trips(*conn);
+    auto planned = engine::run(*conn, r, engine::Options{});  // plan only
+    EXPECT_TRUE(planned) << planned.error().describe();
+    EXPECT_TRUE(planned && planned->plan.steps.empty()) << "in sync after the apply";
+    return trips.count();
   };
   const long long few = roundTrips(2);
   const long long many = roundTrips(60);

@@ -116,14 +116,14 @@ TEST_F(KubeFixture, ListsInPages) {
 }
 
 TEST_F(KubeFixture, RetryAfterIsHonouredOn429And503) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto c = client(config_, clock);
   ASSERT_TRUE(c->call(request::create(cm, "default", configMap("busy"))));
   server_->failNext("GET", "configmaps/busy", 429, 1, 2);
   server_->failNext("GET", "configmaps/busy", 503, 1, 1);
   auto r = c->call(request::get(cm, "default", "busy"));
   ASSERT_TRUE(r) << r.error().toError().describe();
-  EXPECT_EQ(clock.sleeps(), (std::vector<Millis>{Millis(2000), Millis(1000)}));
+  EXPECT_EQ(clock.sleeps(), (std::vector<core::Millis>{core::Millis(2000), core::Millis(1000)}));
   // a create is retried on 429 too: the server did not process it
   server_->failNext("POST", "configmaps", 429, 1, 1);
   ASSERT_TRUE(c->call(request::create(cm, "default", configMap("busy2"))));
@@ -136,7 +136,7 @@ TEST_F(KubeFixture, KeepAliveReusesConnectionsAcrossManyRequests) {
 }
 
 TEST_F(KubeFixture, AStoppedServerIsATransientErrorThatIsRetried) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto c = client(config_, clock);
   ASSERT_TRUE(c->call(request::get(resources::namespaces(), "", "default")));  // a pooled connection
   server_->stop();

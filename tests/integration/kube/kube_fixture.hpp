@@ -37,7 +37,8 @@ class KubeFixture : public ::testing::Test {
     config_ = *c;
   }
 
-  std::unique_ptr<Client> client(ClusterConfig config, Clock& clock = systemClock(), ClientOptions options = {}) {
+  std::unique_ptr<Client> client(ClusterConfig config, core::Clock& clock = core::systemClock(),
+                                 ClientOptions options = {}) {
     auto c = Client::create(config, options, clock, [] { return 1.0; });
     EXPECT_TRUE(c) << (c ? "" : c.error().describe());
     return c ? std::move(*c) : nullptr;

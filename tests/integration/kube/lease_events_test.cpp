@@ -13,7 +13,7 @@ using namespace kube::testing;
 using namespace std::chrono_literals;
 
 TEST_F(KubeFixture, LeaseAcquireRenewAndTakeoverBetweenTwoClients) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto ca = client(config_, clock);
   auto cb = client(config_, clock);
   LeaderElector a(*ca, {"default", "schema-operator", "a", {}}, {}, {});

@@ -149,7 +149,7 @@ TEST_F(KubeFixture, WatcherRelistsAfter410AndTheStoreEndsRight) {
   auto c = client();
   for (const char* n : {"a", "b", "c"}) ASSERT_TRUE(c->call(request::create(cm, "default", configMap(n, {{"v", "1"}}))));
   WatcherOptions o = options();
-  o.config.backoffInitial = std::chrono::seconds(2);  // a window in which the watcher is away
+  o.config.backoff.initial = std::chrono::seconds(2);  // a window in which the watcher is away
   RunningWatcher w(*c, o);
   ASSERT_TRUE(w.store.waitSynced(std::chrono::seconds(10)));
   ASSERT_TRUE(eventually([&] { return server_->openWatches() == 1; }));

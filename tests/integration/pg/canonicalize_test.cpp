@@ -54,8 +54,8 @@ TEST_F(Canonicalize, AnswersTypesAsFormatTypeSpellsThem) {
                         "text[]", "character varying"})
     q.types.push_back({t, "spec.tables[0].columns[0].type"});
   q.types.push_back({"int", "spec.tables[0].columns[5].type"});  // asked twice, answered once
-  pg::QueryCounter counter;
-  auto canon = pg::canonicalize(*conn_, "shop", q, &counter);
+  testsupport::RoundTrips trips(*conn_);
+  auto canon = pg::canonicalize(*conn_, "shop", q);
   ASSERT_TRUE(canon) << canon.error().describe();
   EXPECT_EQ(canon->types.at("int"), "integer");
   EXPECT_EQ(canon->types.at("int4"), "integer");
@@ -67,13 +67,13 @@ TEST_F(Canonicalize, AnswersTypesAsFormatTypeSpellsThem) {
   EXPECT_EQ(canon->types.at("text[]"), "text[]");
   EXPECT_EQ(canon->types.at("character varying"), "character varying");
   EXPECT_EQ(canon->types.size(), 9u);
-  EXPECT_EQ(counter.queries, 4);  // BEGIN, CREATE TEMPORARY TABLE, read back, ROLLBACK
+  EXPECT_EQ(trips.count(), 4) << trips.describe();  // BEGIN, CREATE TEMPORARY TABLE, read back, ROLLBACK
 }
 
 TEST_F(Canonicalize, AnswersDefaultsChecksAndPredicatesAsTheCatalogStoresThem) {
   CanonQuestions q;
   q.tables.push_back(orders());
-  auto canon = pg::canonicalize(*conn_, "shop", q, nullptr);
+  auto canon = pg::canonicalize(*conn_, "shop", q);
   ASSERT_TRUE(canon) << canon.error().describe();
   EXPECT_EQ(canon->defaults.at({"orders", "status", "'pending'"}), "'pending'::order_status");
   EXPECT_EQ(canon->defaults.at({"orders", "total_cents", "0"}), "0");
@@ -97,7 +97,7 @@ TEST_F(Canonicalize, AgreesWithWhatInspectReadsFromTheLiveTable) {
   const schema::Table& t = *live->table("orders");
   CanonQuestions q;
   q.tables.push_back(orders());
-  auto canon = pg::canonicalize(*conn_, "shop", q, nullptr);
+  auto canon = pg::canonicalize(*conn_, "shop", q);
   ASSERT_TRUE(canon) << canon.error().describe();
   for (const auto& c : q.tables[0].columns) {
     if (c.defaultExpr) {
@@ -114,8 +114,8 @@ TEST_F(Canonicalize, NothingPersists) {
   q.types.push_back({"varchar(10)", "f"});
   q.tables.push_back(orders());
   q.tables.push_back(TableQuestion{"empty", {}, {}, {{"true", "f"}}});
-  ASSERT_TRUE(pg::canonicalize(*conn_, "shop", q, nullptr));
-  ASSERT_TRUE(pg::canonicalize(*conn_, "shop", q, nullptr));  // again, on the same session
+  ASSERT_TRUE(pg::canonicalize(*conn_, "shop", q));
+  ASSERT_TRUE(pg::canonicalize(*conn_, "shop", q));  // again, on the same session
   EXPECT_EQ(scratchObjects(), "0");
   pqxx::nontransaction tx(*conn_);
   EXPECT_EQ(tx.exec("SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema()")[0][0].as<int>(), 0);
@@ -124,17 +124,17 @@ TEST_F(Canonicalize, NothingPersists) {
 }
 
 TEST_F(Canonicalize, NoQuestionsSendNoQuery) {
-  pg::QueryCounter counter;
-  auto canon = pg::canonicalize(*conn_, "shop", CanonQuestions{}, &counter);
+  testsupport::RoundTrips trips(*conn_);
+  auto canon = pg::canonicalize(*conn_, "shop", CanonQuestions{});
   ASSERT_TRUE(canon);
-  EXPECT_EQ(counter.queries, 0);
+  EXPECT_EQ(trips.count(), 0) << trips.describe();
 }
 
 TEST_F(Canonicalize, ABadTypeIsInvalidAndNamesItsField) {
   CanonQuestions q;
   q.types = {{"int", "spec.tables[0].columns[0].type"}, {"varchr(10)", "spec.tables[0].columns[1].type"}};
   q.tables.push_back(orders());
-  auto canon = pg::canonicalize(*conn_, "shop", q, nullptr);
+  auto canon = pg::canonicalize(*conn_, "shop", q);
   ASSERT_FALSE(canon);
   EXPECT_EQ(canon.error().kind, core::ErrorKind::Invalid);
   EXPECT_EQ(canon.error().field, "spec.tables[0].columns[1].type");
@@ -175,7 +175,7 @@ TEST_F(Canonicalize, ARefusedDefaultCheckOrPredicateIsAnErrorNamingItsField) {
     CanonQuestions q;
     q.tables.push_back(orders());
     c.spoil(q.tables[0]);
-    auto canon = pg::canonicalize(*conn_, "shop", q, nullptr);
+    auto canon = pg::canonicalize(*conn_, "shop", q);
     auto refused = refusalFor(canon, c.field);
     ASSERT_TRUE(refused) << c.field;
     EXPECT_NE(refused->message.find(c.message), std::string::npos) << refused->message;
@@ -195,8 +195,8 @@ TEST_F(Canonicalize, ManyTablesAreAskedOnAFewScratchTables) {
       t.checks[0].first = "total_cents >= " + std::to_string(i);
       q.tables.push_back(t);
     }
-    pg::QueryCounter counter;
-    auto canon = pg::canonicalize(*conn_, "shop", q, &counter);
+    testsupport::RoundTrips trips(*conn_);
+    auto canon = pg::canonicalize(*conn_, "shop", q);
     EXPECT_TRUE(canon) << canon.error().describe();
     if (canon) {
       EXPECT_EQ(canon->defaults.at({"orders" + std::to_string(tables - 1), "total_cents", std::to_string(tables - 1)}),
@@ -204,7 +204,7 @@ TEST_F(Canonicalize, ManyTablesAreAskedOnAFewScratchTables) {
       EXPECT_EQ(canon->checks.at({"orders0", "total_cents >= 0"}), "total_cents >= 0");
       EXPECT_EQ(canon->predicates.at({"orders0", "status <> 'shipped'"}), "status <> 'shipped'::order_status");
     }
-    return counter.queries;
+    return trips.count();
   };
   const long long two = ask(2);
   EXPECT_EQ(ask(40), two);
@@ -271,7 +271,7 @@ TEST_F(Canonicalize, ACheckNamingAnotherTablesColumnIsRefusedThoughTheyShareAScr
   b.columns = {{"y", "integer", std::nullopt, "spec.tables[1].columns[0]"}};
   b.checks = {{"y > 1", "spec.tables[1].checks[0].expression"}};
   q.tables = {a, b};
-  auto canon = pg::canonicalize(*conn_, "shop", q, nullptr);
+  auto canon = pg::canonicalize(*conn_, "shop", q);
   auto refused = refusalFor(canon, "spec.tables[0].checks[0].expression");
   ASSERT_TRUE(refused);
   EXPECT_NE(refused->message.find("column \"y\" does not exist"), std::string::npos) << refused->message;
@@ -282,7 +282,7 @@ TEST_F(Canonicalize, ARefusedTypeIsAnInvalidErrorNamingItsField) {
   CanonQuestions q;
   q.tables.push_back(orders());
   q.tables[0].columns[4].type = "txt";
-  auto canon = pg::canonicalize(*conn_, "shop", q, nullptr);
+  auto canon = pg::canonicalize(*conn_, "shop", q);
   ASSERT_FALSE(canon);
   EXPECT_EQ(canon.error().kind, core::ErrorKind::Invalid);
   EXPECT_EQ(canon.error().field, "spec.tables[1].columns[6].type");
@@ -301,12 +301,12 @@ TEST_F(Canonicalize, AHostileExpressionHarmsNothing) {
     CanonQuestions q;
     q.tables.push_back(orders());
     q.tables[0].columns[1].defaultExpr = expr;
-    EXPECT_TRUE(refusalFor(pg::canonicalize(*conn_, "shop", q, nullptr), "spec.tables[1].columns[3].default")) << expr;
+    EXPECT_TRUE(refusalFor(pg::canonicalize(*conn_, "shop", q), "spec.tables[1].columns[3].default")) << expr;
 
     CanonQuestions c;
     c.tables.push_back(orders());
     c.tables[0].checks[0].first = expr;
-    EXPECT_TRUE(refusalFor(pg::canonicalize(*conn_, "shop", c, nullptr), "spec.tables[1].checks[0].expression"))
+    EXPECT_TRUE(refusalFor(pg::canonicalize(*conn_, "shop", c), "spec.tables[1].checks[0].expression"))
         << expr;
   }
   EXPECT_EQ(server().queryValue(db_, "SELECT count(*) FROM shop.victim"), "1");
@@ -317,14 +317,14 @@ TEST_F(Canonicalize, AHostileExpressionHarmsNothing) {
 TEST_F(Canonicalize, TextThatDeclaresMoreThanOneThingIsRejected) {
   CanonQuestions types;
   types.types = {{"int, extra int", "spec.tables[0].columns[0].type"}};
-  auto a = pg::canonicalize(*conn_, "shop", types, nullptr);
+  auto a = pg::canonicalize(*conn_, "shop", types);
   ASSERT_FALSE(a);
   EXPECT_EQ(a.error().field, "spec.tables[0].columns[0].type");
   EXPECT_NE(a.error().message.find("not a single type"), std::string::npos) << a.error().message;
 
   CanonQuestions notNull;
   notNull.types = {{"int NOT NULL", "spec.tables[0].columns[1].type"}};
-  auto b = pg::canonicalize(*conn_, "shop", notNull, nullptr);
+  auto b = pg::canonicalize(*conn_, "shop", notNull);
   ASSERT_FALSE(b);
   EXPECT_EQ(b.error().field, "spec.tables[0].columns[1].type");
 
@@ -332,7 +332,7 @@ TEST_F(Canonicalize, TextThatDeclaresMoreThanOneThingIsRejected) {
   CanonQuestions check;
   check.tables.push_back(orders());
   check.tables[0].checks[0].first = "total_cents >= 0), CHECK (false";
-  auto refused = refusalFor(pg::canonicalize(*conn_, "shop", check, nullptr), "spec.tables[1].checks[0].expression");
+  auto refused = refusalFor(pg::canonicalize(*conn_, "shop", check), "spec.tables[1].checks[0].expression");
   ASSERT_TRUE(refused);
   EXPECT_NE(refused->message.find("not a single expression"), std::string::npos) << refused->message;
   EXPECT_EQ(scratchObjects(), "0");
@@ -341,10 +341,10 @@ TEST_F(Canonicalize, TextThatDeclaresMoreThanOneThingIsRejected) {
 TEST_F(Canonicalize, TheSessionStaysUsableAfterAFailure) {
   CanonQuestions bad;
   bad.types = {{"nope", "f"}};
-  ASSERT_FALSE(pg::canonicalize(*conn_, "shop", bad, nullptr));
+  ASSERT_FALSE(pg::canonicalize(*conn_, "shop", bad));
   CanonQuestions good;
   good.types = {{"int8", "f"}};
-  auto canon = pg::canonicalize(*conn_, "shop", good, nullptr);
+  auto canon = pg::canonicalize(*conn_, "shop", good);
   ASSERT_TRUE(canon) << canon.error().describe();
   EXPECT_EQ(canon->types.at("int8"), "bigint");
 }

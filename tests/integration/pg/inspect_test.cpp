@@ -270,15 +270,18 @@ TEST(InspectCost, SendsTheSameNumberOfQueriesForOneTableAndTwoHundred) {
                     "'CREATE TABLE many.t%s (id int PRIMARY KEY, v text CHECK (v <> ''''), w int)', i);"
                     "EXECUTE format('CREATE INDEX ON many.t%s (w)', i); END LOOP; END $$;");
   auto conn = connectTo(db);
-  pg::QueryCounter one, many;
-  auto a = pg::inspect(*conn, "one", &one);
-  auto b = pg::inspect(*conn, "many", &many);
+  testsupport::RoundTrips one(*conn);
+  auto a = pg::inspect(*conn, "one");
+  const long long oneTrips = one.count();
+  const std::string oneSent = one.describe();
+  testsupport::RoundTrips many(*conn);
+  auto b = pg::inspect(*conn, "many");
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->tables.size(), 1u);
   EXPECT_EQ(b->tables.size(), 200u);
   EXPECT_EQ(b->tables[0].indexes.size() + b->tables[199].checks.size(), 2u);
-  EXPECT_EQ(one.queries, 3);
-  EXPECT_EQ(many.queries, one.queries);
+  EXPECT_EQ(oneTrips, 3) << oneSent;
+  EXPECT_EQ(many.count(), oneTrips) << many.describe();
 }
 
 // Split over a second connection in the exported snapshot, the read gives the very same model
@@ -286,18 +289,19 @@ TEST(InspectCost, SendsTheSameNumberOfQueriesForOneTableAndTwoHundred) {
 // it falls back to reading everything on the first.
 TEST_F(Inspect, ASecondConnectionReadsTheSameModelInTheSameSnapshot) {
   int opened = 0;
-  const pg::ConnectionFactory helper = [&]() -> std::unique_ptr<pqxx::connection> {
-    ++opened;
-    return connectTo(db_);
-  };
   auto conn = connectTo(db_);
   ASSERT_TRUE(pg::useSchema(*conn, "shop"));
-  pg::QueryCounter split;
-  auto m = pg::inspect(*conn, "shop", &split, true, helper);
+  testsupport::RoundTrips split(*conn);
+  const pg::ConnectionFactory helper = split.watching([&]() -> std::unique_ptr<pqxx::connection> {
+    ++opened;
+    return connectTo(db_);
+  });
+  auto m = pg::inspect(*conn, "shop", true, helper);
   ASSERT_TRUE(m) << m.error().describe();
   EXPECT_EQ(opened, 1);
   EXPECT_TRUE(*m == *model_);
-  EXPECT_EQ(split.queries, 7);  // BEGIN, export, (1), COMMIT; beside: BEGIN+snapshot, (2)-(5), COMMIT
+  // BEGIN, export, (1), COMMIT; beside: BEGIN+snapshot, (2)-(5), COMMIT
+  EXPECT_EQ(split.count(), 7) << split.describe();
   EXPECT_EQ(server().queryValue(db_, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                                      "AND state LIKE 'idle in transaction%'"),
             "0");
@@ -306,21 +310,21 @@ TEST_F(Inspect, ASecondConnectionReadsTheSameModelInTheSameSnapshot) {
     ++opened;
     return nullptr;
   };
-  pg::QueryCounter alone;
-  auto fallback = pg::inspect(*conn, "shop", &alone, true, none);
+  testsupport::RoundTrips alone(*conn);
+  auto fallback = pg::inspect(*conn, "shop", true, none);
   ASSERT_TRUE(fallback) << fallback.error().describe();
   EXPECT_EQ(opened, 2);
   EXPECT_TRUE(*fallback == *model_);
-  EXPECT_EQ(alone.queries, 5);  // BEGIN, export, (1), (2)-(5), COMMIT
+  EXPECT_EQ(alone.count(), 5) << alone.describe();  // BEGIN, export, (1), (2)-(5), COMMIT
 }
 
 TEST(UseSchema, SetsTheSearchPathWithTheSchemaQuoted) {
   const std::string db = server().createDatabase("inspect");
   server().exec(db, "CREATE SCHEMA \"Shop\"\"; x\"");
   auto conn = connectTo(db);
-  pg::QueryCounter counter;
-  ASSERT_TRUE(pg::useSchema(*conn, "Shop\"; x", &counter));
-  EXPECT_EQ(counter.queries, 1);
+  testsupport::RoundTrips trips(*conn);
+  ASSERT_TRUE(pg::useSchema(*conn, "Shop\"; x"));
+  EXPECT_EQ(trips.count(), 1) << trips.describe();
   pqxx::nontransaction tx(*conn);
   EXPECT_EQ(tx.exec("SHOW search_path")[0][0].as<std::string>(), "\"Shop\"\"; x\", public");
   tx.commit();

@@ -10,6 +10,7 @@
 #include "pg/connection.hpp"
 #include "pg/inspect.hpp"
 #include "support/postgres.hpp"
+#include "support/round_trips.hpp"
 
 namespace pgtest {
 

@@ -40,10 +40,10 @@ TEST_F(Probe, AnswersEveryKindOfQuestionInOneQuery) {
       seed("select", {"x\"; DROP TABLE t; --"}, {"back\\slash"}, {"x\"; DROP TABLE t; --"}),
   };
   auto conn = connectTo(db_);
-  pg::QueryCounter counter;
-  auto facts = pg::probe(*conn, "Shop", q, &counter);
+  testsupport::RoundTrips trips(*conn);
+  auto facts = pg::probe(*conn, "Shop", q);
   ASSERT_TRUE(facts) << facts.error().describe();
-  EXPECT_EQ(counter.queries, 1);
+  EXPECT_EQ(trips.count(), 1) << trips.describe();
   EXPECT_EQ(facts->hasRows, (std::map<std::string, bool>{{"customers", true}, {"empty", false}, {"select", true}}));
   EXPECT_EQ(facts->nulls.at({"customers", "email"}), 1);
   EXPECT_EQ(facts->nulls.at({"customers", "Nick Name"}), 2);
@@ -58,10 +58,10 @@ TEST_F(Probe, AnswersEveryKindOfQuestionInOneQuery) {
 
 TEST_F(Probe, NoQuestionsSendNoQuery) {
   auto conn = connectTo(db_);
-  pg::QueryCounter counter;
-  auto facts = pg::probe(*conn, "Shop", schema::FactQuestions{}, &counter);
+  testsupport::RoundTrips trips(*conn);
+  auto facts = pg::probe(*conn, "Shop", schema::FactQuestions{});
   ASSERT_TRUE(facts);
-  EXPECT_EQ(counter.queries, 0);
+  EXPECT_EQ(trips.count(), 0) << trips.describe();
   EXPECT_TRUE(facts->hasRows.empty());
 }
 
@@ -69,7 +69,7 @@ TEST_F(Probe, AMissingTableIsAnErrorNamingIt) {
   auto conn = connectTo(db_);
   schema::FactQuestions q;
   q.tablesWithRows = {"nope"};
-  auto facts = pg::probe(*conn, "Shop", q, nullptr);
+  auto facts = pg::probe(*conn, "Shop", q);
   ASSERT_FALSE(facts);
   EXPECT_EQ(facts.error().kind, core::ErrorKind::Terminal);
   EXPECT_NE(facts.error().message.find("\"Shop.nope\" does not exist"), std::string::npos) << facts.error().message;
@@ -79,7 +79,7 @@ TEST_F(Probe, AValueOfTheWrongTypeIsAnError) {
   auto conn = connectTo(db_);
   schema::FactQuestions q;
   q.seedRows = {seed("customers", {"id"}, {"one"}, {"id"})};
-  auto facts = pg::probe(*conn, "Shop", q, nullptr);
+  auto facts = pg::probe(*conn, "Shop", q);
   ASSERT_FALSE(facts);
   EXPECT_NE(facts.error().message.find("invalid input syntax for type bigint"), std::string::npos)
       << facts.error().message;
@@ -89,10 +89,10 @@ TEST_F(Probe, ALongListStaysOneQuery) {
   auto conn = connectTo(db_);
   schema::FactQuestions q;
   for (int i = 0; i < 2000; ++i) q.seedRows.push_back(seed("customers", {"id"}, {std::to_string(i)}, {"id"}));
-  pg::QueryCounter counter;
-  auto facts = pg::probe(*conn, "Shop", q, &counter);
+  testsupport::RoundTrips trips(*conn);
+  auto facts = pg::probe(*conn, "Shop", q);
   ASSERT_TRUE(facts) << facts.error().describe();
-  EXPECT_EQ(counter.queries, 1);
+  EXPECT_EQ(trips.count(), 1) << trips.describe();
   EXPECT_EQ(facts->existingSeedRows, (std::set<std::string>{"customers[id=1]", "customers[id=2]", "customers[id=3]"}));
 }
 
@@ -117,10 +117,10 @@ TEST(ProbeEnumUses, SortsWhatUsesTheTypeIntoCarriedAndBlocking) {
   ASSERT_TRUE(pg::useSchema(*conn, "Shop"));
   schema::FactQuestions q;
   q.rebuiltEnums = {"mood"};
-  pg::QueryCounter counter;
-  auto facts = pg::probe(*conn, "Shop", q, &counter);
+  testsupport::RoundTrips trips(*conn);
+  auto facts = pg::probe(*conn, "Shop", q);
   ASSERT_TRUE(facts) << facts.error().describe();
-  EXPECT_EQ(counter.queries, 1) << "one query for the enum, none for the empty array";
+  EXPECT_EQ(trips.count(), 1) << "one query for the enum, none for the empty array";
   const auto& uses = facts->enumUses.at("mood");
   using Kind = schema::EnumDependent::Kind;
   EXPECT_EQ(uses.dependents,

@@ -2,24 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 using namespace controller;
 using namespace std::chrono_literals;
 
-namespace {
-
-// A clock the test moves by hand.
-struct FakeClock {
-  std::chrono::steady_clock::time_point now{};
-  Clock fn() {
-    return [this] { return now; };
-  }
-};
-
-}  // namespace
-
 TEST(WorkQueue, DeduplicatesKeys) {
-  FakeClock clock;
-  WorkQueue q(clock.fn());
+  core::ManualClock clock;
+  WorkQueue q(clock);
   q.add("a");
   q.add("a");
   q.add("b");
@@ -30,8 +20,8 @@ TEST(WorkQueue, DeduplicatesKeys) {
 }
 
 TEST(WorkQueue, AKeyIsNeverHandedOutTwiceAtOnceAndRunsAgainIfAddedInFlight) {
-  FakeClock clock;
-  WorkQueue q(clock.fn());
+  core::ManualClock clock;
+  WorkQueue q(clock);
   q.add("a");
   ASSERT_EQ(q.get(0ms), "a");
   q.add("a");  // changed while being reconciled
@@ -44,12 +34,12 @@ TEST(WorkQueue, AKeyIsNeverHandedOutTwiceAtOnceAndRunsAgainIfAddedInFlight) {
 }
 
 TEST(WorkQueue, DelayedKeysWaitAndTheEarliestTimeWins) {
-  FakeClock clock;
-  WorkQueue q(clock.fn());
+  core::ManualClock clock;
+  WorkQueue q(clock);
   q.addAfter("a", 10s);
   EXPECT_EQ(q.get(0ms), std::nullopt);
   q.addAfter("a", 2s);
-  clock.now += 2s;
+  clock.advance(2s);
   EXPECT_EQ(q.get(0ms), "a");
   q.done("a");
   q.addAfter("b", 5s);
@@ -58,8 +48,8 @@ TEST(WorkQueue, DelayedKeysWaitAndTheEarliestTimeWins) {
 }
 
 TEST(WorkQueue, ForgetAndShutdown) {
-  FakeClock clock;
-  WorkQueue q(clock.fn());
+  core::ManualClock clock;
+  WorkQueue q(clock);
   q.add("a");
   q.forget("a");
   EXPECT_EQ(q.get(0ms), std::nullopt);
@@ -80,8 +70,22 @@ TEST(WorkQueue, GetWakesWhenAKeyArrives) {
   producer.join();
 }
 
-TEST(Backoff, DoublesToTheCapWithJitterAndForgets) {
-  Backoff b(100ms, 1000ms, [] { return 1.0 - 1e-9; });
+TEST(WorkQueue, GetWaitsOnTheInjectedClockForTheNextDueKey) {
+  core::ManualClock clock;
+  WorkQueue q(clock);
+  q.addAfter("later", 10s);
+  q.addAfter("latest", 20s);
+  const auto before = clock.monotonic();
+  EXPECT_EQ(q.get(15s), "later");  // waited on the clock, not in real time
+  EXPECT_EQ(clock.monotonic() - before, 10s);
+  EXPECT_EQ(q.get(5s), std::nullopt);  // the caller's deadline comes first
+  EXPECT_EQ(clock.monotonic() - before, 15s);
+  EXPECT_EQ(q.get(1h), "latest");
+  EXPECT_EQ(clock.monotonic() - before, 20s);
+}
+
+TEST(KeyBackoff, DoublesToTheCapWithJitterAndForgets) {
+  KeyBackoff b(100ms, 1000ms, [] { return 1.0 - 1e-9; });
   EXPECT_NEAR(b.next("k").count(), 100, 1);
   EXPECT_NEAR(b.next("k").count(), 200, 1);
   EXPECT_NEAR(b.next("k").count(), 400, 1);
@@ -91,6 +95,6 @@ TEST(Backoff, DoublesToTheCapWithJitterAndForgets) {
   EXPECT_EQ(b.failures("k"), 6);
   b.forget("k");
   EXPECT_NEAR(b.next("k").count(), 100, 1);
-  Backoff low(100ms, 1000ms, [] { return 0.0; });
+  KeyBackoff low(100ms, 1000ms, [] { return 0.0; });
   EXPECT_EQ(low.next("k").count(), 50);  // jitter takes up to half off
 }

@@ -141,12 +141,6 @@ TEST(WorthWriting, OnlyChangesOrAStaleCheckTime) {
   EXPECT_TRUE(worthWriting(json::object(), a, 300));
 }
 
-TEST(Time, FormatsAndParsesRfc3339) {
-  EXPECT_EQ(formatTime(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(parseTime("2026-11-24T10:00:00Z"), 1795514400);
-  EXPECT_EQ(formatTime(*parseTime("2026-11-24T10:00:00Z")), "2026-11-24T10:00:00Z");
-  EXPECT_EQ(parseTime("yesterday"), std::nullopt);
-}
 
 namespace {
 

@@ -15,13 +15,13 @@ const ResourceType dbs{"dbschema.io", "v1alpha1", "databaseschemas", "DatabaseSc
 
 TEST(RetryDelay, GrowsExponentiallyWithJitterAndCap) {
   RetryPolicy p;
-  p.initial = Millis(100);
-  p.max = Millis(1000);
-  EXPECT_EQ(retryDelay(p, 1, 1.0, {}), Millis(100));
-  EXPECT_EQ(retryDelay(p, 2, 1.0, {}), Millis(200));
-  EXPECT_EQ(retryDelay(p, 3, 0.0, {}), Millis(200));  // jitter scales into [1/2, 1]
-  EXPECT_EQ(retryDelay(p, 10, 1.0, {}), Millis(1000));
-  EXPECT_EQ(retryDelay(p, 1, 1.0, 7), Millis(7000));  // Retry-After wins
+  p.backoff.initial = core::Millis(100);
+  p.backoff.max = core::Millis(1000);
+  EXPECT_EQ(retryDelay(p, 1, 1.0, {}), core::Millis(100));
+  EXPECT_EQ(retryDelay(p, 2, 1.0, {}), core::Millis(200));
+  EXPECT_EQ(retryDelay(p, 3, 0.0, {}), core::Millis(200));  // jitter scales into [1/2, 1]
+  EXPECT_EQ(retryDelay(p, 10, 1.0, {}), core::Millis(1000));
+  EXPECT_EQ(retryDelay(p, 1, 1.0, 7), core::Millis(7000));  // Retry-After wins
   EXPECT_EQ(retryDelay(p, 1, 1.0, 3600), p.maxRetryAfter);
 }
 
@@ -37,7 +37,7 @@ TEST(Retryable, TransientOnlyAndCreatesOnlyWhenTheServerSaysSo) {
 }
 
 TEST(Client, ReturnsTheDecodedBodyAndSendsTheToken) {
-  ManualClock clock;
+  core::ManualClock clock;
   ClusterConfig cfg;
   cfg.token = "tok";
   auto f = makeFakeClient(clock, cfg);
@@ -47,11 +47,11 @@ TEST(Client, ReturnsTheDecodedBodyAndSendsTheToken) {
   EXPECT_EQ((*r)["kind"], "DatabaseSchema");
   ASSERT_EQ(f.transport->sent.size(), 1u);
   EXPECT_EQ(f.transport->sent[0].headers, (Headers{{"Authorization", "Bearer tok"}}));
-  EXPECT_EQ(f.transport->sent[0].timeout, Millis(30000));
+  EXPECT_EQ(f.transport->sent[0].timeout, core::Millis(30000));
 }
 
 TEST(Client, RetriesTransientErrorsWithBackoffThenSucceeds) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   int n = 0;
   f.transport->respond = [&](const Request&) -> ApiResult<HttpResponse> {
@@ -62,11 +62,11 @@ TEST(Client, RetriesTransientErrorsWithBackoffThenSucceeds) {
   auto r = f.client->call(request::get(dbs, "apps", "shop"));
   ASSERT_TRUE(r);
   EXPECT_EQ(n, 3);
-  EXPECT_EQ(clock.sleeps(), (std::vector<Millis>{Millis(200), Millis(400)}));
+  EXPECT_EQ(clock.sleeps(), (std::vector<core::Millis>{core::Millis(200), core::Millis(400)}));
 }
 
 TEST(Client, HonoursRetryAfterOn429And503) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   int n = 0;
   f.transport->respond = [&](const Request&) -> ApiResult<HttpResponse> {
@@ -77,11 +77,11 @@ TEST(Client, HonoursRetryAfterOn429And503) {
   };
   auto r = f.client->call(request::create(dbs, "apps", {{"metadata", {{"name", "x"}}}}));
   ASSERT_TRUE(r);
-  EXPECT_EQ(clock.sleeps(), (std::vector<Millis>{Millis(3000), Millis(1000)}));
+  EXPECT_EQ(clock.sleeps(), (std::vector<core::Millis>{core::Millis(3000), core::Millis(1000)}));
 }
 
 TEST(Client, GivesUpAfterMaxAttemptsWithTheLastError) {
-  ManualClock clock;
+  core::ManualClock clock;
   ClientOptions o;
   o.retry.maxAttempts = 3;
   auto f = makeFakeClient(clock, {}, o);
@@ -91,13 +91,13 @@ TEST(Client, GivesUpAfterMaxAttemptsWithTheLastError) {
   EXPECT_EQ(r.error().code, 503);
   EXPECT_EQ(f.transport->sent.size(), 3u);
   EXPECT_EQ(clock.sleeps().size(), 2u);
-  auto once = f.client->call(request::get(dbs, "apps", "shop"), CallOptions{Millis(5), 1});
+  auto once = f.client->call(request::get(dbs, "apps", "shop"), CallOptions{core::Millis(5), 1});
   EXPECT_EQ(f.transport->sent.size(), 4u);
-  EXPECT_EQ(f.transport->sent.back().timeout, Millis(5));
+  EXPECT_EQ(f.transport->sent.back().timeout, core::Millis(5));
 }
 
 TEST(Client, DoesNotRetryTerminalConflictOrInvalid) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   for (int code : {400, 401, 403, 404, 409, 410, 422}) {
     f.transport->sent.clear();
@@ -114,7 +114,7 @@ TEST(Client, Reloads401TokenFromFileOnce) {
   auto dir = std::filesystem::temp_directory_path() / "kube-client-test-token";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "token") << "old";
-  ManualClock clock;
+  core::ManualClock clock;
   ClusterConfig cfg;
   cfg.token = "old";
   cfg.tokenFile = (dir / "token").string();
@@ -134,7 +134,7 @@ TEST(Client, Reloads401TokenFromFileOnce) {
 }
 
 TEST(Client, EmptyBodyIsAnEmptyObjectAndGarbageIsAnError) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   f.transport->respond = [](const Request&) { return HttpResponse{200, "", "", {}}; };
   EXPECT_EQ(*f.client->call(request::get(dbs, "a", "b")), nlohmann::json::object());
@@ -143,7 +143,7 @@ TEST(Client, EmptyBodyIsAnEmptyObjectAndGarbageIsAnError) {
 }
 
 TEST(ClientWatch, DeliversEachEventAndStopsWhenTheCallbackSaysSo) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   f.transport->streams.push_back(StreamScript{{R"({"type":"ADDED","object":{"metadata":{"name":"a"}}})",
                                                R"({"type":"MODIFIED","object":{"metadata":{"name":"a"}}})",
@@ -155,11 +155,11 @@ TEST(ClientWatch, DeliversEachEventAndStopsWhenTheCallbackSaysSo) {
   });
   ASSERT_TRUE(r);
   EXPECT_EQ(types, (std::vector<std::string>{"ADDED", "MODIFIED"}));
-  EXPECT_EQ(f.transport->watches[0].timeout, Millis((290 + 30) * 1000));
+  EXPECT_EQ(f.transport->watches[0].timeout, core::Millis((290 + 30) * 1000));
 }
 
 TEST(ClientWatch, NonOkAnswerIsATypedError) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   f.transport->streams.push_back(StreamScript{{}, json(410, status(410, "Expired"))});
   auto r = f.client->watch(request::watch(dbs, "apps", {}), [](const nlohmann::json&) { return true; });
@@ -171,7 +171,7 @@ TEST(ClientWatch, NonOkAnswerIsATypedError) {
 }
 
 TEST(ClientWatch, ShutdownStopsAWatch) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   f.transport->streams.push_back(StreamScript{{R"({"type":"ADDED","object":{}})", R"({"type":"ADDED","object":{}})"}});
   int seen = 0;

@@ -18,7 +18,7 @@ ObjectReference shop() {
 
 TEST(EventAggregator, RepeatsWithinTheWindowCountUp) {
   EventAggregator a;
-  TimePoint t = std::chrono::system_clock::from_time_t(1735689600);
+  core::TimePoint t = std::chrono::system_clock::from_time_t(1735689600);
   auto first = a.observe(shop(), EventType::Warning, "Drift", "1 change", t);
   EXPECT_TRUE(first.create);
   EXPECT_EQ(first.name.rfind("shop.", 0), 0u);
@@ -41,7 +41,7 @@ TEST(EventAggregator, RepeatsWithinTheWindowCountUp) {
 
 TEST(EventAggregator, NamesAreUniqueOnAFrozenClockAndTheCacheIsBounded) {
   EventAggregator a(10min, 3);
-  TimePoint t{};
+  core::TimePoint t{};
   std::set<std::string> names;
   for (int i = 0; i < 10; ++i)
     names.insert(a.observe(shop(), EventType::Normal, "R", "m" + std::to_string(i), t).name);
@@ -50,7 +50,7 @@ TEST(EventAggregator, NamesAreUniqueOnAFrozenClockAndTheCacheIsBounded) {
 }
 
 TEST(EventRecorder, CreatesOnceThenPatchesCountAndLastTimestamp) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   f.transport->respond = [](const Request& r) { return json(r.method == "POST" ? 201 : 200, nlohmann::json::parse(r.body)); };
   EventRecorder rec(*f.client, "schema-operator", "pod-1");
@@ -79,7 +79,7 @@ TEST(EventRecorder, CreatesOnceThenPatchesCountAndLastTimestamp) {
 }
 
 TEST(EventRecorder, RecreatesWhenTheServerForgotTheEvent) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   f.transport->respond = [](const Request& r) {
     if (r.method == "PATCH") return json(404, status(404, "NotFound"));

@@ -15,7 +15,7 @@ namespace kube::testing {
 struct Sent {
   Request request;
   Headers headers;
-  Millis timeout;
+  core::Millis timeout;
 };
 
 inline HttpResponse json(int status, const nlohmann::json& body, std::optional<int> retryAfter = {}) {
@@ -40,11 +40,11 @@ class FakeTransport final : public Transport {
   std::vector<Sent> sent;
   std::vector<Sent> watches;
 
-  ApiResult<HttpResponse> roundTrip(const Request& r, const Headers& h, Millis timeout) override {
+  ApiResult<HttpResponse> roundTrip(const Request& r, const Headers& h, core::Millis timeout) override {
     sent.push_back({r, h, timeout});
     return respond(r);
   }
-  ApiResult<HttpResponse> stream(const Request& r, const Headers& h, Millis timeout,
+  ApiResult<HttpResponse> stream(const Request& r, const Headers& h, core::Millis timeout,
                                  const std::function<bool(std::string_view)>& onLine, std::stop_token stop) override {
     watches.push_back({r, h, timeout});
     if (streams.empty()) {
@@ -68,7 +68,7 @@ struct FakeClient {
   std::unique_ptr<Client> client;
 };
 
-inline FakeClient makeFakeClient(Clock& clock, ClusterConfig config = {}, ClientOptions options = {},
+inline FakeClient makeFakeClient(core::Clock& clock, ClusterConfig config = {}, ClientOptions options = {},
                                  double jitter = 1.0) {
   auto t = std::make_unique<FakeTransport>();
   FakeTransport* raw = t.get();

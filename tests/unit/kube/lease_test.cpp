@@ -3,7 +3,6 @@
 
 #include "fake_transport.hpp"
 #include "kube/lease.hpp"
-#include "kube/timefmt.hpp"
 
 namespace {
 
@@ -11,18 +10,8 @@ using namespace kube;
 using namespace kube::testing;
 using namespace std::chrono_literals;
 
-TEST(TimeFormat, RoundTripsTimeAndMicroTime) {
-  TimePoint t = std::chrono::system_clock::from_time_t(1735689600) + std::chrono::microseconds(123456);
-  EXPECT_EQ(formatTime(t), "2025-01-01T00:00:00Z");
-  EXPECT_EQ(formatMicroTime(t), "2025-01-01T00:00:00.123456Z");
-  EXPECT_EQ(parseTime("2025-01-01T00:00:00.123456Z"), t);
-  EXPECT_EQ(parseTime("2025-01-01T01:00:00.123456+01:00"), t);
-  EXPECT_EQ(parseTime("2025-01-01T00:00:00Z"), std::chrono::system_clock::from_time_t(1735689600));
-  EXPECT_FALSE(parseTime("yesterday"));
-}
-
 TEST(LeaseDecide, FreeExpiredOursOrHeld) {
-  TimePoint now = std::chrono::system_clock::from_time_t(1735689600);
+  core::TimePoint now = std::chrono::system_clock::from_time_t(1735689600);
   LeaseDurations d;
   EXPECT_EQ(decide(LeaseSpec{}, now, "me", d), LeaseAction::Acquire);
   EXPECT_EQ(decide(LeaseSpec{"me", 15, now - 1h, now - 1h, 0}, now, "me", d), LeaseAction::Renew);
@@ -67,7 +56,7 @@ struct Candidate {
   FakeClient fake;
   std::unique_ptr<LeaderElector> elector;
   int started = 0, stopped = 0;
-  Candidate(ManualClock& clock, LeaseServer& server, const std::string& identity) {
+  Candidate(core::ManualClock& clock, LeaseServer& server, const std::string& identity) {
     fake = makeFakeClient(clock);
     fake.transport->respond = [&server](const Request& r) { return server.handle(r); };
     elector = std::make_unique<LeaderElector>(*fake.client, LeaderElectionConfig{"kube-system", "op", identity, {}},
@@ -76,7 +65,7 @@ struct Candidate {
 };
 
 TEST(LeaderElector, CreatesTheLeaseWhenMissingThenRenewsIt) {
-  ManualClock clock;
+  core::ManualClock clock;
   LeaseServer server;
   Candidate a(clock, server, "a");
   ASSERT_TRUE(*a.elector->tryAcquireOrRenew());
@@ -93,11 +82,11 @@ TEST(LeaderElector, CreatesTheLeaseWhenMissingThenRenewsIt) {
   EXPECT_EQ(*renewed.renewTime - *spec.renewTime, 2s);
   EXPECT_EQ(renewed.leaseTransitions, 0);
   // lease calls time out under renewDeadline/2 and are not retried by the client
-  EXPECT_EQ(a.fake.transport->sent.back().timeout, Millis(5000));
+  EXPECT_EQ(a.fake.transport->sent.back().timeout, core::Millis(5000));
 }
 
 TEST(LeaderElector, StandsByWhileHeldAndTakesOverWhenExpired) {
-  ManualClock clock;
+  core::ManualClock clock;
   LeaseServer server;
   Candidate a(clock, server, "a"), b(clock, server, "b");
   ASSERT_TRUE(*a.elector->tryAcquireOrRenew());
@@ -112,7 +101,7 @@ TEST(LeaderElector, StandsByWhileHeldAndTakesOverWhenExpired) {
 }
 
 TEST(LeaderElector, LosingTheRaceIsAConflictNotAnError) {
-  ManualClock clock;
+  core::ManualClock clock;
   LeaseServer server;
   Candidate a(clock, server, "a"), b(clock, server, "b");
   ASSERT_TRUE(*a.elector->tryAcquireOrRenew());
@@ -132,7 +121,7 @@ TEST(LeaderElector, LosingTheRaceIsAConflictNotAnError) {
 }
 
 TEST(LeaderElector, RunLeadsLosesAfterRenewDeadlineAndReleasesOnStop) {
-  ManualClock clock;
+  core::ManualClock clock;
   LeaseServer server;
   Candidate a(clock, server, "a");
   std::stop_source stop;
@@ -156,7 +145,7 @@ TEST(LeaderElector, RunLeadsLosesAfterRenewDeadlineAndReleasesOnStop) {
 }
 
 TEST(LeaderElector, KeepsLeadingThroughShortOutages) {
-  ManualClock clock;
+  core::ManualClock clock;
   LeaseServer server;
   Candidate a(clock, server, "a");
   std::stop_source stop;

@@ -24,7 +24,7 @@ std::string event(const std::string& type, const nlohmann::json& o) {
 }
 
 TEST(RunWatcher, ListsPagesWatchesResumesAndRelistsAfterGone) {
-  ManualClock clock;
+  core::ManualClock clock;
   auto f = makeFakeClient(clock);
   int lists = 0;
   f.transport->respond = [&](const Request& r) -> ApiResult<HttpResponse> {
@@ -62,7 +62,7 @@ TEST(RunWatcher, ListsPagesWatchesResumesAndRelistsAfterGone) {
   EXPECT_EQ(f.transport->watches[1].request.query.at("resourceVersion"), "9");
   EXPECT_EQ(f.transport->watches[2].request.query.at("resourceVersion"), "32");
   // the 503 on the re-list backed off once (jitter 1 = the full 800 ms)
-  EXPECT_EQ(clock.sleeps(), (std::vector<Millis>{Millis(800)}));
+  EXPECT_EQ(clock.sleeps(), (std::vector<core::Millis>{core::Millis(800)}));
 
   ASSERT_EQ(changes.size(), 8u);
   std::sort(changes.begin() + 5, changes.end());  // a re-list reports its keys in no promised order

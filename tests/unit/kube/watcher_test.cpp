@@ -76,7 +76,7 @@ TEST(Watcher, StreamsEndingWithoutEventsBackOff) {
   ASSERT_EQ(s.effects.size(), 1u);  // the first empty stream re-watches at once
   s = next(s.state, StreamEnded{}, c);
   ASSERT_EQ(s.effects.size(), 2u);
-  EXPECT_EQ(std::get<Backoff>(s.effects[0]).delay, Millis(800));
+  EXPECT_EQ(std::get<Backoff>(s.effects[0]).delay, core::Millis(800));
   EXPECT_EQ(std::get<DoWatch>(s.effects[1]), DoWatch{"10"});
   s = next(s.state, WatchEvent{"ADDED", obj("a", "11")}, c);
   s = next(s.state, StreamEnded{}, c);
@@ -119,8 +119,8 @@ TEST(Watcher, RelistAfterGoneRestartsWithTheNewWorld) {
 
 TEST(Watcher, TransientErrorsBackOffExponentiallyUpToTheCapAndRetryTheSameStep) {
   WatcherConfig c;
-  c.backoffInitial = Millis(100);
-  c.backoffMax = Millis(1000);
+  c.backoff.initial = core::Millis(100);
+  c.backoff.max = core::Millis(1000);
   Step s = next(start().state, ListPage{{}, "tok", "5"}, c);
   std::vector<long long> delays;
   for (int i = 0; i < 6; ++i) {
@@ -134,7 +134,7 @@ TEST(Watcher, TransientErrorsBackOffExponentiallyUpToTheCapAndRetryTheSameStep) 
   s = next(s.state, ListPage{{}, "", "9"}, c);
   EXPECT_EQ(s.state.failures, 0);
   s = next(s.state, Error{"watch failed"}, c);
-  EXPECT_EQ(std::get<Backoff>(s.effects[0]).delay, Millis(100));
+  EXPECT_EQ(std::get<Backoff>(s.effects[0]).delay, core::Millis(100));
   EXPECT_EQ(std::get<DoWatch>(s.effects[1]), DoWatch{"9"});
 }
 

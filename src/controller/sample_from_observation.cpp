@@ -1,4 +1,4 @@
-#include "controller/resource_sample.hpp"
+#include "controller/sample_from_observation.hpp"
 
 #include <set>
 
