@@ -129,8 +129,9 @@ void addConnectionOptions(CLI::App& cmd, Args& args) {
       ->group(group);
   cmd.add_option("--root-cert", args.rootCertFile, "CA bundle to verify the server with")
       ->type_name("FILE")->envname("PG_SSL_ROOT_CERT")->group(group);
-  cmd.add_flag("--allow-self-signed", args.allowSelfSigned,
-               "trust the server's own self-signed certificate (default: spec.connection.allowSelfSigned)")
+  // Unbound: settle() reads it only when given, so that an absent flag leaves the document's setting.
+  cmd.add_flag("--allow-self-signed")
+      ->description("trust the server's own self-signed certificate (default: spec.connection.allowSelfSigned)")
       ->envname("PG_SSL_ALLOW_SELF_SIGNED")->group(group);
   cmd.add_option("--connect-timeout", args.connectTimeoutSeconds, "give up connecting after SECS seconds (default 10)")
       ->type_name("SECS")->check(wholeNumber(1, 3600))->group(group);
@@ -320,9 +321,34 @@ std::set<std::string> variablesUsed(const CLI::App& command, const std::vector<s
   return used;
 }
 
+// A switch left unbound: nullopt when absent, else what it (or its environment variable) says.
+core::Result<std::optional<bool>> switchGiven(const CLI::Option& option, const std::set<std::string>& fromEnvironment) {
+  if (option.count() == 0) return std::optional<bool>();
+  try {
+    return std::optional<bool>(option.as<bool>());
+  } catch (const CLI::ConversionError&) {
+    const bool fromVariable = fromEnvironment.count(option.get_envname()) > 0;
+    return core::invalid(fromVariable ? option.get_envname() : option.get_name(),
+                         "expected true or false, got " + inQuotes(option.results().back()));
+  }
+}
+
 core::Result<void> checkLeaseTimes(const operator_::Options& o) {
   if (o.renewDeadline >= o.leaseDuration) return core::invalid("--renew-deadline", "must be shorter than --lease-duration");
   return {};
+}
+
+// "--flag=" is the flag with an empty value. CLI11 would take the next word as its value instead
+// (`--namespace= --concurrency=8` would watch a namespace named "--concurrency=8"), so it gets the
+// empty value as a word of its own. Reversed, as CLI11 takes the words last first.
+std::vector<std::string> wordsForCli11(const std::vector<std::string>& argv) {
+  std::vector<std::string> words;
+  for (auto word = argv.rbegin(); word != argv.rend(); ++word) {
+    const bool emptyValue = word->starts_with("--") && word->size() > 3 && word->ends_with("=");
+    if (emptyValue) words.emplace_back();
+    words.push_back(emptyValue ? word->substr(0, word->size() - 1) : *word);
+  }
+  return words;
 }
 
 }  // namespace
@@ -333,7 +359,7 @@ CommandLine::~CommandLine() = default;
 core::Result<Invocation> CommandLine::parse(const std::vector<std::string>& argv) {
   if (!argv.empty() && !argv[0].starts_with("-") && !namesCommand(*app_, argv[0])) return unknownCommand(argv[0]);
   try {
-    std::vector<std::string> reversed(argv.rbegin(), argv.rend());  // CLI11 takes them last first
+    std::vector<std::string> reversed = wordsForCli11(argv);
     app_->parse(reversed);
   } catch (const CLI::CallForHelp&) {
     parsed_.command = Command::Help;
@@ -358,6 +384,10 @@ core::Result<Invocation> CommandLine::settle(const std::vector<std::string>& arg
     case Command::Plan:
     case Command::Apply:
       parsed_.args.fromEnvironment = variablesUsed(*chosen.front(), argv);
+      if (auto given = switchGiven(*chosen.front()->get_option("--allow-self-signed"), parsed_.args.fromEnvironment))
+        parsed_.args.allowSelfSigned = *given;
+      else
+        return given.error();
       break;
     case Command::Run:
       std::erase(parsed_.serve.namespaces, std::string());
