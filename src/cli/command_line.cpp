@@ -17,8 +17,7 @@ namespace {
 
 std::string inQuotes(const std::string& text) { return "\"" + text + "\""; }
 
-// The choices are the option's type name too ("text|json"): help shows them and the completion
-// scripts offer them.
+// "a, b or c"
 std::string choiceList(const std::vector<std::string>& choices) {
   std::string list;
   for (size_t i = 0; i < choices.size(); ++i)
@@ -85,6 +84,8 @@ CLI::Option* addDuration(CLI::App& cmd, const std::string& name, std::function<v
       ->check(durationAtLeast(minimum));
 }
 
+// One of a few words, stored as what `parse` makes of it. The choices are the option's type name
+// too ("text|json"): help shows them and the completion scripts offer them (cli/completion.cpp).
 template <typename Parse, typename Target>
 CLI::Option* addChoice(CLI::App& cmd, const std::string& name, const std::vector<std::string>& choices, Parse parse,
                        Target& target, const std::string& description) {
@@ -344,7 +345,7 @@ core::Result<void> checkLeaseTimes(const operator_::Options& o) {
 std::vector<std::string> wordsForCli11(const std::vector<std::string>& argv) {
   std::vector<std::string> words;
   for (auto word = argv.rbegin(); word != argv.rend(); ++word) {
-    const bool emptyValue = word->starts_with("--") && word->size() > 3 && word->ends_with("=");
+    const bool emptyValue = word->starts_with("--") && word->size() > 3 && word->find('=') == word->size() - 1;
     if (emptyValue) words.emplace_back();
     words.push_back(emptyValue ? word->substr(0, word->size() - 1) : *word);
   }

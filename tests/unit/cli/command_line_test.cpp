@@ -117,6 +117,16 @@ TEST(CommandLine, AnEmptyEnvironmentVariableIsNoValue) {
   EXPECT_FALSE(plan.args.allowSelfSigned);
 }
 
+TEST(CommandLine, AFlagWithAnEqualsSignAndNothingAfterHasAnEmptyValue) {
+  Environment env(kNoConnectionEnvironment);
+  EXPECT_EQ(parsed({"plan", "-f", "x.yaml", "--database-url=", "-o", "json"}).args.databaseUrl.value_or("unset"),
+            parsed({"plan", "-f", "x.yaml", "--database-url", "", "-o", "json"}).args.databaseUrl.value_or("unset"));
+  EXPECT_EQ(parsed({"plan", "-f", "x.yaml", "--database-url=", "-o", "json"}).args.output, cli::OutputFormat::Json);
+  // Only the first '=' separates: a value may end with one.
+  EXPECT_EQ(parsed({"plan", "-f", "x.yaml", "--database-url=host=/tmp password="}).args.databaseUrl,
+            "host=/tmp password=");
+}
+
 TEST(CommandLine, AFlagGivenTwiceTakesItsLastValue) {
   Environment env(kNoConnectionEnvironment);
   const auto plan = parsed({"plan", "-f", "a.yaml", "-o", "json", "-f", "b.yaml", "-o", "text"});
