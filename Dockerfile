@@ -15,7 +15,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake ninja-build g++ pkg-config \
       libboost1.81-dev libssl-dev nlohmann-json3-dev libhowardhinnant-date-dev libpqxx-dev libpq-dev \
-      prometheus-cpp-dev libyaml-dev \
+      prometheus-cpp-dev libyaml-dev libcli11-dev \
       googletest libgtest-dev libgmock-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src

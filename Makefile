@@ -10,8 +10,8 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
 PACKAGES := cmake ninja-build g++ pkg-config ccache libboost1.81-dev libssl-dev nlohmann-json3-dev libhowardhinnant-date-dev \
             libpqxx-dev libpq-dev prometheus-cpp-dev libyaml-dev googletest libgtest-dev \
-            libgmock-dev postgresql-15 postgresql-client-15 openssl \
-            prometheus lua5.4 lua5.1 python3-yaml unzip clang libclang-rt-14-dev
+            libgmock-dev libcli11-dev postgresql-15 postgresql-client-15 openssl \
+            prometheus lua5.4 lua5.1 python3-yaml unzip clang libclang-rt-14-dev zsh
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 

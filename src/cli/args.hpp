@@ -1,49 +1,53 @@
 #pragma once
 // The command line as data: what the user asked for, before any file is read or server reached.
+// cli/command_line.hpp fills it from argv and the environment.
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
-#include <vector>
 
 #include "core/error.hpp"
+#include "operator/serve.hpp"
 
 namespace cli {
 
-enum class Command { Plan, Apply, Version, Help };
+enum class Command { Plan, Apply, Run, Completion, Version, Help };
 enum class OutputFormat { Text, Json };
 
+// plan and apply.
 struct Args {
-  Command command = Command::Help;
-  // `help plan`, `plan --help`: print that command's usage instead of running it.
-  bool helpRequested = false;
-  std::optional<Command> helpTopic;
-
   std::string file;  // -f; "-" is standard input
   OutputFormat output = OutputFormat::Text;
   bool allowDestructive = false;
 
-  // Connection; unset values fall back to the environment, then to the document.
-  std::optional<std::string> databaseUrl;
-  std::optional<std::string> sslMode;
-  std::optional<std::string> rootCertFile;
-  std::optional<bool> allowSelfSigned;
+  // Connection; the flag, else its environment variable, else the document.
+  std::optional<std::string> databaseUrl;   // --database-url, $DATABASE_URL
+  std::optional<std::string> sslMode;       // --ssl-mode
+  std::optional<std::string> rootCertFile;  // --root-cert, $PG_SSL_ROOT_CERT
+  std::optional<bool> allowSelfSigned;      // --allow-self-signed, $PG_SSL_ALLOW_SELF_SIGNED
   int connectTimeoutSeconds = 10;
   // --single-connection: never open the second connection that reads a large catalog beside the
   // first (for servers with few connections to spare).
   bool singleConnection = false;
+  // The environment variables that gave a value (no flag did): errors and warnings name the
+  // variable the user set, not the flag they did not pass.
+  std::set<std::string> fromEnvironment;
 
   // Applying
   std::optional<std::chrono::milliseconds> lockTimeout;
   std::optional<int> lockRetries;
 };
 
-// argv without the program name. Errors are Invalid and name the flag.
-core::Result<Args> parseArgs(const std::vector<std::string>& argv);
+// One parsed command line: the command and what it needs.
+struct Invocation {
+  Command command = Command::Help;
+  Args args;                 // plan, apply
+  operator_::Options serve;  // run
+  std::string shell;         // completion: bash or zsh
+  std::string text;          // help, completion: what to print
+};
 
 // "5s", "500ms", "2m", or a bare number of seconds.
 core::Result<std::chrono::milliseconds> parseTimeout(const std::string& text, const std::string& flag);
-
-std::string usage();                   // the overview `schema-operator help` prints
-std::string commandUsage(Command cmd);  // `schema-operator plan --help`
 
 }  // namespace cli

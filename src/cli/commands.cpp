@@ -1,25 +1,22 @@
 #include "cli/commands.hpp"
-#include "cli/run_command.hpp"
 
 #include <fstream>
-#include <future>
 #include <iostream>
-#include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
-#include <thread>
 
+#include "cli/command_line.hpp"
 #include "cli/output.hpp"
 #include "core/version.hpp"
+#include "engine/catalog_prefetch.hpp"
 #include "engine/engine.hpp"
+#include "operator/serve.hpp"
 #include "pg/claim.hpp"
-#include "pg/failure.hpp"
 
 namespace cli {
 
 namespace {
-
-// Kept in step with project(VERSION) in CMakeLists.txt.
 
 core::Result<std::string> readInput(const std::string& file, std::istream& in) {
   if (file == "-") {
@@ -39,8 +36,6 @@ core::Result<std::string> readInput(const std::string& file, std::istream& in) {
 
 std::string displayName(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 
-bool isTrue(const std::optional<std::string>& v) { return v && (*v == "true" || *v == "1" || *v == "yes"); }
-
 // The `error: …` line: where, then what. Messages are redacted of the URL's password by the caller.
 void printError(std::ostream& err, const std::string& where, const core::Error& e) {
   err << "error: " << where << ": " << e.describe() << "\n";
@@ -52,51 +47,28 @@ std::string documentLabel(const std::string& file, size_t index, const spec::Dat
   return label + r.name + ")";
 }
 
-bool pending(const engine::Report& report, Command command) {
-  const schema::Plan& p = command == Command::Apply ? report.remaining : report.plan;
-  return !p.drift.empty();
-}
+const char* commandName(Command command) { return command == Command::Apply ? "apply" : "plan"; }
 
 }  // namespace
 
-core::Result<pg::ConnectionOptions> connectionFor(const Args& args, const spec::DatabaseSchema& resource,
-                                                  const Io& io) {
+core::Result<pg::ConnectionOptions> connectionFor(const Args& args, const spec::DatabaseSchema& resource) {
   pg::ConnectionOptions options;
-  if (args.databaseUrl) {
-    options.url = *args.databaseUrl;
-  } else if (auto url = io.env("DATABASE_URL"); url && !url->empty()) {
-    options.url = *url;
-  } else {
+  if (!args.databaseUrl) {
     return core::invalid("--database-url",
                          "no database to connect to: pass --database-url or set DATABASE_URL "
                          "(spec.connection.secretRef is read only by the controller)");
   }
-
+  options.url = *args.databaseUrl;
   // pg::resolveSslMode decides: the flag as given, else the stricter of document and URL, else
   // verify-full.
   options.sslMode = args.sslMode;
   if (resource.connection.sslModeSet) options.declaredSslMode = spec::toString(resource.connection.sslMode);
-
-  if (args.rootCertFile) {
-    options.rootCertFile = *args.rootCertFile;
-  } else if (auto cert = io.env("PG_SSL_ROOT_CERT"); cert && !cert->empty()) {
-    options.rootCertFile = *cert;
+  options.rootCertFile = args.rootCertFile;
+  if (options.rootCertFile && !std::ifstream(*options.rootCertFile)) {
+    return core::invalid(args.fromEnvironment.count("PG_SSL_ROOT_CERT") ? "PG_SSL_ROOT_CERT" : "--root-cert",
+                         "cannot read " + *options.rootCertFile);
   }
-  if (options.rootCertFile) {
-    std::ifstream probe(*options.rootCertFile);
-    if (!probe) {
-      return core::invalid(args.rootCertFile ? "--root-cert" : "PG_SSL_ROOT_CERT",
-                           "cannot read " + *options.rootCertFile);
-    }
-  }
-
-  if (args.allowSelfSigned) {
-    options.allowSelfSigned = *args.allowSelfSigned;
-  } else if (auto env = io.env("PG_SSL_ALLOW_SELF_SIGNED"); env && !env->empty()) {
-    options.allowSelfSigned = isTrue(env);
-  } else {
-    options.allowSelfSigned = resource.connection.allowSelfSigned;
-  }
+  options.allowSelfSigned = args.allowSelfSigned.value_or(resource.connection.allowSelfSigned);
   options.connectTimeoutSeconds = args.connectTimeoutSeconds;
   return options;
 }
@@ -113,217 +85,194 @@ pg::ConnectionFactory secondConnection(const Args& args, const pg::ConnectionOpt
   };
 }
 
-// The first document's connection and catalog read on a thread of its own while the documents
-// are read and validated: parsing a large file takes a good part of the time the server needs
-// for its catalog (22 ms against some 50 at 1,000 tables). Only reads happen here, with the connection settings the document's
-// Preview gives (so never with weaker TLS than it asks for); whatever the read found is used only
-// when the validated document asks for the same connection and schema, and dropped otherwise.
-// The thread is detached: an invalid file is reported at once, without waiting for it (main()
-// then ends the process with _Exit, never running static destructors under it).
-class EarlyRead {
- public:
-  struct Result {
-    core::Result<std::unique_ptr<pqxx::connection>> connection = core::terminal("not connected");
-    core::Result<engine::CatalogRead> catalog = core::terminal("not read");
-  };
-
-  static std::shared_ptr<EarlyRead> start(const Args& args, const spec::Preview& preview, const Io& io) {
-    spec::DatabaseSchema declared;
-    declared.connection = preview.connection;
-    declared.model.schema = preview.schema;
-    auto options = connectionFor(args, declared, io);
-    if (!options) return nullptr;  // the full read reports it
-    auto early = std::shared_ptr<EarlyRead>(new EarlyRead(*options, preview.schema));
-    const pg::ConnectionFactory reader = secondConnection(args, *options);
-    std::thread([early, reader, tables = preview.tables] {
-      Result r;
-      try {
-        r.connection = pg::connect(early->options_);
-        if (r.connection) r.catalog = engine::readCatalog(**r.connection, early->schema_, tables, reader);
-      } catch (const std::exception& e) {  // out of memory, say: the main thread reports it
-        const auto failed = pg::failureOf(e, "cannot read the catalog");
-        if (!r.connection) r.connection = failed;
-        r.catalog = failed;
-      }
-      early->promise_.set_value(std::move(r));
-    }).detach();
-    return early;
-  }
-
-  // What was read, when the validated document asks for the same connection and schema. A read
-  // made as if the document declared verify-full without self-signed certificates (what the
-  // preview asks for while the document's connection is not read yet) serves any TLS setting on
-  // the same URL and flags: resolved, it was at least as strict. When it could not connect, the
-  // document's own setting is tried afresh.
-  std::optional<Result> take(const pg::ConnectionOptions& options, const std::string& schema) {
-    pg::ConnectionOptions asked = options;
-    if (options_.declaredSslMode == std::string("verify-full") && !options_.allowSelfSigned) {
-      asked.declaredSslMode = options_.declaredSslMode;
-      asked.allowSelfSigned = false;
-    }
-    if (!(asked == options_) || schema != schema_) return std::nullopt;
-    Result r = result_.get();
-    if (!(asked == options) && !r.connection) return std::nullopt;
-    return r;
-  }
-
- private:
-  EarlyRead(pg::ConnectionOptions options, std::string schema)
-      : options_(std::move(options)), schema_(std::move(schema)), result_(promise_.get_future()) {}
-
-  const pg::ConnectionOptions options_;
-  const std::string schema_;
-  std::promise<Result> promise_;
-  std::future<Result> result_;
+// One document to plan or apply, with the connection it resolved to.
+struct Target {
+  const spec::DatabaseSchema& resource;
+  pg::ConnectionOptions connection;
+  std::string label;
 };
+
+// `plan` reads the first document's catalog while the file is read and validated, with the
+// connection its Preview resolves to (never weaker TLS than the document can ask for).
+std::unique_ptr<engine::CatalogPrefetch> prefetch(const Args& args, const spec::Preview& preview) {
+  spec::DatabaseSchema declared;
+  declared.connection = preview.connection;
+  declared.model.schema = preview.schema;
+  auto options = connectionFor(args, declared);
+  if (!options) return nullptr;  // the document's own turn reports it
+  auto reader = secondConnection(args, *options);
+  return std::make_unique<engine::CatalogPrefetch>(std::move(*options), preview.schema, preview.tables,
+                                                   std::move(reader));
+}
+
+// Every document is read and validated, and every connection resolved, before anything is asked
+// of a database but reading: an invalid file changes nothing anywhere. nullopt: the error is printed.
+std::optional<std::vector<spec::DatabaseSchema>> readDocuments(const Args& args, Command command,
+                                                               std::unique_ptr<engine::CatalogPrefetch>& early,
+                                                               Io& io) {
+  auto text = readInput(args.file, io.in);
+  if (!text) {
+    printError(io.err, displayName(args.file), text.error());
+    return std::nullopt;
+  }
+  auto documents = spec::parseDocuments(*text, [&](const spec::Preview& preview) {
+    if (command == Command::Plan) early = prefetch(args, preview);
+  });
+  if (!documents) {
+    printError(io.err, displayName(args.file), documents.error());
+    return std::nullopt;
+  }
+  if (documents->empty()) {
+    io.err << "error: " << displayName(args.file) << ": no DatabaseSchema document found\n";
+    return std::nullopt;
+  }
+  return std::move(*documents);
+}
+
+std::optional<std::vector<Target>> resolveTargets(const Args& args, const std::vector<spec::DatabaseSchema>& documents,
+                                                  Io& io) {
+  std::vector<Target> targets;
+  for (size_t i = 0; i < documents.size(); ++i) {
+    const std::string label = documentLabel(args.file, i, documents[i]);
+    auto options = connectionFor(args, documents[i]);
+    if (!options) {
+      printError(io.err, label, options.error());
+      return std::nullopt;
+    }
+    targets.push_back({documents[i], std::move(*options), label});
+  }
+  return targets;
+}
+
+engine::Options engineOptions(const Args& args, Command command) {
+  engine::Options options;
+  options.apply = command == Command::Apply;
+  options.allowDestructive = args.allowDestructive;
+  options.lockFirst = true;  // apply is run because there is work: one catalog read, under the lock
+  if (args.lockTimeout) options.applyOptions.lockTimeout = *args.lockTimeout;
+  if (args.lockRetries) options.applyOptions.lockRetries = *args.lockRetries;
+  return options;
+}
+
+// The connection of a document, with its catalog when the prefetch read it already.
+core::Result<std::unique_ptr<pqxx::connection>> connectTo(const Target& target, engine::CatalogPrefetch* early,
+                                                          engine::Options& options) {
+  auto taken = early ? early->take(target.connection, target.resource.model.schema) : std::nullopt;
+  if (!taken) return pg::connect(target.connection);
+  if (!taken->catalog) return taken->catalog.error();
+  options.catalog = std::move(*taken->catalog);
+  return std::move(taken->connection);
+}
+
+// Connects, checks who owns the schema and runs the engine. One owner per schema (pg/claim.hpp):
+// apply takes the claim for the document's namespace/name, plan only reads it; either refuses a
+// schema another resource holds.
+core::Result<engine::Report> reconcile(const Target& target, Command command, engine::CatalogPrefetch* early,
+                                       engine::Options options) {
+  auto conn = connectTo(target, early, options);
+  if (!conn) return conn.error();
+  const spec::DatabaseSchema& resource = target.resource;
+  const bool applying = command == Command::Apply && resource.mode == spec::Mode::Apply;
+  auto claim = pg::claimSchema(**conn, resource.model.schema, {resource.ns, resource.name, ""},
+                               applying ? pg::ClaimMode::Take : pg::ClaimMode::Read);
+  if (!claim) return claim.error();
+  if (claim->conflict) return core::invalid("metadata.name", claim->conflictMessage(resource.model.schema));
+  return engine::run(**conn, resource, options);
+}
+
+enum class Outcome { InSync, Pending, Failed };
+
+void printReport(const Args& args, Command command, const Target& target, const engine::Report& report, bool first,
+                 Io& io) {
+  const DocumentResult result{target.resource, command, report,
+                              command == Command::Apply && target.resource.mode == spec::Mode::Plan,
+                              args.allowDestructive};
+  if (args.output == OutputFormat::Json) {
+    io.out << renderJson(result) << "\n";
+  } else {
+    if (!first) io.out << "\n";
+    io.out << renderText(result);
+  }
+  io.out.flush();
+}
+
+// After the report: a statement that failed is an error; drift left (apply: still pending) is Pending.
+Outcome outcomeOf(const engine::Report& report, Command command, const Target& target, Io& io) {
+  if (report.failure) {
+    const auto& f = *report.failure;
+    io.err << "error: " << target.label << ": ";
+    if (!f.statement.empty()) io.err << f.object << ": statement failed: " << f.statement << ": ";
+    io.err << pg::redact(f.message, target.connection) << "\n";
+    return Outcome::Failed;
+  }
+  const schema::Plan& left = command == Command::Apply ? report.remaining : report.plan;
+  return left.drift.empty() ? Outcome::InSync : Outcome::Pending;
+}
+
+Outcome planOrApplyOne(const Args& args, Command command, const Target& target, engine::CatalogPrefetch* early,
+                       bool first, Io& io) {
+  engine::Options options = engineOptions(args, command);
+  options.openReader = secondConnection(args, target.connection);
+  auto report = reconcile(target, command, early, std::move(options));
+  if (!report) {
+    core::Error e = report.error();
+    e.message = pg::redact(e.message, target.connection);
+    printError(io.err, target.label, e);
+    return Outcome::Failed;
+  }
+  printReport(args, command, target, *report, first, io);
+  return outcomeOf(*report, command, target, io);
+}
+
+// argv is readable by every user of the machine (ps, /proc/PID/cmdline); the environment is not.
+void warnOfPasswordInArgv(const Args& args, Command command, std::ostream& err) {
+  if (!args.databaseUrl || args.fromEnvironment.count("DATABASE_URL") || !pg::hasPassword(*args.databaseUrl)) return;
+  err << "warning: the password in --database-url can be read by other users of this machine in the "
+         "process list; set it in the environment instead: DATABASE_URL=… schema-operator "
+      << commandName(command) << " -f …\n";
+}
+
+int planOrApply(const Args& args, Command command, Io& io) {
+  warnOfPasswordInArgv(args, command, io.err);
+  std::unique_ptr<engine::CatalogPrefetch> early;  // joined when this returns, valid file or not
+  const auto documents = readDocuments(args, command, early, io);
+  if (!documents) return kExitError;
+  const auto targets = resolveTargets(args, *documents, io);
+  if (!targets) return kExitError;
+  bool anyError = false;
+  bool anyPending = false;
+  for (size_t i = 0; i < targets->size(); ++i) {
+    const Outcome outcome = planOrApplyOne(args, command, (*targets)[i], i == 0 ? early.get() : nullptr, i == 0, io);
+    anyError |= outcome == Outcome::Failed;
+    anyPending |= outcome == Outcome::Pending;
+  }
+  if (anyError) return kExitError;
+  return anyPending ? kExitPending : kExitOk;
+}
 
 }  // namespace
 
 int run(const std::vector<std::string>& argv, Io& io) {
-  if (!argv.empty() && argv[0] == "run") return runOperator({argv.begin() + 1, argv.end()}, io);
-  auto parsed = parseArgs(argv);
+  auto parsed = parseCommandLine(argv);
   if (!parsed) {
     io.err << "error: " << parsed.error().describe() << "\n";
     return kExitError;
   }
-  const Args& args = *parsed;
-
-  switch (args.command) {
+  switch (parsed->command) {
     case Command::Help:
-      io.out << (args.helpTopic ? commandUsage(*args.helpTopic) : usage());
+    case Command::Completion:
+      io.out << parsed->text;
       return kExitOk;
     case Command::Version:
-      if (args.helpRequested) {
-        io.out << commandUsage(Command::Version);
-        return kExitOk;
-      }
       io.out << "schema-operator " << core::kVersion << "\n";
       return kExitOk;
+    case Command::Run:
+      return operator_::serve(parsed->serve, io.err);
     case Command::Plan:
     case Command::Apply:
       break;
   }
-  if (args.helpRequested) {
-    io.out << commandUsage(args.command);
-    return kExitOk;
-  }
-
-  // argv is readable by every user of the machine (ps, /proc/PID/cmdline); the environment is not.
-  if (args.databaseUrl && pg::hasPassword(*args.databaseUrl))
-    io.err << "warning: the password in --database-url can be read by other users of this machine in the "
-              "process list; set it in the environment instead: DATABASE_URL=… schema-operator "
-           << (args.command == Command::Apply ? "apply" : "plan") << " -f …\n";
-
-  // Every document is read and validated, and every connection resolved, before anything is
-  // asked of a database but reading: an invalid file changes nothing anywhere. `plan` reads the
-  // first document's catalog while the documents are read and validated (EarlyRead).
-  auto text = readInput(args.file, io.in);
-  if (!text) {
-    printError(io.err, displayName(args.file), text.error());
-    return kExitError;
-  }
-  std::shared_ptr<EarlyRead> early;
-  auto documents = spec::parseDocuments(*text, [&](const spec::Preview& preview) {
-    if (args.command == Command::Plan) early = EarlyRead::start(args, preview, io);
-  });
-  if (!documents) {
-    printError(io.err, displayName(args.file), documents.error());
-    return kExitError;
-  }
-  if (documents->empty()) {
-    io.err << "error: " << displayName(args.file) << ": no DatabaseSchema document found\n";
-    return kExitError;
-  }
-  std::vector<pg::ConnectionOptions> connections;
-  for (size_t i = 0; i < documents->size(); ++i) {
-    auto options = connectionFor(args, (*documents)[i], io);
-    if (!options) {
-      printError(io.err, documentLabel(args.file, i, (*documents)[i]), options.error());
-      return kExitError;
-    }
-    connections.push_back(std::move(*options));
-  }
-
-  engine::Options engineOptions;
-  engineOptions.apply = args.command == Command::Apply;
-  engineOptions.allowDestructive = args.allowDestructive;
-  engineOptions.lockFirst = true;  // apply is run because there is work: one catalog read, under the lock
-  if (args.lockTimeout) engineOptions.applyOptions.lockTimeout = *args.lockTimeout;
-  if (args.lockRetries) engineOptions.applyOptions.lockRetries = *args.lockRetries;
-
-  bool anyError = false;
-  bool anyPending = false;
-  for (size_t i = 0; i < documents->size(); ++i) {
-    const spec::DatabaseSchema& resource = (*documents)[i];
-    const pg::ConnectionOptions& connection = connections[i];
-    const std::string label = documentLabel(args.file, i, resource);
-    auto fail = [&](core::Error e) {
-      e.message = pg::redact(e.message, connection);
-      printError(io.err, label, e);
-      anyError = true;
-    };
-
-    engineOptions.openReader = secondConnection(args, connection);
-    engineOptions.catalog.reset();
-    core::Result<std::unique_ptr<pqxx::connection>> conn = core::terminal("not connected");
-    if (auto taken = i == 0 && early ? early->take(connection, resource.model.schema) : std::nullopt) {
-      conn = std::move(taken->connection);
-      if (conn && !taken->catalog) {
-        fail(taken->catalog.error());
-        continue;
-      }
-      if (conn) engineOptions.catalog = std::move(*taken->catalog);
-    } else {
-      conn = pg::connect(connection);
-    }
-    if (!conn) {
-      fail(conn.error());
-      continue;
-    }
-    // One owner per schema (pg/claim.hpp): apply takes the claim for the document's
-    // namespace/name, plan only reads it; either refuses a schema another resource holds.
-    const bool applying = args.command == Command::Apply && resource.mode == spec::Mode::Apply;
-    auto claim = pg::claimSchema(**conn, resource.model.schema, {resource.ns, resource.name, ""},
-                                 applying ? pg::ClaimMode::Take : pg::ClaimMode::Read);
-    if (!claim) {
-      fail(claim.error());
-      continue;
-    }
-    if (claim->conflict) {
-      fail(core::invalid("metadata.name", claim->conflictMessage(resource.model.schema)));
-      continue;
-    }
-    auto report = engine::run(**conn, resource, engineOptions);
-    if (!report) {
-      fail(report.error());
-      continue;
-    }
-
-    const DocumentResult result{resource, args.command, *report,
-                                args.command == Command::Apply && resource.mode == spec::Mode::Plan,
-                                args.allowDestructive};
-    if (args.output == OutputFormat::Json) {
-      io.out << renderJson(result) << "\n";
-    } else {
-      if (i > 0) io.out << "\n";
-      io.out << renderText(result);
-    }
-    io.out.flush();
-
-    if (report->failure) {
-      const auto& f = *report->failure;
-      if (f.statement.empty())
-        io.err << "error: " << label << ": " << pg::redact(f.message, connection) << "\n";
-      else
-        io.err << "error: " << label << ": " << f.object << ": statement failed: " << f.statement << ": "
-               << pg::redact(f.message, connection) << "\n";
-      anyError = true;
-    } else if (pending(*report, args.command)) {
-      anyPending = true;
-    }
-  }
-  if (anyError) return kExitError;
-  return anyPending ? kExitPending : kExitOk;
+  return planOrApply(parsed->args, parsed->command, io);
 }
 
 }  // namespace cli

@@ -109,6 +109,36 @@ std::string summaryLine(const DocumentResult& r) {
   return line;
 }
 
+namespace {
+
+// What an apply did: the statements that ran, the one that failed, and the drift left.
+void listApplied(std::ostringstream& out, const DocumentResult& r) {
+  if (!r.report.applied.empty()) {
+    long long n = 0;
+    for (const auto& s : r.report.applied) n += static_cast<long long>(s.statements.size());
+    out << "Applied (" << plural(n, "statement", "statements") << "):\n";
+    for (const auto& step : r.report.applied)
+      for (const auto& s : step.statements) out << indented(withSemicolon(s), "  ") << "\n";
+  } else if (!r.report.plan.drift.empty()) {
+    out << "Applied nothing.\n";
+  }
+  if (r.report.failure && r.report.failure->statement.empty()) {
+    out << "Failed after applying:\n  " << r.report.failure->message << "\n";
+  } else if (r.report.failure) {
+    out << "Failed at " << r.report.failure->object << ":\n"
+        << indented(withSemicolon(r.report.failure->statement), "  ") << "\n"
+        << "  " << r.report.failure->message << "\n";
+  }
+  const schema::Plan& after = r.report.remaining;
+  if (!after.drift.empty()) {
+    out << "Still pending (" << after.drift.size() << "):\n";
+    listDrift(out, after.drift);
+    listPlan(out, after);
+  }
+}
+
+}  // namespace
+
 std::string renderText(const DocumentResult& r) {
   std::ostringstream out;
   out << r.resource.name;
@@ -122,33 +152,10 @@ std::string renderText(const DocumentResult& r) {
     out << "Drift (" << before.drift.size() << "):\n";
     listDrift(out, before.drift);
   }
-
-  if (r.command == Command::Plan || r.planOnly) {
+  if (r.command == Command::Plan || r.planOnly)
     listPlan(out, before);
-  } else {
-    if (!r.report.applied.empty()) {
-      long long n = 0;
-      for (const auto& s : r.report.applied) n += static_cast<long long>(s.statements.size());
-      out << "Applied (" << plural(n, "statement", "statements") << "):\n";
-      for (const auto& step : r.report.applied)
-        for (const auto& s : step.statements) out << indented(withSemicolon(s), "  ") << "\n";
-    } else if (!before.drift.empty()) {
-      out << "Applied nothing.\n";
-    }
-    if (r.report.failure && r.report.failure->statement.empty()) {
-      out << "Failed after applying:\n  " << r.report.failure->message << "\n";
-    } else if (r.report.failure) {
-      out << "Failed at " << r.report.failure->object << ":\n"
-          << indented(withSemicolon(r.report.failure->statement), "  ") << "\n"
-          << "  " << r.report.failure->message << "\n";
-    }
-    const schema::Plan& after = r.report.remaining;
-    if (!after.drift.empty()) {
-      out << "Still pending (" << after.drift.size() << "):\n";
-      listDrift(out, after.drift);
-      listPlan(out, after);
-    }
-  }
+  else
+    listApplied(out, r);
   out << summaryLine(r) << "\n";
   return out.str();
 }

@@ -85,7 +85,7 @@ class Dockerfile(unittest.TestCase):
         self.assertEqual(build - makefile_packages(), set(), "packages the Makefile does not install")
         # What CMakeLists.txt needs to configure and build (find_package / pkg_check_modules).
         for p in ("cmake", "ninja-build", "g++", "pkg-config", "libboost1.81-dev", "libssl-dev", "nlohmann-json3-dev",
-                  "libpqxx-dev", "libpq-dev", "prometheus-cpp-dev", "libyaml-dev", "libgtest-dev"):
+                  "libpqxx-dev", "libpq-dev", "prometheus-cpp-dev", "libyaml-dev", "libcli11-dev", "libgtest-dev"):
             self.assertIn(p, build)
 
     def test_build_stage_builds_the_binary(self):
