@@ -6,7 +6,7 @@ namespace controller {
 
 WorkQueue::WorkQueue(Clock clock) : clock_(std::move(clock)) {}
 
-void WorkQueue::schedule(const std::string& key, Time at) {
+void WorkQueue::schedule(const QueueKey& key, Time at) {
   auto it = due_.find(key);
   if (it != due_.end()) {
     if (it->second <= at) return;
@@ -18,7 +18,7 @@ void WorkQueue::schedule(const std::string& key, Time at) {
   order_.emplace(at, key);
 }
 
-void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay) {
+void WorkQueue::addAfter(const QueueKey& key, std::chrono::milliseconds delay) {
   {
     std::lock_guard lock(mutex_);
     if (shutdown_) return;
@@ -33,31 +33,39 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay
   changed_.notify_all();
 }
 
-std::optional<std::string> WorkQueue::get(std::chrono::milliseconds wait) {
+std::optional<QueueKey> WorkQueue::get(std::chrono::milliseconds wait) {
+  return take(std::chrono::steady_clock::now() + wait);
+}
+
+std::optional<QueueKey> WorkQueue::get() { return take(std::nullopt); }
+
+QueueKey WorkQueue::pop() {
+  QueueKey key = order_.begin()->second;
+  order_.erase(order_.begin());
+  due_.erase(key);
+  processing_.insert(key);
+  return key;
+}
+
+std::optional<QueueKey> WorkQueue::take(std::optional<Time> deadline) {
   std::unique_lock lock(mutex_);
-  const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
     if (shutdown_) return std::nullopt;
     const Time now = clock_();
-    if (!order_.empty() && order_.begin()->first <= now) {
-      const std::string key = order_.begin()->second;
-      order_.erase(order_.begin());
-      due_.erase(key);
-      processing_.insert(key);
-      return key;
-    }
-    // Sleep until the next key is due, a change, or the caller's deadline.
-    auto until = deadline;
+    if (!order_.empty() && order_.begin()->first <= now) return pop();
+    if (deadline && std::chrono::steady_clock::now() >= *deadline) return std::nullopt;
+    // Sleep until the next key is due, a change (an add, done or shutdown), or the deadline.
+    std::optional<Time> until = deadline;
     if (!order_.empty()) {
-      const auto dueIn = order_.begin()->first - now;
-      until = std::min(until, std::chrono::steady_clock::now() + dueIn);
+      const Time due = std::chrono::steady_clock::now() + (order_.begin()->first - now);
+      until = until ? std::min(*until, due) : due;
     }
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    changed_.wait_until(lock, until);
+    if (until) changed_.wait_until(lock, *until);
+    else changed_.wait(lock);
   }
 }
 
-void WorkQueue::done(const std::string& key) {
+void WorkQueue::done(const QueueKey& key) {
   {
     std::lock_guard lock(mutex_);
     processing_.erase(key);
@@ -70,7 +78,7 @@ void WorkQueue::done(const std::string& key) {
   changed_.notify_all();
 }
 
-void WorkQueue::forget(const std::string& key) {
+void WorkQueue::forget(const QueueKey& key) {
   std::lock_guard lock(mutex_);
   auto it = due_.find(key);
   if (it != due_.end()) {
@@ -106,7 +114,7 @@ size_t WorkQueue::inFlight() const {
 Backoff::Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, std::function<double()> unitRandom)
     : base_(base), cap_(cap), random_(std::move(unitRandom)) {}
 
-std::chrono::milliseconds Backoff::next(const std::string& key) {
+std::chrono::milliseconds Backoff::next(const QueueKey& key) {
   int n;
   {
     std::lock_guard lock(mutex_);
@@ -118,12 +126,12 @@ std::chrono::milliseconds Backoff::next(const std::string& key) {
   return std::chrono::milliseconds(static_cast<long long>(delay * (0.5 + 0.5 * random_())));
 }
 
-void Backoff::forget(const std::string& key) {
+void Backoff::forget(const QueueKey& key) {
   std::lock_guard lock(mutex_);
   failures_.erase(key);
 }
 
-int Backoff::failures(const std::string& key) const {
+int Backoff::failures(const QueueKey& key) const {
   std::lock_guard lock(mutex_);
   auto it = failures_.find(key);
   return it == failures_.end() ? 0 : it->second;
