@@ -1,18 +1,20 @@
 #pragma once
 // The daemon: watches DatabaseSchemas (and the Secrets they name) into local caches, feeds their
-// keys to the work queue, and runs reconciles on worker threads while this replica leads.
+// keys to the work queue (sources.hpp), and runs reconciles on worker threads (worker.hpp) while
+// this replica leads.
 #include <atomic>
 #include <chrono>
-#include <map>
-#include <mutex>
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "controller/queue.hpp"
 #include "controller/reconciler.hpp"
 #include "controller/secret_cache.hpp"
+#include "controller/sources.hpp"
+#include "controller/worker.hpp"
 #include "kube/client.hpp"
 #include "kube/events.hpp"
 #include "kube/lease.hpp"
@@ -41,20 +43,20 @@ class Manager {
   // step, releases the lease and returns.
   void run(std::stop_token stop);
 
-  bool synced() const { return synced_.load(); }   // every cache has its first list
-  bool leading() const { return leading_.load(); }  // this replica reconciles
-  bool alive() const;                               // the loop turned recently
+  bool synced() const { return gate_.synced(); }    // every cache has its first list
+  bool leading() const { return gate_.leading(); }  // this replica reconciles
+  bool alive() const;                               // the housekeeping loop turned recently
   // Caches synced and, with leader election, the lease read once: leading or standing by.
   bool ready() const;
 
  private:
   void becomeLeader();
-  void watchResources(std::stop_token stop);
-  void onSchemaEvent(const kube::Key& key);
-  void enqueueUsersOf(const kube::Key& secret);
+  void stopLeading();
+  void awaitCaches(std::stop_token stop);  // opens the gate's "synced" half once every cache listed
+  void keepHouse(std::stop_token stop);    // heartbeat and memory trim, every few seconds
+  std::jthread startElection(std::stop_token stop);
+  void runWorkers(std::stop_token stop);   // returns when every worker has stopped
   std::unique_ptr<Reconciler> makeReconciler(std::stop_token stop);
-  void work(std::stop_token stop, Reconciler& reconciler);
-  core::Result<void> writeStatus(const ObjectRef& ref, const nlohmann::json& status);
 
   kube::Client& client_;
   ManagerOptions options_;
@@ -62,17 +64,12 @@ class Manager {
   SecretCache secrets_;  // data only of the Secrets a DatabaseSchema names
   WorkQueue queue_;
   KeyBackoff backoff_;
+  Sources sources_;      // watch events → queue_
   ConnectionPool pool_;
+  WorkGate gate_;        // leading and synced: workers take keys
   std::unique_ptr<kube::EventRecorder> recorder_;
   std::unique_ptr<kube::LeaderElector> elector_;  // with --leader-elect; lives as long as the manager
-  std::atomic<bool> synced_{false};
-  std::atomic<bool> leading_{false};
   std::atomic<long long> heartbeat_{0};
-  std::atomic<unsigned long long> nextReconcile_{1};
-  std::mutex triggersMutex_;
-  std::map<std::string, std::string> triggers_;  // key → what last started a reconcile (see onSchemaEvent)
 };
-
-kube::ResourceType databaseSchemas();
 
 }  // namespace controller

@@ -15,13 +15,10 @@ std::string terminated(const std::string& statement) {
   return !statement.empty() && statement.back() == ';' ? statement : statement + ";";
 }
 
-}  // namespace
-
-PlanConfigMap planConfigMap(const PlanOwner& owner, const schema::Plan& plan, size_t budget) {
-  const std::vector<std::string> statements = plan.statements();
-  PlanConfigMap out;
-  out.statementCount = statements.size();
-
+// plan.sql: a header, then as many statements as fit in `budget` with the ConfigMap's other keys,
+// and a note when some did not. Counts the statements it holds into `out`.
+std::string planSql(const PlanOwner& owner, const schema::Plan& plan, const std::vector<std::string>& statements,
+                    size_t budget, PlanConfigMap& out) {
   const std::string header = "-- plan " + (plan.hash.empty() ? std::string("(nothing to run)") : plan.hash) +
                              " of DatabaseSchema " + owner.ns + "/" + owner.name + ": " +
                              std::to_string(statements.size()) + " statement(s)\n";
@@ -37,25 +34,37 @@ PlanConfigMap planConfigMap(const PlanOwner& owner, const schema::Plan& plan, si
     sql += line;
     ++out.statementsHeld;
   }
-  const bool complete = out.statementsHeld == out.statementCount;
-  if (!complete)
+  if (out.statementsHeld < out.statementCount)
     sql += "-- cut: " + std::to_string(out.statementCount - out.statementsHeld) +
            " more statement(s) do not fit in a ConfigMap (1 MiB); `schema-operator plan` prints them all\n";
+  return sql;
+}
 
+json ownedMetadata(const PlanOwner& owner) {
   const std::string prefix = owner.name.substr(0, kNamePrefixMax) + "-plan-";
+  return {{"generateName", prefix},
+          {"namespace", owner.ns},
+          {"labels", {{"app.kubernetes.io/managed-by", "schema-operator"}}},
+          {"annotations", {{"dbschema.io/databaseschema", owner.name}}},
+          {"ownerReferences", json::array({{{"apiVersion", spec::kApiVersion},
+                                            {"kind", spec::kKind},
+                                            {"name", owner.name},
+                                            {"uid", owner.uid},
+                                            {"controller", true}}})}};
+}
+
+}  // namespace
+
+PlanConfigMap planConfigMap(const PlanOwner& owner, const schema::Plan& plan, size_t budget) {
+  const std::vector<std::string> statements = plan.statements();
+  PlanConfigMap out;
+  out.statementCount = statements.size();
+  const std::string sql = planSql(owner, plan, statements, budget, out);
+  const bool complete = out.statementsHeld == out.statementCount;
   out.object = {
       {"apiVersion", "v1"},
       {"kind", "ConfigMap"},
-      {"metadata",
-       {{"generateName", prefix},
-        {"namespace", owner.ns},
-        {"labels", {{"app.kubernetes.io/managed-by", "schema-operator"}}},
-        {"annotations", {{"dbschema.io/databaseschema", owner.name}}},
-        {"ownerReferences", json::array({{{"apiVersion", spec::kApiVersion},
-                                          {"kind", spec::kKind},
-                                          {"name", owner.name},
-                                          {"uid", owner.uid},
-                                          {"controller", true}}})}}},
+      {"metadata", ownedMetadata(owner)},
       {"data",
        {{"plan.sql", sql},
         {"hash", plan.hash},

@@ -16,7 +16,7 @@ namespace controller {
 inline constexpr size_t kPlanConfigMapBudget = 1024 * 1024 - 4096;
 
 struct PlanConfigMap {
-  nlohmann::json object;      // the ConfigMap, named by generateName (see publishing in manager.cpp)
+  nlohmann::json object;      // the ConfigMap, named by generateName (see publishPlan in cluster_io.hpp)
   size_t statementCount = 0;  // in the plan
   size_t statementsHeld = 0;  // in the ConfigMap: fewer when the plan does not fit
 };

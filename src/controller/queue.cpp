@@ -6,7 +6,7 @@ namespace controller {
 
 WorkQueue::WorkQueue(core::Clock& clock) : clock_(clock) {}
 
-void WorkQueue::schedule(const std::string& key, Time at) {
+void WorkQueue::schedule(const QueueKey& key, Time at) {
   auto it = due_.find(key);
   if (it != due_.end()) {
     if (it->second <= at) return;
@@ -18,7 +18,7 @@ void WorkQueue::schedule(const std::string& key, Time at) {
   order_.emplace(at, key);
 }
 
-void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay) {
+void WorkQueue::addAfter(const QueueKey& key, std::chrono::milliseconds delay) {
   {
     std::lock_guard lock(mutex_);
     if (shutdown_) return;
@@ -33,27 +33,36 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::milliseconds delay
   changed_.notify_all();
 }
 
-std::optional<std::string> WorkQueue::get(std::chrono::milliseconds wait) {
+std::optional<QueueKey> WorkQueue::get(std::chrono::milliseconds wait) {
+  return take(clock_.monotonic() + wait);
+}
+
+std::optional<QueueKey> WorkQueue::get() { return take(std::nullopt); }
+
+QueueKey WorkQueue::pop() {
+  QueueKey key = order_.begin()->second;
+  order_.erase(order_.begin());
+  due_.erase(key);
+  processing_.insert(key);
+  return key;
+}
+
+std::optional<QueueKey> WorkQueue::take(std::optional<Time> deadline) {
   std::unique_lock lock(mutex_);
-  const Time deadline = clock_.monotonic() + wait;
   for (;;) {
     if (shutdown_) return std::nullopt;
     const Time now = clock_.monotonic();
-    if (!order_.empty() && order_.begin()->first <= now) {
-      const std::string key = order_.begin()->second;
-      order_.erase(order_.begin());
-      due_.erase(key);
-      processing_.insert(key);
-      return key;
-    }
-    if (now >= deadline) return std::nullopt;
-    // Sleep until the next key is due, a change, or the caller's deadline.
-    const Time until = order_.empty() ? deadline : std::min(deadline, order_.begin()->first);
-    clock_.waitFor(changed_, lock, std::chrono::ceil<std::chrono::milliseconds>(until - now));
+    if (!order_.empty() && order_.begin()->first <= now) return pop();
+    if (deadline && now >= *deadline) return std::nullopt;
+    // Sleep until the next key is due, a change (an add, done or shutdown), or the deadline.
+    std::optional<Time> until = deadline;
+    if (!order_.empty()) until = until ? std::min(*until, order_.begin()->first) : order_.begin()->first;
+    if (until) clock_.waitFor(changed_, lock, std::chrono::ceil<std::chrono::milliseconds>(*until - now));
+    else changed_.wait(lock);
   }
 }
 
-void WorkQueue::done(const std::string& key) {
+void WorkQueue::done(const QueueKey& key) {
   {
     std::lock_guard lock(mutex_);
     processing_.erase(key);
@@ -66,7 +75,7 @@ void WorkQueue::done(const std::string& key) {
   changed_.notify_all();
 }
 
-void WorkQueue::forget(const std::string& key) {
+void WorkQueue::forget(const QueueKey& key) {
   std::lock_guard lock(mutex_);
   auto it = due_.find(key);
   if (it != due_.end()) {
@@ -102,7 +111,7 @@ size_t WorkQueue::inFlight() const {
 KeyBackoff::KeyBackoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, core::Jitter unitRandom)
     : policy_{base, cap, 2.0}, random_(std::move(unitRandom)) {}
 
-std::chrono::milliseconds KeyBackoff::next(const std::string& key) {
+std::chrono::milliseconds KeyBackoff::next(const QueueKey& key) {
   int failed;
   {
     std::lock_guard lock(mutex_);
@@ -111,12 +120,12 @@ std::chrono::milliseconds KeyBackoff::next(const std::string& key) {
   return core::jittered(core::backoffDelay(policy_, failed), random_());
 }
 
-void KeyBackoff::forget(const std::string& key) {
+void KeyBackoff::forget(const QueueKey& key) {
   std::lock_guard lock(mutex_);
   failures_.erase(key);
 }
 
-int KeyBackoff::failures(const std::string& key) const {
+int KeyBackoff::failures(const QueueKey& key) const {
   std::lock_guard lock(mutex_);
   auto it = failures_.find(key);
   return it == failures_.end() ? 0 : it->second;

@@ -1,6 +1,7 @@
 #pragma once
-// The reconcile work queue: keys ("namespace/name") de-duplicated, at most one in flight per key,
-// delayed re-adds (the earliest wins), and a key re-added while in flight runs once more after.
+// The reconcile work queue: keys (a resource's namespace and name, as a value) de-duplicated, at
+// most one in flight per key, delayed re-adds (the earliest wins), and a key re-added while in
+// flight runs once more after.
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -11,23 +12,29 @@
 
 #include "core/backoff.hpp"
 #include "core/clock.hpp"
+#include "kube/store.hpp"
 
 namespace controller {
+
+// What the queue holds: which resource to reconcile, never what it looked like.
+using QueueKey = kube::Key;
 
 // Delays and waits are measured on `clock`'s monotonic time, so a test's ManualClock drives them.
 class WorkQueue {
  public:
   explicit WorkQueue(core::Clock& clock = core::systemClock());
 
-  void add(const std::string& key) { addAfter(key, std::chrono::milliseconds(0)); }
+  void add(const QueueKey& key) { addAfter(key, std::chrono::milliseconds(0)); }
   // Ready after `delay`; a key already waiting keeps whichever time is earlier.
-  void addAfter(const std::string& key, std::chrono::milliseconds delay);
+  void addAfter(const QueueKey& key, std::chrono::milliseconds delay);
   // A ready key not in flight, waiting at most `wait` for one; nullopt on timeout or shutdown.
-  std::optional<std::string> get(std::chrono::milliseconds wait);
+  std::optional<QueueKey> get(std::chrono::milliseconds wait);
+  // A ready key not in flight, waiting as long as it takes; nullopt once the queue shuts down.
+  std::optional<QueueKey> get();
   // The key's reconcile finished; if it was added meanwhile it becomes ready again.
-  void done(const std::string& key);
+  void done(const QueueKey& key);
   // Forget a waiting key (its object is gone).
-  void forget(const std::string& key);
+  void forget(const QueueKey& key);
   void shutdown();
   bool shuttingDown() const;
 
@@ -36,15 +43,18 @@ class WorkQueue {
 
  private:
   using Time = core::Monotonic;
-  void schedule(const std::string& key, Time at);  // with mutex_ held
+  void schedule(const QueueKey& key, Time at);  // with mutex_ held
+  // Waits for a ready key until `deadline` (none: until shutdown).
+  std::optional<QueueKey> take(std::optional<Time> deadline);
+  QueueKey pop();                               // the first ready key, now in flight; mutex_ held
 
   core::Clock& clock_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::map<std::string, Time> due_;               // queued keys and when they are ready
-  std::set<std::pair<Time, std::string>> order_;  // the same, by time
-  std::set<std::string> processing_;
-  std::map<std::string, Time> dirty_;             // added while in flight: ready at this time after done()
+  std::map<QueueKey, Time> due_;               // queued keys and when they are ready
+  std::set<std::pair<Time, QueueKey>> order_;  // the same, by time
+  std::set<QueueKey> processing_;
+  std::map<QueueKey, Time> dirty_;             // added while in flight: ready at this time after done()
   bool shutdown_ = false;
 };
 
@@ -53,15 +63,15 @@ class WorkQueue {
 class KeyBackoff {
  public:
   KeyBackoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, core::Jitter unitRandom);
-  std::chrono::milliseconds next(const std::string& key);
-  void forget(const std::string& key);
-  int failures(const std::string& key) const;
+  std::chrono::milliseconds next(const QueueKey& key);
+  void forget(const QueueKey& key);
+  int failures(const QueueKey& key) const;
 
  private:
   core::BackoffPolicy policy_;
   core::Jitter random_;
   mutable std::mutex mutex_;
-  std::map<std::string, int> failures_;
+  std::map<QueueKey, int> failures_;
 };
 
 }  // namespace controller

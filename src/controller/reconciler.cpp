@@ -3,10 +3,10 @@
 #include <chrono>
 
 #include "controller/plan_configmap.hpp"
+#include "controller/report_events.hpp"
 #include "controller/sample_from_observation.hpp"
 #include "controller/status.hpp"
 #include "core/log.hpp"
-#include "core/base64.hpp"
 #include "core/sha256.hpp"
 #include "core/time.hpp"
 #include "engine/engine.hpp"
@@ -20,26 +20,6 @@ using json = nlohmann::json;
 ObjectRef refOf(const json& resource) {
   const json& m = resource.value("metadata", json::object());
   return {m.value("namespace", ""), m.value("name", ""), m.value("uid", ""), m.value("resourceVersion", "")};
-}
-
-std::string listed(const std::vector<schema::Change>& changes, size_t most) {
-  std::string out;
-  size_t n = 0;
-  for (const auto& c : changes) {
-    if (n == most) {
-      out += ", …";
-      break;
-    }
-    out += (n++ ? ", " : "") + std::string(schema::toString(c.kind)) + " " + c.object;
-  }
-  return out;
-}
-
-std::vector<schema::Change> withSafety(const schema::Plan& p, schema::Safety s) {
-  std::vector<schema::Change> out;
-  for (const auto& c : p.drift)
-    if (c.safety == s) out.push_back(c);
-  return out;
 }
 
 pg::Owner ownerOf(const ObjectRef& ref) { return {ref.ns, ref.name, ref.uid}; }
@@ -64,21 +44,35 @@ FailureKind failureKindOf(const core::Error& e) {
   return e.kind == core::ErrorKind::Invalid ? FailureKind::EngineFailed : FailureKind::ConnectionFailed;
 }
 
+// A connection that cannot be resolved is the Secret's fault when the error names a
+// spec.connection field, and the spec's otherwise.
+bool secretAtFault(const core::Error& e) { return e.field.rfind("spec.connection", 0) == 0; }
+
 }  // namespace
+
+struct Reconciler::Check {
+  ObjectRef ref;
+  json previous;  // the status as read
+  Observation observation;
+  long long nowSeconds = 0;
+  std::chrono::seconds interval{300};  // the spec's, once it parses
+  Ending ending = Ending::Checked;
+  std::string message;  // what failed, for logs
+};
 
 Reconciler::Reconciler(ConnectionPool& pool, SecretLookup secrets, StatusWriter writeStatus, EventSink events,
                        ReconcilerOptions options)
     : pool_(pool),
-      secrets_(std::move(secrets)),
       writeStatus_(std::move(writeStatus)),
       events_(std::move(events)),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      connections_(std::move(secrets), options_.runtimeDir, options_.connectTimeoutSeconds) {
   if (!options_.clock) options_.clock = &core::systemClock();
   if (!options_.unitRandom) options_.unitRandom = [] { return 0.5; };
 }
 
 core::Result<spec::DatabaseSchema> Reconciler::parse(const json& resource) {
-  const std::string key = resource["metadata"].value("namespace", "") + "/" + resource["metadata"].value("name", "");
+  const kube::Key key = kube::Key::of(resource);
   json identity = {{"uid", resource["metadata"].value("uid", "")},
                    {"annotations", resource["metadata"].value("annotations", json::object())},
                    {"spec", resource.value("spec", json::object())},
@@ -104,14 +98,15 @@ core::Result<spec::DatabaseSchema> Reconciler::parse(const json& resource) {
 }
 
 void Reconciler::forget(const std::string& ns, const std::string& name) {
+  const kube::Key key{ns, name};
   {
     std::lock_guard lock(cacheMutex_);
-    parsed_.erase(ns + "/" + name);
+    parsed_.erase(key);
   }
   std::optional<HeldClaim> held;
   {
     std::lock_guard lock(claimsMutex_);
-    if (auto it = claims_.find(ns + "/" + name); it != claims_.end()) {
+    if (auto it = claims_.find(key); it != claims_.end()) {
       held = std::move(it->second);
       claims_.erase(it);
     }
@@ -126,7 +121,7 @@ void Reconciler::forget(const std::string& ns, const std::string& name) {
     core::log::info("ownership claim released", {{"namespace", ns}, {"name", name}, {"schema", held->schema}});
 }
 
-void Reconciler::rememberClaim(const std::string& key, const pg::ConnectionOptions& options,
+void Reconciler::rememberClaim(const kube::Key& key, const pg::ConnectionOptions& options,
                                const std::string& schemaName, const pg::Owner& owner, pqxx::connection& current) {
   std::optional<HeldClaim> replaced;
   {
@@ -163,170 +158,124 @@ std::optional<json> Reconciler::publishPlan(const ObjectRef& ref, const json& pr
   return configMapRef(*name, configMap);
 }
 
-core::Result<std::string> Reconciler::secretValue(const std::string& ns, const std::string& name,
-                                                  const std::string& key, const std::string& field) {
-  auto read = secrets_(ns, name);
-  if (!read)
-    return core::Error{read.error().kind, "Secret " + ns + "/" + name + " could not be read: " + read.error().message,
-                       field};
-  const std::optional<json>& secret = *read;
-  if (!secret) return core::invalid(field, "Secret " + ns + "/" + name + " not found");
-  const json& data = secret->value("data", json::object());
-  if (!data.contains(key) || !data[key].is_string())
-    return core::invalid(field, "Secret " + ns + "/" + name + " has no key " + key);
-  auto decoded = core::base64Decode(data[key].get<std::string>());
-  if (!decoded) return core::invalid(field, "Secret " + ns + "/" + name + " key " + key + " is not valid base64");
-  return *decoded;
-}
-
-core::Result<pg::ConnectionOptions> Reconciler::connectionFor(const spec::DatabaseSchema& r) {
-  if (r.connection.secretRef.name.empty() || r.connection.secretRef.key.empty())
-    return core::invalid("spec.connection.secretRef", "is required: the Secret holding DATABASE_URL");
-  auto url = secretValue(r.ns, r.connection.secretRef.name, r.connection.secretRef.key, "spec.connection.secretRef");
-  if (!url) return url.error();
-  pg::ConnectionOptions options;
-  options.url = *url;
-  while (!options.url.empty() && (options.url.back() == '\n' || options.url.back() == '\r')) options.url.pop_back();
-  // The same rule as the CLI's (pg::resolveSslMode): the stricter of the document's and the URL's
-  // sslmode, verify-full when neither says.
-  if (r.connection.sslModeSet) options.declaredSslMode = spec::toString(r.connection.sslMode);
-  options.allowSelfSigned = r.connection.allowSelfSigned;
-  options.connectTimeoutSeconds = options_.connectTimeoutSeconds;
-  if (r.connection.rootCertRef) {
-    auto ca = secretValue(r.ns, r.connection.rootCertRef->name, r.connection.rootCertRef->key,
-                          "spec.connection.rootCertRef");
-    if (!ca) return ca.error();
-    // libpq reads the CA from a file: one per content, so a rotated CA is a new file and the
-    // connection options (the pool's key) change with it.
-    auto dir = runtimeDir();
-    if (!dir) return dir.error();
-    auto path = (*dir)->fileWith("ca", *ca, ".crt");
-    if (!path) return core::terminal("cannot write the CA bundle: " + path.error().describe());
-    options.rootCertFile = *path;
-  }
-  return options;
-}
-
-core::Result<std::shared_ptr<RuntimeDir>> Reconciler::runtimeDir() {
-  std::lock_guard lock(cacheMutex_);
-  if (!options_.runtimeDir) {
-    auto made = RuntimeDir::makePrivate();
-    if (!made) return made.error();
-    options_.runtimeDir = *made;
-  }
-  return options_.runtimeDir;
-}
-
 std::chrono::milliseconds Reconciler::jittered(std::chrono::seconds interval) const {
   // ±10%, so resources created together do not re-check in step.
   const double factor = 0.9 + 0.2 * options_.unitRandom();
   return std::chrono::milliseconds(static_cast<long long>(static_cast<double>(interval.count()) * 1000.0 * factor));
 }
 
+// ---- reconcile, step by step ----
+
 Outcome Reconciler::reconcile(const json& resource) {
-  const ObjectRef ref = refOf(resource);
-  const json previous = resource.value("status", json::object());
-  Observation observation;
-  observation.generation = resource["metadata"].value("generation", 0LL);
-  const core::TimePoint now = options_.clock->now();
-  observation.now = core::formatTime(now);
-
-  Outcome outcome;
-  std::chrono::seconds interval{300};
-  auto fail = [&](FailureKind kind, const std::string& reason, const core::Error& e) {
-    observation.failure = Failure{kind, e.describe()};
-    events_({ref, true, reason, e.describe()});
-    outcome.failed = true;
-    outcome.message = e.describe();
-  };
-
+  Check check = begin(resource);
   auto parsed = parse(resource);
   if (!parsed) {
-    fail(FailureKind::InvalidSpec, "InvalidSpec", parsed.error());
-    outcome.failed = false;  // retrying cannot help; a change of the resource brings it back
-    outcome.requeueAfter = std::chrono::milliseconds(0);
-  } else {
-    const spec::DatabaseSchema& r = *parsed;
-    interval = r.interval;
-    observation.mode = r.mode;
-    auto options = connectionFor(r);
-    if (!options) {
-      const bool secret = options.error().field.rfind("spec.connection", 0) == 0;
-      fail(secret ? FailureKind::SecretUnavailable : FailureKind::InvalidSpec,
-           secret ? "SecretUnavailable" : "InvalidSpec", options.error());
-    } else if (auto lease = pool_.acquire(*options); !lease) {
-      fail(FailureKind::ConnectionFailed, "ConnectionFailed", lease.error());
-    } else if (auto claim = claimFor(**lease, r, ref); !claim) {
-      if (claim.error().kind != core::ErrorKind::Invalid) lease->discard();
-      fail(failureKindOf(claim.error()), reasonOf(claim.error()), claim.error());
-    } else if (claim->conflict) {
-      fail(FailureKind::OwnershipConflict, "OwnershipConflict",
-           core::invalid("", claim->conflictMessage(r.model.schema)));
-      // Not an error to back off from: the other owner may be deleted, and the next check sees it.
-      outcome.failed = false;
-    } else {
-      if (r.mode == spec::Mode::Apply) rememberClaim(ref.ns + "/" + ref.name, *options, r.model.schema, ownerOf(ref), **lease);
-      engine::Options run;
-      run.apply = true;
-      run.applyOptions = options_.apply;
-      run.lockWait = options_.lockWait;
-      auto report = engine::run(**lease, r, run);
-      if (!report) {
-        if (report.error().kind != core::ErrorKind::Invalid) lease->discard();
-        fail(failureKindOf(report.error()), reasonOf(report.error()), report.error());
-      } else {
-        observation.report = std::move(*report);
-        const engine::Report& rep = *observation.report;
-        if (!rep.applied.empty()) {
-          std::vector<schema::Change> applied;
-          for (const auto& c : rep.plan.drift) {
-            for (const auto& s : rep.applied)
-              if (s.kind == c.kind && s.object == c.object) {
-                applied.push_back(c);
-                break;
-              }
-          }
-          events_({ref, false, "Applied",
-                   "applied " + std::to_string(applied.size()) + " change(s): " + listed(applied, 8)});
-        }
-        if (rep.failure) {
-          const std::string statement =
-              rep.failure->statement.empty() ? "" : " (statement: " + rep.failure->statement + ")";
-          events_({ref, true, "ApplyFailed",
-                   rep.failure->object + ": " + rep.failure->message + statement + "; " + appliedBefore(rep)});
-          outcome.failed = true;
-          outcome.message = rep.failure->message;
-        }
-        // A new pending plan is news; the same one, re-checked, is not.
-        const std::string previousHash = previous.contains("plan") ? previous["plan"].value("hash", "") : "";
-        if (rep.remaining.destructive > 0 && rep.remaining.hash != previousHash) {
-          events_({ref, true, "DestructiveChangesPending",
-                   listed(withSafety(rep.remaining, schema::Safety::Destructive), 8) +
-                       " wait for approval: kubectl annotate databaseschema " + ref.name +
-                       " dbschema.io/allow-destructive=" + rep.remaining.hash});
-        }
-        if (rep.remaining.blocked > 0 && rep.remaining.hash != previousHash) {
-          for (const auto& c : withSafety(rep.remaining, schema::Safety::Blocked))
-            events_({ref, true, "Blocked", std::string(schema::toString(c.kind)) + " " + c.object + ": " + c.reason});
-        }
-        observation.planConfigMap = publishPlan(ref, previous, rep.remaining);
-      }
-    }
+    // Retrying cannot help; a change of the resource brings it back.
+    fail(check, FailureKind::InvalidSpec, "InvalidSpec", parsed.error(), Ending::AwaitsChange);
+    return finish(check);
   }
+  check.interval = parsed->interval;
+  check.observation.mode = parsed->mode;
+  examine(check, *parsed);
+  return finish(check);
+}
 
-  const auto checkedAt = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
-  outcome.sample = sampleOf(ref.ns, ref.name, observation, static_cast<double>(checkedAt.count()));
-  const json next = nextStatus(previous, observation);
-  // Written when it changed, and at least once per interval so lastCheckedTime stays honest.
-  if (worthWriting(previous, next, interval.count())) {
-    auto written = writeStatus_(ref, next);
-    if (!written) {
-      outcome.failed = true;
-      outcome.message = "writing status: " + written.error().describe();
-      return outcome;
-    }
+Reconciler::Check Reconciler::begin(const json& resource) const {
+  Check check;
+  check.ref = refOf(resource);
+  check.previous = resource.value("status", json::object());
+  check.observation.generation = resource["metadata"].value("generation", 0LL);
+  const core::TimePoint now = options_.clock->now();
+  check.nowSeconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  check.observation.now = core::formatTime(now);
+  return check;
+}
+
+void Reconciler::examine(Check& check, const spec::DatabaseSchema& r) {
+  auto options = connections_.resolve(r);
+  if (!options) {
+    const bool secret = secretAtFault(options.error());
+    return fail(check, secret ? FailureKind::SecretUnavailable : FailureKind::InvalidSpec,
+                secret ? "SecretUnavailable" : "InvalidSpec", options.error());
   }
-  if (!outcome.failed && parsed) outcome.requeueAfter = jittered(interval);
+  auto lease = pool_.acquire(*options);
+  if (!lease) return fail(check, FailureKind::ConnectionFailed, "ConnectionFailed", lease.error());
+  if (!holdClaim(check, r, *options, *lease)) return;
+  runEngine(check, r, *lease);
+}
+
+// True when this resource may go on: it holds the claim (mode Apply) or nobody else does (Plan).
+bool Reconciler::holdClaim(Check& check, const spec::DatabaseSchema& r, const pg::ConnectionOptions& options,
+                           ConnectionPool::Lease& lease) {
+  auto claim = claimFor(*lease, r, check.ref);
+  if (!claim) {
+    if (claim.error().kind != core::ErrorKind::Invalid) lease.discard();
+    fail(check, failureKindOf(claim.error()), reasonOf(claim.error()), claim.error());
+    return false;
+  }
+  if (claim->conflict) {
+    // Not an error to back off from: the other owner may be deleted, and the next check sees it.
+    fail(check, FailureKind::OwnershipConflict, "OwnershipConflict",
+         core::invalid("", claim->conflictMessage(r.model.schema)), Ending::Checked);
+    return false;
+  }
+  const kube::Key key{check.ref.ns, check.ref.name};
+  if (r.mode == spec::Mode::Apply) rememberClaim(key, options, r.model.schema, ownerOf(check.ref), *lease);
+  return true;
+}
+
+void Reconciler::runEngine(Check& check, const spec::DatabaseSchema& r, ConnectionPool::Lease& lease) {
+  engine::Options run;
+  run.apply = true;
+  run.applyOptions = options_.apply;
+  run.lockWait = options_.lockWait;
+  auto report = engine::run(*lease, r, run);
+  if (!report) {
+    if (report.error().kind != core::ErrorKind::Invalid) lease.discard();
+    return fail(check, failureKindOf(report.error()), reasonOf(report.error()), report.error());
+  }
+  check.observation.report = std::move(*report);
+  const engine::Report& done = *check.observation.report;
+  emitEvents(check);
+  if (done.failure) {
+    check.ending = Ending::Failed;
+    check.message = done.failure->message;
+  }
+  check.observation.planConfigMap = publishPlan(check.ref, check.previous, done.remaining);
+}
+
+void Reconciler::emitEvents(const Check& check) {
+  const json& previous = check.previous;
+  const std::string previousHash = previous.contains("plan") ? previous["plan"].value("hash", "") : "";
+  for (const EventNote& event : eventsFor(check.ref, *check.observation.report, previousHash)) events_(event);
+}
+
+void Reconciler::fail(Check& check, FailureKind kind, const std::string& reason, const core::Error& e,
+                      Ending ending) {
+  check.observation.failure = Failure{kind, e.describe()};
+  events_({check.ref, true, reason, e.describe()});
+  check.ending = ending;
+  check.message = e.describe();
+}
+
+// Written when it changed, and at least once per interval so lastCheckedTime stays honest.
+void Reconciler::writeStatus(Check& check) {
+  const json next = nextStatus(check.previous, check.observation);
+  if (!worthWriting(check.previous, next, check.interval.count())) return;
+  auto written = writeStatus_(check.ref, next);
+  if (written) return;
+  check.ending = Ending::Failed;
+  check.message = "writing status: " + written.error().describe();
+}
+
+// The one place a check's ending becomes its Outcome (the worker's errorPolicy takes it from there).
+Outcome Reconciler::finish(Check& check) {
+  Outcome outcome;
+  outcome.sample = sampleOf(check.ref.ns, check.ref.name, check.observation, static_cast<double>(check.nowSeconds));
+  writeStatus(check);
+  outcome.failed = check.ending == Ending::Failed;
+  outcome.message = check.message;
+  if (check.ending == Ending::Checked) outcome.requeueAfter = jittered(check.interval);
   return outcome;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// One reconcile of one DatabaseSchema: read its Secret, connect (reusing connections), run the
-// engine in the resource's mode with its approval, write status when it changed, and say what
-// happened in Events. Kubernetes is reached only through the three functions it is given, so the
+// One reconcile of one DatabaseSchema, in named steps: resolve its connection (Secret, CA file),
+// connect (reusing connections) and hold the ownership claim, run the engine in the resource's
+// mode with its approval, say what happened in Events, and write status when it changed. Kubernetes is reached only through the three functions it is given, so the
 // reconciler is tested against a real PostgreSQL without an API server.
 #include <chrono>
 #include <functional>
@@ -13,11 +13,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controller/connection_source.hpp"
 #include "controller/connections.hpp"
 #include "controller/runtime_dir.hpp"
 #include "core/backoff.hpp"
 #include "core/clock.hpp"
+#include "controller/status.hpp"
 #include "core/error.hpp"
+#include "kube/store.hpp"
 #include "metrics/resource_sample.hpp"
 #include "pg/apply.hpp"
 #include "pg/claim.hpp"
@@ -39,10 +42,6 @@ struct EventNote {
   std::string message;
 };
 
-// The Secret object (as the API returns it) or nullopt when it does not exist; an error when it
-// could not be read.
-using SecretLookup =
-    std::function<core::Result<std::optional<nlohmann::json>>(const std::string& ns, const std::string& name)>;
 // Writes status through the status subresource; a core::ErrorKind::Conflict error on 409.
 using StatusWriter = std::function<core::Result<void>(const ObjectRef& object, const nlohmann::json& status)>;
 using EventSink = std::function<void(const EventNote& event)>;
@@ -82,29 +81,41 @@ class Reconciler {
   void forget(const std::string& ns, const std::string& name);
 
  private:
+  // How a check ended, which decides its Outcome (finish): re-checked at the interval, retried
+  // with backoff, or left until the resource changes (a spec that cannot work as it is).
+  enum class Ending { Checked, Failed, AwaitsChange };
+  struct Check;  // one reconcile's state: what it read, what it observed, how it ended
+
+  Check begin(const nlohmann::json& resource) const;
   core::Result<spec::DatabaseSchema> parse(const nlohmann::json& resource);
-  core::Result<pg::ConnectionOptions> connectionFor(const spec::DatabaseSchema& r);
-  core::Result<std::shared_ptr<RuntimeDir>> runtimeDir();
-  core::Result<std::string> secretValue(const std::string& ns, const std::string& name, const std::string& key,
-                                        const std::string& field);
+  // The steps after parsing: resolve and connect, hold the claim, run the engine.
+  void examine(Check& check, const spec::DatabaseSchema& r);
+  bool holdClaim(Check& check, const spec::DatabaseSchema& r, const pg::ConnectionOptions& options,
+                 ConnectionPool::Lease& lease);
+  void runEngine(Check& check, const spec::DatabaseSchema& r, ConnectionPool::Lease& lease);
+  void emitEvents(const Check& check);
+  void fail(Check& check, FailureKind kind, const std::string& reason, const core::Error& e,
+            Ending ending = Ending::Failed);
+  void writeStatus(Check& check);
+  Outcome finish(Check& check);
   std::chrono::milliseconds jittered(std::chrono::seconds interval) const;
   // The ConfigMap with the whole plan, when it must be (re)written: status.plan.configMapRef.
   std::optional<nlohmann::json> publishPlan(const ObjectRef& ref, const nlohmann::json& previous,
                                             const schema::Plan& plan);
   // Remembers the claim this process made for `key`, releasing the one it replaces (the spec
   // moved to another schema or database).
-  void rememberClaim(const std::string& key, const pg::ConnectionOptions& options, const std::string& schemaName,
+  void rememberClaim(const kube::Key& key, const pg::ConnectionOptions& options, const std::string& schemaName,
                      const pg::Owner& owner, pqxx::connection& current);
 
   ConnectionPool& pool_;
-  SecretLookup secrets_;
   StatusWriter writeStatus_;
   EventSink events_;
   ReconcilerOptions options_;
+  ConnectionSource connections_;
   // Parsed resources by namespace/name, kept while uid, metadata.annotations and spec stay the
   // same: parsing a large schema costs more than a whole in-sync check. Small ones are not kept.
   std::mutex cacheMutex_;
-  std::map<std::string, std::pair<std::string, spec::DatabaseSchema>> parsed_;
+  std::map<kube::Key, std::pair<std::string, spec::DatabaseSchema>> parsed_;
   // The ownership claims this process took, by namespace/name: released when the resource is
   // deleted (forget). A claim taken by a process that has since ended stays until released by
   // hand (README, "One owner per schema").
@@ -114,7 +125,7 @@ class Reconciler {
     pg::Owner owner;
   };
   std::mutex claimsMutex_;
-  std::map<std::string, HeldClaim> claims_;
+  std::map<kube::Key, HeldClaim> claims_;
 };
 
 }  // namespace controller

@@ -66,6 +66,102 @@ json lastApply(const engine::Report& r, const std::string& now) {
   return out;
 }
 
+// What every status carries over from the previous one, whatever this check found.
+json carriedOver(const json& previous, const Observation& o) {
+  json next = json::object();
+  next["observedGeneration"] = o.generation;
+  next["lastCheckedTime"] = o.now;
+  next["appliedChanges"] = previous.value("appliedChanges", 0LL);
+  if (previous.contains("lastAppliedTime")) next["lastAppliedTime"] = previous["lastAppliedTime"];
+  if (previous.contains("database")) next["database"] = previous["database"];
+  return next;
+}
+
+// The engine could not run. What was last known about drift stays visible: an outage does not
+// make the schema right.
+std::vector<ConditionValue> failedCheck(json& next, const json& previous, const Failure& f) {
+  next["phase"] = "Error";
+  for (const char* key : {"drift", "plan", "lastApply"})
+    if (previous.contains(key)) next[key] = previous[key];
+  const bool reachable = f.kind == FailureKind::InvalidSpec || f.kind == FailureKind::EngineFailed ||
+                         f.kind == FailureKind::OwnershipConflict;
+  static const char* reasons[] = {"InvalidSpec", "SecretUnavailable", "ConnectionFailed", "InvalidSpec",
+                                  "OwnershipConflict"};
+  const std::string reason = reasons[static_cast<int>(f.kind)];
+  const long long drift = previous.contains("drift") ? previous["drift"].value("count", 0LL) : 0;
+  const long long destructive = previous.contains("plan") ? previous["plan"].value("destructive", 0LL) : 0;
+  return {
+      {"Ready", false, reason, f.message},
+      reachable ? ConditionValue{"DatabaseReachable", true, "Connected", "connected"}
+                : ConditionValue{"DatabaseReachable", false, reason, f.message},
+      {"Drifted", drift > 0, drift > 0 ? "DriftFound" : "NoDrift",
+       drift > 0 ? "last known: " + plural(drift, "difference", "differences") : "no drift known"},
+      {"DestructiveChangesPending", destructive > 0, destructive > 0 ? "AwaitingApproval" : "None",
+       destructive > 0 ? "last known: " + plural(destructive, "destructive change", "destructive changes")
+                       : "none known"},
+  };
+}
+
+// What the engine found and applied: drift, plan, the last apply and the running count.
+void recordReport(json& next, const json& previous, const Observation& o) {
+  const engine::Report& r = *o.report;
+  next["database"] = {{"serverVersion", r.serverVersion}};
+  next["drift"] = engine::driftJson(r.remaining, kMaxStatusItems);
+  next["plan"] = engine::planJson(r.remaining, kMaxStatusItems);
+  const size_t statementCount = r.remaining.statements().size();
+  next["plan"]["statementCount"] = statementCount;
+  next["plan"]["truncated"] = statementCount > kMaxStatusItems;
+  if (o.planConfigMap) next["plan"]["configMapRef"] = *o.planConfigMap;
+  if (!r.applied.empty() || r.failure)
+    next["lastApply"] = lastApply(r, o.now);
+  else if (previous.contains("lastApply"))
+    next["lastApply"] = previous["lastApply"];
+  const long long applied = changesIn(r.applied);
+  if (applied > 0) {
+    next["appliedChanges"] = next["appliedChanges"].get<long long>() + applied;
+    next["lastAppliedTime"] = o.now;
+  }
+}
+
+struct Readiness {
+  std::string phase;
+  std::string message;  // the Ready condition's
+};
+
+// An apply that failed comes first, then blocked changes, then drift.
+Readiness readinessOf(const engine::Report& r, spec::Mode mode) {
+  const schema::Plan& now = r.remaining;
+  const long long drift = static_cast<long long>(now.drift.size());
+  if (r.failure)
+    return {"Error", (r.failure->statement.empty()
+                          ? "applying failed: " + r.failure->message
+                          : "applying " + r.failure->object + " failed: " + r.failure->message +
+                                " (statement: " + r.failure->statement + ")") +
+                         "; " + appliedBefore(r) + " (status.lastApply)"};
+  if (now.blocked > 0) return {"Blocked", plural(now.blocked, "change is", "changes are") + " blocked; see status.drift"};
+  if (drift == 0) return {"InSync", "the database matches the declared schema"};
+  if (mode == spec::Mode::Plan)
+    return {"Drifted", "mode is Plan: " + plural(drift, "difference is", "differences are") + " reported, not applied"};
+  return {"Drifted", plural(now.destructive, "destructive change waits", "destructive changes wait") +
+                         " for approval (dbschema.io/allow-destructive)"};
+}
+
+std::vector<ConditionValue> checkedConditions(const engine::Report& r, const Readiness& ready) {
+  const schema::Plan& now = r.remaining;
+  const long long drift = static_cast<long long>(now.drift.size());
+  const bool inSync = ready.phase == "InSync";
+  return {
+      {"Ready", inSync, inSync ? "InSync" : (r.failure ? "ApplyFailed" : ready.phase), ready.message},
+      {"DatabaseReachable", true, "Connected", "PostgreSQL " + r.serverVersion},
+      {"Drifted", drift > 0, drift > 0 ? "DriftFound" : "NoDrift",
+       drift > 0 ? plural(drift, "difference", "differences") + " from the declared schema" : "no drift"},
+      {"DestructiveChangesPending", now.destructive > 0, now.destructive > 0 ? "AwaitingApproval" : "None",
+       now.destructive > 0 ? plural(now.destructive, "destructive change", "destructive changes") +
+                                 " wait; approve with dbschema.io/allow-destructive=" + now.hash
+                           : "no destructive change pending"},
+  };
+}
+
 }  // namespace
 
 std::string appliedBefore(const engine::Report& r) {
@@ -74,89 +170,15 @@ std::string appliedBefore(const engine::Report& r) {
 }
 
 json nextStatus(const json& previous, const Observation& o) {
-  json next = json::object();
-  next["observedGeneration"] = o.generation;
-  next["lastCheckedTime"] = o.now;
-  next["appliedChanges"] = previous.value("appliedChanges", 0LL);
-  if (previous.contains("lastAppliedTime")) next["lastAppliedTime"] = previous["lastAppliedTime"];
-  if (previous.contains("database")) next["database"] = previous["database"];
-
+  json next = carriedOver(previous, o);
   std::vector<ConditionValue> conditions;
   if (o.failure) {
-    const auto& f = *o.failure;
-    next["phase"] = "Error";
-    // What was last known about drift stays visible: an outage does not make the schema right.
-    for (const char* key : {"drift", "plan", "lastApply"})
-      if (previous.contains(key)) next[key] = previous[key];
-    const bool reachable = f.kind == FailureKind::InvalidSpec || f.kind == FailureKind::EngineFailed ||
-                           f.kind == FailureKind::OwnershipConflict;
-    static const char* reasons[] = {"InvalidSpec", "SecretUnavailable", "ConnectionFailed", "InvalidSpec",
-                                    "OwnershipConflict"};
-    const std::string reason = reasons[static_cast<int>(f.kind)];
-    conditions.push_back({"Ready", false, reason, f.message});
-    if (reachable)
-      conditions.push_back({"DatabaseReachable", true, "Connected", "connected"});
-    else
-      conditions.push_back({"DatabaseReachable", false, reason, f.message});
-    const long long drift = previous.contains("drift") ? previous["drift"].value("count", 0LL) : 0;
-    conditions.push_back({"Drifted", drift > 0, drift > 0 ? "DriftFound" : "NoDrift",
-                          drift > 0 ? "last known: " + plural(drift, "difference", "differences") : "no drift known"});
-    const long long destructive = previous.contains("plan") ? previous["plan"].value("destructive", 0LL) : 0;
-    conditions.push_back({"DestructiveChangesPending", destructive > 0, destructive > 0 ? "AwaitingApproval" : "None",
-                          destructive > 0 ? "last known: " + plural(destructive, "destructive change", "destructive changes")
-                                          : "none known"});
+    conditions = failedCheck(next, previous, *o.failure);
   } else {
-    const engine::Report& r = *o.report;
-    const schema::Plan& now = r.remaining;
-    next["database"] = {{"serverVersion", r.serverVersion}};
-    next["drift"] = engine::driftJson(now, kMaxStatusItems);
-    next["plan"] = engine::planJson(now, kMaxStatusItems);
-    const size_t statementCount = now.statements().size();
-    next["plan"]["statementCount"] = statementCount;
-    next["plan"]["truncated"] = statementCount > kMaxStatusItems;
-    if (o.planConfigMap) next["plan"]["configMapRef"] = *o.planConfigMap;
-    if (!r.applied.empty() || r.failure)
-      next["lastApply"] = lastApply(r, o.now);
-    else if (previous.contains("lastApply"))
-      next["lastApply"] = previous["lastApply"];
-    const long long applied = changesIn(r.applied);
-    if (applied > 0) {
-      next["appliedChanges"] = next["appliedChanges"].get<long long>() + applied;
-      next["lastAppliedTime"] = o.now;
-    }
-    const long long drift = static_cast<long long>(now.drift.size());
-    std::string phase = "InSync";
-    std::string readyMessage = "the database matches the declared schema";
-    if (r.failure) {
-      phase = "Error";
-      readyMessage = (r.failure->statement.empty()
-                           ? "applying failed: " + r.failure->message
-                           : "applying " + r.failure->object + " failed: " + r.failure->message +
-                                 " (statement: " + r.failure->statement + ")") +
-                     "; " + appliedBefore(r) + " (status.lastApply)";
-    } else if (now.blocked > 0) {
-      phase = "Blocked";
-      readyMessage = plural(now.blocked, "change is", "changes are") + " blocked; see status.drift";
-    } else if (drift > 0) {
-      phase = "Drifted";
-      if (o.mode == spec::Mode::Plan)
-        readyMessage = "mode is Plan: " + plural(drift, "difference is", "differences are") + " reported, not applied";
-      else
-        readyMessage = plural(now.destructive, "destructive change waits", "destructive changes wait") +
-                       " for approval (dbschema.io/allow-destructive)";
-    }
-    next["phase"] = phase;
-    conditions.push_back({"Ready", phase == "InSync", phase == "InSync" ? "InSync" : (r.failure ? "ApplyFailed" : phase),
-                          readyMessage});
-    conditions.push_back({"DatabaseReachable", true, "Connected", "PostgreSQL " + r.serverVersion});
-    conditions.push_back({"Drifted", drift > 0, drift > 0 ? "DriftFound" : "NoDrift",
-                          drift > 0 ? plural(drift, "difference", "differences") + " from the declared schema"
-                                    : "no drift"});
-    conditions.push_back(
-        {"DestructiveChangesPending", now.destructive > 0, now.destructive > 0 ? "AwaitingApproval" : "None",
-         now.destructive > 0 ? plural(now.destructive, "destructive change", "destructive changes") +
-                                   " wait; approve with dbschema.io/allow-destructive=" + now.hash
-                             : "no destructive change pending"});
+    recordReport(next, previous, o);
+    const Readiness ready = readinessOf(*o.report, o.mode);
+    next["phase"] = ready.phase;
+    conditions = checkedConditions(*o.report, ready);
   }
   json list = json::array();
   for (const auto& c : conditions) list.push_back(condition(previous, c, o.generation, o.now));

@@ -117,4 +117,9 @@ bool Store::waitSynced(std::chrono::milliseconds timeout) const {
   return cv_.wait_for(l, timeout, [&] { return synced_; });
 }
 
+bool Store::waitSynced(std::stop_token stop) const {
+  std::unique_lock l(m_);
+  return cv_.wait(l, stop, [&] { return synced_; });
+}
+
 }  // namespace kube

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -60,10 +61,12 @@ class Store {
   bool synced() const;
   // Blocks until the first complete list is in, or the timeout; returns synced().
   bool waitSynced(std::chrono::milliseconds timeout) const;
+  // Blocks until the first complete list is in (true) or `stop` is requested (false).
+  bool waitSynced(std::stop_token stop) const;
 
  private:
   mutable std::mutex m_;
-  mutable std::condition_variable cv_;
+  mutable std::condition_variable_any cv_;  // _any: a wait can end with a stop_token
   // Objects are kept as CBOR: a fifth of the JSON text and a twentieth of a parsed
   // nlohmann::json, decoded again when read (microseconds, against a reconcile's milliseconds).
   struct Entry {

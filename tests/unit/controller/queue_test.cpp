@@ -7,56 +7,64 @@
 using namespace controller;
 using namespace std::chrono_literals;
 
+namespace {
+
+const QueueKey a{"apps", "a"};
+const QueueKey b{"apps", "b"};
+const QueueKey c{"apps", "c"};
+
+}  // namespace
+
 TEST(WorkQueue, DeduplicatesKeys) {
   core::ManualClock clock;
   WorkQueue q(clock);
-  q.add("a");
-  q.add("a");
-  q.add("b");
+  q.add(a);
+  q.add(a);
+  q.add(b);
   EXPECT_EQ(q.waiting(), 2u);
-  EXPECT_EQ(q.get(0ms), "a");
-  EXPECT_EQ(q.get(0ms), "b");
+  EXPECT_EQ(q.get(0ms), a);
+  EXPECT_EQ(q.get(0ms), b);
   EXPECT_EQ(q.get(0ms), std::nullopt);
 }
 
 TEST(WorkQueue, AKeyIsNeverHandedOutTwiceAtOnceAndRunsAgainIfAddedInFlight) {
   core::ManualClock clock;
   WorkQueue q(clock);
-  q.add("a");
-  ASSERT_EQ(q.get(0ms), "a");
-  q.add("a");  // changed while being reconciled
+  q.add(a);
+  ASSERT_EQ(q.get(0ms), a);
+  q.add(a);  // changed while being reconciled
   EXPECT_EQ(q.get(0ms), std::nullopt);
   EXPECT_EQ(q.inFlight(), 1u);
-  q.done("a");
-  EXPECT_EQ(q.get(0ms), "a");
-  q.done("a");
+  q.done(a);
+  EXPECT_EQ(q.get(0ms), a);
+  q.done(a);
   EXPECT_EQ(q.get(0ms), std::nullopt);
 }
 
 TEST(WorkQueue, DelayedKeysWaitAndTheEarliestTimeWins) {
   core::ManualClock clock;
   WorkQueue q(clock);
-  q.addAfter("a", 10s);
+  q.addAfter(a, 10s);
   EXPECT_EQ(q.get(0ms), std::nullopt);
-  q.addAfter("a", 2s);
+  q.addAfter(a, 2s);
   clock.advance(2s);
-  EXPECT_EQ(q.get(0ms), "a");
-  q.done("a");
-  q.addAfter("b", 5s);
-  q.add("b");  // an event now beats the periodic re-check
-  EXPECT_EQ(q.get(0ms), "b");
+  EXPECT_EQ(q.get(0ms), a);
+  q.done(a);
+  q.addAfter(b, 5s);
+  q.add(b);  // an event now beats the periodic re-check
+  EXPECT_EQ(q.get(0ms), b);
 }
 
 TEST(WorkQueue, ForgetAndShutdown) {
   core::ManualClock clock;
   WorkQueue q(clock);
-  q.add("a");
-  q.forget("a");
+  q.add(a);
+  q.forget(a);
   EXPECT_EQ(q.get(0ms), std::nullopt);
-  q.add("b");
+  q.add(b);
   q.shutdown();
   EXPECT_EQ(q.get(0ms), std::nullopt);
-  q.add("c");
+  q.add(c);
   EXPECT_TRUE(q.shuttingDown());
 }
 
@@ -64,37 +72,78 @@ TEST(WorkQueue, GetWakesWhenAKeyArrives) {
   WorkQueue q;
   std::thread producer([&] {
     std::this_thread::sleep_for(20ms);
-    q.add("late");
+    q.add({"apps", "late"});
   });
-  EXPECT_EQ(q.get(5s), "late");
+  EXPECT_EQ(q.get(5s), (QueueKey{"apps", "late"}));
   producer.join();
 }
 
 TEST(WorkQueue, GetWaitsOnTheInjectedClockForTheNextDueKey) {
   core::ManualClock clock;
   WorkQueue q(clock);
-  q.addAfter("later", 10s);
-  q.addAfter("latest", 20s);
+  const QueueKey later{"apps", "later"}, latest{"apps", "latest"};
+  q.addAfter(later, 10s);
+  q.addAfter(latest, 20s);
   const auto before = clock.monotonic();
-  EXPECT_EQ(q.get(15s), "later");  // waited on the clock, not in real time
+  EXPECT_EQ(q.get(15s), later);  // waited on the clock, not in real time
   EXPECT_EQ(clock.monotonic() - before, 10s);
   EXPECT_EQ(q.get(5s), std::nullopt);  // the caller's deadline comes first
   EXPECT_EQ(clock.monotonic() - before, 15s);
-  EXPECT_EQ(q.get(1h), "latest");
+  EXPECT_EQ(q.get(1h), latest);
   EXPECT_EQ(clock.monotonic() - before, 20s);
 }
 
 TEST(KeyBackoff, DoublesToTheCapWithJitterAndForgets) {
+  const QueueKey k{"apps", "k"};
   KeyBackoff b(100ms, 1000ms, [] { return 1.0 - 1e-9; });
-  EXPECT_NEAR(b.next("k").count(), 100, 1);
-  EXPECT_NEAR(b.next("k").count(), 200, 1);
-  EXPECT_NEAR(b.next("k").count(), 400, 1);
-  EXPECT_NEAR(b.next("k").count(), 800, 1);
-  EXPECT_NEAR(b.next("k").count(), 1000, 1);
-  EXPECT_NEAR(b.next("k").count(), 1000, 1);
-  EXPECT_EQ(b.failures("k"), 6);
-  b.forget("k");
-  EXPECT_NEAR(b.next("k").count(), 100, 1);
+  EXPECT_NEAR(b.next(k).count(), 100, 1);
+  EXPECT_NEAR(b.next(k).count(), 200, 1);
+  EXPECT_NEAR(b.next(k).count(), 400, 1);
+  EXPECT_NEAR(b.next(k).count(), 800, 1);
+  EXPECT_NEAR(b.next(k).count(), 1000, 1);
+  EXPECT_NEAR(b.next(k).count(), 1000, 1);
+  EXPECT_EQ(b.failures(k), 6);
+  b.forget(k);
+  EXPECT_NEAR(b.next(k).count(), 100, 1);
   KeyBackoff low(100ms, 1000ms, [] { return 0.0; });
-  EXPECT_EQ(low.next("k").count(), 50);  // jitter takes up to half off
+  EXPECT_EQ(low.next(k).count(), 50);  // jitter takes up to half off
+}
+
+TEST(WorkQueue, KeysAreNamespaceAndNameNotText) {
+  core::ManualClock clock;
+  WorkQueue q(clock);
+  q.add({"team-a", "orders"});
+  q.add({"team-b", "orders"});  // the same name in another namespace is another resource
+  q.add({"team-a", "orders"});
+  EXPECT_EQ(q.waiting(), 2u);
+  EXPECT_EQ(q.get(0ms), (QueueKey{"team-a", "orders"}));
+  EXPECT_EQ(q.get(0ms), (QueueKey{"team-b", "orders"}));
+}
+
+TEST(WorkQueue, GetWithoutATimeoutWaitsForAKey) {
+  WorkQueue q;
+  std::thread producer([&] {
+    std::this_thread::sleep_for(20ms);
+    q.add({"apps", "late"});
+  });
+  EXPECT_EQ(q.get(), (QueueKey{"apps", "late"}));
+  producer.join();
+}
+
+TEST(WorkQueue, GetWithoutATimeoutWakesForADelayedKeyWhenItIsDue) {
+  WorkQueue q;
+  q.addAfter({"apps", "soon"}, 30ms);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(q.get(), (QueueKey{"apps", "soon"}));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 25ms);
+}
+
+TEST(WorkQueue, GetWithoutATimeoutEndsOnShutdown) {
+  WorkQueue q;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(20ms);
+    q.shutdown();
+  });
+  EXPECT_EQ(q.get(), std::nullopt);
+  stopper.join();
 }

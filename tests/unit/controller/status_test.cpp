@@ -2,20 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/controller/changes.hpp"
+
 using namespace controller;
 using nlohmann::json;
 
 namespace {
 
-schema::Change change(schema::ChangeKind kind, const std::string& object, schema::Safety safety,
-                      const std::string& reason = "") {
-  schema::Change c;
-  c.kind = kind;
-  c.object = object;
-  c.safety = safety;
-  c.reason = reason;
-  return c;
-}
+using controller::fixtures::change;
 
 engine::Report report(std::vector<schema::Change> remaining, int applied = 0) {
   engine::Report r;

@@ -1,6 +1,8 @@
 // store.hpp: change detection, nothing lost nor doubled across re-lists.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "kube/store.hpp"
 
 namespace {
@@ -67,6 +69,26 @@ TEST(Store, WaitSyncedTimesOutThenSucceeds) {
   EXPECT_FALSE(s.waitSynced(std::chrono::milliseconds(1)));
   s.replaceAll({});
   EXPECT_TRUE(s.waitSynced(std::chrono::milliseconds(1)));
+}
+
+TEST(Store, WaitSyncedUntilStopEndsWithTheFirstListOrTheStop) {
+  Store listed;
+  std::thread watcher([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    listed.replaceAll({});
+  });
+  std::stop_source never;
+  EXPECT_TRUE(listed.waitSynced(never.get_token()));
+  watcher.join();
+
+  Store unlisted;
+  std::stop_source stop;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    stop.request_stop();
+  });
+  EXPECT_FALSE(unlisted.waitSynced(stop.get_token()));
+  stopper.join();
 }
 
 TEST(Store, RepackStoresTheSameVersionAgainThroughTheTransformButNeverAnotherVersion) {
