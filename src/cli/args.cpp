@@ -148,12 +148,19 @@ core::Result<Args> parseArgs(const std::vector<std::string>& argv) {
       if (!t) return t.error();
       if (t->count() < 1) return core::invalid(flag, "must be at least 1ms");
       args.lockTimeout = *t;
+    } else if (flag == "--lock-retry-budget" || flag == "--statement-timeout") {
+      auto v = value();
+      if (!v) return v.error();
+      auto t = parseTimeout(*v, flag);
+      if (!t) return t.error();
+      (flag == "--lock-retry-budget" ? args.lockRetryBudget : args.statementTimeout) = *t;
     } else if (flag == "--lock-retries") {
+      // Deprecated: a step now retries until --lock-retry-budget is spent, however many tries.
       auto v = value();
       if (!v) return v.error();
       const auto n = parseWhole(*v);
       if (!n || *n < 0 || *n > 100) return core::invalid(flag, "expected a whole number from 0 to 100, got \"" + *v + "\"");
-      args.lockRetries = static_cast<int>(*n);
+      args.lockRetriesGiven = true;
     } else if (flag == "--allow-destructive" && args.command == Command::Apply) {
       auto b = switchValue(inlineValue, flag);
       if (!b) return b.error();
@@ -228,8 +235,16 @@ Connection:
              "Flags:" +
              common +
              "  --allow-destructive      approve every destructive change (drops, type changes)\n"
-             "  --lock-timeout DURATION  lock_timeout of each DDL statement, e.g. 5s or 500ms (default 5s)\n"
-             "  --lock-retries N         retries of a step that could not get its lock in time (default 5)\n" +
+             "  --lock-timeout DURATION  the longest one attempt at a step's table lock may make the\n"
+             "                           application's queries wait, e.g. 300ms or 1s (default 300ms;\n"
+             "                           else the document's spec.apply.lockTimeout)\n"
+             "  --lock-retry-budget DURATION\n"
+             "                           how long a step keeps trying for its locks, waiting while another\n"
+             "                           session holds a conflicting one (default 5m; spec.apply.lockRetryBudget)\n"
+             "  --statement-timeout DURATION\n"
+             "                           statement_timeout of a step that blocks writes, 0 for none (default 1m;\n"
+             "                           spec.apply.statementTimeout); never on CONCURRENTLY or VALIDATE\n"
+             "  --lock-retries N         deprecated and ignored: retries are bounded by --lock-retry-budget\n" +
              connectionFlags;
     case Command::Version:
       return "Usage: schema-operator version\n\nPrint the version.\n";

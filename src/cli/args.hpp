@@ -32,9 +32,11 @@ struct Args {
   // first (for servers with few connections to spare).
   bool singleConnection = false;
 
-  // Applying
+  // Applying; unset values fall back to the document's spec.apply, then to pg::ApplyOptions.
   std::optional<std::chrono::milliseconds> lockTimeout;
-  std::optional<int> lockRetries;
+  std::optional<std::chrono::milliseconds> lockRetryBudget;
+  std::optional<std::chrono::milliseconds> statementTimeout;
+  bool lockRetriesGiven = false;  // the deprecated --lock-retries: accepted, warned about, ignored
 };
 
 // argv without the program name. Errors are Invalid and name the flag.

@@ -11,6 +11,7 @@
 
 #include "cli/output.hpp"
 #include "core/version.hpp"
+#include "engine/apply_settings.hpp"
 #include "engine/engine.hpp"
 #include "pg/claim.hpp"
 #include "pg/failure.hpp"
@@ -248,8 +249,9 @@ int run(const std::vector<std::string>& argv, Io& io) {
   engineOptions.apply = args.command == Command::Apply;
   engineOptions.allowDestructive = args.allowDestructive;
   engineOptions.lockFirst = true;  // apply is run because there is work: one catalog read, under the lock
-  if (args.lockTimeout) engineOptions.applyOptions.lockTimeout = *args.lockTimeout;
-  if (args.lockRetries) engineOptions.applyOptions.lockRetries = *args.lockRetries;
+  if (args.lockRetriesGiven)
+    io.err << "warning: --lock-retries is deprecated and ignored: a step retries until --lock-retry-budget (default "
+           << pg::describeDuration(pg::kDefaultLockRetryBudget) << ") is spent\n";
 
   bool anyError = false;
   bool anyPending = false;
@@ -265,6 +267,16 @@ int run(const std::vector<std::string>& argv, Io& io) {
 
     engineOptions.openReader = secondConnection(args, connection);
     engineOptions.catalog.reset();
+    // The flags win over the document's spec.apply, which wins over the defaults.
+    engineOptions.applyOptions = engine::withSettings(pg::ApplyOptions{}, resource.apply);
+    if (args.lockTimeout) engineOptions.applyOptions.lockTimeout = *args.lockTimeout;
+    if (args.lockRetryBudget) engineOptions.applyOptions.lockRetryBudget = *args.lockRetryBudget;
+    if (args.statementTimeout) engineOptions.applyOptions.statementTimeout = *args.statementTimeout;
+    engineOptions.applyOptions.onLockWait = [&io, &label](const pg::LockWait& wait) {
+      io.err << "waiting: " << label << ": " << wait.object << " needs " << pg::describeLocks(wait.wanted) << "; held by "
+             << pg::describeHolders(wait.holders) << " (trying for " << pg::describeDuration(wait.waited) << ")\n";
+      io.err.flush();
+    };
     core::Result<std::unique_ptr<pqxx::connection>> conn = core::terminal("not connected");
     if (auto taken = i == 0 && early ? early->take(connection, resource.model.schema) : std::nullopt) {
       conn = std::move(taken->connection);

@@ -60,8 +60,13 @@ Kubernetes:
 Reconciling:
   --concurrency N                   reconciles at once (default 4; never two for one resource)
   --connect-timeout SECONDS         database connect timeout (default 10)
-  --lock-timeout DURATION           lock_timeout of each DDL statement (default 5s)
-  --lock-retries N                  retries of a step that hit lock_timeout (default 5)
+  --lock-timeout DURATION           the longest one attempt at a table lock may make the application's
+                                    queries wait (default 300ms; a resource's spec.apply.lockTimeout wins)
+  --lock-retry-budget DURATION      how long a step keeps trying for its locks (default 5m;
+                                    spec.apply.lockRetryBudget wins)
+  --statement-timeout DURATION      statement_timeout of a step that blocks writes, 0 for none (default 1m;
+                                    spec.apply.statementTimeout wins)
+  --lock-retries N                  deprecated and ignored (retries are bounded by --lock-retry-budget)
   --runtime-dir DIR                 where CA bundles from Secrets are written for libpq (default: a private
                                     0700 directory made under $TMPDIR or /tmp, removed at exit)
 Leader election (one replica reconciles; the others stand by):
@@ -153,7 +158,13 @@ core::Result<RunArgs> parseRunArgs(const std::vector<std::string>& argv) {
       a.logFormat = *f;
     } else if (flag == "--connect-timeout") r = number(a.connectTimeoutSeconds);
     else if (flag == "--lock-timeout") r = duration(a.lockTimeout);
-    else if (flag == "--lock-retries") r = number(a.lockRetries);
+    else if (flag == "--lock-retry-budget") r = duration(a.lockRetryBudget);
+    else if (flag == "--statement-timeout") r = duration(a.statementTimeout);
+    else if (flag == "--lock-retries") {
+      int ignored = 0;
+      r = number(ignored);
+      a.lockRetriesGiven = true;
+    }
     else if (flag == "--runtime-dir") r = text(a.runtimeDir);
     else return core::invalid(flag, "unknown flag for run (see schema-operator run --help)");
     if (!r) return r.error();
@@ -162,6 +173,7 @@ core::Result<RunArgs> parseRunArgs(const std::vector<std::string>& argv) {
                                       std::pair{"--health-probe-bind-address", a.healthProbeBindAddress}}) {
     if (auto parsed = http::parseBindAddress(address, flag); !parsed) return parsed.error();
   }
+  if (a.lockTimeout.count() < 1) return core::invalid("--lock-timeout", "must be at least 1ms");
   if (a.renewDeadline >= a.leaseDuration)
     return core::invalid("--renew-deadline", "must be shorter than --lease-duration");
   return a;
@@ -228,7 +240,10 @@ int runOperator(const std::vector<std::string>& argv, Io& io) {
   options.reconciler.runtimeDir = *runtimeDir;
   options.reconciler.connectTimeoutSeconds = args.connectTimeoutSeconds;
   options.reconciler.apply.lockTimeout = args.lockTimeout;
-  options.reconciler.apply.lockRetries = args.lockRetries;
+  options.reconciler.apply.lockRetryBudget = args.lockRetryBudget;
+  options.reconciler.apply.statementTimeout = args.statementTimeout;
+  if (args.lockRetriesGiven)
+    core::log::warn("--lock-retries is deprecated and ignored: a step retries until --lock-retry-budget is spent", {});
 
   metrics::OperatorMetrics operatorMetrics(core::kVersion);
   options.metrics = &operatorMetrics;

@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "pg/apply.hpp"
 
 namespace cli {
 
@@ -26,8 +27,10 @@ struct RunArgs {
   core::log::Level logLevel = core::log::Level::Info;
   core::log::Format logFormat = core::log::Format::Json;
   int connectTimeoutSeconds = 10;
-  std::chrono::milliseconds lockTimeout{5000};
-  int lockRetries = 5;
+  std::chrono::milliseconds lockTimeout = pg::kDefaultLockTimeout;
+  std::chrono::milliseconds lockRetryBudget = pg::kDefaultLockRetryBudget;
+  std::chrono::milliseconds statementTimeout = pg::kDefaultStatementTimeout;
+  bool lockRetriesGiven = false;  // the deprecated --lock-retries: accepted, warned about, ignored
   std::string runtimeDir;  // empty: a private directory made for the process (controller::RuntimeDir)
   bool help = false;
 };

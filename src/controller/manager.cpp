@@ -199,7 +199,7 @@ void Manager::watchResources(std::stop_token stop) {
   // The watchers end with `stop` (and the client's shutdown); jthreads join here.
 }
 
-core::Result<void> Manager::writeStatus(const ObjectRef& ref, const json& status) {
+core::Result<std::string> Manager::writeStatus(const ObjectRef& ref, const json& status) {
   auto current = schemas_.get({ref.ns, ref.name});
   if (!current) return core::Error{core::ErrorKind::Conflict, "the object is gone", ""};
   json object = *current;
@@ -211,7 +211,7 @@ core::Result<void> Manager::writeStatus(const ObjectRef& ref, const json& status
   if (!written) return written.error();
   // The cache learns our own write at once, so its watch event is not mistaken for a change.
   schemas_.upsert(*written);
-  return {};
+  return (*written)["metadata"].value("resourceVersion", "");
 }
 
 std::unique_ptr<Reconciler> Manager::makeReconciler(std::stop_token stop) {

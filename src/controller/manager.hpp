@@ -54,7 +54,7 @@ class Manager {
   void enqueueUsersOf(const kube::Key& secret);
   std::unique_ptr<Reconciler> makeReconciler(std::stop_token stop);
   void work(std::stop_token stop, Reconciler& reconciler);
-  core::Result<void> writeStatus(const ObjectRef& ref, const nlohmann::json& status);
+  core::Result<std::string> writeStatus(const ObjectRef& ref, const nlohmann::json& status);
 
   kube::Client& client_;
   ManagerOptions options_;

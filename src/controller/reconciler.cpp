@@ -7,6 +7,7 @@
 #include "controller/status.hpp"
 #include "core/log.hpp"
 #include "core/sha256.hpp"
+#include "engine/apply_settings.hpp"
 #include "engine/engine.hpp"
 #include "kube/config.hpp"
 
@@ -227,7 +228,7 @@ std::chrono::milliseconds Reconciler::jittered(std::chrono::seconds interval) co
 }
 
 Outcome Reconciler::reconcile(const json& resource) {
-  const ObjectRef ref = refOf(resource);
+  ObjectRef ref = refOf(resource);
   const json previous = resource.value("status", json::object());
   Observation observation;
   observation.generation = resource["metadata"].value("generation", 0LL);
@@ -235,6 +236,7 @@ Outcome Reconciler::reconcile(const json& resource) {
 
   Outcome outcome;
   std::chrono::seconds interval{300};
+  bool wroteWaiting = false;  // status said WaitingForLock: the outcome must replace it
   auto fail = [&](FailureKind kind, const std::string& reason, const core::Error& e) {
     observation.failure = Failure{kind, e.describe()};
     events_({ref, true, reason, e.describe()});
@@ -270,8 +272,21 @@ Outcome Reconciler::reconcile(const json& resource) {
       if (r.mode == spec::Mode::Apply) rememberClaim(ref.ns + "/" + ref.name, *options, r.model.schema, ownerOf(ref), **lease);
       engine::Options run;
       run.apply = true;
-      run.applyOptions = options_.apply;
+      run.applyOptions = engine::withSettings(options_.apply, r.apply);
       run.lockWait = options_.lockWait;
+      // A step waiting for a table lock says so in status and an Event while it waits (the wait
+      // may last the lock retry budget, minutes).
+      run.applyOptions.onLockWait = [&](const pg::LockWait& wait) {
+        const std::string message = "waiting for a lock: " + wait.object + " needs " + pg::describeLocks(wait.wanted) +
+                                    "; held by " + pg::describeHolders(wait.holders);
+        events_({ref, false, "WaitingForLock", message});
+        auto written = writeStatus_(ref, waitingForLockStatus(previous, message, observation.generation,
+                                                              formatTime(options_.nowSeconds())));
+        if (written) {
+          ref.resourceVersion = *written;
+          wroteWaiting = true;
+        }
+      };
       auto report = engine::run(**lease, r, run);
       if (!report) {
         if (report.error().kind != core::ErrorKind::Invalid) lease->discard();
@@ -319,7 +334,7 @@ Outcome Reconciler::reconcile(const json& resource) {
   outcome.sample = sampleOf(ref.ns, ref.name, observation, static_cast<double>(options_.nowSeconds()));
   const json next = nextStatus(previous, observation);
   // Written when it changed, and at least once per interval so lastCheckedTime stays honest.
-  if (worthWriting(previous, next, interval.count())) {
+  if (wroteWaiting || worthWriting(previous, next, interval.count())) {
     auto written = writeStatus_(ref, next);
     if (!written) {
       outcome.failed = true;

@@ -41,8 +41,10 @@ struct EventNote {
 // could not be read.
 using SecretLookup =
     std::function<core::Result<std::optional<nlohmann::json>>(const std::string& ns, const std::string& name)>;
-// Writes status through the status subresource; a core::ErrorKind::Conflict error on 409.
-using StatusWriter = std::function<core::Result<void>(const ObjectRef& object, const nlohmann::json& status)>;
+// Writes status through the status subresource; a core::ErrorKind::Conflict error on 409. Returns
+// the resourceVersion the object has after the write (a reconcile that writes twice, as one
+// waiting for a lock does, writes the second time over its own first write).
+using StatusWriter = std::function<core::Result<std::string>(const ObjectRef& object, const nlohmann::json& status)>;
 using EventSink = std::function<void(const EventNote& event)>;
 // Writes the ConfigMap holding a resource's whole plan (plan_configmap.hpp): replaces the one named
 // `knownName` (empty: none yet, or gone) or creates one; returns the name it has.
