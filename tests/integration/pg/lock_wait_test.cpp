@@ -36,6 +36,16 @@ TEST(DescribeDuration, ReadsLikeAPerson) {
   EXPECT_EQ(pg::describeDuration(303'000ms), "5m3s");
 }
 
+TEST(DescribeHolders, NamesSessionsWithoutAnApplicationAndPreparedTransactions) {
+  pg::LockHolder vacuum{77, "", "autovacuum worker", LockMode::ShareUpdateExclusive, "\"public\".\"t\"", 90s};
+  pg::LockHolder prepared{0, "", "", LockMode::RowExclusive, "\"public\".\"t\"", -1ms};
+  pg::LockHolder odd{9, "x\"y\n", "client backend", LockMode::AccessShare, "\"public\".\"t\"", 20ms};
+  EXPECT_EQ(pg::describeHolders({vacuum, prepared, odd}),
+            "pid 77 (autovacuum worker, holding SHARE UPDATE EXCLUSIVE on \"public\".\"t\" in a transaction open 1m30s); "
+            "a prepared transaction (holding ROW EXCLUSIVE on \"public\".\"t\" for an unknown time); "
+            "pid 9 (application \"x\\\"y?\", holding ACCESS SHARE on \"public\".\"t\" in a transaction open 20ms)");
+}
+
 class LockHolders : public ::testing::Test {
  protected:
   void SetUp() override {
