@@ -230,7 +230,9 @@ std::set<int> pidsOf(const std::vector<LockHolder>& holders) {
 // deadlock_timeout, and a concurrent build waits for older transactions under lock_timeout too.
 // A step that names no table lock (an enum, a new table) is treated as one that could.
 bool queueingStallsTheApplication(const schema::Step& step) {
-  return step.locks.empty() || std::any_of(step.locks.begin(), step.locks.end(), [](const schema::TableLock& l) { return schema::blocksWrites(l.mode); });
+  return step.locks.empty() || std::any_of(step.locks.begin(), step.locks.end(), [](const schema::TableLock& l) {
+           return schema::blocksWrites(l.mode);
+         });
 }
 
 // One step, until it ran, failed for a reason other than its locks, or spent its retry budget.

@@ -55,7 +55,8 @@ std::vector<LockHolder> conflictingHolders(pqxx::connection& conn, const std::ve
   for (const auto& lock : locks) {
     // An array literal of fixed mode names (no quoting needed): {AccessShareLock,RowShareLock}.
     std::string modes;
-    for (auto m : schema::conflictingModes(lock.mode)) modes += (modes.empty() ? "" : ",") + std::string(schema::pgLocksName(m));
+    for (auto m : schema::conflictingModes(lock.mode))
+      modes += (modes.empty() ? "" : ",") + std::string(schema::pgLocksName(m));
     modes = "{" + modes + "}";
     for (const auto& row : tx.exec_params(kHolders, lock.table, modes)) {
       LockHolder h;
@@ -69,7 +70,7 @@ std::vector<LockHolder> conflictingHolders(pqxx::connection& conn, const std::ve
       out.push_back(std::move(h));
     }
   }
-  // The longest first (unknown ages, which may be any, before them); one line per session.
+  // The longest held first; unknown ages, which may be any, before them.
   std::stable_sort(out.begin(), out.end(), [](const LockHolder& a, const LockHolder& b) {
     const auto age = [](const LockHolder& h) { return h.heldFor.count() < 0 ? INT64_MAX : h.heldFor.count(); };
     return age(a) > age(b);
@@ -83,7 +84,8 @@ std::chrono::milliseconds retryDelay(int retry, std::chrono::milliseconds base, 
   for (int i = 0; i < retry && whole < cap; ++i) whole *= 2;
   whole = std::min(whole, cap);
   const double r = std::clamp(unitRandom, 0.0, 1.0);
-  return std::chrono::milliseconds(whole.count() / 2 + static_cast<long long>(std::floor(r * static_cast<double>(whole.count() - whole.count() / 2))));
+  const long long half = whole.count() / 2;
+  return std::chrono::milliseconds(half + static_cast<long long>(std::floor(r * static_cast<double>(whole.count() - half))));
 }
 
 std::string describeLocks(const std::vector<schema::TableLock>& locks) {
