@@ -145,7 +145,7 @@ TEST_F(EngineTest, ALockTimeoutIsRetriedUntilTheLockIsFree) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     hold.commit();
   });
-  // lock_timeout is 500 ms in the fixture; retries back off 200, 400, 800 ms.
+  // The step waits, outside the lock queue, while the holder is visible, then takes its lock.
   const auto report = apply(resource(R"(  tables:
     - name: busy
       columns: [{name: a, type: int}, {name: b, type: int}]
