@@ -78,8 +78,8 @@ clean:
 # ---- benchmarks (bench/, not part of `make test`; docs/performance.md) ----
 # make bench                      plan against Alembic and the catalog floor at 100, 1,000 and 5,000
 #                                 tables, then apply at 1,000, then the daemon with 100 and 1,000
-#                                 DatabaseSchemas and among unnamed Secrets; results in
-#                                 bench/results/*.txt
+#                                 DatabaseSchemas and among unnamed Secrets, then online DDL under a
+#                                 pgbench workload (docs/online-ddl.md); results in bench/results/*.txt
 # make bench BENCH_TABLES=1000 BENCH_RUNS=7   other sizes or more runs (at least 5)
 BENCH_PACKAGES     := python3-alembic python3-sqlalchemy python3-psycopg2
 BENCH_TABLES       ?= 100 1000 5000
@@ -110,4 +110,5 @@ bench: deps bench-deps build
 	BUILD_DIR=$(CURDIR)/$(BUILD_DIR) WINDOWS=$(BENCH_RUNS) bash bench/daemon.sh 100 10
 	BUILD_DIR=$(CURDIR)/$(BUILD_DIR) WINDOWS=$(BENCH_RUNS) bash bench/daemon.sh 1000 20
 	BUILD_DIR=$(CURDIR)/$(BUILD_DIR) bash bench/daemon_secrets.sh $(BENCH_RUNS)
+	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator /usr/bin/python3 bench/online_ddl.py
 # ---- end benchmarks ----

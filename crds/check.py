@@ -306,6 +306,7 @@ VARS = {
     ("readForeignKey", "fields"): "spec.tables[].foreignKeys[]",
     ("readCheck", "fields"): "spec.tables[].checks[]",
     ("readIndex", "fields"): "spec.tables[].indexes[]",
+    ("readApply", "apply"): "spec.apply",
     ("readSeeds", "spec"): "spec",
     ("readSeeds", "seed"): "spec.seed[]",
     # Not the CRD's business: metadata is the API server's; seed rows are free-form.

@@ -33,9 +33,11 @@ struct Args {
   // variable the user set, not the flag they did not pass.
   std::set<std::string> fromEnvironment;
 
-  // Applying
+  // Applying; unset values fall back to the document's spec.apply, then to pg::ApplyOptions.
   std::optional<std::chrono::milliseconds> lockTimeout;
-  std::optional<int> lockRetries;
+  std::optional<std::chrono::milliseconds> lockRetryBudget;
+  std::optional<std::chrono::milliseconds> statementTimeout;
+  bool lockRetriesGiven = false;  // the deprecated --lock-retries: accepted, warned about, ignored
 };
 
 // One parsed command line: the command and what it needs.

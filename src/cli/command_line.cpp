@@ -145,8 +145,17 @@ void addConnectionOptions(CLI::App& cmd, Args& args) {
 void addApplyOptions(CLI::App& cmd, Args& args) {
   cmd.add_flag("--allow-destructive", args.allowDestructive, "approve every destructive change (drops, type changes)");
   addDuration(cmd, "--lock-timeout", [&args](Duration d) { args.lockTimeout = d; },
-              "lock_timeout of each DDL statement, e.g. 5s or 500ms (default 5s)", Duration(1));
-  cmd.add_option("--lock-retries", args.lockRetries, "retries of a step that could not get its lock in time (default 5)")
+              "the longest one attempt at a step's table lock may make the application's queries wait, e.g. "
+              "300ms or 1s (default 300ms; else the document's spec.apply.lockTimeout)",
+              Duration(1));
+  addDuration(cmd, "--lock-retry-budget", [&args](Duration d) { args.lockRetryBudget = d; },
+              "how long a step keeps trying for its locks, waiting while another session holds a conflicting one "
+              "(default 5m; else spec.apply.lockRetryBudget)");
+  addDuration(cmd, "--statement-timeout", [&args](Duration d) { args.statementTimeout = d; },
+              "statement_timeout of a step that blocks writes, 0 for none (default 1m; else "
+              "spec.apply.statementTimeout); never on CONCURRENTLY or VALIDATE");
+  cmd.add_option_function<int>("--lock-retries", [&args](int) { args.lockRetriesGiven = true; },
+                               "deprecated and ignored: retries are bounded by --lock-retry-budget")
       ->type_name("N")->check(wholeNumber(0, 100));
 }
 
@@ -200,8 +209,15 @@ void addReconcileOptions(CLI::App& run, operator_::Options& o) {
   run.add_option("--connect-timeout", o.connectTimeoutSeconds, "database connect timeout (default 10)")
       ->type_name("SECONDS")->check(wholeNumber(0, INT_MAX))->group(group);
   addDuration(run, "--lock-timeout", [&o](Duration d) { o.lockTimeout = d; },
-              "lock_timeout of each DDL statement (default 5s)")->group(group);
-  run.add_option("--lock-retries", o.lockRetries, "retries of a step that hit lock_timeout (default 5)")
+              "the longest one attempt at a table lock may make the application's queries wait (default 300ms; "
+              "a resource's spec.apply.lockTimeout wins)", Duration(1))->group(group);
+  addDuration(run, "--lock-retry-budget", [&o](Duration d) { o.lockRetryBudget = d; },
+              "how long a step keeps trying for its locks (default 5m; spec.apply.lockRetryBudget wins)")->group(group);
+  addDuration(run, "--statement-timeout", [&o](Duration d) { o.statementTimeout = d; },
+              "statement_timeout of a step that blocks writes, 0 for none (default 1m; spec.apply.statementTimeout "
+              "wins)")->group(group);
+  run.add_option_function<int>("--lock-retries", [&o](int) { o.lockRetriesGiven = true; },
+                               "deprecated and ignored (retries are bounded by --lock-retry-budget)")
       ->type_name("N")->check(wholeNumber(0, INT_MAX))->group(group);
   run.add_option("--runtime-dir", o.runtimeDir,
                  "where CA bundles from Secrets are written for libpq (default: a private 0700 directory made "

@@ -9,6 +9,7 @@
 #include "cli/command_line.hpp"
 #include "cli/output.hpp"
 #include "core/version.hpp"
+#include "engine/apply_settings.hpp"
 #include "engine/catalog_prefetch.hpp"
 #include "engine/engine.hpp"
 #include "operator/serve.hpp"
@@ -149,8 +150,21 @@ engine::Options engineOptions(const Args& args, Command command) {
   options.apply = command == Command::Apply;
   options.allowDestructive = args.allowDestructive;
   options.lockFirst = true;  // apply is run because there is work: one catalog read, under the lock
-  if (args.lockTimeout) options.applyOptions.lockTimeout = *args.lockTimeout;
-  if (args.lockRetries) options.applyOptions.lockRetries = *args.lockRetries;
+  return options;
+}
+
+// The flags win over the document's spec.apply, which wins over the defaults. Waiting for a lock
+// another session holds is said on standard error as it happens.
+pg::ApplyOptions applyOptionsFor(const Args& args, const Target& target, Io& io) {
+  pg::ApplyOptions options = engine::withSettings(pg::ApplyOptions{}, target.resource.apply);
+  if (args.lockTimeout) options.lockTimeout = *args.lockTimeout;
+  if (args.lockRetryBudget) options.lockRetryBudget = *args.lockRetryBudget;
+  if (args.statementTimeout) options.statementTimeout = *args.statementTimeout;
+  options.onLockWait = [&io, label = target.label](const pg::LockWait& wait) {
+    io.err << "waiting: " << label << ": " << wait.object << " needs " << pg::describeLocks(wait.wanted) << "; held by "
+           << pg::describeHolders(wait.holders) << " (trying for " << pg::describeDuration(wait.waited) << ")\n";
+    io.err.flush();
+  };
   return options;
 }
 
@@ -212,6 +226,7 @@ Outcome outcomeOf(const engine::Report& report, Command command, const Target& t
 Outcome planOrApplyOne(const Args& args, Command command, const Target& target, engine::CatalogPrefetch* early,
                        bool first, Io& io) {
   engine::Options options = engineOptions(args, command);
+  options.applyOptions = applyOptionsFor(args, target, io);
   options.openReader = secondConnection(args, target.connection);
   auto report = reconcile(target, command, early, std::move(options));
   if (!report) {
@@ -234,6 +249,9 @@ void warnOfPasswordInArgv(const Args& args, Command command, std::ostream& err) 
 
 int planOrApply(const Args& args, Command command, Io& io) {
   warnOfPasswordInArgv(args, command, io.err);
+  if (args.lockRetriesGiven)
+    io.err << "warning: --lock-retries is deprecated and ignored: a step retries until --lock-retry-budget (default "
+           << pg::describeDuration(pg::kDefaultLockRetryBudget) << ") is spent\n";
   std::unique_ptr<engine::CatalogPrefetch> early;  // joined when this returns, valid file or not
   const auto documents = readDocuments(args, command, early, io);
   if (!documents) return kExitError;

@@ -37,7 +37,7 @@ core::Result<std::string> publishPlan(kube::Client& client, json configMap, cons
   return created->at(kName).get<std::string>();
 }
 
-core::Result<void> writeSchemaStatus(kube::Client& client, kube::Store& schemas, const ObjectRef& ref,
+core::Result<std::string> writeSchemaStatus(kube::Client& client, kube::Store& schemas, const ObjectRef& ref,
                                      const json& status) {
   auto current = schemas.get({ref.ns, ref.name});
   if (!current) return core::Error{core::ErrorKind::Conflict, "the object is gone", ""};
@@ -50,7 +50,7 @@ core::Result<void> writeSchemaStatus(kube::Client& client, kube::Store& schemas,
   if (!written) return written.error();
   // The cache learns our own write at once, so its watch event is not mistaken for a change.
   schemas.upsert(*written);
-  return {};
+  return (*written)["metadata"].value("resourceVersion", "");
 }
 
 void recordEvent(kube::EventRecorder& recorder, const EventNote& note) {

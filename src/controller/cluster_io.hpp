@@ -25,7 +25,7 @@ core::Result<std::string> publishPlan(kube::Client& client, nlohmann::json confi
 
 // Writes a DatabaseSchema's status over the resourceVersion its reconcile read (a 409 when the
 // object changed meanwhile), and puts the written object in `schemas` at once.
-core::Result<void> writeSchemaStatus(kube::Client& client, kube::Store& schemas, const ObjectRef& ref,
+core::Result<std::string> writeSchemaStatus(kube::Client& client, kube::Store& schemas, const ObjectRef& ref,
                                      const nlohmann::json& status);
 
 // An EventNote as a core/v1 Event on its DatabaseSchema; a failure is logged (Events are best effort).

@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "core/sha256.hpp"
 #include "core/time.hpp"
+#include "engine/apply_settings.hpp"
 #include "engine/engine.hpp"
 
 namespace controller {
@@ -57,7 +58,8 @@ struct Reconciler::Check {
   long long nowSeconds = 0;
   std::chrono::seconds interval{300};  // the spec's, once it parses
   Ending ending = Ending::Checked;
-  std::string message;  // what failed, for logs
+  std::string message;        // what failed, for logs
+  bool wroteWaiting = false;  // status said WaitingForLock: the check's own status must replace it
 };
 
 Reconciler::Reconciler(ConnectionPool& pool, SecretLookup secrets, StatusWriter writeStatus, EventSink events,
@@ -227,7 +229,8 @@ bool Reconciler::holdClaim(Check& check, const spec::DatabaseSchema& r, const pg
 void Reconciler::runEngine(Check& check, const spec::DatabaseSchema& r, ConnectionPool::Lease& lease) {
   engine::Options run;
   run.apply = true;
-  run.applyOptions = options_.apply;
+  run.applyOptions = engine::withSettings(options_.apply, r.apply);
+  run.applyOptions.onLockWait = [this, &check](const pg::LockWait& wait) { reportLockWait(check, wait); };
   run.lockWait = options_.lockWait;
   auto report = engine::run(*lease, r, run);
   if (!report) {
@@ -242,6 +245,19 @@ void Reconciler::runEngine(Check& check, const spec::DatabaseSchema& r, Connecti
     check.message = done.failure->message;
   }
   check.observation.planConfigMap = publishPlan(check.ref, check.previous, done.remaining);
+}
+
+// A step waiting for a table lock says so in status and an Event while it waits (the wait may last
+// the lock retry budget, minutes); the check's own status write then replaces it.
+void Reconciler::reportLockWait(Check& check, const pg::LockWait& wait) {
+  const std::string message = "waiting for a lock: " + wait.object + " needs " + pg::describeLocks(wait.wanted) +
+                              "; held by " + pg::describeHolders(wait.holders);
+  events_({check.ref, false, "WaitingForLock", message});
+  auto written = writeStatus_(check.ref, waitingForLockStatus(check.previous, message, check.observation.generation,
+                                                              core::formatTime(options_.clock->now())));
+  if (!written) return;
+  check.ref.resourceVersion = *written;
+  check.wroteWaiting = true;
 }
 
 void Reconciler::emitEvents(const Check& check) {
@@ -261,7 +277,7 @@ void Reconciler::fail(Check& check, FailureKind kind, const std::string& reason,
 // Written when it changed, and at least once per interval so lastCheckedTime stays honest.
 void Reconciler::writeStatus(Check& check) {
   const json next = nextStatus(check.previous, check.observation);
-  if (!worthWriting(check.previous, next, check.interval.count())) return;
+  if (!check.wroteWaiting && !worthWriting(check.previous, next, check.interval.count())) return;
   auto written = writeStatus_(check.ref, next);
   if (written) return;
   check.ending = Ending::Failed;

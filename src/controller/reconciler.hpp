@@ -43,7 +43,9 @@ struct EventNote {
 };
 
 // Writes status through the status subresource; a core::ErrorKind::Conflict error on 409.
-using StatusWriter = std::function<core::Result<void>(const ObjectRef& object, const nlohmann::json& status)>;
+// Returns the resourceVersion the object has after the write (a reconcile that writes twice, as one
+// waiting for a lock does, writes the second time over its own first write).
+using StatusWriter = std::function<core::Result<std::string>(const ObjectRef& object, const nlohmann::json& status)>;
 using EventSink = std::function<void(const EventNote& event)>;
 // Writes the ConfigMap holding a resource's whole plan (plan_configmap.hpp): replaces the one named
 // `knownName` (empty: none yet, or gone) or creates one; returns the name it has.
@@ -97,6 +99,7 @@ class Reconciler {
   void fail(Check& check, FailureKind kind, const std::string& reason, const core::Error& e,
             Ending ending = Ending::Failed);
   void writeStatus(Check& check);
+  void reportLockWait(Check& check, const pg::LockWait& wait);
   Outcome finish(Check& check);
   std::chrono::milliseconds jittered(std::chrono::seconds interval) const;
   // The ConfigMap with the whole plan, when it must be (re)written: status.plan.configMapRef.

@@ -186,6 +186,19 @@ json nextStatus(const json& previous, const Observation& o) {
   return next;
 }
 
+json waitingForLockStatus(const json& previous, const std::string& message, long long generation, const std::string& now) {
+  json next = previous.is_object() ? previous : json::object();
+  next["phase"] = "Applying";
+  next["lastCheckedTime"] = now;
+  json list = json::array();
+  list.push_back(condition(previous, {"Ready", false, "WaitingForLock", message}, generation, now));
+  if (previous.contains("conditions") && previous["conditions"].is_array())
+    for (const auto& c : previous["conditions"])
+      if (c.value("type", "") != "Ready") list.push_back(c);
+  next["conditions"] = std::move(list);
+  return next;
+}
+
 bool worthWriting(const json& previous, const json& next, long long staleAfterSeconds) {
   json a = previous, b = next;
   a.erase("lastCheckedTime");

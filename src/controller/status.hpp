@@ -43,6 +43,11 @@ inline constexpr size_t kMaxStatusItems = 50;  // drift items and plan statement
 // appliedChanges accumulates; lastAppliedTime moves when something was applied.
 nlohmann::json nextStatus(const nlohmann::json& previous, const Observation& observation);
 
+// The status while an apply waits for a table lock (phase Applying, Ready False with reason
+// WaitingForLock and `message`, which names the holders): the previous status otherwise kept.
+nlohmann::json waitingForLockStatus(const nlohmann::json& previous, const std::string& message, long long generation,
+                                    const std::string& now);
+
 // "3 statements were applied before it" / "nothing was applied before it": what an apply that
 // stopped at an error had already run (status, Events).
 std::string appliedBefore(const engine::Report& report);

@@ -119,7 +119,10 @@ controller::ManagerOptions managerOptions(const Options& options, const kube::Cl
   m.lease.durations = {options.leaseDuration, options.renewDeadline, options.retryPeriod};
   m.reconciler.connectTimeoutSeconds = options.connectTimeoutSeconds;
   m.reconciler.apply.lockTimeout = options.lockTimeout;
-  m.reconciler.apply.lockRetries = options.lockRetries;
+  m.reconciler.apply.lockRetryBudget = options.lockRetryBudget;
+  m.reconciler.apply.statementTimeout = options.statementTimeout;
+  if (options.lockRetriesGiven)
+    core::log::warn("--lock-retries is deprecated and ignored: a step retries until --lock-retry-budget is spent", {});
   return m;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "pg/apply.hpp"
 #include "http/bind_address.hpp"
 
 namespace operator_ {
@@ -29,8 +30,10 @@ struct Options {
   core::log::Level logLevel = core::log::Level::Info;
   core::log::Format logFormat = core::log::Format::Json;
   int connectTimeoutSeconds = 10;
-  std::chrono::milliseconds lockTimeout{5000};
-  int lockRetries = 5;
+  std::chrono::milliseconds lockTimeout = pg::kDefaultLockTimeout;
+  std::chrono::milliseconds lockRetryBudget = pg::kDefaultLockRetryBudget;
+  std::chrono::milliseconds statementTimeout = pg::kDefaultStatementTimeout;
+  bool lockRetriesGiven = false;  // the deprecated --lock-retries: accepted, warned about, ignored
   std::string runtimeDir;  // empty: a private directory made for the process (controller::RuntimeDir)
 };
 

@@ -1,7 +1,10 @@
 #include "pg/apply.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <optional>
+#include <random>
+#include <set>
 #include <thread>
 
 #include <pqxx/except>
@@ -22,6 +25,7 @@ constexpr const char* kUnlock =
     "SELECT pg_advisory_unlock(hashtext('schema-operator'), hashtext(current_database() || '/' || $1))";
 
 constexpr const char* kLockNotAvailable = "55P03";
+constexpr const char* kQueryCanceled = "57014";  // statement_timeout (or a cancel request)
 constexpr std::chrono::milliseconds kLockPoll{100};
 
 // The server's message without libpq's "ERROR:  " prefix and the caret lines; DETAIL and HINT kept
@@ -57,7 +61,7 @@ std::string serverMessage(const std::string& what) {
 
 bool stopRequested(const ApplyOptions& options) { return options.stopRequested && options.stopRequested(); }
 
-enum class Outcome { Done, LockTimeout, Failed };
+enum class Outcome { Done, LockTimeout, Failed, Stopped };
 
 struct StepRun {
   Outcome outcome = Outcome::Done;
@@ -73,16 +77,39 @@ StepRun failedWith(const pqxx::sql_error& e, const std::string& statement) {
   return run;
 }
 
+// The strongest lock a step takes, if it stops the application's writes: such a step gets a
+// statement_timeout, since every moment it runs is a moment the application waits.
+std::optional<schema::LockMode> writeBlockingLock(const schema::Step& step) {
+  std::optional<schema::LockMode> out;
+  for (const auto& l : step.locks)
+    if (schema::blocksWrites(l.mode) && (!out || l.mode > *out)) out = l.mode;
+  return out;
+}
+
+std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
+
 // One attempt at a transactional step: all of its statements commit together or not at all.
-StepRun runTransactional(pqxx::connection& conn, const schema::Step& step) {
+StepRun runTransactional(pqxx::connection& conn, const schema::Step& step, const ApplyOptions& options,
+                         std::chrono::milliseconds lockTimeout) {
   pqxx::work tx(conn, "apply");
+  const auto blocking = writeBlockingLock(step);
+  const bool timed = blocking && options.statementTimeout.count() > 0;
+  // SET LOCAL: both end with the step, so the session's own settings apply to everything else.
+  tx.exec("SET LOCAL lock_timeout = '" + ms(lockTimeout) + "'; SET LOCAL statement_timeout = '" +
+          (timed ? ms(options.statementTimeout) : "0") + "'");
   for (const auto& statement : step.statements) {
     try {
       tx.exec_params(statement);
     } catch (const pqxx::broken_connection&) {
       throw;
     } catch (const pqxx::sql_error& e) {
-      return failedWith(e, statement);  // the transaction aborts as `tx` goes out of scope
+      StepRun run = failedWith(e, statement);  // the transaction aborts as `tx` goes out of scope
+      if (timed && e.sqlstate() == kQueryCanceled)
+        run.message += " (statement_timeout " + describeDuration(options.statementTimeout) + ": the step holds " +
+                       std::string(schema::toString(*blocking)) +
+                       ", which stops the application's writes while it runs; raise --statement-timeout or "
+                       "spec.apply.statementTimeout, 0 for none, to run it anyway)";
+      return run;
     }
   }
   try {
@@ -101,10 +128,12 @@ StepRun runTransactional(pqxx::connection& conn, const schema::Step& step) {
 // One attempt at a step Postgres refuses inside a transaction (CREATE INDEX CONCURRENTLY). A
 // failure can leave an INVALID index behind, so `onFailure` cleans up before the caller retries or
 // reports.
-StepRun runNonTransactional(pqxx::connection& conn, const schema::Step& step) {
+StepRun runNonTransactional(pqxx::connection& conn, const schema::Step& step, const ApplyOptions& options,
+                            std::chrono::milliseconds lockTimeout) {
   std::optional<StepRun> failure;
   {
     pqxx::nontransaction tx(conn, "apply");
+    if (lockTimeout != options.lockTimeout) tx.exec("SET lock_timeout = '" + ms(lockTimeout) + "'");
     for (const auto& statement : step.statements) {
       try {
         tx.exec_params(statement);
@@ -115,6 +144,10 @@ StepRun runNonTransactional(pqxx::connection& conn, const schema::Step& step) {
         break;
       }
     }
+  }
+  if (lockTimeout != options.lockTimeout) {
+    pqxx::nontransaction tx(conn, "apply");
+    tx.exec("SET lock_timeout = '" + ms(options.lockTimeout) + "'");
   }
   if (!failure) return {};
   for (const auto& cleanup : step.onFailure) {
@@ -167,6 +200,111 @@ AdvisoryLock::~AdvisoryLock() {
 
 namespace {
 
+double defaultRandom() {
+  thread_local std::mt19937 engine{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+// Sleeps `d` in short slices; false when a stop was requested meanwhile.
+bool pause(std::chrono::milliseconds d, const ApplyOptions& options) {
+  const auto until = std::chrono::steady_clock::now() + d;
+  for (;;) {
+    if (stopRequested(options)) return false;
+    const auto left = until - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) return true;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
+  }
+}
+
+std::set<int> pidsOf(const std::vector<LockHolder>& holders) {
+  std::set<int> out;
+  for (const auto& h : holders) out.insert(h.pid);
+  return out;
+}
+
+// Whether waiting in the lock queue for this step's locks can hold up the application: a queued
+// request makes later conflicting requests queue behind it, and the application's reads and
+// writes take ACCESS SHARE, ROW SHARE and ROW EXCLUSIVE. A step taking only weaker locks than
+// those conflict with (CREATE INDEX CONCURRENTLY and VALIDATE take SHARE UPDATE EXCLUSIVE) can
+// wait in the queue harmlessly, and should: an autovacuum yields to a waiter only after
+// deadlock_timeout, and a concurrent build waits for older transactions under lock_timeout too.
+// A step that names no table lock (an enum, a new table) is treated as one that could.
+bool queueingStallsTheApplication(const schema::Step& step) {
+  return step.locks.empty() || std::any_of(step.locks.begin(), step.locks.end(), [](const schema::TableLock& l) {
+           return schema::blocksWrites(l.mode);
+         });
+}
+
+// One step, until it ran, failed for a reason other than its locks, or spent its retry budget.
+// A step whose lock would stall the application, before each attempt, waits without joining the
+// lock queue while a session that has held a conflicting lock for a while still holds it; each
+// attempt then queues at most lock_timeout. Any other step waits in the queue, up to the budget.
+StepRun runWithinLockBudget(pqxx::connection& conn, const schema::Step& step, const ApplyOptions& options) {
+  using clock = std::chrono::steady_clock;
+  const auto started = clock::now();
+  const auto deadline = started + options.lockRetryBudget;
+  const auto elapsed = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started); };
+  const bool careful = queueingStallsTheApplication(step);
+  int attempts = 0;
+  std::vector<LockHolder> lastHolders;  // the holders seen last, named when the budget runs out
+  std::set<int> reported;
+  std::optional<StepRun> lastTimeout;
+  const auto sawHolders = [&](std::vector<LockHolder> holders) {
+    if (holders.empty()) return;
+    if (options.onLockWait && pidsOf(holders) != reported)
+      options.onLockWait(LockWait{step.object, step.locks, holders, elapsed()});
+    reported = pidsOf(holders);
+    lastHolders = std::move(holders);
+  };
+  const auto exhausted = [&] {
+    StepRun run = lastTimeout.value_or(StepRun{});
+    run.outcome = Outcome::LockTimeout;
+    if (run.statement.empty() && !step.statements.empty()) run.statement = step.statements.front();
+    run.message = "could not take " + describeLocks(step.locks) + " within the lock retry budget: tried for " +
+                  describeDuration(elapsed()) +
+                  (!careful        ? " (in the lock queue, where this lock holds up no read or write)"
+                   : attempts == 0 ? " (waiting outside the lock queue: a conflicting lock was held throughout)"
+                                   : " (" + std::to_string(attempts) + " attempt" + (attempts == 1 ? "" : "s") +
+                                         ", each queueing at most " + describeDuration(options.lockTimeout) + ")");
+    run.message += lastHolders.empty() ? "; no session was seen holding a conflicting lock"
+                                       : "; held by " + describeHolders(lastHolders);
+    if (lastTimeout) run.message += "; last error: " + lastTimeout->message;
+    return run;
+  };
+  const auto random = [&] { return options.unitRandom ? options.unitRandom() : defaultRandom(); };
+  // Waits `d`, but not past the deadline (one more look, or attempt, is made at it).
+  const auto waitUpTo = [&](std::chrono::milliseconds d) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+    return pause(std::max(std::chrono::milliseconds(0), std::min(d, left)), options);
+  };
+  for (int retries = 0;;) {
+    if (!careful) {
+      // Said, not waited for: the statement itself waits, in the queue, for what is left of the budget.
+      sawHolders(conflictingHolders(conn, step.locks, options.youngHolder));
+    } else if (!step.locks.empty()) {
+      auto holders = conflictingHolders(conn, step.locks, options.youngHolder);
+      if (!holders.empty()) {
+        sawHolders(std::move(holders));
+        if (clock::now() >= deadline) return exhausted();
+        if (!waitUpTo(options.holderPoll)) return StepRun{Outcome::Stopped, "", ""};
+        continue;
+      }
+    }
+    ++attempts;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+    const auto lockTimeout = careful ? options.lockTimeout : std::max(left, options.lockTimeout);
+    StepRun run = step.transactional ? runTransactional(conn, step, options, lockTimeout)
+                                     : runNonTransactional(conn, step, options, lockTimeout);
+    if (run.outcome != Outcome::LockTimeout) return run;
+    lastTimeout = run;
+    // Whoever made the attempt wait, however briefly they have held it: named if the budget ends.
+    if (!step.locks.empty()) sawHolders(conflictingHolders(conn, step.locks, std::chrono::milliseconds(0)));
+    if (clock::now() >= deadline) return exhausted();
+    if (!waitUpTo(retryDelay(retries++, options.retryBackoff, options.maxBackoff, random())))
+      return StepRun{Outcome::Stopped, "", ""};
+  }
+}
+
 // The connection lost after some steps committed: what ran is reported, with the loss as the
 // failure of the step it happened in, rather than dropped with the error.
 core::Result<ApplyResult> lostAfter(ApplyResult result, const schema::Step* step, core::Error error) {
@@ -186,26 +324,15 @@ core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema
     {
       // Session level, so it holds for every step and for the non-transactional ones too.
       pqxx::nontransaction tx(conn, "lock-timeout");
-      tx.exec("SET lock_timeout = '" + std::to_string(options.lockTimeout.count()) + "ms'");
+      tx.exec("SET lock_timeout = '" + ms(options.lockTimeout) + "'");
     }
     for (const auto& step : steps) {
       if (stopRequested(options)) break;
       current = &step;
-      auto backoff = options.retryBackoff;
-      StepRun run;
-      for (int attempt = 0;; ++attempt) {
-        run = step.transactional ? runTransactional(conn, step) : runNonTransactional(conn, step);
-        if (run.outcome != Outcome::LockTimeout || attempt >= options.lockRetries) break;
-        if (stopRequested(options)) break;
-        std::this_thread::sleep_for(backoff);
-        backoff *= 2;
-      }
+      const StepRun run = runWithinLockBudget(conn, step, options);
+      if (run.outcome == Outcome::Stopped) break;
       if (run.outcome != Outcome::Done) {
-        StepFailure failure{step.object, run.statement, run.message};
-        if (run.outcome == Outcome::LockTimeout) {
-          failure.message += " (gave up after " + std::to_string(options.lockRetries) + " retries)";
-        }
-        result.failure = std::move(failure);
+        result.failure = StepFailure{step.object, run.statement, run.message};
         break;
       }
       result.applied.push_back(step);

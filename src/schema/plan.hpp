@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "schema/change.hpp"
+#include "schema/locks.hpp"
 #include "schema/policy.hpp"
 
 namespace schema {
@@ -19,6 +20,9 @@ struct Step {
   // Set on both halves of a definition change (a Drop and the Add that re-creates the object):
   // when the Drop may not run, neither does the Add.
   std::string replaces;
+  // The table locks its statements take (the strongest per table): pg::apply waits, outside the
+  // lock queue, while another session holds a conflicting one. Empty: no existing table is locked.
+  std::vector<TableLock> locks;
   bool operator==(const Step&) const = default;
 };
 

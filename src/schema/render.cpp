@@ -113,9 +113,7 @@ class Renderer {
       case ChangeKind::DropForeignKey: return dropConstraint(get<ForeignKey>().name);
       case ChangeKind::CreateIndex: return createIndex(get<Index>());
       case ChangeKind::DropIndex: {
-        Step s = step({"DROP INDEX CONCURRENTLY IF EXISTS " + q(get<Index>().name)});
-        s.transactional = false;
-        return {s};
+        return {concurrently(step({"DROP INDEX CONCURRENTLY IF EXISTS " + q(get<Index>().name)}))};
       }
       case ChangeKind::DropTable: return one("DROP TABLE " + q(get<Table>().name));
       case ChangeKind::InsertSeedRow: return insertSeedRow(get<SeedInsert>());
@@ -138,6 +136,66 @@ class Renderer {
     s.object = c_.object;
     s.safety = c_.safety;
     s.statements = std::move(statements);
+    s.locks = locksOfKind();
+    return s;
+  }
+
+  // The locks the change's main statement takes (ALTER TABLE: ACCESS EXCLUSIVE for most forms);
+  // the steps that take weaker ones (CONCURRENTLY, VALIDATE) say so where they are made.
+  std::vector<TableLock> locksOfKind() const {
+    const auto on = [&](LockMode m) { return std::vector<TableLock>{{q(c_.table), m}}; };
+    switch (c_.kind) {
+      case ChangeKind::CreateExtension:
+      case ChangeKind::CreateEnum:
+      case ChangeKind::AddEnumValue:
+      case ChangeKind::DropEnum:
+      case ChangeKind::CreateTable: return {};
+      case ChangeKind::RenameTable: return {{q(get<Rename>().from), LockMode::AccessExclusive}};
+      case ChangeKind::InsertSeedRow: return on(LockMode::RowExclusive);
+      case ChangeKind::SetComment: return on(LockMode::ShareUpdateExclusive);
+      case ChangeKind::AddForeignKey:  // also on the referenced table, for its triggers
+        return withLock(on(LockMode::ShareRowExclusive), q(get<ForeignKey>().refTable), LockMode::ShareRowExclusive);
+      case ChangeKind::DropForeignKey:
+        return withLock(on(LockMode::AccessExclusive), q(get<ForeignKey>().refTable), LockMode::ShareRowExclusive);
+      case ChangeKind::DropEnumValue: {
+        std::vector<TableLock> out;
+        for (const auto& [table, column] : get<EnumRebuild>().users) out = withLock(out, q(table), LockMode::AccessExclusive);
+        for (const auto& d : get<EnumRebuild>().dependents) out = withLock(out, q(d.table), LockMode::AccessExclusive);
+        return out;
+      }
+      case ChangeKind::DropPrimaryKey:
+      case ChangeKind::DropUnique: {
+        auto out = on(LockMode::AccessExclusive);
+        for (const auto& d : c_.dependentKeys) out = withLock(out, q(d.table), LockMode::AccessExclusive);
+        return out;
+      }
+      default: return on(LockMode::AccessExclusive);
+    }
+  }
+
+  // `locks` with `table` locked at least in `mode`.
+  static std::vector<TableLock> withLock(std::vector<TableLock> locks, const std::string& table, LockMode mode) {
+    for (auto& l : locks)
+      if (l.table == table) {
+        if (static_cast<int>(mode) > static_cast<int>(l.mode)) l.mode = mode;
+        return locks;
+      }
+    locks.push_back({table, mode});
+    return locks;
+  }
+
+  // VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE (reads and writes go on); a foreign
+  // key's referenced table is only ROW SHARE locked.
+  Step validating(Step s, const std::string& table, const std::optional<std::string>& refTable = std::nullopt) const {
+    s.locks = {{q(table), LockMode::ShareUpdateExclusive}};
+    if (refTable) s.locks = withLock(s.locks, q(*refTable), LockMode::RowShare);
+    return s;
+  }
+
+  // CREATE/DROP INDEX CONCURRENTLY: SHARE UPDATE EXCLUSIVE, like VALIDATE.
+  Step concurrently(Step s) const {
+    s.transactional = false;
+    s.locks = {{q(c_.table), LockMode::ShareUpdateExclusive}};
     return s;
   }
   std::vector<Step> one(std::string statement) const { return {step({std::move(statement)})}; }
@@ -232,7 +290,7 @@ class Renderer {
     // CHECK (c IS NOT NULL) already proves it; validating that check takes a weaker lock.
     const std::string check = fitName(c_.table + "_" + column, "_not_null");
     Step add = step({alter() + "ADD CONSTRAINT " + ident(check) + " CHECK (" + ident(column) + " IS NOT NULL) NOT VALID"});
-    Step validate = step({alter() + "VALIDATE CONSTRAINT " + ident(check)});
+    Step validate = validating(step({alter() + "VALIDATE CONSTRAINT " + ident(check)}), c_.table);
     validate.onFailure = {alter() + "DROP CONSTRAINT IF EXISTS " + ident(check)};
     Step set = step({alterColumn(column) + "SET NOT NULL", alter() + "DROP CONSTRAINT " + ident(check)});
     return {add, validate, set};
@@ -283,7 +341,8 @@ class Renderer {
       swap.push_back(alterOf(d.table) + "ADD CONSTRAINT " + ident(d.key.name) + " " + foreignKeyDefinition(d.key) +
                      " NOT VALID");
     std::vector<Step> out{step(std::move(swap))};
-    for (const auto& d : c_.dependentKeys) out.push_back(step({alterOf(d.table) + "VALIDATE CONSTRAINT " + ident(d.key.name)}));
+    for (const auto& d : c_.dependentKeys)
+      out.push_back(validating(step({alterOf(d.table) + "VALIDATE CONSTRAINT " + ident(d.key.name)}), d.table, d.key.refTable));
     return out;
   }
 
@@ -297,9 +356,8 @@ class Renderer {
   std::vector<Step> constraintFromIndex(const std::string& name, const std::vector<std::string>& columns,
                                         const std::string& kind) const {
     const std::string dropIndex = "DROP INDEX CONCURRENTLY IF EXISTS " + q(name);
-    Step build = step({"CREATE UNIQUE INDEX CONCURRENTLY " + ident(name) + " ON " + q(c_.table) + " (" +
-                       sql::identList(columns) + ")"});
-    build.transactional = false;
+    Step build = concurrently(step({"CREATE UNIQUE INDEX CONCURRENTLY " + ident(name) + " ON " + q(c_.table) + " (" +
+                                    sql::identList(columns) + ")"}));
     build.onFailure = {dropIndex};
     Step attach = step({alter() + "ADD CONSTRAINT " + ident(name) + " " + kind + " USING INDEX " + ident(name)});
     attach.onFailure = {dropIndex};
@@ -310,11 +368,13 @@ class Renderer {
   // strong lock), then VALIDATEd, which scans under a lock that lets reads and writes go on.
   std::vector<Step> validatedConstraint(const std::string& name, const std::string& definition) const {
     const std::string validate = alter() + "VALIDATE CONSTRAINT " + ident(name);
-    if (c_.repair) return one(validate);
+    std::optional<std::string> refTable;
+    if (c_.kind == ChangeKind::AddForeignKey) refTable = get<ForeignKey>().refTable;
+    if (c_.repair) return {validating(step({validate}), c_.table, refTable)};
     const std::string add = alter() + "ADD CONSTRAINT " + ident(name) + " " + definition;
     if (c_.onNewTable) return one(add);
     Step s1 = step({add + " NOT VALID"});
-    Step s2 = step({validate});
+    Step s2 = validating(step({validate}), c_.table, refTable);
     s2.onFailure = {alter() + "DROP CONSTRAINT IF EXISTS " + ident(name)};
     return {s1, s2};
   }
@@ -327,13 +387,16 @@ class Renderer {
     const std::string head = std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX ";
     std::string tail = ident(ix.name) + " ON " + q(c_.table) + " USING " + ident(ix.method) + " (" + indexColumns(ix) + ")";
     if (ix.where) tail += " WHERE " + *ix.where;
-    if (c_.onNewTable) return one(head + tail);
+    if (c_.onNewTable) {
+      Step s = step({head + tail});
+      s.locks = {{q(c_.table), LockMode::Share}};
+      return {s};
+    }
     const std::string drop = "DROP INDEX CONCURRENTLY IF EXISTS " + q(ix.name);
     std::vector<std::string> s;
     if (c_.repair) s.push_back(drop);  // an INVALID index from a failed build: start over
     s.push_back(head + "CONCURRENTLY " + tail);
-    Step st = step(std::move(s));
-    st.transactional = false;
+    Step st = concurrently(step(std::move(s)));
     st.onFailure = {drop};
     return {st};
   }

@@ -36,6 +36,23 @@ std::vector<schema::Enum> readEnums(const Fields& spec) {
   return out;
 }
 
+// spec.apply: lock budgets as durations, to the millisecond.
+ApplySettings readApply(const Fields& apply) {
+  ApplySettings out;
+  auto duration = [&](std::string_view key, std::chrono::milliseconds least) -> std::optional<std::chrono::milliseconds> {
+    auto text = apply.text(key);
+    if (!text) return std::nullopt;
+    auto parsed = parseMilliseconds(*text, apply.pathOf(key), least);
+    if (parsed) return *parsed;
+    apply.issues().report(parsed.error().field, parsed.error().message);
+    return std::nullopt;
+  };
+  out.lockTimeout = duration("lockTimeout", std::chrono::milliseconds(1));
+  out.lockRetryBudget = duration("lockRetryBudget", std::chrono::milliseconds(0));
+  out.statementTimeout = duration("statementTimeout", std::chrono::milliseconds(0));
+  return out;
+}
+
 void readSpec(const Fields& spec, DatabaseSchema& out) {
   Issues& issues = spec.issues();
   // Redacted: a connection string pasted here by mistake must not be echoed into status.
@@ -54,6 +71,8 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
     else
       issues.report(parsed.error().field, parsed.error().message);
   }
+  if (auto apply = spec.object("apply", {"lockTimeout", "lockRetryBudget", "statementTimeout"}))
+    out.apply = readApply(*apply);
   out.policy.prune = spec.boolean("prune").value_or(false);
   out.policy.ignore = spec.identifiers("ignore");
   out.model.extensions = spec.identifiers("extensions");
@@ -87,8 +106,8 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
   else
     issues.report("metadata.name", "must be set");
 
-  if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "prune", "ignore", "extensions",
-                                      "enums", "tables", "seed"}))
+  if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
+                                      "extensions", "enums", "tables", "seed"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");

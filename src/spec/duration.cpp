@@ -58,9 +58,8 @@ std::optional<uint64_t> parseNanos(std::string_view s) {
   return total;
 }
 
-}  // namespace
-
-core::Result<std::chrono::seconds> parseDuration(const std::string& text, const std::string& field) {
+// Nanoseconds of a signed duration text, or the error naming `field`.
+core::Result<std::pair<bool, uint64_t>> signedNanos(const std::string& text, const std::string& field) {
   std::string_view s = text;
   const bool negative = !s.empty() && s.front() == '-';
   if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
@@ -69,8 +68,28 @@ core::Result<std::chrono::seconds> parseDuration(const std::string& text, const 
     return core::invalid(field, detail::quoteShort(text) +
                                     " is not a duration: write a number and a unit, e.g. 30s, 5m or 1h30m "
                                     "(units h, m, s, ms, us, ns)");
-  if (negative || *nanos < kNanosPerSecond) return core::invalid(field, "must be at least 1s, found " + detail::quoteShort(text));
-  return std::chrono::seconds(static_cast<std::chrono::seconds::rep>(*nanos / kNanosPerSecond));
+  return std::pair{negative && *nanos > 0, *nanos};
+}
+
+}  // namespace
+
+core::Result<std::chrono::seconds> parseDuration(const std::string& text, const std::string& field) {
+  auto parsed = signedNanos(text, field);
+  if (!parsed) return parsed.error();
+  const auto [negative, nanos] = *parsed;
+  if (negative || nanos < kNanosPerSecond) return core::invalid(field, "must be at least 1s, found " + detail::quoteShort(text));
+  return std::chrono::seconds(static_cast<std::chrono::seconds::rep>(nanos / kNanosPerSecond));
+}
+
+core::Result<std::chrono::milliseconds> parseMilliseconds(const std::string& text, const std::string& field,
+                                                          std::chrono::milliseconds least) {
+  auto parsed = signedNanos(text, field);
+  if (!parsed) return parsed.error();
+  const auto [negative, nanos] = *parsed;
+  const std::chrono::milliseconds value(static_cast<std::chrono::milliseconds::rep>(nanos / 1'000'000));
+  if (negative || value < least)
+    return core::invalid(field, "must be at least " + std::to_string(least.count()) + "ms, found " + detail::quoteShort(text));
+  return value;
 }
 
 }  // namespace spec

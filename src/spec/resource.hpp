@@ -44,6 +44,15 @@ struct ConnectionSpec {
   bool operator==(const ConnectionSpec&) const = default;
 };
 
+// spec.apply: how an apply treats the application's locks (docs/online-ddl.md). Unset fields
+// take the command line's or the operator's flags.
+struct ApplySettings {
+  std::optional<std::chrono::milliseconds> lockTimeout;       // at least 1ms
+  std::optional<std::chrono::milliseconds> lockRetryBudget;   // 0: one attempt
+  std::optional<std::chrono::milliseconds> statementTimeout;  // 0: none
+  bool operator==(const ApplySettings&) const = default;
+};
+
 struct DatabaseSchema {
   // metadata
   std::string name;
@@ -54,6 +63,7 @@ struct DatabaseSchema {
   ConnectionSpec connection;
   Mode mode = Mode::Apply;
   std::chrono::seconds interval{300};
+  ApplySettings apply;
   schema::Model model;      // model.schema is spec.schema (default "public")
   schema::Policy policy;    // prune, ignore
   schema::Approval approval;  // from the allow-destructive annotation; empty when absent
@@ -88,5 +98,8 @@ core::Result<DatabaseSchema> parseObject(const nlohmann::json& object);
 
 // "30s", "5m", "1h", "1h30m" as Kubernetes durations; at least one second.
 core::Result<std::chrono::seconds> parseDuration(const std::string& text, const std::string& field);
+// The same to the millisecond ("300ms", "1.5s", "0"), at least `least`.
+core::Result<std::chrono::milliseconds> parseMilliseconds(const std::string& text, const std::string& field,
+                                                          std::chrono::milliseconds least);
 
 }  // namespace spec

@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/base64.hpp"
 #include "core/sha256.hpp"
+#include "support/held_lock.hpp"
 #include "support/postgres.hpp"
 
 using controller::ConnectionPool;
@@ -58,15 +60,20 @@ class ReconcilerTest : public ::testing::Test {
           if (it == secrets_.end()) return std::optional<json>();
           return std::optional<json>(it->second);
         },
-        [this](const ObjectRef& ref, const json& status) -> core::Result<void> {
+        [this](const ObjectRef& ref, const json& status) -> core::Result<std::string> {
           ++writes_;
           if (conflictNext_) {
             conflictNext_ = false;
             return core::Error{core::ErrorKind::Conflict, "the object has been modified", ""};
           }
           EXPECT_EQ(ref.name, "shop");
+          // As the API server does: a write over another resourceVersion than the object's is a 409.
+          if (ref.resourceVersion != resource_["metadata"].value("resourceVersion", ""))
+            return core::Error{core::ErrorKind::Conflict, "stale resourceVersion " + ref.resourceVersion, ""};
           resource_["status"] = status;
-          return {};
+          resource_["metadata"]["resourceVersion"] = std::to_string(std::stoll(ref.resourceVersion) + 1);
+          statusWrites_.push_back(status);
+          return resource_["metadata"]["resourceVersion"].get<std::string>();
         },
         [this](const EventNote& e) { events_.push_back(e); }, options);
   }
@@ -102,6 +109,7 @@ class ReconcilerTest : public ::testing::Test {
   std::unique_ptr<Reconciler> reconciler_;
   std::vector<EventNote> events_;
   int writes_ = 0;
+  std::vector<json> statusWrites_;  // every status written, in order
   bool conflictNext_ = false;
   bool secretReadFails_ = false;
   core::ManualClock clock_{std::chrono::system_clock::from_time_t(1795514400)};
@@ -370,4 +378,62 @@ TEST_F(ReconcilerTest, AnApplyThatStopsAtAnErrorKeepsWhatRanInStatusAndTheEvent)
     if (e.reason == "ApplyFailed") said = e.message.find("applied before it") != std::string::npos;
   EXPECT_TRUE(said);
   EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('t') IS NOT NULL"), "t");
+}
+
+using testsupport::HeldLock;
+
+TEST_F(ReconcilerTest, AStepWaitingForALockSaysSoInStatusAndAnEventThenApplies) {
+  pg().exec(db_, "CREATE TABLE t (id bigint PRIMARY KEY)");
+  HeldLock reader(pg().socketUrl(db_), "t", "ACCESS SHARE");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    reader.release();
+  });
+  const auto outcome = reconcile();
+  release.join();
+  EXPECT_FALSE(outcome.failed) << outcome.message;
+
+  // While it waited: phase Applying, Ready False with reason WaitingForLock naming the holder.
+  const json* waiting = nullptr;
+  for (const auto& s : statusWrites_)
+    if (s.value("phase", "") == "Applying") waiting = &s;
+  ASSERT_NE(waiting, nullptr) << json(statusWrites_).dump(2);
+  json ready;
+  for (const auto& c : (*waiting)["conditions"])
+    if (c["type"] == "Ready") ready = c;
+  EXPECT_EQ(ready["status"], "False");
+  EXPECT_EQ(ready["reason"], "WaitingForLock");
+  const std::string holder = "pid " + std::to_string(reader.pid()) + " (application \"nightly-report\", holding ACCESS SHARE";
+  EXPECT_NE(ready["message"].get<std::string>().find(holder), std::string::npos) << ready.dump();
+  EXPECT_NE(ready["message"].get<std::string>().find("needs ACCESS EXCLUSIVE on \"public\".\"t\""), std::string::npos);
+  bool event = false;
+  for (const auto& e : events_)
+    if (e.reason == "WaitingForLock") event = e.message.find(holder) != std::string::npos;
+  EXPECT_TRUE(event);
+
+  // Then the outcome replaced it, written over the waiting write (no conflict with itself).
+  EXPECT_EQ(resource_["status"]["phase"], "InSync") << resource_["status"].dump(2);
+  EXPECT_EQ(condition("Ready")["reason"], "InSync");
+  EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND "
+                                 "column_name = 'note'"),
+            "1");
+}
+
+TEST_F(ReconcilerTest, TheResourcesRetryBudgetBoundsTheWaitAndTheErrorNamesTheHolder) {
+  pg().exec(db_, "CREATE TABLE t (id bigint PRIMARY KEY)");
+  resource_["spec"]["apply"] = {{"lockTimeout", "100ms"}, {"lockRetryBudget", "1s"}};
+  HeldLock migration(pg().socketUrl(db_), "t", "ACCESS EXCLUSIVE");
+  const auto started = std::chrono::steady_clock::now();
+  const auto outcome = reconcile();
+  const auto took = std::chrono::steady_clock::now() - started;
+  migration.release();
+  EXPECT_TRUE(outcome.failed);
+  EXPECT_GE(took, std::chrono::seconds(1));
+  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_EQ(resource_["status"]["phase"], "Error");
+  const std::string message = condition("Ready")["message"].get<std::string>();
+  EXPECT_NE(message.find("within the lock retry budget: tried for 1."), std::string::npos) << message;
+  EXPECT_NE(message.find("pid " + std::to_string(migration.pid()) + " (application \"nightly-report\""),
+            std::string::npos)
+      << message;
 }

@@ -147,7 +147,7 @@ TEST_F(EngineTest, ALockTimeoutIsRetriedUntilTheLockIsFree) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     hold.commit();
   });
-  // lock_timeout is 500 ms in the fixture; retries back off 200, 400, 800 ms.
+  // The step waits, outside the lock queue, while the holder is visible, then takes its lock.
   const auto report = apply(resource(R"(  tables:
     - name: busy
       columns: [{name: a, type: int}, {name: b, type: int}]
@@ -202,4 +202,38 @@ TEST_F(EngineTest, PlanRoundTripsAreFixedWhateverTheTableCount) {
   const long long many = roundTrips(60);
   EXPECT_EQ(few, many);
   EXPECT_LT(many, 10);
+}
+
+// statement_timeout bounds a step that stops the application's writes while it runs, and only
+// such a step: a VALIDATE scans under a lock that lets reads and writes go on, however long.
+TEST_F(EngineTest, AStatementTimeoutStopsALongStepThatBlocksWritesButNeverAValidate) {
+  exec("CREATE TABLE big (id int, qty int); INSERT INTO big SELECT g, 1 + g % 5 FROM generate_series(1, 100000) g");
+  auto conn = connect();
+  engine::Options options;
+  options.apply = true;
+  options.applyOptions.statementTimeout = std::chrono::milliseconds(5);
+
+  // A volatile default is written into every row: a rewrite under ACCESS EXCLUSIVE.
+  const auto rewrite = engine::run(*conn, resource(R"y(  tables:
+    - name: big
+      columns: [{name: id, type: int}, {name: qty, type: int}, {name: r, type: float8, default: "random()"}]
+)y"), options);
+  ASSERT_TRUE(rewrite) << rewrite.error().describe();
+  ASSERT_TRUE(rewrite->failure);
+  EXPECT_NE(rewrite->failure->message.find("statement timeout"), std::string::npos) << rewrite->failure->message;
+  EXPECT_NE(rewrite->failure->message.find("statement_timeout 5ms: the step holds ACCESS EXCLUSIVE"), std::string::npos)
+      << rewrite->failure->message;
+  EXPECT_EQ(value("SELECT count(*) FROM information_schema.columns WHERE table_name = 'big' AND column_name = 'r'"), "0");
+
+  // The same timeout, a check validated over the same rows: no timeout applies to the scan.
+  const auto validated = engine::run(*conn, resource(R"(  tables:
+    - name: big
+      columns: [{name: id, type: int}, {name: qty, type: int}]
+      checks: [{name: big_qty_positive, expression: "qty > 0"}]
+)"), options);
+  ASSERT_TRUE(validated) << validated.error().describe();
+  EXPECT_FALSE(validated->failure) << validated->failure->message;
+  EXPECT_EQ(value("SELECT convalidated FROM pg_constraint WHERE conname = 'big_qty_positive'"), "t");
+  // The session's own setting is untouched after the apply.
+  EXPECT_EQ(pqxx::nontransaction(*conn).exec1("SHOW statement_timeout")[0].as<std::string>(), "0");
 }

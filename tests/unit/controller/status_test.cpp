@@ -202,3 +202,30 @@ TEST(NextStatus, AnApplyThatStoppedAtAnErrorKeepsTheStatementsThatRanNextToTheFa
   down.failure = Failure{FailureKind::ConnectionFailed, "connection refused"};
   EXPECT_EQ(nextStatus(later, down)["lastApply"], s["lastApply"]);
 }
+
+TEST(WaitingForLockStatus, SaysApplyingAndWhoHoldsTheLockKeepingTheRest) {
+  Observation o = seen(report({change(schema::ChangeKind::AddColumn, "t.note", schema::Safety::Safe)}),
+                       "2026-11-24T10:00:00Z", 4);
+  const json before = nextStatus(json::object(), o);
+  const std::string message = "waiting for a lock: t.note needs ACCESS EXCLUSIVE on \"public\".\"t\"; held by pid 42";
+  const json waiting = waitingForLockStatus(before, message, 4, "2026-11-24T10:01:00Z");
+  EXPECT_EQ(waiting["phase"], "Applying");
+  EXPECT_EQ(waiting["lastCheckedTime"], "2026-11-24T10:01:00Z");
+  EXPECT_EQ(waiting["drift"], before["drift"]);
+  EXPECT_EQ(waiting["plan"], before["plan"]);
+  ASSERT_EQ(waiting["conditions"].size(), before["conditions"].size());
+  for (const auto& c : waiting["conditions"]) {
+    if (c["type"] != "Ready") {
+      bool same = false;
+      for (const auto& b : before["conditions"]) same = same || b == c;
+      EXPECT_TRUE(same) << c.dump();
+      continue;
+    }
+    EXPECT_EQ(c["status"], "False");
+    EXPECT_EQ(c["reason"], "WaitingForLock");
+    EXPECT_EQ(c["message"], message);
+    EXPECT_EQ(c["observedGeneration"], 4);
+    // Ready was already False (drifted): its transition time stays.
+    EXPECT_EQ(c["lastTransitionTime"], "2026-11-24T10:00:00Z");
+  }
+}

@@ -1,0 +1,131 @@
+#include "pg/lock_wait.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+
+#include <pqxx/nontransaction>
+#include <pqxx/result>
+
+namespace pg {
+
+namespace {
+
+// Granted relation locks on one table, in the given modes, held by other sessions. The age is that
+// of the holder's transaction (table locks last until it ends), on the server's clock. The query
+// text of pg_stat_activity is never read.
+constexpr const char* kHolders = R"SQL(
+SELECT coalesce(l.pid, 0), coalesce(a.application_name, ''), coalesce(a.backend_type, ''), l.mode,
+       coalesce(floor(extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::bigint, -1)
+FROM pg_locks l
+LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'relation'
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND l.relation = to_regclass($1)
+  AND l.granted
+  AND l.mode = ANY($2::text[])
+  AND l.pid IS DISTINCT FROM pg_backend_pid()
+)SQL";
+
+std::optional<schema::LockMode> modeNamed(const std::string& name) {
+  for (int i = 0; i <= static_cast<int>(schema::LockMode::AccessExclusive); ++i) {
+    const auto m = static_cast<schema::LockMode>(i);
+    if (schema::pgLocksName(m) == name) return m;
+  }
+  return std::nullopt;
+}
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::vector<LockHolder> conflictingHolders(pqxx::connection& conn, const std::vector<schema::TableLock>& locks,
+                                           std::chrono::milliseconds minHeld) {
+  std::vector<LockHolder> out;
+  pqxx::nontransaction tx(conn, "lock-holders");
+  for (const auto& lock : locks) {
+    // An array literal of fixed mode names (no quoting needed): {AccessShareLock,RowShareLock}.
+    std::string modes;
+    for (auto m : schema::conflictingModes(lock.mode))
+      modes += (modes.empty() ? "" : ",") + std::string(schema::pgLocksName(m));
+    modes = "{" + modes + "}";
+    for (const auto& row : tx.exec_params(kHolders, lock.table, modes)) {
+      LockHolder h;
+      h.pid = row[0].as<int>();
+      h.applicationName = row[1].as<std::string>();
+      h.backendType = row[2].as<std::string>();
+      h.mode = modeNamed(row[3].as<std::string>()).value_or(schema::LockMode::AccessExclusive);
+      h.table = lock.table;
+      h.heldFor = std::chrono::milliseconds(row[4].as<long long>());
+      if (h.heldFor.count() >= 0 && h.heldFor < minHeld) continue;
+      out.push_back(std::move(h));
+    }
+  }
+  // The longest held first; unknown ages, which may be any, before them.
+  std::stable_sort(out.begin(), out.end(), [](const LockHolder& a, const LockHolder& b) {
+    const auto age = [](const LockHolder& h) { return h.heldFor.count() < 0 ? INT64_MAX : h.heldFor.count(); };
+    return age(a) > age(b);
+  });
+  return out;
+}
+
+std::chrono::milliseconds retryDelay(int retry, std::chrono::milliseconds base, std::chrono::milliseconds cap,
+                                     double unitRandom) {
+  auto whole = base;
+  for (int i = 0; i < retry && whole < cap; ++i) whole *= 2;
+  whole = std::min(whole, cap);
+  const double r = std::clamp(unitRandom, 0.0, 1.0);
+  const long long half = whole.count() / 2;
+  return std::chrono::milliseconds(half + static_cast<long long>(std::floor(r * static_cast<double>(whole.count() - half))));
+}
+
+std::string describeLocks(const std::vector<schema::TableLock>& locks) {
+  if (locks.empty()) return "its locks";
+  std::string out;
+  for (const auto& l : locks) out += (out.empty() ? "" : " and ") + std::string(schema::toString(l.mode)) + " on " + l.table;
+  return out;
+}
+
+std::string describeDuration(std::chrono::milliseconds d) {
+  const long long ms = d.count();
+  char buf[48];
+  if (ms < 1000) {
+    std::snprintf(buf, sizeof buf, "%lldms", ms);
+  } else if (ms < 60'000) {
+    std::snprintf(buf, sizeof buf, "%.1fs", static_cast<double>(ms) / 1000.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldm%llds", ms / 60'000, (ms % 60'000) / 1000);
+  }
+  return buf;
+}
+
+std::string describeHolders(const std::vector<LockHolder>& holders) {
+  std::string out;
+  for (const auto& h : holders) {
+    if (!out.empty()) out += "; ";
+    out += h.pid == 0 ? "a prepared transaction" : "pid " + std::to_string(h.pid);
+    std::string who;
+    if (!h.applicationName.empty())
+      who = "application " + quoted(h.applicationName);
+    else if (!h.backendType.empty() && h.backendType != "client backend")
+      who = h.backendType;
+    else if (h.pid != 0)
+      who = "no application name";
+    out += " (" + (who.empty() ? "" : who + ", ") + "holding " + std::string(schema::toString(h.mode)) + " on " +
+           h.table;
+    out += h.heldFor.count() >= 0 ? " in a transaction open " + describeDuration(h.heldFor) : " for an unknown time";
+    out += ")";
+  }
+  return out;
+}
+
+}  // namespace pg
