@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "core/log.hpp"
-#include "pg/apply.hpp"
 #include "http/bind_address.hpp"
+#include "pg/apply.hpp"
 
 namespace operator_ {
 
