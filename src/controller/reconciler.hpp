@@ -1,8 +1,9 @@
 #pragma once
 // One reconcile of one DatabaseSchema, in named steps: resolve its connection (Secret, CA file),
 // connect (reusing connections) and hold the ownership claim, run the engine in the resource's
-// mode with its approval, say what happened in Events, and write status when it changed. Kubernetes is reached only through the three functions it is given, so the
-// reconciler is tested against a real PostgreSQL without an API server.
+// mode with its approval, say what happened in Events, and write status when it changed.
+// Kubernetes is reached only through the functions it is given, so the reconciler is tested
+// against a real PostgreSQL without an API server.
 #include <chrono>
 #include <functional>
 #include <map>
