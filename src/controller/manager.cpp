@@ -62,7 +62,7 @@ void Manager::awaitCaches(std::stop_token stop) {
 }
 
 void Manager::keepHouse(std::stop_token stop) {
-  while (kube::systemClock().sleepFor(10s, stop)) {
+  while (core::systemClock().sleepFor(10s, stop)) {
     heartbeat_ = monotonicSeconds(client_.clock());
     // Reconciles build and drop whole catalogs; glibc keeps the freed pages unless asked.
     // Handing them back every ten seconds keeps the resident size near what is in use.

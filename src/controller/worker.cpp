@@ -68,7 +68,7 @@ bool WorkGate::waitOpen(std::stop_token stop) const {
   return changed_.wait(lock, stop, [this] { return leading_ && synced_; });
 }
 
-std::optional<std::chrono::milliseconds> errorPolicy(const Outcome& outcome, Backoff& backoff, const QueueKey& key) {
+std::optional<std::chrono::milliseconds> errorPolicy(const Outcome& outcome, KeyBackoff& backoff, const QueueKey& key) {
   if (outcome.failed) return backoff.next(key);
   backoff.forget(key);
   if (outcome.requeueAfter.count() > 0) return outcome.requeueAfter;

@@ -38,13 +38,13 @@ class WorkGate {
 // The one place that decides when a key runs again after its reconcile: a failure backs off per
 // key (and the delay is returned); anything else resets the key's backoff and re-checks after
 // the outcome's requeueAfter, or not at all when that is zero (only a change brings it back).
-std::optional<std::chrono::milliseconds> errorPolicy(const Outcome& outcome, Backoff& backoff, const QueueKey& key);
+std::optional<std::chrono::milliseconds> errorPolicy(const Outcome& outcome, KeyBackoff& backoff, const QueueKey& key);
 
 struct WorkerParts {
   WorkQueue& queue;
   const kube::Store& schemas;
   Reconciler& reconciler;  // shared by every worker: its parse cache holds each resource once
-  Backoff& backoff;
+  KeyBackoff& backoff;
   const WorkGate& gate;
   metrics::OperatorMetrics* metrics;  // not owned; none when null
 };

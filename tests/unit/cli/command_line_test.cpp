@@ -70,12 +70,15 @@ TEST(CommandLine, PlanAndApplyTakeTheirFlagsAsSeparateWordsOrAfterAnEqualsSign) 
   EXPECT_EQ(plan.args.allowSelfSigned, true);
   EXPECT_TRUE(plan.args.fromEnvironment.empty());
 
-  const auto apply = parsed({"apply", "--file=-", "--allow-destructive", "--lock-timeout", "500ms", "--lock-retries=8"});
+  const auto apply = parsed({"apply", "--file=-", "--allow-destructive", "--lock-timeout", "500ms",
+                             "--lock-retry-budget", "2m", "--statement-timeout=0", "--lock-retries=8"});
   EXPECT_EQ(apply.command, Command::Apply);
   EXPECT_EQ(apply.args.file, "-");
   EXPECT_TRUE(apply.args.allowDestructive);
   EXPECT_EQ(apply.args.lockTimeout, std::chrono::milliseconds(500));
-  EXPECT_EQ(apply.args.lockRetries, 8);
+  EXPECT_EQ(apply.args.lockRetryBudget, std::chrono::minutes(2));
+  EXPECT_EQ(apply.args.statementTimeout, std::chrono::milliseconds(0));
+  EXPECT_TRUE(apply.args.lockRetriesGiven);  // deprecated: accepted, warned about, ignored
 }
 
 TEST(CommandLine, PlanDefaultsLeaveTheConnectionToTheDocument) {
@@ -89,7 +92,9 @@ TEST(CommandLine, PlanDefaultsLeaveTheConnectionToTheDocument) {
   EXPECT_EQ(plan.args.connectTimeoutSeconds, 10);
   EXPECT_FALSE(plan.args.singleConnection);
   EXPECT_FALSE(plan.args.lockTimeout);
-  EXPECT_FALSE(plan.args.lockRetries);
+  EXPECT_FALSE(plan.args.lockRetryBudget);
+  EXPECT_FALSE(plan.args.statementTimeout);
+  EXPECT_FALSE(plan.args.lockRetriesGiven);
 }
 
 TEST(CommandLine, UnsetFlagsFallBackToTheirEnvironmentVariablesAndAFlagWins) {
@@ -154,8 +159,10 @@ TEST(CommandLine, RunHasTheDaemonsDefaults) {
   EXPECT_EQ(o.logLevel, core::log::Level::Info);
   EXPECT_EQ(o.logFormat, core::log::Format::Json);
   EXPECT_EQ(o.connectTimeoutSeconds, 10);
-  EXPECT_EQ(o.lockTimeout, std::chrono::seconds(5));
-  EXPECT_EQ(o.lockRetries, 5);
+  EXPECT_EQ(o.lockTimeout, std::chrono::milliseconds(300));
+  EXPECT_EQ(o.lockRetryBudget, std::chrono::minutes(5));
+  EXPECT_EQ(o.statementTimeout, std::chrono::minutes(1));
+  EXPECT_FALSE(o.lockRetriesGiven);
   EXPECT_EQ(o.runtimeDir, "");
 }
 
@@ -165,7 +172,8 @@ TEST(CommandLine, RunTakesEveryFlagOfTheDeployment) {
                            "--leader-election-namespace=ops", "--leader-election-id", "lease", "--lease-duration=30s",
                            "--renew-deadline", "20s", "--retry-period", "500ms", "--metrics-bind-address=0",
                            "--health-probe-bind-address", "127.0.0.1:9000", "--log-level=debug", "--log-format", "text",
-                           "--connect-timeout", "0", "--lock-timeout=1m", "--lock-retries", "200", "--runtime-dir=/run/x",
+                           "--connect-timeout", "0", "--lock-timeout=1m", "--lock-retries", "200", "--lock-retry-budget=10m",
+                           "--statement-timeout", "30s", "--runtime-dir=/run/x",
                            "--context", "kind"});
   const operator_::Options& o = run.serve;
   EXPECT_EQ(o.kubeconfig, "/env/kubeconfig");
@@ -185,7 +193,9 @@ TEST(CommandLine, RunTakesEveryFlagOfTheDeployment) {
   EXPECT_EQ(o.logFormat, core::log::Format::Text);
   EXPECT_EQ(o.connectTimeoutSeconds, 0);
   EXPECT_EQ(o.lockTimeout, std::chrono::minutes(1));
-  EXPECT_EQ(o.lockRetries, 200);
+  EXPECT_EQ(o.lockRetryBudget, std::chrono::minutes(10));
+  EXPECT_EQ(o.statementTimeout, std::chrono::seconds(30));
+  EXPECT_TRUE(o.lockRetriesGiven);
   EXPECT_EQ(o.runtimeDir, "/run/x");
 
   EXPECT_EQ(parsed({"run", "--kubeconfig", "/flag/kubeconfig"}).serve.kubeconfig, "/flag/kubeconfig");

@@ -28,7 +28,7 @@ Outcome checked(std::chrono::milliseconds requeueAfter) {
 }  // namespace
 
 TEST(ErrorPolicy, AFailureBacksOffPerKeyAndASuccessResetsIt) {
-  Backoff backoff(100ms, 1000ms, [] { return 1.0 - 1e-9; });
+  KeyBackoff backoff(100ms, 1000ms, [] { return 1.0 - 1e-9; });
   EXPECT_NEAR(errorPolicy(failed(), backoff, kShop)->count(), 100, 1);
   EXPECT_NEAR(errorPolicy(failed(), backoff, kShop)->count(), 200, 1);
   EXPECT_NEAR(errorPolicy(failed(), backoff, {"apps", "other"})->count(), 100, 1);  // its own count
@@ -38,7 +38,7 @@ TEST(ErrorPolicy, AFailureBacksOffPerKeyAndASuccessResetsIt) {
 }
 
 TEST(ErrorPolicy, NoRequeueWhenTheOutcomeWaitsForAChange) {
-  Backoff backoff(100ms, 1000ms, [] { return 0.5; });
+  KeyBackoff backoff(100ms, 1000ms, [] { return 0.5; });
   (void)errorPolicy(failed(), backoff, kShop);
   EXPECT_EQ(errorPolicy(checked(0ms), backoff, kShop), std::nullopt);
   EXPECT_EQ(backoff.failures(kShop), 0);
