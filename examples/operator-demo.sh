@@ -15,7 +15,9 @@ pg_port="${DEMO_PG_PORT:-54329}"
 api_port="${DEMO_API_PORT:-16443}"
 metrics_port="${DEMO_METRICS_PORT:-18080}"
 probe_port="${DEMO_PROBE_PORT:-18081}"
-for tool in "$bin" "$apiserver" "$pgbin/initdb" /usr/bin/kubectl /usr/bin/openssl; do
+# The machine's kubectl, else the one `make deps` fetches into .tools/bin.
+command -v kubectl >/dev/null 2>&1 || PATH="$repo/.tools/bin:$PATH"
+for tool in "$bin" "$apiserver" "$pgbin/initdb" "$(command -v kubectl || echo kubectl)" /usr/bin/openssl; do
   [[ -x "$tool" ]] || { echo "demo: $tool not found; run 'make' first" >&2; exit 1; }
 done
 

@@ -1,5 +1,7 @@
 #include "e2e_fixture.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <fstream>
 
@@ -64,7 +66,11 @@ Cluster::Cluster() {
 
 testsupport::ProcessResult Cluster::kubectl(const std::vector<std::string>& args, const std::string& stdinText,
                                             const std::string& home) {
-  std::vector<std::string> argv{"/usr/bin/kubectl"};
+  // The machine's kubectl, else the one `make deps` fetches into .tools/bin.
+  static const std::string path = ::access("/usr/bin/kubectl", X_OK) == 0
+                                      ? "/usr/bin/kubectl"
+                                      : std::string(SCHEMA_OPERATOR_SOURCE_DIR) + "/.tools/bin/kubectl";
+  std::vector<std::string> argv{path};
   argv.insert(argv.end(), args.begin(), args.end());
   // A HOME of its own: the kubectl dispatcher caches /version per server URL under ~/.kube.
   const std::string h = home.empty() ? dir_ + "/home" : home;

@@ -12,9 +12,12 @@
 namespace kubetest {
 
 namespace {
+// KUBECTL, else the machine's, else the one `make deps` fetches into .tools/bin.
 std::string kubectlPath() {
   const char* env = std::getenv("KUBECTL");
-  return env && *env ? env : "/usr/bin/kubectl";
+  if (env && *env) return env;
+  if (access("/usr/bin/kubectl", X_OK) == 0) return "/usr/bin/kubectl";
+  return std::string(KUBEAPI_SOURCE_DIR) + "/.tools/bin/kubectl";
 }
 }  // namespace
 

@@ -85,7 +85,8 @@ class ClusterSuite : public ::testing::Test {
 
  protected:
   void SetUp() override {
-    if (!kubectlAvailable()) GTEST_SKIP() << "kubectl is not installed";
+    // kubectl is a test dependency `make deps` installs: without it these tests fail, never skip.
+    ASSERT_TRUE(kubectlAvailable()) << "kubectl is not installed: run make deps";
     ASSERT_TRUE(setupError_.empty()) << setupError_;
   }
   static Cluster& cluster() { return *cluster_; }
