@@ -12,7 +12,6 @@
 // Postgres evaluates none of these expressions here (the tables stay empty), and it refuses
 // subqueries in defaults, checks and predicates.
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
@@ -21,6 +20,7 @@
 
 #include "pg/inspect.hpp"
 #include "pg/pqerror.hpp"
+#include "pg/scratch_groups.hpp"
 #include "schema/sql.hpp"
 
 namespace pg {
@@ -271,8 +271,7 @@ namespace {
 // are the union of compatible questions' columns (a name shared by two questions has one type in
 // both); that a merged check or predicate names only its own table's columns is checked from
 // pg_depend, and one that names another's sends the batch to diagnose(), which asks alone.
-// A table holds at most 1,600 columns; a scratch table takes no more than this many.
-constexpr size_t kColumnsPerTable = 1000;
+// A scratch table takes at most kColumnsPerTable columns (pg/scratch_groups.hpp).
 
 std::string defaultsTable(size_t k) { return "so_canon_d" + std::to_string(k / kColumnsPerTable); }
 std::string defaultColumn(size_t k) { return "d" + std::to_string(k); }
@@ -280,61 +279,6 @@ std::string groupTable(size_t g) { return "so_canon_g" + std::to_string(g); }
 std::string groupCheck(size_t i, size_t j) { return "so_check_" + std::to_string(i) + "_" + std::to_string(j); }
 std::string groupPredicate(size_t g, size_t i, size_t j) {
   return groupTable(g) + "_p" + std::to_string(i) + "_" + std::to_string(j);
-}
-
-// The columns of q that its checks and predicates may name: only these go on its group's table,
-// so that two tables sharing a column name with different types ("name" varchar(80) in one,
-// varchar(200) in the other) still share a table when neither's checks mention "name". Over-
-// inclusion only costs a group: a reference to a plain lower-case name contains that name (quoted
-// or not, in any case), and every other spelling — a name needing quotes, or a U&"" escape that
-// can spell any name — keeps all of q's columns.
-std::vector<const schema::TableQuestion::ColumnQ*> namedColumns(const schema::TableQuestion& q) {
-  auto lower = [](std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-  };
-  std::string texts;
-  for (const auto& [expr, field] : q.checks) texts += lower(expr) + "\n";
-  for (const auto& [expr, field] : q.predicates) texts += lower(expr) + "\n";
-  const bool escapes = texts.find("u&") != std::string::npos;
-  std::vector<const schema::TableQuestion::ColumnQ*> named;
-  for (const auto& c : q.columns) {
-    const bool plain = !c.name.empty() && (std::islower(static_cast<unsigned char>(c.name[0])) || c.name[0] == '_') &&
-                       std::all_of(c.name.begin(), c.name.end(), [](unsigned char ch) {
-                         return std::islower(ch) || std::isdigit(ch) || ch == '_' || ch == '$';
-                       });
-    if (escapes || !plain || texts.find(c.name) != std::string::npos) named.push_back(&c);
-  }
-  return named;
-}
-
-// Questions with checks or predicates, grouped: each group's questions agree on the type of every
-// column name they share and name.
-struct Group {
-  std::vector<size_t> questions;
-  std::map<std::string, std::string> typeOf;  // column -> type
-  std::vector<std::string> columns;           // in the order first seen
-};
-
-std::vector<Group> groupQuestions(const schema::CanonQuestions& questions) {
-  std::vector<Group> groups;
-  for (size_t i = 0; i < questions.tables.size(); ++i) {
-    const auto& q = questions.tables[i];
-    if (q.checks.empty() && q.predicates.empty()) continue;
-    const auto named = namedColumns(q);
-    auto fits = [&](const Group& g) {
-      if (g.columns.size() + named.size() > kColumnsPerTable) return false;
-      for (const auto* c : named)
-        if (auto it = g.typeOf.find(c->name); it != g.typeOf.end() && it->second != c->type) return false;
-      return true;
-    };
-    auto it = std::find_if(groups.begin(), groups.end(), fits);
-    if (it == groups.end()) it = groups.insert(groups.end(), Group{});
-    it->questions.push_back(i);
-    for (const auto* c : named)
-      if (it->typeOf.emplace(c->name, c->type).second) it->columns.push_back(c->name);
-  }
-  return groups;
 }
 
 // The column names each scratch check (by constraint name) and predicate index (by index name)
@@ -387,7 +331,7 @@ std::vector<Scratch> defaultsScratches(const std::vector<DefaultAsked>& asked) {
 // Group g's table, in one statement: its questions' columns, their checks, and a partial index
 // for each predicate.
 // `ownColumns` learns, for each check and index, the columns of the table that declared it.
-Scratch groupScratch(size_t g, const Group& group, const schema::CanonQuestions& questions,
+Scratch groupScratch(size_t g, const ScratchGroup& group, const schema::CanonQuestions& questions,
                      std::map<std::string, std::set<std::string>>& ownColumns) {
   Scratch s;
   s.name = groupTable(g);
@@ -433,7 +377,7 @@ Scratch groupScratch(size_t g, const Group& group, const schema::CanonQuestions&
 // answers in `canon`. The error text when a question turned out not to be one thing.
 std::optional<std::string> readAnswers(pqxx::transaction_base& tx, const schema::CanonQuestions& questions,
                                        const std::vector<std::string>& types, const std::vector<Scratch>& scratches,
-                                       const std::vector<Group>& groups,
+                                       const std::vector<ScratchGroup>& groups,
                                        const std::map<std::string, std::set<std::string>>& ownColumns,
                                        const std::vector<DefaultAsked>& defaults, schema::Canon& canon) {
   auto found = readBack(tx);
@@ -473,7 +417,7 @@ std::optional<std::string> askAll(pqxx::connection& conn, const std::string& sch
   if (!types.empty()) scratches.push_back(typesScratch(kTypesTable, types));
   const std::vector<DefaultAsked> defaults = defaultsAsked(questions);
   for (auto& s : defaultsScratches(defaults)) scratches.push_back(std::move(s));
-  const std::vector<Group> groups = groupQuestions(questions);
+  const std::vector<ScratchGroup> groups = groupQuestions(questions);
   std::map<std::string, std::set<std::string>> ownColumns;  // check or index name -> its table's columns
   for (size_t g = 0; g < groups.size(); ++g) scratches.push_back(groupScratch(g, groups[g], questions, ownColumns));
 
