@@ -11,6 +11,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include "pg/catalog_decode.hpp"
 #include "pg/pqerror.hpp"
 #include "schema/sql.hpp"
 
@@ -148,53 +149,10 @@ std::vector<std::string> nameList(const pqxx::field& f) {
   return out;
 }
 
-// The numbers of an int2[] ("{1,3}") or int2vector ("1 3") as text; NULL is none.
-std::vector<int> numbers(const pqxx::field& f) {
-  std::vector<int> out;
-  if (f.is_null()) return out;
-  const char* p = f.c_str();
-  while (*p) {
-    while (*p && *p != '-' && (*p < '0' || *p > '9')) ++p;
-    if (!*p) break;
-    char* end = nullptr;
-    out.push_back(static_cast<int>(std::strtol(p, &end, 10)));
-    p = end;
-  }
-  return out;
-}
+// The numbers of an int2[] or int2vector column; NULL is none.
+std::vector<int> numbers(const pqxx::field& f) { return f.is_null() ? std::vector<int>{} : attributeNumbers(f.c_str()); }
 
-schema::FkAction fkAction(const pqxx::field& f) {
-  switch (f.is_null() ? 'a' : f.c_str()[0]) {
-    case 'r': return schema::FkAction::Restrict;
-    case 'c': return schema::FkAction::Cascade;
-    case 'n': return schema::FkAction::SetNull;
-    case 'd': return schema::FkAction::SetDefault;
-    default: return schema::FkAction::NoAction;
-  }
-}
-
-// The query with its $1 replaced by the schema name as a quoted literal.
-std::string withSchema(const std::string& query, const std::string& literal) {
-  std::string out = query;
-  for (auto at = out.find("$1"); at != std::string::npos; at = out.find("$1", at + literal.size()))
-    out.replace(at, 2, literal);
-  return out;
-}
-
-// A table read by (1): where it is in the model, and which of its columns each attribute number is.
-struct TableRef {
-  size_t index;
-  std::vector<int> columnAt;  // attnum -> index in columns, -1 for none
-
-  // Names of the attribute numbers in order; numbers that name no column are skipped.
-  std::vector<std::string> names(const schema::Table& t, const std::vector<int>& attnums) const {
-    std::vector<std::string> out;
-    out.reserve(attnums.size());
-    for (int n : attnums)
-      if (n > 0 && static_cast<size_t>(n) < columnAt.size() && columnAt[n] >= 0) out.push_back(t.columns[columnAt[n]].name);
-    return out;
-  }
-};
+schema::FkAction fkAction(const pqxx::field& f) { return fkActionOf(f.is_null() ? 'a' : f.c_str()[0]); }
 
 std::string searchPathFor(const std::string& schemaName) {
   return schemaName == "public" ? "public" : schema::sql::ident(schemaName) + ", public";

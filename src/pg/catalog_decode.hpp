@@ -1,0 +1,32 @@
+#pragma once
+// The pure part of reading the catalog (pg/inspect.cpp): the text forms of its columns decoded,
+// and attribute numbers named. No server, no libpqxx.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema/model.hpp"
+
+namespace pg {
+
+// The numbers of an int2[] ("{1,3}") or int2vector ("1 3") as text; 0 (an expression's key) kept.
+std::vector<int> attributeNumbers(std::string_view text);
+
+// pg_constraint.confdeltype / confupdtype: a, r, c, n, d.
+schema::FkAction fkActionOf(char code);
+
+// The query with each $1 replaced by `literal` (the schema name, already quoted); text inside the
+// literal is never replaced again.
+std::string withSchema(const std::string& query, const std::string& literal);
+
+// A table read by the columns query: where it is in the model, and which of its columns each
+// attribute number is.
+struct TableRef {
+  size_t index;
+  std::vector<int> columnAt;  // attnum -> index in columns, -1 for none
+
+  // Names of the attribute numbers in order; numbers that name no column are skipped.
+  std::vector<std::string> names(const schema::Table& t, const std::vector<int>& attnums) const;
+};
+
+}  // namespace pg
