@@ -67,6 +67,7 @@ struct StepRun {
   Outcome outcome = Outcome::Done;
   std::string statement;
   std::string message;
+  bool canceled = false;  // by statement_timeout (or a cancel request)
 };
 
 StepRun failedWith(const pqxx::sql_error& e, const std::string& statement) {
@@ -74,7 +75,23 @@ StepRun failedWith(const pqxx::sql_error& e, const std::string& statement) {
   run.outcome = e.sqlstate() == kLockNotAvailable ? Outcome::LockTimeout : Outcome::Failed;
   run.statement = statement;
   run.message = serverMessage(e.what());
+  run.canceled = e.sqlstate() == kQueryCanceled;
   return run;
+}
+
+// Runs the step's statements in order in `tx`; the first one the server refuses is the failure.
+// A lost connection is thrown on to the caller.
+std::optional<StepRun> runStatements(pqxx::transaction_base& tx, const schema::Step& step) {
+  for (const auto& statement : step.statements) {
+    try {
+      tx.exec_params(statement);
+    } catch (const pqxx::broken_connection&) {
+      throw;
+    } catch (const pqxx::sql_error& e) {
+      return failedWith(e, statement);
+    }
+  }
+  return std::nullopt;
 }
 
 // The strongest lock a step takes, if it stops the application's writes: such a step gets a
@@ -97,20 +114,13 @@ StepRun runTransactional(pqxx::connection& conn, const schema::Step& step, const
   // SET LOCAL: both end with the step, so the session's own settings apply to everything else.
   tx.exec("SET LOCAL lock_timeout = '" + ms(lockTimeout) + "'; SET LOCAL statement_timeout = '" +
           (timed ? ms(options.statementTimeout) : "0") + "'");
-  for (const auto& statement : step.statements) {
-    try {
-      tx.exec_params(statement);
-    } catch (const pqxx::broken_connection&) {
-      throw;
-    } catch (const pqxx::sql_error& e) {
-      StepRun run = failedWith(e, statement);  // the transaction aborts as `tx` goes out of scope
-      if (timed && e.sqlstate() == kQueryCanceled)
-        run.message += " (statement_timeout " + describeDuration(options.statementTimeout) + ": the step holds " +
-                       std::string(schema::toString(*blocking)) +
-                       ", which stops the application's writes while it runs; raise --statement-timeout or "
-                       "spec.apply.statementTimeout, 0 for none, to run it anyway)";
-      return run;
-    }
+  if (auto run = runStatements(tx, step)) {  // the transaction aborts as `tx` goes out of scope
+    if (timed && run->canceled)
+      run->message += " (statement_timeout " + describeDuration(options.statementTimeout) + ": the step holds " +
+                      std::string(schema::toString(*blocking)) +
+                      ", which stops the application's writes while it runs; raise --statement-timeout or "
+                      "spec.apply.statementTimeout, 0 for none, to run it anyway)";
+    return *run;
   }
   try {
     tx.commit();
@@ -134,16 +144,7 @@ StepRun runNonTransactional(pqxx::connection& conn, const schema::Step& step, co
   {
     pqxx::nontransaction tx(conn, "apply");
     if (lockTimeout != options.lockTimeout) tx.exec("SET lock_timeout = '" + ms(lockTimeout) + "'");
-    for (const auto& statement : step.statements) {
-      try {
-        tx.exec_params(statement);
-      } catch (const pqxx::broken_connection&) {
-        throw;
-      } catch (const pqxx::sql_error& e) {
-        failure = failedWith(e, statement);
-        break;
-      }
-    }
+    failure = runStatements(tx, step);
   }
   if (lockTimeout != options.lockTimeout) {
     pqxx::nontransaction tx(conn, "apply");
