@@ -1,24 +1,26 @@
 #include "pg/catalog_decode.hpp"
 
-#include <cstdlib>
+#include <charconv>
 
 namespace pg {
 
 std::vector<int> attributeNumbers(std::string_view text) {
   std::vector<int> out;
-  const std::string s(text);  // strtol needs the terminating NUL
-  const char* p = s.c_str();
-  while (*p) {
-    while (*p && *p != '-' && (*p < '0' || *p > '9')) ++p;
-    if (!*p) break;
-    char* end = nullptr;
-    const long n = std::strtol(p, &end, 10);
-    if (end == p) {  // a sign with no digits after it
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    if (*p != '-' && (*p < '0' || *p > '9')) {
       ++p;
       continue;
     }
-    out.push_back(static_cast<int>(n));
-    p = end;
+    int n = 0;
+    const auto [next, error] = std::from_chars(p, end, n);
+    if (error != std::errc()) {  // a sign with no digits after it
+      ++p;
+      continue;
+    }
+    out.push_back(n);
+    p = next;
   }
   return out;
 }

@@ -1,6 +1,5 @@
 #include "e2e_fixture.hpp"
-
-#include <unistd.h>
+#include "kubectl_path.hpp"
 
 #include <atomic>
 #include <fstream>
@@ -66,11 +65,7 @@ Cluster::Cluster() {
 
 testsupport::ProcessResult Cluster::kubectl(const std::vector<std::string>& args, const std::string& stdinText,
                                             const std::string& home) {
-  // The machine's kubectl, else the one `make deps` fetches into .tools/bin.
-  static const std::string path = ::access("/usr/bin/kubectl", X_OK) == 0
-                                      ? "/usr/bin/kubectl"
-                                      : std::string(SCHEMA_OPERATOR_SOURCE_DIR) + "/.tools/bin/kubectl";
-  std::vector<std::string> argv{path};
+  std::vector<std::string> argv{kubeapi::kubectlPath()};
   argv.insert(argv.end(), args.begin(), args.end());
   // A HOME of its own: the kubectl dispatcher caches /version per server URL under ~/.kube.
   const std::string h = home.empty() ? dir_ + "/home" : home;

@@ -9,16 +9,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "kubectl_path.hpp"
+
 namespace kubetest {
 
 namespace {
-// KUBECTL, else the machine's, else the one `make deps` fetches into .tools/bin.
-std::string kubectlPath() {
-  const char* env = std::getenv("KUBECTL");
-  if (env && *env) return env;
-  if (access("/usr/bin/kubectl", X_OK) == 0) return "/usr/bin/kubectl";
-  return std::string(KUBEAPI_SOURCE_DIR) + "/.tools/bin/kubectl";
-}
+using kubeapi::kubectlPath;
 }  // namespace
 
 bool kubectlAvailable() { return access(kubectlPath().c_str(), X_OK) == 0; }

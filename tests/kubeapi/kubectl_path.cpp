@@ -1,0 +1,16 @@
+#include "kubectl_path.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace kubeapi {
+
+std::string kubectlPath() {
+  const char* env = std::getenv("KUBECTL");
+  if (env && *env) return env;
+  if (::access("/usr/bin/kubectl", X_OK) == 0) return "/usr/bin/kubectl";
+  return KUBECTL_FALLBACK;
+}
+
+}  // namespace kubeapi
