@@ -111,6 +111,24 @@ struct Enum {
   bool operator==(const Enum&) const = default;
 };
 
+// A sequence of the schema that no identity column owns: standalone, or owned by a column through
+// `ownedBy` (what `serial` makes). Desired: an option left nullopt means Postgres's default for the
+// type and direction (CREATE SEQUENCE's), so it is not compared. Live: every option is set.
+struct Sequence {
+  std::string name;
+  std::string type = "bigint";  // smallint | integer | bigint
+  std::optional<long long> start;
+  std::optional<long long> increment;
+  std::optional<long long> minValue;
+  std::optional<long long> maxValue;
+  std::optional<long long> cache;
+  bool cycle = false;
+  // "table.column" of this schema, or empty for none (desired: empty and unset are the same).
+  std::string ownedBy;
+  std::string field;  // desired only: "spec.sequences[0]"
+  bool operator==(const Sequence&) const = default;
+};
+
 // A row that must exist. Values are text (rendered as literals Postgres casts to the column
 // type); nullopt is SQL NULL. `key` names the columns that identify the row: the table's primary
 // key when it has one, else every given column.
@@ -130,6 +148,7 @@ struct Model {
   std::string schema = "public";
   std::vector<std::string> extensions;  // live: every extension of the database (they are database-wide)
   std::vector<Enum> enums;
+  std::vector<Sequence> sequences;
   std::vector<Table> tables;
   std::vector<SeedRow> seeds;  // desired only
 
