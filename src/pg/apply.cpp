@@ -105,15 +105,27 @@ std::optional<schema::LockMode> writeBlockingLock(const schema::Step& step) {
 
 std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
 
+// What apply set, or found, for the whole session before the first step.
+struct SessionTimeouts {
+  std::chrono::milliseconds lockTimeout;
+  bool statementTimeoutOff = false;  // the session's statement_timeout is 0 (the server's default)
+};
+
 // One attempt at a transactional step: all of its statements commit together or not at all.
 StepRun runTransactional(pqxx::connection& conn, const schema::Step& step, const ApplyOptions& options,
-                         std::chrono::milliseconds lockTimeout) {
+                         const SessionTimeouts& session, std::chrono::milliseconds lockTimeout) {
   pqxx::work tx(conn, "apply");
   const auto blocking = writeBlockingLock(step);
   const bool timed = blocking && options.statementTimeout.count() > 0;
   // SET LOCAL: both end with the step, so the session's own settings apply to everything else.
-  tx.exec("SET LOCAL lock_timeout = '" + ms(lockTimeout) + "'; SET LOCAL statement_timeout = '" +
-          (timed ? ms(options.statementTimeout) : "0") + "'");
+  // Only what differs from the session is set: most steps need no extra round trip.
+  std::string settings;
+  if (lockTimeout != session.lockTimeout) settings += "SET LOCAL lock_timeout = '" + ms(lockTimeout) + "'; ";
+  if (timed)
+    settings += "SET LOCAL statement_timeout = '" + ms(options.statementTimeout) + "'";
+  else if (!session.statementTimeoutOff)
+    settings += "SET LOCAL statement_timeout = '0'";
+  if (!settings.empty()) tx.exec(settings);
   if (auto run = runStatements(tx, step)) {  // the transaction aborts as `tx` goes out of scope
     if (timed && run->canceled)
       run->message += " (statement_timeout " + describeDuration(options.statementTimeout) + ": the step holds " +
@@ -240,7 +252,8 @@ bool queueingStallsTheApplication(const schema::Step& step) {
 // A step whose lock would stall the application, before each attempt, waits without joining the
 // lock queue while a session that has held a conflicting lock for a while still holds it; each
 // attempt then queues at most lock_timeout. Any other step waits in the queue, up to the budget.
-StepRun runWithinLockBudget(pqxx::connection& conn, const schema::Step& step, const ApplyOptions& options) {
+StepRun runWithinLockBudget(pqxx::connection& conn, const schema::Step& step, const ApplyOptions& options,
+                            const SessionTimeouts& session) {
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();
   const auto deadline = started + options.lockRetryBudget;
@@ -294,7 +307,7 @@ StepRun runWithinLockBudget(pqxx::connection& conn, const schema::Step& step, co
     ++attempts;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
     const auto lockTimeout = careful ? options.lockTimeout : std::max(left, options.lockTimeout);
-    StepRun run = step.transactional ? runTransactional(conn, step, options, lockTimeout)
+    StepRun run = step.transactional ? runTransactional(conn, step, options, session, lockTimeout)
                                      : runNonTransactional(conn, step, options, lockTimeout);
     if (run.outcome != Outcome::LockTimeout) return run;
     lastTimeout = run;
@@ -322,15 +335,19 @@ core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema
   if (steps.empty()) return result;
   const schema::Step* current = nullptr;
   try {
+    SessionTimeouts session{options.lockTimeout};
     {
-      // Session level, so it holds for every step and for the non-transactional ones too.
+      // Session level, so it holds for every step and for the non-transactional ones too; the
+      // statement_timeout read in the same round trip.
       pqxx::nontransaction tx(conn, "lock-timeout");
-      tx.exec("SET lock_timeout = '" + ms(options.lockTimeout) + "'");
+      const auto r = tx.exec("SET lock_timeout = '" + ms(options.lockTimeout) +
+                             "'; SELECT pg_catalog.current_setting('statement_timeout') = '0'");
+      session.statementTimeoutOff = r.at(0).at(0).as<bool>();
     }
     for (const auto& step : steps) {
       if (stopRequested(options)) break;
       current = &step;
-      const StepRun run = runWithinLockBudget(conn, step, options);
+      const StepRun run = runWithinLockBudget(conn, step, options, session);
       if (run.outcome == Outcome::Stopped) break;
       if (run.outcome != Outcome::Done) {
         result.failure = StepFailure{step.object, run.statement, run.message};

@@ -13,20 +13,21 @@ namespace pg {
 
 namespace {
 
-// Granted relation locks on one table, in the given modes, held by other sessions. The age is that
-// of the holder's transaction (table locks last until it ends), on the server's clock. The query
-// text of pg_stat_activity is never read.
+// Granted relation locks on the step's tables, each in the modes that conflict with the step's
+// lock on it, held by other sessions: $1 the tables, $2 per table its modes as an array literal,
+// one round trip however many tables the step locks. The age is that of the holder's transaction
+// (table locks last until it ends), on the server's clock. The query text of pg_stat_activity is
+// never read.
 constexpr const char* kHolders = R"SQL(
 SELECT coalesce(l.pid, 0), coalesce(a.application_name, ''), coalesce(a.backend_type, ''), l.mode,
-       coalesce(floor(extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::bigint, -1)
-FROM pg_locks l
+       coalesce(floor(extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::bigint, -1), w.ord
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(tbl, modes, ord)
+JOIN pg_locks l ON l.locktype = 'relation' AND l.relation = to_regclass(w.tbl) AND l.mode = ANY(w.modes::text[])
 LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-WHERE l.locktype = 'relation'
-  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-  AND l.relation = to_regclass($1)
+WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
   AND l.granted
-  AND l.mode = ANY($2::text[])
   AND l.pid IS DISTINCT FROM pg_backend_pid()
+ORDER BY w.ord
 )SQL";
 
 std::optional<schema::LockMode> modeNamed(const std::string& name) {
@@ -35,6 +36,22 @@ std::optional<schema::LockMode> modeNamed(const std::string& name) {
     if (schema::pgLocksName(m) == name) return m;
   }
   return std::nullopt;
+}
+
+// A text[] literal: every element double-quoted, its quotes and backslashes escaped, so any table
+// name (commas, braces, spaces) stays one element.
+std::string textArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
 }
 
 std::string quoted(const std::string& text) {
@@ -51,24 +68,28 @@ std::string quoted(const std::string& text) {
 std::vector<LockHolder> conflictingHolders(pqxx::connection& conn, const std::vector<schema::TableLock>& locks,
                                            std::chrono::milliseconds minHeld) {
   std::vector<LockHolder> out;
-  pqxx::nontransaction tx(conn, "lock-holders");
+  if (locks.empty()) return out;
+  // Two arrays: the tables, and per table the array literal of its fixed mode names.
+  std::vector<std::string> tables;
+  std::vector<std::string> modeLists;
   for (const auto& lock : locks) {
-    // An array literal of fixed mode names (no quoting needed): {AccessShareLock,RowShareLock}.
     std::string modes;
     for (auto m : schema::conflictingModes(lock.mode))
       modes += (modes.empty() ? "" : ",") + std::string(schema::pgLocksName(m));
-    modes = "{" + modes + "}";
-    for (const auto& row : tx.exec_params(kHolders, lock.table, modes)) {
-      LockHolder h;
-      h.pid = row[0].as<int>();
-      h.applicationName = row[1].as<std::string>();
-      h.backendType = row[2].as<std::string>();
-      h.mode = modeNamed(row[3].as<std::string>()).value_or(schema::LockMode::AccessExclusive);
-      h.table = lock.table;
-      h.heldFor = std::chrono::milliseconds(row[4].as<long long>());
-      if (h.heldFor.count() >= 0 && h.heldFor < minHeld) continue;
-      out.push_back(std::move(h));
-    }
+    tables.push_back(lock.table);
+    modeLists.push_back("{" + modes + "}");
+  }
+  pqxx::nontransaction tx(conn, "lock-holders");
+  for (const auto& row : tx.exec_params(kHolders, textArray(tables), textArray(modeLists))) {
+    LockHolder h;
+    h.pid = row[0].as<int>();
+    h.applicationName = row[1].as<std::string>();
+    h.backendType = row[2].as<std::string>();
+    h.mode = modeNamed(row[3].as<std::string>()).value_or(schema::LockMode::AccessExclusive);
+    h.heldFor = std::chrono::milliseconds(row[4].as<long long>());
+    h.table = locks.at(row[5].as<std::size_t>() - 1).table;
+    if (h.heldFor.count() >= 0 && h.heldFor < minHeld) continue;
+    out.push_back(std::move(h));
   }
   // The longest held first; unknown ages, which may be any, before them.
   std::stable_sort(out.begin(), out.end(), [](const LockHolder& a, const LockHolder& b) {

@@ -237,3 +237,23 @@ TEST_F(EngineTest, AStatementTimeoutStopsALongStepThatBlocksWritesButNeverAValid
   // The session's own setting is untouched after the apply.
   EXPECT_EQ(pqxx::nontransaction(*conn).exec1("SHOW statement_timeout")[0].as<std::string>(), "0");
 }
+
+// A statement_timeout the session already has (a role's setting, PGOPTIONS) bounds the catalog
+// reads as the user asked, but not a step that lets the application's reads and writes go on.
+TEST_F(EngineTest, TheSessionsOwnStatementTimeoutDoesNotBoundAValidate) {
+  exec("CREATE TABLE slow (id int, qty int); INSERT INTO slow SELECT g, 1 FROM generate_series(1, 300) g");
+  auto conn = connect();
+  pqxx::nontransaction(*conn).exec("SET statement_timeout = '250ms'");
+  engine::Options options;
+  options.apply = true;
+  // About 2 ms a row: the VALIDATE scan takes longer than the session's 250 ms.
+  const auto validated = engine::run(*conn, resource(R"(  tables:
+    - name: slow
+      columns: [{name: id, type: int}, {name: qty, type: int}]
+      checks: [{name: slow_check, expression: "pg_sleep(0.002) IS NOT NULL AND qty > 0"}]
+)"), options);
+  ASSERT_TRUE(validated) << validated.error().describe();
+  EXPECT_FALSE(validated->failure) << validated->failure->message;
+  EXPECT_EQ(value("SELECT convalidated FROM pg_constraint WHERE conname = 'slow_check'"), "t");
+  EXPECT_EQ(pqxx::nontransaction(*conn).exec1("SHOW statement_timeout")[0].as<std::string>(), "250ms");
+}

@@ -87,5 +87,30 @@ TEST_F(LockHolders, AGrantedConflictingLockIsReportedWithItsSessionButNotItsQuer
   EXPECT_TRUE(pg::conflictingHolders(*conn, exclusive_, 0ms).empty());
 }
 
+// One look covers every table a step locks, each with its own mode; names with quotes, commas
+// and braces stay one table each, and a holder is named with the table it holds.
+TEST_F(LockHolders, EveryTableOfAStepIsLookedAtOnceEachWithItsOwnMode) {
+  server().exec(db_, R"(CREATE TABLE "a,b{c}""d" (id int); CREATE TABLE "e\f" (id int))");
+  pqxx::connection holder(server().socketUrl(db_));
+  pqxx::work tx(holder);
+  tx.exec(R"(SELECT count(*) FROM "e\f")");  // ACCESS SHARE
+  auto conn = connectTo(db_);
+
+  const std::vector<schema::TableLock> locks{{"\"public\".\"orders\"", LockMode::AccessExclusive},
+                                             {"\"public\".\"a,b{c}\"\"d\"", LockMode::AccessExclusive},
+                                             {"\"public\".\"e\\f\"", LockMode::AccessExclusive}};
+  const auto holders = pg::conflictingHolders(*conn, locks, 0ms);
+  ASSERT_EQ(holders.size(), 1u);
+  EXPECT_EQ(holders[0].pid, holder.backendpid());
+  EXPECT_EQ(holders[0].table, "\"public\".\"e\\f\"");
+  // The same read does not conflict with SHARE UPDATE EXCLUSIVE, whatever the other tables want.
+  EXPECT_TRUE(pg::conflictingHolders(*conn,
+                                     {{"\"public\".\"orders\"", LockMode::AccessExclusive},
+                                      {"\"public\".\"e\\f\"", LockMode::ShareUpdateExclusive}},
+                                     0ms)
+                  .empty());
+  EXPECT_TRUE(pg::conflictingHolders(*conn, {}, 0ms).empty());
+}
+
 }  // namespace
 }  // namespace pgtest
