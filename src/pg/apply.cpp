@@ -9,7 +9,6 @@
 
 #include <pqxx/except>
 #include <pqxx/nontransaction>
-#include <pqxx/transaction>
 
 #include "pg/failure.hpp"
 
@@ -61,13 +60,15 @@ std::string serverMessage(const std::string& what) {
 
 bool stopRequested(const ApplyOptions& options) { return options.stopRequested && options.stopRequested(); }
 
-enum class Outcome { Done, LockTimeout, Failed, Stopped };
+// Held: not attempted, since a session has held a conflicting lock for a while (`holders`).
+enum class Outcome { Done, LockTimeout, Failed, Stopped, Held };
 
 struct StepRun {
   Outcome outcome = Outcome::Done;
   std::string statement;
   std::string message;
   bool canceled = false;  // by statement_timeout (or a cancel request)
+  std::vector<LockHolder> holders;
 };
 
 StepRun failedWith(const pqxx::sql_error& e, const std::string& statement) {
@@ -111,22 +112,67 @@ struct SessionTimeouts {
   bool statementTimeoutOff = false;  // the session's statement_timeout is 0 (the server's default)
 };
 
+// A step's transaction begun by hand, so that BEGIN travels in one round trip with the step's
+// settings and its look for lock holders (pqxx::work sends BEGIN alone). Rolled back unless
+// committed.
+class StepTransaction {
+ public:
+  explicit StepTransaction(pqxx::connection& conn) : tx_(conn, "apply") {}
+  StepTransaction(const StepTransaction&) = delete;
+  StepTransaction& operator=(const StepTransaction&) = delete;
+  ~StepTransaction() {
+    if (!open_) return;
+    try {
+      tx_.exec("ROLLBACK");
+    } catch (const std::exception&) {  // a lost connection ends the transaction all the same
+    }
+  }
+  // BEGIN and then `alongside` (statements separated by ';', or nothing): the last one's rows.
+  pqxx::result begin(const std::string& alongside) {
+    open_ = true;
+    return tx_.exec(alongside.empty() ? "BEGIN" : "BEGIN; " + alongside);
+  }
+  pqxx::transaction_base& statements() { return tx_; }
+  // The connection lost at COMMIT leaves the outcome unknown, and is said so, as pqxx::work does.
+  void commit() {
+    open_ = false;
+    try {
+      tx_.exec("COMMIT");
+    } catch (const pqxx::broken_connection& e) {
+      throw pqxx::in_doubt_error(e.what());
+    }
+  }
+
+ private:
+  pqxx::nontransaction tx_;
+  bool open_ = false;
+};
+
 // One attempt at a transactional step: all of its statements commit together or not at all.
+// With `lookForHolders`, it first looks, in BEGIN's round trip, for sessions that have held a
+// conflicting lock for a while, and when there are some stops there (Held) without queueing.
 StepRun runTransactional(pqxx::connection& conn, const schema::Step& step, const ApplyOptions& options,
-                         const SessionTimeouts& session, std::chrono::milliseconds lockTimeout) {
-  pqxx::work tx(conn, "apply");
+                         const SessionTimeouts& session, std::chrono::milliseconds lockTimeout, bool lookForHolders) {
+  StepTransaction tx(conn);
   const auto blocking = writeBlockingLock(step);
   const bool timed = blocking && options.statementTimeout.count() > 0;
   // SET LOCAL: both end with the step, so the session's own settings apply to everything else.
-  // Only what differs from the session is set: most steps need no extra round trip.
-  std::string settings;
-  if (lockTimeout != session.lockTimeout) settings += "SET LOCAL lock_timeout = '" + ms(lockTimeout) + "'; ";
+  // Only what differs from the session is set.
+  std::vector<std::string> alongside;
+  if (lockTimeout != session.lockTimeout) alongside.push_back("SET LOCAL lock_timeout = '" + ms(lockTimeout) + "'");
   if (timed)
-    settings += "SET LOCAL statement_timeout = '" + ms(options.statementTimeout) + "'";
+    alongside.push_back("SET LOCAL statement_timeout = '" + ms(options.statementTimeout) + "'");
   else if (!session.statementTimeoutOff)
-    settings += "SET LOCAL statement_timeout = '0'";
-  if (!settings.empty()) tx.exec(settings);
-  if (auto run = runStatements(tx, step)) {  // the transaction aborts as `tx` goes out of scope
+    alongside.push_back("SET LOCAL statement_timeout = '0'");
+  if (lookForHolders) alongside.push_back(holdersQuery(step.locks));
+  std::string joined;
+  for (const auto& s : alongside) joined += (joined.empty() ? "" : "; ") + s;
+  const pqxx::result looked = tx.begin(joined);
+  if (lookForHolders) {
+    auto holders = holdersFrom(looked, step.locks, options.youngHolder);
+    if (!holders.empty()) return StepRun{Outcome::Held, "", "", false, std::move(holders)};
+  }
+  if (auto run = runStatements(tx.statements(), step)) {  // rolled back as `tx` goes out of scope
     if (timed && run->canceled)
       run->message += " (statement_timeout " + describeDuration(options.statementTimeout) + ": the step holds " +
                       std::string(schema::toString(*blocking)) +
@@ -291,24 +337,35 @@ StepRun runWithinLockBudget(pqxx::connection& conn, const schema::Step& step, co
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
     return pause(std::max(std::chrono::milliseconds(0), std::min(d, left)), options);
   };
+  // Held elsewhere for a while: said, then looked at again after a pause, outside the queue.
+  const auto heldElsewhere = [&](std::vector<LockHolder> holders) -> std::optional<StepRun> {
+    sawHolders(std::move(holders));
+    if (clock::now() >= deadline) return exhausted();
+    if (!waitUpTo(options.holderPoll)) return StepRun{Outcome::Stopped, "", ""};
+    return std::nullopt;
+  };
+  // A careful transactional step looks for holders inside its own attempt (one round trip less).
+  const bool lookInside = careful && step.transactional && !step.locks.empty();
   for (int retries = 0;;) {
     if (!careful) {
       // Said, not waited for: the statement itself waits, in the queue, for what is left of the budget.
       sawHolders(conflictingHolders(conn, step.locks, options.youngHolder));
-    } else if (!step.locks.empty()) {
+    } else if (!step.locks.empty() && !lookInside) {
       auto holders = conflictingHolders(conn, step.locks, options.youngHolder);
       if (!holders.empty()) {
-        sawHolders(std::move(holders));
-        if (clock::now() >= deadline) return exhausted();
-        if (!waitUpTo(options.holderPoll)) return StepRun{Outcome::Stopped, "", ""};
+        if (auto end = heldElsewhere(std::move(holders))) return *end;
         continue;
       }
     }
-    ++attempts;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
     const auto lockTimeout = careful ? options.lockTimeout : std::max(left, options.lockTimeout);
-    StepRun run = step.transactional ? runTransactional(conn, step, options, session, lockTimeout)
+    StepRun run = step.transactional ? runTransactional(conn, step, options, session, lockTimeout, lookInside)
                                      : runNonTransactional(conn, step, options, lockTimeout);
+    if (run.outcome == Outcome::Held) {
+      if (auto end = heldElsewhere(std::move(run.holders))) return *end;
+      continue;
+    }
+    ++attempts;
     if (run.outcome != Outcome::LockTimeout) return run;
     lastTimeout = run;
     // Whoever made the attempt wait, however briefly they have held it: named if the budget ends.

@@ -9,26 +9,28 @@
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
+#include "schema/sql.hpp"
+
 namespace pg {
 
 namespace {
 
 // Granted relation locks on the step's tables, each in the modes that conflict with the step's
-// lock on it, held by other sessions: $1 the tables, $2 per table its modes as an array literal,
-// one round trip however many tables the step locks. The age is that of the holder's transaction
-// (table locks last until it ends), on the server's clock. The query text of pg_stat_activity is
-// never read.
-constexpr const char* kHolders = R"SQL(
-SELECT coalesce(l.pid, 0), coalesce(a.application_name, ''), coalesce(a.backend_type, ''), l.mode,
+// lock on it, held by other sessions: one query however many tables the step locks, its two
+// arrays (the tables; per table its modes) given as literals so that it can travel in one round
+// trip with other statements. The age is that of the holder's transaction (table locks last until
+// it ends), on the server's clock. The query text of pg_stat_activity is never read.
+std::string holdersSql(const std::string& tables, const std::string& modeLists) {
+  return R"SQL(SELECT coalesce(l.pid, 0), coalesce(a.application_name, ''), coalesce(a.backend_type, ''), l.mode,
        coalesce(floor(extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::bigint, -1), w.ord
-FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(tbl, modes, ord)
+FROM unnest()SQL" + tables + R"SQL(::text[], )SQL" + modeLists + R"SQL(::text[]) WITH ORDINALITY AS w(tbl, modes, ord)
 JOIN pg_locks l ON l.locktype = 'relation' AND l.relation = to_regclass(w.tbl) AND l.mode = ANY(w.modes::text[])
 LEFT JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
   AND l.granted
   AND l.pid IS DISTINCT FROM pg_backend_pid()
-ORDER BY w.ord
-)SQL";
+ORDER BY w.ord)SQL";
+}
 
 std::optional<schema::LockMode> modeNamed(const std::string& name) {
   for (int i = 0; i <= static_cast<int>(schema::LockMode::AccessExclusive); ++i) {
@@ -65,11 +67,7 @@ std::string quoted(const std::string& text) {
 
 }  // namespace
 
-std::vector<LockHolder> conflictingHolders(pqxx::connection& conn, const std::vector<schema::TableLock>& locks,
-                                           std::chrono::milliseconds minHeld) {
-  std::vector<LockHolder> out;
-  if (locks.empty()) return out;
-  // Two arrays: the tables, and per table the array literal of its fixed mode names.
+std::string holdersQuery(const std::vector<schema::TableLock>& locks) {
   std::vector<std::string> tables;
   std::vector<std::string> modeLists;
   for (const auto& lock : locks) {
@@ -79,8 +77,13 @@ std::vector<LockHolder> conflictingHolders(pqxx::connection& conn, const std::ve
     tables.push_back(lock.table);
     modeLists.push_back("{" + modes + "}");
   }
-  pqxx::nontransaction tx(conn, "lock-holders");
-  for (const auto& row : tx.exec_params(kHolders, textArray(tables), textArray(modeLists))) {
+  return holdersSql(schema::sql::literal(textArray(tables)), schema::sql::literal(textArray(modeLists)));
+}
+
+std::vector<LockHolder> holdersFrom(const pqxx::result& rows, const std::vector<schema::TableLock>& locks,
+                                    std::chrono::milliseconds minHeld) {
+  std::vector<LockHolder> out;
+  for (const auto& row : rows) {
     LockHolder h;
     h.pid = row[0].as<int>();
     h.applicationName = row[1].as<std::string>();
@@ -97,6 +100,13 @@ std::vector<LockHolder> conflictingHolders(pqxx::connection& conn, const std::ve
     return age(a) > age(b);
   });
   return out;
+}
+
+std::vector<LockHolder> conflictingHolders(pqxx::connection& conn, const std::vector<schema::TableLock>& locks,
+                                           std::chrono::milliseconds minHeld) {
+  if (locks.empty()) return {};
+  pqxx::nontransaction tx(conn, "lock-holders");
+  return holdersFrom(tx.exec(holdersQuery(locks)), locks, minHeld);
 }
 
 std::chrono::milliseconds retryDelay(int retry, std::chrono::milliseconds base, std::chrono::milliseconds cap,

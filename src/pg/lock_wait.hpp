@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <pqxx/connection>
+#include <pqxx/result>
 
 #include "schema/locks.hpp"
 
@@ -31,6 +32,12 @@ struct LockHolder {
 // longest first. A table that does not exist yet has none.
 std::vector<LockHolder> conflictingHolders(pqxx::connection& conn, const std::vector<schema::TableLock>& locks,
                                            std::chrono::milliseconds minHeld);
+// The same look in two halves, for a caller that sends the query along with other statements in
+// one round trip (apply does, with a step's BEGIN): the query text for non-empty `locks`, and the
+// holders read from its rows.
+std::string holdersQuery(const std::vector<schema::TableLock>& locks);
+std::vector<LockHolder> holdersFrom(const pqxx::result& rows, const std::vector<schema::TableLock>& locks,
+                                    std::chrono::milliseconds minHeld);
 
 // The wait before retry number `retry` (0 for the first): `base` doubled per retry up to `cap`,
 // then jittered into [half, whole] by `unitRandom` in [0, 1), so that appliers that collided do
