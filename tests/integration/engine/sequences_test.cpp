@@ -7,7 +7,7 @@
 namespace {
 
 // What export writes for `CREATE TABLE t (id serial PRIMARY KEY, v text)`.
-const char* kSerialDeclared = R"(  sequences:
+const char* kSerialDeclared = R"yaml(  sequences:
     - {name: t_id_seq, type: integer, ownedBy: t.id}
   tables:
     - name: t
@@ -15,7 +15,7 @@ const char* kSerialDeclared = R"(  sequences:
         - {name: id, type: integer, default: "nextval('t_id_seq'::regclass)"}
         - {name: v, type: text}
       primaryKey: [id]
-)";
+)yaml";
 
 }  // namespace
 
@@ -48,7 +48,7 @@ class SequencesTest : public EngineTest {
 };
 
 TEST_F(SequencesTest, CreatesADeclaredSequenceWithItsOptionsAndOwnerThenIsInSync) {
-  const char* body = R"(  sequences:
+  const char* body = R"yaml(  sequences:
     - {name: invoice_no, type: bigint, start: 1000, increment: 10, minValue: 1000, maxValue: null, cache: 5,
        cycle: false, ownedBy: invoices.number}
     - {name: countdown, type: smallint, increment: -1}
@@ -56,7 +56,7 @@ TEST_F(SequencesTest, CreatesADeclaredSequenceWithItsOptionsAndOwnerThenIsInSync
     - name: invoices
       columns:
         - {name: number, type: bigint, nullable: false, default: "nextval('invoice_no')"}
-)";
+)yaml";
   const auto planned = plan(resource(body));
   EXPECT_EQ(drift(planned.plan), (Drift{"CreateSequence invoice_no [safe]", "CreateSequence countdown [safe]",
                                         "CreateTable invoices [safe]", "AlterSequence invoice_no [safe]"}));
@@ -76,7 +76,7 @@ TEST_F(SequencesTest, ASerialTableDeclaredAsWhatItIsPlansInSync) {
 
   // A bigserial: the sequence is bigint, which an unset type means.
   exec("DROP TABLE t; CREATE TABLE t (id bigserial PRIMARY KEY, v text)");
-  const char* bigserial = R"(  sequences:
+  const char* bigserial = R"yaml(  sequences:
     - {name: t_id_seq, ownedBy: t.id}
   tables:
     - name: t
@@ -84,7 +84,7 @@ TEST_F(SequencesTest, ASerialTableDeclaredAsWhatItIsPlansInSync) {
         - {name: id, type: bigint, default: "nextval('t_id_seq'::regclass)"}
         - {name: v, type: text}
       primaryKey: [id]
-)";
+)yaml";
   EXPECT_EQ(drift(plan(resource(bigserial)).plan), Drift{});
   EXPECT_EQ(drift(plan(resource(kSerialDeclared)).plan),
             (Drift{"ChangeType t.id [destructive]", "AlterSequence t_id_seq [safe]"}))
@@ -110,9 +110,9 @@ TEST_F(SequencesTest, RebuildsASerialTableInAnEmptyDatabase) {
 
 TEST_F(SequencesTest, AltersOptionsInPlaceAndKeepsTheNumbering) {
   exec("CREATE SEQUENCE s; SELECT nextval('s'); SELECT nextval('s')");
-  const char* body = R"(  sequences:
+  const char* body = R"yaml(  sequences:
     - {name: s, increment: 5, maxValue: 1000, cache: 10, cycle: true}
-)";
+)yaml";
   EXPECT_EQ(drift(plan(resource(body)).plan), Drift{"AlterSequence s [safe]"});
   const auto report = applied(body);
   EXPECT_EQ(statements(report), std::vector<std::string>{R"(ALTER SEQUENCE "public"."s" INCREMENT BY 5 MAXVALUE 1000 )"
@@ -156,13 +156,13 @@ TEST_F(SequencesTest, AnUndeclaredSequenceIsDroppedOnlyWithApproval) {
 TEST_F(SequencesTest, ADropWaitsForTheDefaultThatCallsTheSequence) {
   exec("CREATE TABLE t (id serial PRIMARY KEY, v text)");
   // The column keeps its nextval default but the sequence is not declared: it cannot go.
-  const char* keepsDefault = R"(  tables:
+  const char* keepsDefault = R"yaml(  tables:
     - name: t
       columns:
         - {name: id, type: integer, default: "nextval('t_id_seq'::regclass)"}
         - {name: v, type: text}
       primaryKey: [id]
-)";
+)yaml";
   const auto blocked = apply(resource(keepsDefault), /*allowDestructive=*/true);
   EXPECT_EQ(drift(blocked.plan), Drift{"DropSequence t_id_seq [blocked]"});
   EXPECT_EQ(blocked.plan.drift.at(0).reason,
@@ -171,13 +171,13 @@ TEST_F(SequencesTest, ADropWaitsForTheDefaultThatCallsTheSequence) {
   EXPECT_EQ(sequences(), 1);
 
   // Without the default, the drop runs after the default goes.
-  const char* noDefault = R"(  tables:
+  const char* noDefault = R"yaml(  tables:
     - name: t
       columns:
         - {name: id, type: integer}
         - {name: v, type: text}
       primaryKey: [id]
-)";
+)yaml";
   const auto report = applied(noDefault, /*allowDestructive=*/true);
   EXPECT_EQ(drift(report.plan), (Drift{"DropDefault t.id [safe]", "DropSequence t_id_seq [destructive]"}));
   EXPECT_TRUE(report.remaining.drift.empty());
@@ -186,14 +186,14 @@ TEST_F(SequencesTest, ADropWaitsForTheDefaultThatCallsTheSequence) {
 
 TEST_F(SequencesTest, HostileNamesInAnotherSchemaAreQuotedEverywhere) {
   exec("CREATE SCHEMA \"App\"");
-  const char* body = R"(  schema: App
+  const char* body = R"yaml(  schema: App
   sequences:
     - {name: "Seq \"x\"; DROP TABLE t; --", start: 5, ownedBy: "Order.Number"}
   tables:
     - name: Order
       columns:
         - {name: Number, type: bigint, default: "nextval('\"Seq \"\"x\"\"; DROP TABLE t; --\"'::regclass)"}
-)";
+)yaml";
   const auto report = applied(body);
   EXPECT_TRUE(plan(resource(body)).plan.drift.empty()) << "a re-plan is in sync";
   EXPECT_EQ(value(R"(INSERT INTO "App"."Order" DEFAULT VALUES RETURNING "Number")"), "5");
