@@ -275,3 +275,19 @@ TEST(SequenceClassify, AWiderRangeAsksNothing) {
   EXPECT_EQ(kinds(changes), std::vector<std::string>{"AlterSequence s"});
   EXPECT_TRUE(factsNeeded(changes).sequenceValues.empty()) << "a wider range holds every value the narrower did";
 }
+
+TEST(SequenceClassify, ANewDefaultThatStillCallsTheSequenceKeepsTheDropBlocked) {
+  Model have = model({table("t", {serialColumn("id", "t_id_seq", true)}, {"id"})});
+  have.sequences = {live("t_id_seq", "integer", "t.id")};
+  Facts facts;
+  facts.sequenceUses["t_id_seq"].defaults = {{"t", "id"}};
+  auto dropOf = [&](const Model& want) {
+    for (const auto& c : classify(changesFor(have, want), facts))
+      if (c.kind == ChangeKind::DropSequence) return c.safety;
+    return Safety::Safe;
+  };
+  Model want = model({table("t", {withDefault(col("id", "integer", false), "nextval('t_id_seq'::regclass) + 1")}, {"id"})});
+  EXPECT_EQ(dropOf(want), Safety::Blocked) << "SetDefault to a text that still calls it";
+  want.tables[0].columns[0].defaultExpr = "0";
+  EXPECT_EQ(dropOf(want), Safety::Destructive) << "SetDefault to one that does not";
+}
