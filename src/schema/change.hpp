@@ -77,7 +77,8 @@ struct Rename {
   std::string to;
   bool operator==(const Rename&) const = default;
 };
-// A seed row to insert; identity columns it gives get OVERRIDING SYSTEM VALUE and a sequence bump.
+// A seed row to insert; identity columns it gives get OVERRIDING SYSTEM VALUE and a sequence bump,
+// and so do the serial columns it gives (a declared sequence owns them: the clause is moot there).
 struct SeedInsert {
   SeedRow row;
   std::vector<std::string> identityColumns;

@@ -494,11 +494,20 @@ class Differ {
       if (policy_.ignores(row.table)) continue;
       const Table* table = find(wantTable_, row.table);
       SeedInsert insert{row, {}};
+      const auto given = [&](const std::string& column) {
+        return std::find(row.columns.begin(), row.columns.end(), column) != row.columns.end();
+      };
       if (table)
         for (const auto& c : table->columns)
-          if (c.identity != Identity::None &&
-              std::find(row.columns.begin(), row.columns.end(), c.name) != row.columns.end())
-            insert.identityColumns.push_back(c.name);
+          if (c.identity != Identity::None && given(c.name)) insert.identityColumns.push_back(c.name);
+      // A serial column (a declared sequence owns it) needs its sequence moved past the row too.
+      for (const auto& s : want_.sequences) {
+        const auto owner = splitOwner(s.ownedBy, want_);
+        if (owner && owner->first == row.table && given(owner->second) &&
+            std::find(insert.identityColumns.begin(), insert.identityColumns.end(), owner->second) ==
+                insert.identityColumns.end())
+          insert.identityColumns.push_back(owner->second);
+      }
       auto it = liveNameOf_.find(row.table);
       Change& c = add(ChangeKind::InsertSeedRow, row.object(), row.table,
                       it == liveNameOf_.end() ? "" : it->second, std::move(insert));

@@ -446,8 +446,8 @@ class Renderer {
     std::vector<std::string> s{"INSERT INTO " + q(c_.table) + " (" + sql::identList(seed.row.columns) + ")" +
                                (seed.identityColumns.empty() ? "" : " OVERRIDING SYSTEM VALUE") + " VALUES (" +
                                joinComma(values) + ") ON CONFLICT DO NOTHING"};
-    // An explicit identity value does not move the sequence: move it, or the application's next
-    // insert collides with the seed row.
+    // An explicit identity or serial value does not move the sequence: move it, or the
+    // application's next insert collides with the seed row.
     for (const auto& col : seed.identityColumns)
       s.push_back("SELECT setval(pg_get_serial_sequence(" + literal(q(c_.table)) + ", " + literal(col) + "), max(" +
                   ident(col) + ")) FROM " + q(c_.table));

@@ -199,3 +199,16 @@ TEST_F(SequencesTest, HostileNamesInAnotherSchemaAreQuotedEverywhere) {
   EXPECT_EQ(value(R"(INSERT INTO "App"."Order" DEFAULT VALUES RETURNING "Number")"), "5");
   EXPECT_EQ(owner(R"("App"."Seq ""x""; DROP TABLE t; --")"), "Order.Number");
 }
+
+TEST_F(SequencesTest, SeedRowsOfASerialTableMoveItsSequencePastThem) {
+  const std::string body = std::string(kSerialDeclared) + R"yaml(  seed:
+    - table: t
+      rows:
+        - {id: 1, v: a}
+        - {id: 7, v: b}
+)yaml";
+  const auto report = applied(body.c_str());
+  EXPECT_TRUE(report.remaining.drift.empty());
+  EXPECT_EQ(value("SELECT string_agg(id || v, ',' ORDER BY id) FROM t"), "1a,7b");
+  EXPECT_EQ(value("INSERT INTO t (v) VALUES ('c') RETURNING id"), "8") << "the application's next row does not collide";
+}
