@@ -5,16 +5,27 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "operator/serve.hpp"
 
 namespace cli {
 
-enum class Command { Plan, Apply, Run, Completion, Version, Help };
+enum class Command { Plan, Apply, Export, Run, Completion, Version, Help };
 enum class OutputFormat { Text, Json };
 
-// plan and apply.
+// export: which schema, and what to call the resource it writes.
+struct ExportArgs {
+  std::string schema = "public";         // --schema
+  std::string name;                      // --name; empty: the database's name
+  std::string ns;                        // --namespace; empty: none written
+  std::string secret;                    // --secret NAME[/KEY]; empty: a placeholder
+  std::vector<std::string> seedTables;   // --seed, repeatable, in the order given
+  bool json = false;                     // -o json
+};
+
+// plan, apply and export.
 struct Args {
   std::string file;  // -f; "-" is standard input
   OutputFormat output = OutputFormat::Text;
@@ -38,6 +49,8 @@ struct Args {
   std::optional<std::chrono::milliseconds> lockRetryBudget;
   std::optional<std::chrono::milliseconds> statementTimeout;
   bool lockRetriesGiven = false;  // the deprecated --lock-retries: accepted, warned about, ignored
+
+  ExportArgs exporting;
 };
 
 // One parsed command line: the command and what it needs.
