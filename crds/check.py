@@ -297,6 +297,9 @@ VARS = {
     ("readMode", "spec"): "spec",
     ("readEnums", "spec"): "spec",
     ("readEnums", "fields"): "spec.enums[]",
+    ("readSequences", "spec"): "spec",
+    ("readSequences", "fields"): "spec.sequences[]",
+    ("readSequenceType", "sequence"): "spec.sequences[]",
     ("readConnection", "connection"): "spec.connection",
     ("readSecretKeyRef", "ref"): ["spec.connection.secretRef", "spec.connection.rootCertRef"],
     ("readIdentity", "column"): COLUMN,
@@ -323,7 +326,7 @@ VARS = {
 
 FUNCTION = re.compile(r"^[A-Za-z][\w:<>,&\s*]*?\b(\w+)\(([^;{}]*?)\)\s*(?:const\s*)?\{\s*$", re.M)
 CALL = re.compile(r"\b(\w+)(?:\.|->)(requiredText|requiredIdentifier|identifiers|identifier|nonBlankText|text|"
-                  r"boolean|list|get)\(\"(\w+)\"\)")
+                  r"boolean|integer|list|get)\(\"(\w+)\"\)")
 
 
 class Facts:
@@ -414,6 +417,8 @@ def scan_function(facts, file, func, params, body):
             facts.enums[(p, "identity")] = "Identity"
     if func == "readMode":
         facts.enums[("spec", "mode")] = re.findall(r"\*value == \"(\w+)\"", body)
+    if func == "readSequenceType":
+        facts.enums[("spec.sequences[]", "type")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readConnection":
         facts.enums[("spec.connection", "sslMode")] = "SslMode"
     for m in re.finditer(r"(\w+)\.pathOf\(\"(\w+)\"\), \"must be set\"", body):
@@ -578,6 +583,8 @@ def check_kind(where, kind, prop, min_one):
         fail("%s: the parser reads a list, the CRD says %s" % (where, t))
     if kind == "boolean" and t != "boolean":
         fail("%s: the parser reads true/false, the CRD says %s" % (where, t))
+    if kind == "integer" and (t != "integer" or prop.get("format") != "int64"):
+        fail("%s: the parser reads a 64-bit whole number, the CRD says %s" % (where, t))
     if kind == "object" and t != "object":
         fail("%s: the parser reads a map, the CRD says %s" % (where, t))
 

@@ -170,8 +170,9 @@ void execute(pqxx::transaction_base& tx, const Scratch& s) {
 }
 
 // What the plan creates that a declaration may name, made first in the question transaction (and
-// rolled back with it): the extensions the plan creates, and each changed enum as a temporary enum
-// of the same name with the declared values. The refusal of an extension, or nullopt.
+// rolled back with it): the extensions and sequences the plan creates, and each changed enum as a
+// temporary enum of the same name with the declared values. The refusal of an extension or a
+// sequence (a name another relation holds), or nullopt.
 std::optional<schema::CanonFailure> prepare(pqxx::transaction_base& tx, const std::string& schemaName,
                                             const schema::CanonQuestions& questions) {
   for (const auto& e : questions.extensions) {
@@ -179,6 +180,14 @@ std::optional<schema::CanonFailure> prepare(pqxx::transaction_base& tx, const st
       tx.exec_params("CREATE EXTENSION IF NOT EXISTS " + ident(e.name) + " WITH SCHEMA " + ident(schemaName));
     } catch (const pqxx::sql_error& err) {
       return schema::CanonFailure{e.field, "cannot create extension " + e.name + ": " + detail::firstLine(err.what()), true};
+    }
+  }
+  for (const auto& s : questions.newSequences) {
+    try {
+      tx.exec_params("CREATE SEQUENCE " + schema::sql::qualified(schemaName, s.name) + " AS " + s.type);
+    } catch (const pqxx::sql_error& err) {
+      return schema::CanonFailure{s.field + ".name", "cannot create sequence " + s.name + ": " + detail::firstLine(err.what()),
+                                  true};
     }
   }
   for (const auto& e : questions.shadowEnums) {

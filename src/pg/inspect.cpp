@@ -132,6 +132,25 @@ constexpr const char* kEnumsQuery =
     "   WHERE dep.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND dep.objid = t.oid AND dep.deptype = 'e')"
     " ORDER BY t.typname, e.enumsortorder";
 
+// (6) Sequences of the schema with their options, but those an identity column owns (they are the
+// column's: pg_depend deptype 'i') and extension members. The owner, when OWNED BY names a
+// column (deptype 'a', always a table of the same schema), comes as its table and column.
+constexpr const char* kSequencesQuery =
+    "SELECT s.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin, q.seqmax,"
+    " q.seqcache, q.seqcycle, o.relname, o.attname"
+    " FROM pg_catalog.pg_namespace n"
+    " JOIN pg_catalog.pg_class s ON s.relnamespace = n.oid AND s.relkind = 'S'"
+    " JOIN pg_catalog.pg_sequence q ON q.seqrelid = s.oid"
+    " LEFT JOIN LATERAL (SELECT oc.relname, a.attname FROM pg_catalog.pg_depend d"
+    "   JOIN pg_catalog.pg_class oc ON oc.oid = d.refobjid"
+    "   JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+    "   WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = s.oid"
+    "   AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a' LIMIT 1) o ON true"
+    " WHERE n.nspname = $1"
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
+    "   WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = s.oid AND dep.deptype IN ('i', 'e'))"
+    " ORDER BY s.relname";
+
 // (5) Extensions are database-wide.
 constexpr const char* kExtensionsQuery = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname";
 
@@ -183,27 +202,29 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
 
 namespace {
 
-// The results of queries (2) to (5), read together.
+// The results of queries (2) to (6), read together.
 struct OtherResults {
-  pqxx::result constraints, indexes, enums, extensions;
+  pqxx::result constraints, indexes, enums, extensions, sequences;
 };
 
-// Queries (2) to (5), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
+// Queries (2) to (6), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
 std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, const std::string& schemaName,
                                                 bool withColumns, bool indexDefinitions) {
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(5);  // held until resume(): the queries leave together
+  batch.retain(6);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
   const auto indexes = batch.insert(withSchema(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaLiteral));
   const auto enums = batch.insert(withSchema(kEnumsQuery, schemaLiteral));
   const auto extensions = batch.insert(kExtensionsQuery);
+  const auto sequences = batch.insert(withSchema(kSequencesQuery, schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
-  out.second = {batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums), batch.retrieve(extensions)};
+  out.second = {batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums), batch.retrieve(extensions),
+                batch.retrieve(sequences)};
   batch.complete();
   return out;
 }
@@ -322,9 +343,23 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
   }
 
   for (const auto& row : r.extensions) model.extensions.push_back(row[0].c_str());
+
+  for (const auto& row : r.sequences) {
+    schema::Sequence s;
+    s.name = row[0].c_str();
+    s.type = row[1].c_str();
+    s.start = row[2].as<long long>();
+    s.increment = row[3].as<long long>();
+    s.minValue = row[4].as<long long>();
+    s.maxValue = row[5].as<long long>();
+    s.cache = row[6].as<long long>();
+    s.cycle = isTrue(row[7]);
+    if (!row[8].is_null()) s.ownedBy = std::string(row[8].c_str()) + "." + row[9].c_str();
+    model.sequences.push_back(std::move(s));
+  }
 }
 
-// (2) to (5) on a second connection, in the snapshot the first exported, while the first reads
+// (2) to (6) on a second connection, in the snapshot the first exported, while the first reads
 // (1): on a large schema the server computes both halves at once, on two of its cores. Empty
 // when the helper could not be had (no connection, the import refused): the caller reads them
 // itself. Cancelled by an empty snapshot id.
@@ -371,8 +406,8 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
   } release{snapshot, snapshotSent, beside};
 
   try {
-    // One snapshot for all five queries, so that a concurrent migration cannot be half seen. On
-    // one connection the five go as one message (BEGIN, the batch, COMMIT: three round trips); a
+    // One snapshot for all six queries, so that a concurrent migration cannot be half seen. On
+    // one connection the six go as one message (BEGIN, the batch, COMMIT: three round trips); a
     // batch has no parameters, so the schema name is a quoted literal (PQescapeLiteral) in the
     // text. With a helper, this connection exports its snapshot and reads (1) while the helper
     // reads the rest in the same snapshot.

@@ -20,8 +20,9 @@ namespace pg {
 core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaName);
 
 // Tables (with comments), columns (format_type, pg_get_expr defaults, nullability, identity,
-// comments), constraints, indexes not owned by constraints, enums with ordered values, and the
-// database's extensions. A schema that does not exist reads as an empty model.
+// comments), constraints, indexes not owned by constraints, enums with ordered values, sequences
+// no identity column owns (options and OWNED BY column), and the database's extensions. A schema
+// that does not exist reads as an empty model.
 // `indexDefinitions` false leaves Index::definition empty: pg_get_indexdef is the costliest thing
 // the read asks for, and nothing the engine decides depends on it.
 // `openHelper`, when set, opens a second connection to the same database: the read is then split
@@ -37,7 +38,8 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
 core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::string& schemaName,
                                          const schema::CanonQuestions& questions);
 
-// Answers the fact questions in one query.
+// Answers the fact questions in one query (and one more for each rebuilt enum, one for every
+// dropped sequence together).
 core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& schemaName,
                                   const schema::FactQuestions& questions);
 

@@ -4,7 +4,10 @@
 //                (CASE WHEN EXISTS (SELECT 1 FROM "s"."t" WHERE "id" = '1' AND "k" IS NULL) …)::int8]
 // One array rather than columns (a select stops at 1,664) or UNION ALL rows (2,000 branches took
 // seconds to plan; the array, a fraction of a second). An enum the plan rebuilds adds one query of
-// its own (what uses it: kEnumUsesQuery).
+// its own (what uses it: kEnumUsesQuery); sequences the plan drops, one for all of them.
+#include <map>
+#include <string_view>
+
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
@@ -115,6 +118,42 @@ void readEnumUses(pqxx::nontransaction& tx, const std::string& schemaName, const
   }
 }
 
+// What uses the sequences $2 (names) of schema $1, but their owner (an OWNED BY column is deptype
+// 'a'): one row per user, "default" with the column for a column default of the schema, anything
+// else "other" with its description (a view's rule, a default in another schema).
+constexpr const char* kSequenceUsesQuery =
+    "SELECT s.relname, CASE WHEN ad.oid IS NOT NULL AND ac.relnamespace = n.oid THEN 'default' ELSE 'other' END,"
+    " ac.relname, a.attname, pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)"
+    " FROM pg_catalog.pg_namespace n"
+    " JOIN pg_catalog.pg_class s ON s.relnamespace = n.oid AND s.relkind = 'S'"
+    " JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid = s.oid"
+    "   AND d.deptype = 'n'"
+    " LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = d.objid"
+    " LEFT JOIN pg_catalog.pg_class ac ON ac.oid = ad.adrelid"
+    " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
+    " WHERE n.nspname = $1 AND s.relname = ANY ($2::pg_catalog.text[])"
+    " ORDER BY 1, 2, 3, 4, 5";
+
+// Every dropped sequence's users in one query; the names go as one text[] parameter.
+void readSequenceUses(pqxx::nontransaction& tx, const std::string& schemaName, const std::vector<std::string>& names,
+                      std::map<std::string, schema::SequenceUses>& uses) {
+  std::string array = "{";
+  for (const auto& n : names) {
+    std::string element;
+    for (char c : n) {
+      if (c == '"' || c == '\\') element += '\\';
+      element += c;
+    }
+    array += (array.size() > 1 ? ",\"" : "\"") + element + "\"";
+  }
+  array += "}";
+  for (const auto& row : tx.exec_params(kSequenceUsesQuery, schemaName, array)) {
+    schema::SequenceUses& u = uses[row[0].c_str()];
+    if (std::string_view(row[1].c_str()) == "default") u.defaults.emplace_back(row[2].c_str(), row[3].c_str());
+    else u.others.push_back(row[4].is_null() ? "an object Postgres cannot name" : row[4].c_str());
+  }
+}
+
 }  // namespace
 
 core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& schemaName,
@@ -147,6 +186,8 @@ core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& sch
         (where.empty() ? "" : " WHERE " + where) + ") THEN 1 ELSE 0 END)::int8");
   }
 
+  // A sequence's last_value is the value it has given (or will give first, before any nextval).
+  for (const auto& name : questions.sequenceValues) add("(SELECT last_value FROM " + sql::qualified(schemaName, name) + ")");
   query += "]";
 
   std::vector<long long> answers;
@@ -154,6 +195,10 @@ core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& sch
     // Autocommit: one statement is its own snapshot, and one round trip.
     pqxx::nontransaction tx(conn, "probe");
     for (const auto& e : questions.rebuiltEnums) readEnumUses(tx, schemaName, e, facts.enumUses[e]);
+    if (!questions.droppedSequences.empty()) {
+      readSequenceUses(tx, schemaName, questions.droppedSequences, facts.sequenceUses);
+      for (const auto& name : questions.droppedSequences) facts.sequenceUses.try_emplace(name);  // used by nothing
+    }
     if (n == 0) return facts;
     const pqxx::result r = tx.exec_params(query);
     // "{1,0,42}": integers only, no quoting to undo.
@@ -174,6 +219,7 @@ core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& sch
   for (const auto& tc : questions.nullCounts) facts.nulls[tc] = answers[i++];
   for (const auto& row : questions.seedRows)
     if (answers[i++] != 0) facts.existingSeedRows.insert(row.object());
+  for (const auto& name : questions.sequenceValues) facts.sequenceValues[name] = answers[i++];
   return facts;
 }
 

@@ -290,6 +290,11 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
       shadowed.insert(e.name);
     }
   }
+  for (const auto& s : want.sequences) {
+    const bool live = std::any_of(have.sequences.begin(), have.sequences.end(),
+                                  [&](const Sequence& l) { return l.name == s.name; });
+    if (!live) q.newSequences.push_back(s);
+  }
   std::set<std::string> askedTypes;
   for (const auto& m : matchTables(have, want)) {
     const Table* live = m.have;

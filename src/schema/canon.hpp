@@ -49,6 +49,10 @@ struct CanonQuestions {
   // session finds before the schema's (pg_temp is searched first for types): "tag[]" of a new
   // enum, or a default naming a value the plan adds, then mean what they will mean after the plan.
   std::vector<Enum> shadowEnums;
+  // Declared sequences the plan creates: a default may call nextval('name'::regclass), which
+  // Postgres resolves when it stores the default. Each is created in the schema for the questions
+  // (and rolled back with them).
+  std::vector<Sequence> newSequences;
   bool empty() const { return types.empty() && tables.empty() && extensions.empty(); }
 };
 

@@ -11,7 +11,7 @@ struct KindName {
   std::string_view name;
 };
 
-constexpr std::array<KindName, 32> kKinds{{
+constexpr std::array<KindName, 35> kKinds{{
     {ChangeKind::CreateExtension, "CreateExtension"}, {ChangeKind::CreateEnum, "CreateEnum"},
     {ChangeKind::AddEnumValue, "AddEnumValue"},       {ChangeKind::CreateTable, "CreateTable"},
     {ChangeKind::AddColumn, "AddColumn"},             {ChangeKind::AddPrimaryKey, "AddPrimaryKey"},
@@ -23,12 +23,13 @@ constexpr std::array<KindName, 32> kKinds{{
     {ChangeKind::RenameColumn, "RenameColumn"},       {ChangeKind::SetComment, "SetComment"},
     {ChangeKind::InsertSeedRow, "InsertSeedRow"},     {ChangeKind::SetNotNull, "SetNotNull"},
     {ChangeKind::ConvertSerialToIdentity, "ConvertSerialToIdentity"},
+    {ChangeKind::CreateSequence, "CreateSequence"},   {ChangeKind::AlterSequence, "AlterSequence"},
     {ChangeKind::DropTable, "DropTable"},             {ChangeKind::DropColumn, "DropColumn"},
     {ChangeKind::ChangeType, "ChangeType"},           {ChangeKind::DropPrimaryKey, "DropPrimaryKey"},
     {ChangeKind::DropUnique, "DropUnique"},           {ChangeKind::DropForeignKey, "DropForeignKey"},
     {ChangeKind::DropCheck, "DropCheck"},             {ChangeKind::DropIndex, "DropIndex"},
     {ChangeKind::DropIdentity, "DropIdentity"},       {ChangeKind::DropEnumValue, "DropEnumValue"},
-    {ChangeKind::DropEnum, "DropEnum"},
+    {ChangeKind::DropEnum, "DropEnum"},               {ChangeKind::DropSequence, "DropSequence"},
 }};
 
 }  // namespace

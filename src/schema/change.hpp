@@ -17,11 +17,12 @@ enum class ChangeKind {
   AddForeignKey, AddCheck, CreateIndex, SetDefault, DropDefault, DropNotNull, WidenType,
   AddIdentity, RenameTable, RenameColumn, SetComment, InsertSeedRow,
   ConvertSerialToIdentity,  // contract Part 2: a serial column becomes an identity in place
+  CreateSequence, AlterSequence,  // contract Part 2; AlterSequence is blocked while the value is out of range
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
   DropTable, DropColumn, ChangeType, DropPrimaryKey, DropUnique, DropForeignKey, DropCheck,
-  DropIndex, DropIdentity, DropEnumValue, DropEnum,
+  DropIndex, DropIdentity, DropEnumValue, DropEnum, DropSequence,
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -82,6 +83,17 @@ struct SeedInsert {
   std::vector<std::string> identityColumns;
   bool operator==(const SeedInsert&) const = default;
 };
+// A sequence whose options or owner differ: `from` as the catalog has it (its owner spelt as
+// declared when it is the declared column, renamed or not), `to` as declared with every option
+// set (unset ones are the defaults for the declared type and direction).
+struct SequenceChange {
+  Sequence from;
+  Sequence to;
+  // to.ownedBy split into the declared table and column (either name may hold a dot).
+  std::string ownerTable;
+  std::string ownerColumn;
+  bool operator==(const SequenceChange&) const = default;
+};
 struct Comment {
   std::string column;  // empty: the table's comment
   std::optional<std::string> text;
@@ -90,7 +102,7 @@ struct Comment {
 
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
-                            SeedInsert>;
+                            SeedInsert, Sequence, SequenceChange>;
 
 struct Change {
   ChangeKind kind{};

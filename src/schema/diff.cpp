@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <functional>
+#include <tuple>
 #include <optional>
 #include <type_traits>
 #include <map>
@@ -10,6 +11,7 @@
 #include <unordered_map>
 
 #include "schema/match.hpp"
+#include "schema/sequence.hpp"
 
 namespace schema {
 
@@ -94,6 +96,7 @@ class Differ {
       if (m.have) alterTable(m);
       else createTable(*m.want);
     }
+    sequences();  // after the tables: a serial column's conversion takes its sequence with it
     pruneTables();
     seeds();
     attachDependentKeys();
@@ -426,6 +429,53 @@ class Differ {
           return cheaplySame(*d.where, *l.where);
         },
         [](const Index& l) { return l.valid; });
+  }
+
+  // Declared sequences are created (before the tables whose defaults call them) and altered;
+  // the owner is set apart from the creation, once the owning column exists. Undeclared ones are
+  // dropped, except those that go with something else: the sequence of a serial column that
+  // becomes an identity (the conversion drops it), and one owned by a column of a table this
+  // resource does not manage (ignored, or left alone undeclared).
+  void sequences() {
+    std::map<std::string, const Sequence*> live;
+    for (const auto& s : have_.sequences) live[s.name] = &s;
+    std::set<std::string> declared;
+    for (const auto& s : want_.sequences) {
+      declared.insert(s.name);
+      SequenceChange change{{}, withDefaults(s), "", ""};
+      if (auto owner = splitOwner(s.ownedBy, want_)) std::tie(change.ownerTable, change.ownerColumn) = *owner;
+      auto it = live.find(s.name);
+      if (it == live.end()) {
+        add(ChangeKind::CreateSequence, s.name, "", "", s);
+        if (!change.ownerTable.empty()) {
+          change.from = change.to;
+          change.from.ownedBy.clear();
+          add(ChangeKind::AlterSequence, s.name, "", "", std::move(change));
+        }
+        continue;
+      }
+      change.from = *it->second;
+      const std::string owner =
+          change.ownerTable.empty() ? "" : liveTable(change.ownerTable) + "." + liveColumn(change.ownerTable, change.ownerColumn);
+      if (owner == change.from.ownedBy) change.from.ownedBy = change.to.ownedBy;  // the same column, renamed or not
+      if (!sameOptions(change.from, change.to) || change.from.ownedBy != change.to.ownedBy)
+        add(ChangeKind::AlterSequence, s.name, "", "", std::move(change));
+    }
+    std::set<std::string> converted;
+    for (const auto& c : out_)
+      if (c.kind == ChangeKind::ConvertSerialToIdentity)
+        if (const auto& owned = std::get<ColumnChange>(c.detail).from.ownedSequence) converted.insert(*owned);
+    std::set<std::string> managedTables;
+    for (const auto& m : matches_)
+      if (m.have) managedTables.insert(m.have->name);
+    for (const auto& s : have_.sequences) {
+      if (declared.count(s.name) || converted.count(s.name)) continue;
+      const bool ownerManaged = std::any_of(managedTables.begin(), managedTables.end(), [&](const std::string& t) {
+        return s.ownedBy.size() > t.size() && s.ownedBy.compare(0, t.size(), t) == 0 && s.ownedBy[t.size()] == '.';
+      });
+      if (!s.ownedBy.empty() && !ownerManaged) continue;
+      add(ChangeKind::DropSequence, s.name, "", "", s);
+    }
   }
 
   void pruneTables() {

@@ -1,6 +1,7 @@
 #include "schema/facts.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -53,6 +54,85 @@ void carryEnumUses(Change& c, const Facts& facts, const Dropped& dropped) {
     if (d.kind != EnumDependent::Kind::Default && dropped.count({d.table, d.name})) d.restore = false;
 }
 
+// An ALTER SEQUENCE whose range excludes the value the sequence has reached fails ("RESTART
+// value cannot be greater than MAXVALUE"): it waits until the declaration or the data changes.
+bool narrowsRange(const Change& c) {
+  if (c.kind != ChangeKind::AlterSequence) return false;
+  const auto& s = std::get<SequenceChange>(c.detail);
+  return *s.to.minValue > *s.from.minValue || *s.to.maxValue < *s.from.maxValue;
+}
+
+void blockIfOutOfRange(Change& c, const Facts& facts) {
+  const auto& s = std::get<SequenceChange>(c.detail);
+  auto it = facts.sequenceValues.find(s.to.name);
+  if (it == facts.sequenceValues.end()) return;
+  const long long value = it->second;
+  const char* bound = value < *s.to.minValue ? "minValue" : value > *s.to.maxValue ? "maxValue" : nullptr;
+  if (!bound) return;
+  c.safety = Safety::Blocked;
+  c.reason = "sequence " + s.to.name + " has reached " + std::to_string(value) + ", outside the declared range " +
+             std::to_string(*s.to.minValue) + " to " + std::to_string(*s.to.maxValue) + " (" + s.to.type +
+             "); declare a " + bound + " that includes it, or restart the sequence first";
+}
+
+// Column defaults the plan takes away or replaces, by live (table, column); the column is empty
+// for a dropped table. `replacement` is the default set instead, if any.
+struct DefaultRelease {
+  std::string table;
+  std::string column;
+  std::optional<std::string> replacement;
+};
+
+std::vector<DefaultRelease> defaultReleases(const std::vector<Change>& changes) {
+  std::vector<DefaultRelease> out;
+  for (const auto& c : changes) {
+    switch (c.kind) {
+      case ChangeKind::DropTable: out.push_back({c.liveTable, "", std::nullopt}); break;
+      case ChangeKind::DropColumn: out.push_back({c.liveTable, std::get<Column>(c.detail).name, std::nullopt}); break;
+      case ChangeKind::DropDefault:
+      case ChangeKind::ConvertSerialToIdentity:
+        out.push_back({c.liveTable, std::get<ColumnChange>(c.detail).from.name, std::nullopt});
+        break;
+      case ChangeKind::SetDefault:
+      case ChangeKind::ChangeType: {
+        const auto& cc = std::get<ColumnChange>(c.detail);
+        out.push_back({c.liveTable, cc.from.name, cc.to.defaultExpr});
+        break;
+      }
+      default: break;
+    }
+  }
+  return out;
+}
+
+// Whether the plan takes `column`'s default off `sequence` (live names): it drops the table, the
+// column or the default, or sets one that does not name the sequence.
+bool releases(const std::vector<DefaultRelease>& released, const std::string& sequence, const std::string& table,
+              const std::string& column) {
+  for (const auto& r : released) {
+    if (r.table != table || (!r.column.empty() && r.column != column)) continue;
+    if (!r.replacement || r.replacement->find(sequence) == std::string::npos) return true;
+  }
+  return false;
+}
+
+// A sequence cannot be dropped while something else uses it: drops wait for the defaults the
+// plan changes, and are blocked by those it keeps.
+void blockIfStillUsed(Change& c, const std::vector<DefaultRelease>& released, const Facts& facts) {
+  const std::string& name = std::get<Sequence>(c.detail).name;
+  auto it = facts.sequenceUses.find(name);
+  if (it == facts.sequenceUses.end()) return;
+  std::vector<std::string> users = it->second.others;
+  for (const auto& [table, column] : it->second.defaults)
+    if (!releases(released, name, table, column)) users.push_back("the default of " + table + "." + column);
+  if (users.empty()) return;
+  std::string names;
+  for (const auto& u : users) names += (names.empty() ? "" : ", ") + u;
+  c.safety = Safety::Blocked;
+  c.reason = "sequence " + name + " is not declared but " + names + " still uses it; declare it under " +
+             "spec.sequences, or change what uses it first";
+}
+
 }  // namespace
 
 FactQuestions factsNeeded(const std::vector<Change>& changes) {
@@ -68,13 +148,18 @@ FactQuestions factsNeeded(const std::vector<Change>& changes) {
       q.seedRows.push_back(liveSeedRow(c));
     }
   }
-  for (const auto& c : changes)
+  for (const auto& c : changes) {
     if (c.kind == ChangeKind::DropEnumValue) q.rebuiltEnums.push_back(std::get<EnumRebuild>(c.detail).desired.name);
+    if (narrowsRange(c)) q.sequenceValues.push_back(std::get<SequenceChange>(c.detail).from.name);
+    if (c.kind == ChangeKind::DropSequence) q.droppedSequences.push_back(std::get<Sequence>(c.detail).name);
+  }
   return q;
 }
 
 std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
   const Dropped dropped = droppedIndexesAndChecks(changes);
+  const std::vector<DefaultRelease> released =
+      facts.sequenceUses.empty() ? std::vector<DefaultRelease>{} : defaultReleases(changes);
   std::vector<Change> out;
   out.reserve(changes.size());
   for (auto& c : changes) {
@@ -101,6 +186,8 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
       }
     }
     if (c.kind == ChangeKind::DropEnumValue) carryEnumUses(c, facts, dropped);
+    if (narrowsRange(c)) blockIfOutOfRange(c, facts);
+    if (c.kind == ChangeKind::DropSequence) blockIfStillUsed(c, released, facts);
     out.push_back(std::move(c));
   }
   return out;

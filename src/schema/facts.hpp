@@ -17,7 +17,12 @@ struct FactQuestions {
   std::vector<std::pair<std::string, std::string>> nullCounts; // (table, column): how many NULLs?
   std::vector<SeedRow> seedRows;                               // does a row with this key exist?
   std::vector<std::string> rebuiltEnums;  // what uses this enum, that rebuilding it must carry over?
-  bool empty() const { return tablesWithRows.empty() && nullCounts.empty() && seedRows.empty() && rebuiltEnums.empty(); }
+  std::vector<std::string> sequenceValues;   // the value a sequence whose range narrows has reached
+  std::vector<std::string> droppedSequences; // what uses a sequence the plan drops?
+  bool empty() const {
+    return tablesWithRows.empty() && nullCounts.empty() && seedRows.empty() && rebuiltEnums.empty() &&
+           sequenceValues.empty() && droppedSequences.empty();
+  }
 };
 
 // What uses an enum of the schema beyond its columns (which the rebuild casts over).
@@ -26,11 +31,20 @@ struct EnumUses {
   std::vector<std::string> blockers;      // what a rebuild cannot carry: "view public.open_orders"
 };
 
+// What uses a sequence of the schema (pg_depend), but its owner: column defaults, each as
+// (live table, column), and anything else, by description ("view public.next_ids").
+struct SequenceUses {
+  std::vector<std::pair<std::string, std::string>> defaults;
+  std::vector<std::string> others;
+};
+
 struct Facts {
   std::map<std::string, bool> hasRows;
   std::map<std::pair<std::string, std::string>, long long> nulls;
   std::set<std::string> existingSeedRows;  // SeedRow::object()
   std::map<std::string, EnumUses> enumUses;  // by enum name
+  std::map<std::string, long long> sequenceValues;     // last_value, by sequence name
+  std::map<std::string, SequenceUses> sequenceUses;    // by sequence name
 };
 
 FactQuestions factsNeeded(const std::vector<Change>& changes);

@@ -11,7 +11,7 @@ namespace schema {
 
 namespace {
 
-// The contract's order: extensions, enums, tables without their foreign keys, columns,
+// The contract's order: extensions, enums, sequences, tables without their foreign keys, columns,
 // constraints and foreign keys, indexes, seed rows; then the drops nothing declared needs.
 int phase(ChangeKind k) {
   switch (k) {
@@ -19,36 +19,39 @@ int phase(ChangeKind k) {
     case ChangeKind::CreateEnum:
     case ChangeKind::AddEnumValue:
     case ChangeKind::DropEnumValue: return 1;
-    case ChangeKind::RenameTable: return 2;
-    case ChangeKind::CreateTable: return 3;
-    case ChangeKind::RenameColumn: return 4;
-    case ChangeKind::AddColumn: return 5;
+    case ChangeKind::CreateSequence: return 2;  // before the tables whose defaults call nextval
+    case ChangeKind::RenameTable: return 3;
+    case ChangeKind::CreateTable: return 4;
+    case ChangeKind::RenameColumn: return 5;
+    case ChangeKind::AddColumn: return 6;
     case ChangeKind::ChangeType:
-    case ChangeKind::WidenType: return 6;
+    case ChangeKind::WidenType: return 7;
     case ChangeKind::SetDefault:
     case ChangeKind::DropDefault:
-    case ChangeKind::DropNotNull: return 7;
-    case ChangeKind::SetNotNull: return 8;  // before AddIdentity, which needs NOT NULL
+    case ChangeKind::DropNotNull: return 8;
+    case ChangeKind::SetNotNull: return 9;  // before AddIdentity, which needs NOT NULL
     case ChangeKind::AddIdentity:
     case ChangeKind::ConvertSerialToIdentity:
-    case ChangeKind::SetComment: return 9;
+    case ChangeKind::SetComment:
+    case ChangeKind::AlterSequence: return 10;  // OWNED BY needs the column, renamed and added by now
     case ChangeKind::AddPrimaryKey:
     case ChangeKind::AddUnique:
-    case ChangeKind::AddCheck: return 10;
-    case ChangeKind::AddForeignKey: return 11;  // after keys: a foreign key needs its target's key
-    case ChangeKind::CreateIndex: return 12;
-    case ChangeKind::InsertSeedRow: return 13;
-    case ChangeKind::DropForeignKey: return 14;
+    case ChangeKind::AddCheck: return 11;
+    case ChangeKind::AddForeignKey: return 12;  // after keys: a foreign key needs its target's key
+    case ChangeKind::CreateIndex: return 13;
+    case ChangeKind::InsertSeedRow: return 14;
+    case ChangeKind::DropForeignKey: return 15;
     case ChangeKind::DropPrimaryKey:
     case ChangeKind::DropUnique:
-    case ChangeKind::DropCheck: return 15;
-    case ChangeKind::DropIndex: return 16;
-    case ChangeKind::DropIdentity: return 17;
-    case ChangeKind::DropColumn: return 18;
-    case ChangeKind::DropTable: return 19;
-    case ChangeKind::DropEnum: return 20;
+    case ChangeKind::DropCheck: return 16;
+    case ChangeKind::DropIndex: return 17;
+    case ChangeKind::DropIdentity: return 18;
+    case ChangeKind::DropColumn: return 19;
+    case ChangeKind::DropTable: return 20;
+    case ChangeKind::DropSequence: return 21;  // after the defaults, columns and tables that used it
+    case ChangeKind::DropEnum: return 22;
   }
-  return 21;
+  return 23;
 }
 
 // (table, sorted columns) that the plan's new foreign keys reference.

@@ -36,7 +36,7 @@ struct Plan {
   std::vector<std::string> statements() const;
 };
 
-// Orders the changes (extensions, enums, tables without foreign keys, columns, constraints and
+// Orders the changes (extensions, enums, sequences, tables without foreign keys, columns, constraints and
 // foreign keys, indexes, seed rows; drops last) and renders each to statements.
 Plan plan(const std::vector<Change>& changes, const std::string& schemaName);
 

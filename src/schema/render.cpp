@@ -117,6 +117,9 @@ class Renderer {
       }
       case ChangeKind::DropTable: return one("DROP TABLE " + q(get<Table>().name));
       case ChangeKind::InsertSeedRow: return insertSeedRow(get<SeedInsert>());
+      case ChangeKind::CreateSequence: return one(createSequence(get<Sequence>()));
+      case ChangeKind::AlterSequence: return one(alterSequence(get<SequenceChange>()));
+      case ChangeKind::DropSequence: return one("DROP SEQUENCE IF EXISTS " + q(get<Sequence>().name));
     }
     return {};
   }
@@ -149,7 +152,10 @@ class Renderer {
       case ChangeKind::CreateEnum:
       case ChangeKind::AddEnumValue:
       case ChangeKind::DropEnum:
-      case ChangeKind::CreateTable: return {};
+      case ChangeKind::CreateTable:
+      case ChangeKind::CreateSequence:
+      case ChangeKind::AlterSequence:
+      case ChangeKind::DropSequence: return {};
       case ChangeKind::RenameTable: return {{q(get<Rename>().from), LockMode::AccessExclusive}};
       case ChangeKind::InsertSeedRow: return on(LockMode::RowExclusive);
       case ChangeKind::SetComment: return on(LockMode::ShareUpdateExclusive);
@@ -257,6 +263,39 @@ class Renderer {
                 alterTable + "ALTER COLUMN " + ident(d.name) + " SET DEFAULT " + d.definition};
     }
     return {};
+  }
+
+  // Only the options declared: CREATE SEQUENCE gives the others the defaults diff compares with.
+  std::string createSequence(const Sequence& s) const {
+    std::string out = "CREATE SEQUENCE " + q(s.name) + " AS " + s.type;
+    if (s.increment) out += " INCREMENT BY " + std::to_string(*s.increment);
+    if (s.minValue) out += " MINVALUE " + std::to_string(*s.minValue);
+    if (s.maxValue) out += " MAXVALUE " + std::to_string(*s.maxValue);
+    if (s.start) out += " START WITH " + std::to_string(*s.start);
+    if (s.cache) out += " CACHE " + std::to_string(*s.cache);
+    if (s.cycle) out += " CYCLE";
+    return out;
+  }
+
+  // The options that differ, with the values they take (every option of `to` is set), and the
+  // owner. START WITH only changes what a RESTART would go back to, never the current value.
+  std::string alterSequence(const SequenceChange& c) const {
+    std::string out = "ALTER SEQUENCE " + q(c.to.name);
+    auto option = [&](const char* clause, const std::optional<long long>& from, const std::optional<long long>& to) {
+      if (from != to) out += std::string(" ") + clause + " " + std::to_string(*to);
+    };
+    if (c.from.type != c.to.type) out += " AS " + c.to.type;
+    option("INCREMENT BY", c.from.increment, c.to.increment);
+    option("MINVALUE", c.from.minValue, c.to.minValue);
+    option("MAXVALUE", c.from.maxValue, c.to.maxValue);
+    option("START WITH", c.from.start, c.to.start);
+    option("CACHE", c.from.cache, c.to.cache);
+    if (c.from.cycle != c.to.cycle) out += c.to.cycle ? " CYCLE" : " NO CYCLE";
+    if (c.from.ownedBy != c.to.ownedBy) {
+      out += c.ownerTable.empty() ? " OWNED BY NONE"
+                                  : " OWNED BY " + q(c.ownerTable) + "." + ident(c.ownerColumn);
+    }
+    return out;
   }
 
   std::vector<Step> createTable(const Table& t) const {

@@ -77,6 +77,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   out.policy.ignore = spec.identifiers("ignore");
   out.model.extensions = spec.identifiers("extensions");
   out.model.enums = readEnums(spec);
+  out.model.sequences = readSequences(spec);
   for (const auto& table : spec.list("tables")) out.model.tables.push_back(readTable(table, issues));
   out.model.seeds = readSeeds(spec, out.model);
 }
@@ -107,7 +108,7 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
     issues.report("metadata.name", "must be set");
 
   if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
-                                      "extensions", "enums", "tables", "seed"}))
+                                      "extensions", "enums", "sequences", "tables", "seed"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");

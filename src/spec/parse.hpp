@@ -22,6 +22,9 @@ ConnectionSpec readConnection(const Fields& connection);
 // spec.tables[i].
 schema::Table readTable(const Item& table, Issues& issues);
 
+// spec.sequences, each checked as CREATE SEQUENCE checks its options.
+std::vector<schema::Sequence> readSequences(const Fields& spec);
+
 // spec.seed, checked against the tables already read (rows are keyed by their primary key).
 std::vector<schema::SeedRow> readSeeds(const Fields& spec, const schema::Model& model);
 

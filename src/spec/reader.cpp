@@ -252,6 +252,27 @@ std::optional<bool> Fields::boolean(std::string_view key) const {
   return value;
 }
 
+std::optional<long long> Fields::integer(std::string_view key) const {
+  const Node* node = find(key);
+  if (!node) return std::nullopt;
+  const std::string_view text = node->IsScalar() ? node->Scalar() : std::string_view();
+  const std::string_view tag = node->IsScalar() ? node->Tag() : std::string_view();
+  long long value = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (!text.empty() && text.front() == '+') ++begin;  // YAML's core schema allows a leading +
+  const auto [ptr, ec] = std::from_chars(begin, end, value);
+  if ((tag == "?" || tag == "tag:yaml.org,2002:int") && !text.empty() && ec == std::errc() && ptr == end) return value;
+  if (ec == std::errc::result_out_of_range && ptr == end)
+    issues_->report(pathOf(key), quoteShort(std::string(text)) + " does not fit in 64 bits");
+  else if (ec == std::errc() && ptr == end && !text.empty())
+    issues_->report(pathOf(key), "expected a whole number, found the text " + quoteShort(std::string(text)) +
+                                     "; write it without quotes");
+  else
+    issues_->report(pathOf(key), "expected a whole number, found " + describeNode(*node, redact_));
+  return std::nullopt;
+}
+
 std::vector<Item> Fields::list(std::string_view key) const {
   std::vector<Item> out;
   auto item = get(key);

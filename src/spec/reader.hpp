@@ -82,6 +82,8 @@ class Fields {
   std::optional<std::string> identifier(std::string_view key) const;
   std::string requiredIdentifier(std::string_view key) const;
   std::optional<bool> boolean(std::string_view key) const;
+  // A whole number that fits 64 bits, written plain (a quoted "5" is text, as to the API server).
+  std::optional<long long> integer(std::string_view key) const;
   // Elements of a list; absent or null is an empty list.
   std::vector<Item> list(std::string_view key) const;
   std::vector<std::string> identifiers(std::string_view key) const;

@@ -8,11 +8,11 @@
 namespace spec::detail {
 
 // Duplicates and clashes: tables, columns, enums and their values, constraint names per table,
-// index-like names per schema, renamedFrom, ignore, extensions.
+// relation names (tables, indexes, sequences) per schema, renamedFrom, ignore, extensions.
 void checkNames(const DatabaseSchema& resource, Issues& issues);
 
-// Columns named by keys, constraints and indexes exist; foreign keys reach a declared key;
-// nullability, identity and default agree.
+// Columns named by keys, constraints, indexes and sequence owners exist; foreign keys reach a
+// declared key; nullability, identity and default agree.
 void checkReferences(const DatabaseSchema& resource, Issues& issues);
 
 inline void validate(const DatabaseSchema& resource, Issues& issues) {

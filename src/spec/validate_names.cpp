@@ -149,6 +149,15 @@ void checkNames(const DatabaseSchema& resource, Issues& issues) {
     }
   }
 
+  // Sequences are relations too: their names clash with tables and indexes.
+  Namespace sequences("sequence name");
+  for (const auto& s : model.sequences) {
+    sequences.declare(s.name, Where{s.field, ".name"}, issues);
+    if (const auto relation = relations.find(s.name))
+      issues.report(s.field + ".name", "\"" + s.name + "\" is also declared at " + *relation +
+                                           "; a sequence shares the schema's namespace with tables and indexes");
+  }
+
   // A set, as the CRD's x-kubernetes-list-type says: the API server refuses a repeated entry too.
   Namespace ignored("ignored table");
   for (size_t i = 0; i < resource.policy.ignore.size(); ++i) {

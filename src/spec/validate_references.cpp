@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "schema/sequence.hpp"
 #include "spec/validate.hpp"
 
 namespace spec::detail {
@@ -111,6 +112,12 @@ void checkReferences(const DatabaseSchema& resource, Issues& issues) {
       for (const auto& k : ix.keys) columns.push_back(k.column);
       checkColumnList(t, columns, ix.field + ".columns", true, issues);
     }
+  }
+  for (const auto& s : model.sequences) {
+    if (s.ownedBy.empty() || schema::splitOwner(s.ownedBy, model)) continue;
+    issues.report(s.field + ".ownedBy", quoted(s.ownedBy) +
+                                            " is not a declared column: write table.column, naming a table of "
+                                            "spec.tables and one of its columns");
   }
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "pg_fixture.hpp"
+#include "schema/sequence.hpp"
 
 namespace {
 
@@ -59,6 +60,10 @@ CREATE TABLE shop.events (id int, at date) PARTITION BY RANGE (at);
 CREATE TABLE shop.events_2024 PARTITION OF shop.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE VIEW shop.customer_emails AS SELECT email FROM shop.customers;
 CREATE SEQUENCE shop.loose_seq;
+CREATE SEQUENCE shop.countdown AS smallint INCREMENT BY -2 CACHE 5 CYCLE OWNED BY shop.line_items.sku;
+CREATE TABLE shop.serials (id serial PRIMARY KEY);
+CREATE SEQUENCE shop.ext_seq;
+ALTER EXTENSION pgcrypto ADD SEQUENCE shop.ext_seq;
 CREATE SCHEMA other;
 CREATE TABLE other.orders (x int);
 CREATE TYPE other.mood AS ENUM ('happy');
@@ -96,7 +101,7 @@ TEST_F(Inspect, ListsTheSchemasTablesSortedAndNothingElse) {
   std::vector<std::string> names;
   for (const auto& t : model_->tables) names.push_back(t.name);
   // Not the partition (its parent owns it), the view, the other schema's table nor ext_owned.
-  EXPECT_EQ(names, (std::vector<std::string>{"customers", "empty_table", "events", "line_items", "orders"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"customers", "empty_table", "events", "line_items", "orders", "serials"}));
   EXPECT_EQ(model_->schema, "shop");
   EXPECT_TRUE(table("empty_table").columns.empty());
 }
@@ -213,6 +218,32 @@ TEST_F(Inspect, AMissingSchemaReadsAsAnEmptyModel) {
   EXPECT_EQ(m->schema, "no_such_schema");
   EXPECT_TRUE(m->tables.empty());
   EXPECT_TRUE(m->enums.empty());
+}
+
+// Sequences no identity owns, with every option and the column that owns them; identity
+// sequences (customers, orders) and the extension's are not the schema's own.
+TEST_F(Inspect, ReadsSequencesWithTheirOptionsAndOwners) {
+  ASSERT_EQ(model_->sequences.size(), 3u);
+  const schema::Sequence& countdown = model_->sequences[0];
+  EXPECT_EQ(countdown.name, "countdown");
+  EXPECT_EQ(countdown.type, "smallint");
+  EXPECT_EQ(countdown.start, -1);
+  EXPECT_EQ(countdown.increment, -2);
+  EXPECT_EQ(countdown.minValue, -32768);
+  EXPECT_EQ(countdown.maxValue, -1);
+  EXPECT_EQ(countdown.cache, 5);
+  EXPECT_TRUE(countdown.cycle);
+  EXPECT_EQ(countdown.ownedBy, "line_items.sku");
+  const schema::Sequence& loose = model_->sequences[1];
+  EXPECT_EQ(loose.name, "loose_seq");
+  EXPECT_EQ(loose, schema::withDefaults(schema::Sequence{.name = "loose_seq"}));
+  const schema::Sequence& serial = model_->sequences[2];
+  EXPECT_EQ(serial.name, "serials_id_seq");
+  EXPECT_EQ(serial.type, "integer");
+  EXPECT_EQ(serial.maxValue, 2147483647);
+  EXPECT_EQ(serial.ownedBy, "serials.id");
+  EXPECT_EQ(table("serials").column("id")->ownedSequence, "serials_id_seq");
+  EXPECT_EQ(table("serials").column("id")->defaultExpr, "nextval('serials_id_seq'::regclass)");
 }
 
 TEST_F(Inspect, ReadsTheSameModelTwice) {
