@@ -109,7 +109,7 @@ const std::string kUnexpressibleQuery =
     "   WHEN 'f' THEN 'foreign key' ELSE 'check' END, c.relname::text, co.conname::text, pg_catalog.concat_ws('; ',"
     "   CASE WHEN co.condeferrable THEN 'deferrable' END,"
     "   CASE WHEN NOT co.convalidated THEN 'NOT VALID' END,"
-    "   CASE WHEN co.connoinherit THEN 'NO INHERIT' END,"
+    "   CASE WHEN co.contype = 'c' AND co.connoinherit THEN 'NO INHERIT' END,"
     "   CASE WHEN co.contype = 'f' AND co.confmatchtype <> 's' THEN 'MATCH FULL' END,"
     "   CASE WHEN co.contype = 'f' AND (rc.relnamespace <> n.oid OR rc.relispartition)"
     "     THEN 'references ' || rn.nspname || '.' || rc.relname || ', outside the resource' END,"
@@ -123,7 +123,7 @@ const std::string kUnexpressibleQuery =
     " LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = co.conindid AND co.contype IN ('p', 'u')"
     " LEFT JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0 AND " + kReadTables +
-    " AND (co.condeferrable OR NOT co.convalidated OR co.connoinherit"
+    " AND (co.condeferrable OR NOT co.convalidated OR (co.contype = 'c' AND co.connoinherit)"
     "   OR (co.contype = 'f' AND (co.confmatchtype <> 's' OR rc.relnamespace <> n.oid OR rc.relispartition"
     "     OR (pg_catalog.to_jsonb(co) ->> 'confdelsetcols') IS NOT NULL))"
     "   OR x.indnatts > x.indnkeyatts OR (pg_catalog.to_jsonb(x) ->> 'indnullsnotdistinct') = 'true'"

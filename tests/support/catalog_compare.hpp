@@ -9,9 +9,11 @@
 
 namespace testsupport {
 
-// One line per object, sorted; equal schemas give equal lists.
+// One line per object, sorted; equal schemas give equal lists. Tables in `ignoredTables` (a
+// resource's spec.ignore: not managed) are left out with their columns, constraints and indexes.
 std::vector<std::string> catalogSnapshot(const std::string& conninfo, const std::string& schema,
-                                         const std::vector<std::string>& rowsOfTables = {});
+                                         const std::vector<std::string>& rowsOfTables = {},
+                                         const std::vector<std::string>& ignoredTables = {});
 
 // The lines only one side has, "- " for `a`'s and "+ " for `b`'s: empty when they are equal.
 std::string catalogDifference(const std::vector<std::string>& a, const std::vector<std::string>& b);

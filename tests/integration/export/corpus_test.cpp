@@ -91,7 +91,8 @@ TEST_P(Corpus, ExportRoundTripsAndRebuildsTheSameCatalog) {
   jsonArgs.insert(jsonArgs.end(), {"-o", "json"});
   const ProcessResult json = exportOf(a, jsonArgs);
   ASSERT_EQ(json.exitCode, 0) << show(json);
-  EXPECT_NO_THROW((void)nlohmann::json::parse(json.out)) << json.out;
+  nlohmann::json jsonDocument;
+  ASSERT_NO_THROW(jsonDocument = nlohmann::json::parse(json.out)) << json.out;
   EXPECT_EQ(withDocument("plan", a, json.out).exitCode, 0) << json.out;
 
   // Rebuild: an empty database made from the export alone.
@@ -101,9 +102,12 @@ TEST_P(Corpus, ExportRoundTripsAndRebuildsTheSameCatalog) {
   const ProcessResult planB = withDocument("plan", b, document);
   EXPECT_EQ(planB.exitCode, 0) << document << show(planB);
 
+  // Everything the resource manages: all but the tables it ignores (alembic_version).
   const auto seeded = seededTables(args);
-  const auto catalogA = testsupport::catalogSnapshot(pg.socketUrl(a), "public", seeded);
-  const auto catalogB = testsupport::catalogSnapshot(pg.socketUrl(b), "public", seeded);
+  const auto ignored = jsonDocument["spec"].value("ignore", std::vector<std::string>{});
+  const auto catalogA = testsupport::catalogSnapshot(pg.socketUrl(a), "public", seeded, ignored);
+  const auto catalogB = testsupport::catalogSnapshot(pg.socketUrl(b), "public", seeded, ignored);
+  EXPECT_GT(catalogA.size(), 5u);
   EXPECT_EQ(testsupport::catalogDifference(catalogA, catalogB), "") << document;
 }
 

@@ -1,6 +1,7 @@
 // `schema-operator export` as a user runs it: what the document looks like, what it leaves out
 // and says so, the names it keeps, and its errors (exit 1, never the password).
 #include "export/default_names.hpp"
+#include "export/document.hpp"
 #include "integration/cli/cli_fixture.hpp"
 
 namespace clitest {
@@ -75,10 +76,13 @@ TEST(ExportCommand, APlaceholderSecretIsExplainedAndTheNameComesFromTheDatabase)
   const auto db = pg.createDatabase("Export_Name");
   const auto r = exportOf(db);
   ASSERT_EQ(r.exitCode, 0) << show(r);
-  const std::string name = exporting::placeholderSecret("export-name");
+  // "Export_Name_3" (createDatabase numbers it) becomes "export-name-3".
+  std::string resource = db;
+  std::transform(resource.begin(), resource.end(), resource.begin(), [](char c) { return c == '_' ? '-' : std::tolower(c); });
+  const std::string name = exporting::placeholderSecret(resource);
   EXPECT_NE(r.out.find("# connection.secretRef names a placeholder Secret \"" + name + "\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("secretRef: {name: " + name + ", key: DATABASE_URL}"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\n  name: export-name"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n  name: " + resource + "\n"), std::string::npos) << r.out;
   const auto keyed = exportOf(db, {"--secret", "app-db/URL"});
   EXPECT_NE(keyed.out.find("secretRef: {name: app-db, key: URL}"), std::string::npos) << keyed.out;
   EXPECT_EQ(keyed.out.find("placeholder"), std::string::npos) << keyed.out;
@@ -150,7 +154,8 @@ TEST(ExportCommand, DefaultNamesAreTheOnesPostgresGenerates) {
   const std::string table = "t_" + std::string(50, 'x');
   const std::string col1 = "c_" + std::string(45, 'y');
   const std::string col2 = "\xC3\xA9t\xC3\xA9_" + std::string(30, 'z');  // été_zzz...
-  const std::string mb = "\xC3\xA9" + std::string(60, 'm');                // a table name past 63 bytes
+  // 62 bytes with "é" across byte 58, where the primary key's name must be cut.
+  const std::string mb = std::string(57, 'm') + "\xC3\xA9" + std::string(3, 'm');
   pg.exec(db, "CREATE TABLE \"" + table + "\" (\"" + col1 + "\" int PRIMARY KEY, \"" + col2 + "\" int UNIQUE,"
               " a int CHECK (a > 0), b int, CHECK (a > b), FOREIGN KEY (b) REFERENCES \"" + table + "\");"
               "CREATE INDEX ON \"" + table + "\" (\"" + col2 + "\", \"" + col1 + "\");"
@@ -167,9 +172,12 @@ TEST(ExportCommand, DefaultNamesAreTheOnesPostgresGenerates) {
   EXPECT_EQ(con("contype = 'f'"), exporting::foreignKeyName(table, {"b"}));
   EXPECT_EQ(con("contype = 'c' AND cardinality(conkey) = 1"), exporting::checkName(table, std::string("a")));
   EXPECT_EQ(con("contype = 'c' AND cardinality(conkey) = 2"), exporting::checkName(table, std::nullopt));
-  EXPECT_EQ(name("SELECT relname FROM pg_class WHERE relkind = 'i' AND relname NOT IN (SELECT conname FROM pg_constraint)"),
+  EXPECT_EQ(name("SELECT relname FROM pg_class WHERE relkind = 'i' AND relnamespace = 'public'::regnamespace"
+                 " AND relname NOT IN (SELECT conname FROM pg_constraint)"),
             exporting::indexName(table, {col2, col1}));
   const std::string other = mb.substr(0, 62);
+  EXPECT_EQ(name("SELECT conname FROM pg_constraint WHERE contype = 'p' AND conrelid = '\"" + other + "\"'::regclass"),
+            exporting::primaryKeyName(other));
   const std::string second = name("SELECT conname FROM pg_constraint WHERE contype = 'u' AND conname LIKE '%1'");
   auto taken = [&](const std::string& n) { return n == exporting::uniqueName(other, {"r"}); };
   EXPECT_EQ(second, exporting::chooseName(other, std::string("r"), "key", taken));
