@@ -56,7 +56,11 @@ struct Args {
 // One parsed command line: the command and what it needs.
 struct Invocation {
   Command command = Command::Help;
-  Args args;                 // plan, apply
+  Args args;                 // plan, apply, export
+  // export's flags are bound here, apart from plan's and apply's: CLI11 gives a flag's environment
+  // variable to every subcommand's option, chosen or not, so a shared binding would let export's
+  // DATABASE_URL overwrite the --database-url given to apply. Moved into `args` once export is chosen.
+  Args exportArgs;
   operator_::Options serve;  // run
   std::string shell;         // completion: bash or zsh
   std::string text;          // help, completion: what to print

@@ -327,7 +327,7 @@ std::unique_ptr<CLI::App> defineProgram(Invocation& parsed, std::string& helpTop
   app->footer("Run `schema-operator COMMAND --help` for a command's flags.");
   definePlan(*app, parsed.args);
   defineApply(*app, parsed.args);
-  defineExport(*app, parsed.args);
+  defineExport(*app, parsed.exportArgs);
   defineRun(*app, parsed.serve);
   defineSmallCommands(*app, parsed, helpTopic);
   return app;
@@ -444,6 +444,7 @@ core::Result<Invocation> CommandLine::settle(const std::vector<std::string>& arg
     return parsed_;
   }
   parsed_.command = commandNamed(chosen.front()->get_name());
+  if (parsed_.command == Command::Export) parsed_.args = std::move(parsed_.exportArgs);
   switch (parsed_.command) {
     case Command::Plan:
     case Command::Apply:

@@ -25,9 +25,26 @@ std::string notFromExtension(const std::string& catalog, const std::string& oid)
 const std::string kReadTables =
     "c.relkind IN ('r', 'p') AND NOT c.relispartition" + notFromExtension("pg_class", "c.oid");
 
+// Options of Postgres 15 and later (NULLS NOT DISTINCT, ON DELETE SET NULL (columns)): asked only
+// of servers that have the catalog columns.
+struct Since15 {
+  std::string constraintReasons, constraintTest, indexReason, indexTest;
+};
+
+Since15 since15(int serverVersion) {
+  if (serverVersion < 150000) return {};
+  return {"   CASE WHEN co.confdelsetcols IS NOT NULL THEN 'ON DELETE SET NULL/DEFAULT of some columns' END,"
+          "   CASE WHEN x.indnullsnotdistinct THEN 'NULLS NOT DISTINCT' END,",
+          " OR co.confdelsetcols IS NOT NULL OR x.indnullsnotdistinct",
+          "   CASE WHEN x.indnullsnotdistinct THEN 'NULLS NOT DISTINCT' END,",
+          " OR x.indnullsnotdistinct"};
+}
+
 // (1) Everything export must leave out, one row each: scope (o object, t table, p part of a
 // table), kind, table, name, reason. `$1` is the schema's name.
-const std::string kUnexpressibleQuery =
+std::string unexpressibleQuery(int serverVersion) {
+  const Since15 v = since15(serverVersion);
+  return
     // Relations of kinds a resource has no field for.
     "SELECT 'o', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'"
     "   WHEN 'c' THEN 'composite type' END, '', c.relname::text, ''"
@@ -113,9 +130,8 @@ const std::string kUnexpressibleQuery =
     "   CASE WHEN co.contype = 'f' AND co.confmatchtype <> 's' THEN 'MATCH FULL' END,"
     "   CASE WHEN co.contype = 'f' AND (rc.relnamespace <> n.oid OR rc.relispartition)"
     "     THEN 'references ' || rn.nspname || '.' || rc.relname || ', outside the resource' END,"
-    "   CASE WHEN (pg_catalog.to_jsonb(co) ->> 'confdelsetcols') IS NOT NULL THEN 'ON DELETE SET NULL/DEFAULT of some columns' END,"
+    + v.constraintReasons +
     "   CASE WHEN x.indnatts > x.indnkeyatts THEN 'INCLUDE columns' END,"
-    "   CASE WHEN (pg_catalog.to_jsonb(x) ->> 'indnullsnotdistinct') = 'true' THEN 'NULLS NOT DISTINCT' END,"
     "   CASE WHEN i.reloptions IS NOT NULL THEN 'storage parameters' END)"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid"
@@ -124,10 +140,8 @@ const std::string kUnexpressibleQuery =
     " LEFT JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0 AND " + kReadTables +
     " AND (co.condeferrable OR NOT co.convalidated OR (co.contype = 'c' AND co.connoinherit)"
-    "   OR (co.contype = 'f' AND (co.confmatchtype <> 's' OR rc.relnamespace <> n.oid OR rc.relispartition"
-    "     OR (pg_catalog.to_jsonb(co) ->> 'confdelsetcols') IS NOT NULL))"
-    "   OR x.indnatts > x.indnkeyatts OR (pg_catalog.to_jsonb(x) ->> 'indnullsnotdistinct') = 'true'"
-    "   OR i.reloptions IS NOT NULL)" +
+    "   OR (co.contype = 'f' AND (co.confmatchtype <> 's' OR rc.relnamespace <> n.oid OR rc.relispartition))"
+    "   OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL" + v.constraintTest + ")" +
     // Indexes (not a constraint's) with keys or options a resource has no field for.
     " UNION ALL SELECT 'p', 'index', c.relname::text, i.relname::text, pg_catalog.concat_ws('; ',"
     "   CASE WHEN x.indexprs IS NOT NULL THEN 'a key is an expression' END,"
@@ -138,21 +152,20 @@ const std::string kUnexpressibleQuery =
     "   CASE WHEN EXISTS (SELECT FROM pg_catalog.generate_series(0, x.indnkeyatts - 1) k"
     "     JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k]"
     "     WHERE x.indcollation[k] <> a.attcollation) THEN 'a key has its own collation' END,"
-    "   CASE WHEN x.indnatts > x.indnkeyatts THEN 'INCLUDE columns' END,"
-    "   CASE WHEN (pg_catalog.to_jsonb(x) ->> 'indnullsnotdistinct') = 'true' THEN 'NULLS NOT DISTINCT' END,"
+    "   CASE WHEN x.indnatts > x.indnkeyatts THEN 'INCLUDE columns' END," + v.indexReason +
     "   CASE WHEN i.reloptions IS NOT NULL THEN 'storage parameters' END)"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " WHERE n.nspname = $1 AND " + kReadTables +
     " AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint co WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid)"
-    " AND (x.indexprs IS NOT NULL OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL"
-    "   OR (pg_catalog.to_jsonb(x) ->> 'indnullsnotdistinct') = 'true'"
+    " AND (x.indexprs IS NOT NULL OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL" + v.indexTest +
     "   OR EXISTS (SELECT FROM pg_catalog.unnest(x.indoption::pg_catalog.int2[]) o WHERE o <> 0)"
     "   OR EXISTS (SELECT FROM pg_catalog.unnest(x.indclass::pg_catalog.oid[]) k(cls)"
     "     JOIN pg_catalog.pg_opclass oc ON oc.oid = k.cls WHERE NOT oc.opcdefault)"
     "   OR EXISTS (SELECT FROM pg_catalog.generate_series(0, x.indnkeyatts - 1) k"
     "     JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k]"
     "     WHERE x.indcollation[k] <> a.attcollation))";
+}
 
 // (2) Names: every relation (r) and constraint (c) of the schema, and the sequences (s) no
 // identity column owns (pg_depend deptype 'i'), none an extension's.
@@ -218,7 +231,7 @@ core::Result<exporting::CatalogExtras> readExportFacts(pqxx::connection& conn, c
     const std::string schemaLiteral = tx.quote(live.schema);
     pqxx::pipeline batch(tx, "export");
     batch.retain(3);
-    const auto unexpressible = batch.insert(withSchema(kUnexpressibleQuery, schemaLiteral));
+    const auto unexpressible = batch.insert(withSchema(unexpressibleQuery(conn.server_version()), schemaLiteral));
     const auto names = batch.insert(withSchema(kNamesQuery, schemaLiteral));
     const auto checkColumns = batch.insert(withSchema(kCheckColumnsQuery, schemaLiteral));
     batch.resume();
