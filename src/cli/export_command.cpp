@@ -1,7 +1,9 @@
 #include "cli/export_command.hpp"
 
 #include <cctype>
+#include <future>
 #include <iostream>
+#include <limits>
 
 #include "engine/engine.hpp"
 #include "export/document.hpp"
@@ -58,16 +60,28 @@ core::Result<exporting::Exported> readAndExport(const Args& args, const pg::Conn
   const ExportArgs& e = args.exporting;
   auto conn = pg::connect(options);
   if (!conn) return conn.error();
-  auto count = pg::countTables(**conn, e.schema);
-  if (!count) return count.error();
+  // What only export asks of the catalog needs no model: read on a connection of its own while
+  // inspect reads the rest (over two connections itself), so that the server works on all of it at
+  // once. With --single-connection, after the model, on the one connection.
+  auto readFacts = [options, schema = e.schema](pqxx::connection* on) -> core::Result<exporting::CatalogExtras> {
+    if (on) return pg::readExportFacts(*on, schema);
+    auto own = pg::connect(options);
+    if (!own) return own.error();
+    return pg::readExportFacts(**own, schema);
+  };
+  std::future<core::Result<exporting::CatalogExtras>> facts;
   pg::ConnectionFactory reader;
   if (!args.singleConnection) {
+    facts = std::async(std::launch::async, readFacts, nullptr);
     reader = [options]() -> std::unique_ptr<pqxx::connection> {
       auto helper = pg::connect(options);
       return helper ? std::move(*helper) : nullptr;
     };
   }
-  auto catalog = engine::readCatalog(**conn, e.schema, *count, reader);
+  // Any number past the engine's threshold: export reads every table, so split whenever allowed.
+  const size_t everyTable = std::numeric_limits<size_t>::max();
+  auto catalog = engine::readCatalog(**conn, e.schema, everyTable, reader);
+  auto extras = facts.valid() ? facts.get() : core::Result<exporting::CatalogExtras>(core::terminal(""));
   if (!catalog) {
     // useSchema names the resource's field; here the schema came from --schema.
     if (catalog.error().field == "spec.schema") {
@@ -76,9 +90,12 @@ core::Result<exporting::Exported> readAndExport(const Args& args, const pg::Conn
     }
     return catalog.error();
   }
-  auto facts = pg::readExportFacts(**conn, catalog->model, e.seedTables);
-  if (!facts) return facts.error();
-  return exporting::exportSchema(catalog->model, *facts, documentOptions(e, (*conn)->dbname()));
+  if (!facts.valid()) extras = readFacts(conn->get());
+  if (!extras) return extras.error();
+  auto seeds = pg::readSeedRows(**conn, catalog->model, e.seedTables);
+  if (!seeds) return seeds.error();
+  extras->seeds = std::move(*seeds);
+  return exporting::exportSchema(catalog->model, *extras, documentOptions(e, (*conn)->dbname()));
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include <pqxx/nontransaction>
 #include <pqxx/pipeline>
 #include <pqxx/result>
 #include <pqxx/transaction>
@@ -45,8 +44,15 @@ Since15 since15(int serverVersion) {
 std::string unexpressibleQuery(int serverVersion) {
   const Since15 v = since15(serverVersion);
   return
+    // The tables pg::inspect reads, found once (extension members by one hashed lookup, as there).
+    "WITH managed AS MATERIALIZED (SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.reloftype, c.relacl,"
+    "   c.relnamespace FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    "   WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+    "   AND c.oid NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep"
+    "     WHERE dep.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND dep.deptype = 'e'"
+    "     AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass))"
     // Relations of kinds a resource has no field for.
-    "SELECT 'o', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'"
+    " SELECT 'o', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'"
     "   WHEN 'c' THEN 'composite type' END, '', c.relname::text, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'f', 'c')" + notFromExtension("pg_class", "c.oid") +
@@ -87,8 +93,7 @@ std::string unexpressibleQuery(int serverVersion) {
     " JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid WHERE n.nspname = $1 AND co.contype = 'x'"
     " AND co.conparentid = 0" +
     " UNION ALL SELECT 'o', 'grants', '', c.relname::text, 'privileges granted on the table'"
-    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " WHERE n.nspname = $1 AND c.relacl IS NOT NULL AND " + kReadTables +
+    " FROM managed c WHERE c.relacl IS NOT NULL" +
     // Other kinds of schema objects.
     " UNION ALL SELECT 'o', 'collation', '', co.collname::text, '' FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_collation co ON co.collnamespace = n.oid WHERE n.nspname = $1" +
@@ -102,7 +107,10 @@ std::string unexpressibleQuery(int serverVersion) {
     " UNION ALL SELECT 'o', 'statistics object', '', s.stxname::text, '' FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_statistic_ext s ON s.stxnamespace = n.oid WHERE n.nspname = $1" +
     // Tables whose very shape a resource cannot say: they go under `ignore`.
-    " UNION ALL SELECT 't', 'table', c.relname::text, c.relname::text, pg_catalog.concat_ws('; ',"
+    // A column's collation is compared with its type's only where it is neither none (0) nor the
+    // database's default (100), which is nearly every column, so the type is looked up for a few.
+    " UNION ALL SELECT 't', 'table', tt.relname, tt.relname, tt.reason FROM (SELECT c.relname::text AS relname,"
+    "   pg_catalog.concat_ws('; ',"
     "   CASE WHEN c.relkind = 'p' THEN 'partitioned' END,"
     "   CASE WHEN c.relpersistence = 'u' THEN 'unlogged' END,"
     "   CASE WHEN c.reloftype <> 0 THEN 'a typed table (OF a composite type)' END,"
@@ -114,13 +122,11 @@ std::string unexpressibleQuery(int serverVersion) {
     "     FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
     "     JOIN pg_catalog.pg_collation cl ON cl.oid = a.attcollation"
     "     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation))"
-    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " WHERE n.nspname = $1 AND " + kReadTables +
-    " AND (c.relkind = 'p' OR c.relpersistence = 'u' OR c.reloftype <> 0"
+    "   AS reason FROM managed c"
+    "   WHERE c.relkind = 'p' OR c.relpersistence = 'u' OR c.reloftype <> 0"
     "   OR EXISTS (SELECT FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)"
-    "   OR EXISTS (SELECT FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
-    "     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-    "     AND (a.attgenerated <> '' OR a.attcollation <> t.typcollation)))" +
+    "   OR c.oid IN (SELECT a.attrelid FROM pg_catalog.pg_attribute a WHERE a.attnum > 0 AND NOT a.attisdropped"
+    "     AND (a.attgenerated <> '' OR a.attcollation NOT IN (0, 100)))) tt WHERE tt.reason <> ''" +
     // Constraints with options a resource has no field for.
     " UNION ALL SELECT 'p', CASE co.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique constraint'"
     "   WHEN 'f' THEN 'foreign key' ELSE 'check' END, c.relname::text, co.conname::text, pg_catalog.concat_ws('; ',"
@@ -128,19 +134,18 @@ std::string unexpressibleQuery(int serverVersion) {
     "   CASE WHEN NOT co.convalidated THEN 'NOT VALID' END,"
     "   CASE WHEN co.contype = 'c' AND co.connoinherit THEN 'NO INHERIT' END,"
     "   CASE WHEN co.contype = 'f' AND co.confmatchtype <> 's' THEN 'MATCH FULL' END,"
-    "   CASE WHEN co.contype = 'f' AND (rc.relnamespace <> n.oid OR rc.relispartition)"
+    "   CASE WHEN co.contype = 'f' AND (rc.relnamespace <> c.relnamespace OR rc.relispartition)"
     "     THEN 'references ' || rn.nspname || '.' || rc.relname || ', outside the resource' END,"
     + v.constraintReasons +
     "   CASE WHEN x.indnatts > x.indnkeyatts THEN 'INCLUDE columns' END,"
     "   CASE WHEN i.reloptions IS NOT NULL THEN 'storage parameters' END)"
-    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid"
+    " FROM managed c JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid"
     " LEFT JOIN pg_catalog.pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
     " LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = co.conindid AND co.contype IN ('p', 'u')"
     " LEFT JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
-    " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0 AND " + kReadTables +
+    " WHERE co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0"
     " AND (co.condeferrable OR NOT co.convalidated OR (co.contype = 'c' AND co.connoinherit)"
-    "   OR (co.contype = 'f' AND (co.confmatchtype <> 's' OR rc.relnamespace <> n.oid OR rc.relispartition))"
+    "   OR (co.contype = 'f' AND (co.confmatchtype <> 's' OR rc.relnamespace <> c.relnamespace OR rc.relispartition))"
     "   OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL" + v.constraintTest + ")" +
     // Indexes (not a constraint's) with keys or options a resource has no field for.
     " UNION ALL SELECT 'p', 'index', c.relname::text, i.relname::text, pg_catalog.concat_ws('; ',"
@@ -154,10 +159,9 @@ std::string unexpressibleQuery(int serverVersion) {
     "     WHERE x.indcollation[k] <> a.attcollation) THEN 'a key has its own collation' END,"
     "   CASE WHEN x.indnatts > x.indnkeyatts THEN 'INCLUDE columns' END," + v.indexReason +
     "   CASE WHEN i.reloptions IS NOT NULL THEN 'storage parameters' END)"
-    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    " FROM managed c"
     " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
-    " WHERE n.nspname = $1 AND " + kReadTables +
-    " AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint co WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid)"
+    " WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_constraint co WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid)"
     " AND (x.indexprs IS NOT NULL OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL" + v.indexTest +
     "   OR EXISTS (SELECT FROM pg_catalog.unnest(x.indoption::pg_catalog.int2[]) o WHERE o <> 0)"
     "   OR EXISTS (SELECT FROM pg_catalog.unnest(x.indclass::pg_catalog.oid[]) k(cls)"
@@ -218,17 +222,11 @@ exporting::SeedTable readRows(pqxx::transaction_base& tx, const std::string& sch
 
 }  // namespace
 
-core::Result<exporting::CatalogExtras> readExportFacts(pqxx::connection& conn, const schema::Model& live,
-                                                       const std::vector<std::string>& seedTables) {
-  for (const auto& name : seedTables) {
-    const schema::Table* t = live.table(name);
-    if (!t || t->columns.empty())
-      return core::invalid("--seed", "\"" + name + "\" is not a table of schema \"" + live.schema + "\"");
-  }
+core::Result<exporting::CatalogExtras> readExportFacts(pqxx::connection& conn, const std::string& schemaName) {
   exporting::CatalogExtras out;
   try {
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn, "export");
-    const std::string schemaLiteral = tx.quote(live.schema);
+    const std::string schemaLiteral = tx.quote(schemaName);
     pqxx::pipeline batch(tx, "export");
     batch.retain(3);
     const auto unexpressible = batch.insert(withSchema(unexpressibleQuery(conn.server_version()), schemaLiteral));
@@ -245,26 +243,31 @@ core::Result<exporting::CatalogExtras> readExportFacts(pqxx::connection& conn, c
     }
     for (const auto& row : batch.retrieve(checkColumns)) out.checkColumn[{row[0].c_str(), row[1].c_str()}] = row[2].c_str();
     batch.complete();
-    for (const auto& name : seedTables) out.seeds.push_back(readRows(tx, live.schema, *live.table(name)));
     tx.commit();
   } catch (const std::exception& e) {
-    return detail::fromException(e, "cannot read the catalog of schema " + live.schema);
+    return detail::fromException(e, "cannot read the catalog of schema " + schemaName);
   }
   std::sort(out.unexpressible.begin(), out.unexpressible.end());
   return out;
 }
 
-core::Result<size_t> countTables(pqxx::connection& conn, const std::string& schemaName) {
-  try {
-    pqxx::nontransaction tx(conn);
-    return tx.exec_params1("SELECT pg_catalog.count(*) FROM pg_catalog.pg_namespace n"
-                           " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid WHERE n.nspname = $1 AND " +
-                               kReadTables,
-                           schemaName)[0]
-        .as<size_t>();
-  } catch (const std::exception& e) {
-    return detail::fromException(e, "cannot read the catalog of schema " + schemaName);
+core::Result<std::vector<exporting::SeedTable>> readSeedRows(pqxx::connection& conn, const schema::Model& live,
+                                                             const std::vector<std::string>& seedTables) {
+  for (const auto& name : seedTables) {
+    const schema::Table* t = live.table(name);
+    if (!t || t->columns.empty())
+      return core::invalid("--seed", "\"" + name + "\" is not a table of schema \"" + live.schema + "\"");
   }
+  std::vector<exporting::SeedTable> out;
+  if (seedTables.empty()) return out;
+  try {
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn, "export-seed");
+    for (const auto& name : seedTables) out.push_back(readRows(tx, live.schema, *live.table(name)));
+    tx.commit();
+  } catch (const std::exception& e) {
+    return detail::fromException(e, "cannot read the rows of --seed tables");
+  }
+  return out;
 }
 
 }  // namespace pg

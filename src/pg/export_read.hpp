@@ -13,13 +13,13 @@
 
 namespace pg {
 
-// In one read-only transaction. `live` is what pg::inspect read of the same schema; a --seed
-// table that is not one of its tables is an Invalid error naming it.
-core::Result<exporting::CatalogExtras> readExportFacts(pqxx::connection& conn, const schema::Model& live,
-                                                       const std::vector<std::string>& seedTables);
+// Everything but the seed rows, in one read-only transaction and one round trip; it needs no
+// model, so export reads it on a connection of its own while pg::inspect reads the rest.
+core::Result<exporting::CatalogExtras> readExportFacts(pqxx::connection& conn, const std::string& schemaName);
 
-// How many tables pg::inspect would read in the schema (to decide whether to read over two
-// connections, as plan decides from the tables a document declares).
-core::Result<size_t> countTables(pqxx::connection& conn, const std::string& schemaName);
+// The rows of each --seed table. `live` is what pg::inspect read of the same schema; a table that
+// is not one of its tables is an Invalid error naming it.
+core::Result<std::vector<exporting::SeedTable>> readSeedRows(pqxx::connection& conn, const schema::Model& live,
+                                                             const std::vector<std::string>& seedTables);
 
 }  // namespace pg
