@@ -112,3 +112,12 @@ bench: deps bench-deps build
 	BUILD_DIR=$(CURDIR)/$(BUILD_DIR) bash bench/daemon_secrets.sh $(BENCH_RUNS)
 	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator /usr/bin/python3 bench/online_ddl.py
 # ---- end benchmarks ----
+
+# ---- export benchmark (issue 13): export against plan, interleaved, at $(BENCH_TABLES) tables;
+# results in bench/results/export.txt (docs/export.md). Part of `make bench`.
+.PHONY: bench-export
+bench-export: deps build
+	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator /usr/bin/python3 bench/export_bench.py \
+	  --tables $(BENCH_TABLES) --runs $(BENCH_RUNS)
+bench: bench-export
+# ---- end export benchmark ----

@@ -5,16 +5,27 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "operator/serve.hpp"
 
 namespace cli {
 
-enum class Command { Plan, Apply, Run, Completion, Version, Help };
+enum class Command { Plan, Apply, Export, Run, Completion, Version, Help };
 enum class OutputFormat { Text, Json };
 
-// plan and apply.
+// export: which schema, and what to call the resource it writes.
+struct ExportArgs {
+  std::string schema = "public";         // --schema
+  std::string name;                      // --name; empty: the database's name
+  std::string ns;                        // --namespace; empty: none written
+  std::string secret;                    // --secret NAME[/KEY]; empty: a placeholder
+  std::vector<std::string> seedTables;   // --seed, repeatable, in the order given
+  bool json = false;                     // -o json
+};
+
+// plan, apply and export.
 struct Args {
   std::string file;  // -f; "-" is standard input
   OutputFormat output = OutputFormat::Text;
@@ -38,12 +49,18 @@ struct Args {
   std::optional<std::chrono::milliseconds> lockRetryBudget;
   std::optional<std::chrono::milliseconds> statementTimeout;
   bool lockRetriesGiven = false;  // the deprecated --lock-retries: accepted, warned about, ignored
+
+  ExportArgs exporting;
 };
 
 // One parsed command line: the command and what it needs.
 struct Invocation {
   Command command = Command::Help;
-  Args args;                 // plan, apply
+  Args args;                 // plan, apply, export
+  // export's flags are bound here, apart from plan's and apply's: CLI11 gives a flag's environment
+  // variable to every subcommand's option, chosen or not, so a shared binding would let export's
+  // DATABASE_URL overwrite the --database-url given to apply. Moved into `args` once export is chosen.
+  Args exportArgs;
   operator_::Options serve;  // run
   std::string shell;         // completion: bash or zsh
   std::string text;          // help, completion: what to print

@@ -188,6 +188,51 @@ void defineApply(CLI::App& app, Args& args) {
   addConnectionOptions(*apply, args);
 }
 
+// ---- export
+
+std::optional<bool> exportFormatIsJson(const std::string& text) {
+  if (text == "yaml") return false;
+  if (text == "json") return true;
+  return std::nullopt;
+}
+
+// NAME or NAME/KEY: a Secret's name and, optionally, the key holding the URL.
+CLI::Validator secretReference() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const auto slash = value.find('/');
+        const std::string name = value.substr(0, slash);
+        if (name.empty()) return "expected NAME or NAME/KEY, got " + inQuotes(value);
+        if (slash != std::string::npos && (slash + 1 == value.size() || value.find('/', slash + 1) != std::string::npos))
+          return "expected NAME or NAME/KEY, got " + inQuotes(value);
+        return "";
+      },
+      "");
+}
+
+void defineExport(CLI::App& app, Args& args) {
+  auto* exp = app.add_subcommand("export", "Print the DatabaseSchema of a live schema (to adopt an existing "
+                                           "database). Changes nothing.");
+  exp->footer(
+      "The document has mode: Plan. Objects a resource cannot express are listed as comments at the top\n"
+      "and on standard error, never silently dropped.\n"
+      "Exit status: 0 written, 1 error (a URL that does not parse, an unreachable server, no such schema).");
+  ExportArgs& e = args.exporting;
+  exp->add_option("--schema", e.schema, "the PostgreSQL schema to export (default public)")
+      ->type_name("SCHEMA")->check(nonEmpty("a schema name"));
+  exp->add_option("--name", e.name, "metadata.name (default: the database's name)")->type_name("NAME");
+  exp->add_option("-n,--namespace", e.ns, "metadata.namespace (default: none written)")->type_name("NS");
+  exp->add_option("--secret", e.secret,
+                  "the Secret holding the database URL, as NAME or NAME/KEY (key default DATABASE_URL); "
+                  "without it, a placeholder the output explains")
+      ->type_name("NAME[/KEY]")->check(secretReference());
+  exp->add_option("--seed", e.seedTables, "write this table's rows as seed rows (repeatable; for lookup tables)")
+      ->type_name("TABLE")->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->allow_extra_args(false)
+      ->check(nonEmpty("a table name"));
+  addChoice(*exp, "-o,--output", {"yaml", "json"}, exportFormatIsJson, e.json, "yaml (default) or json");
+  addConnectionOptions(*exp, args);
+}
+
 // ---- run
 
 void addKubernetesOptions(CLI::App& run, operator_::Options& o) {
@@ -282,6 +327,7 @@ std::unique_ptr<CLI::App> defineProgram(Invocation& parsed, std::string& helpTop
   app->footer("Run `schema-operator COMMAND --help` for a command's flags.");
   definePlan(*app, parsed.args);
   defineApply(*app, parsed.args);
+  defineExport(*app, parsed.exportArgs);
   defineRun(*app, parsed.serve);
   defineSmallCommands(*app, parsed, helpTopic);
   return app;
@@ -292,6 +338,7 @@ std::unique_ptr<CLI::App> defineProgram(Invocation& parsed, std::string& helpTop
 Command commandNamed(const std::string& name) {
   if (name == "plan") return Command::Plan;
   if (name == "apply") return Command::Apply;
+  if (name == "export") return Command::Export;
   if (name == "run") return Command::Run;
   if (name == "completion") return Command::Completion;
   if (name == "version") return Command::Version;
@@ -397,9 +444,11 @@ core::Result<Invocation> CommandLine::settle(const std::vector<std::string>& arg
     return parsed_;
   }
   parsed_.command = commandNamed(chosen.front()->get_name());
+  if (parsed_.command == Command::Export) parsed_.args = std::move(parsed_.exportArgs);
   switch (parsed_.command) {
     case Command::Plan:
     case Command::Apply:
+    case Command::Export:
       parsed_.args.fromEnvironment = variablesUsed(*chosen.front(), argv);
       if (auto given = switchGiven(*chosen.front()->get_option("--allow-self-signed"), parsed_.args.fromEnvironment))
         parsed_.args.allowSelfSigned = *given;

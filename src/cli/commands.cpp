@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/command_line.hpp"
+#include "cli/export_command.hpp"
 #include "cli/output.hpp"
 #include "core/version.hpp"
 #include "engine/apply_settings.hpp"
@@ -48,7 +49,9 @@ std::string documentLabel(const std::string& file, size_t index, const spec::Dat
   return label + r.name + ")";
 }
 
-const char* commandName(Command command) { return command == Command::Apply ? "apply" : "plan"; }
+const char* commandName(Command command) {
+  return command == Command::Apply ? "apply" : command == Command::Export ? "export" : "plan";
+}
 
 }  // namespace
 
@@ -244,7 +247,7 @@ void warnOfPasswordInArgv(const Args& args, Command command, std::ostream& err) 
   if (!args.databaseUrl || args.fromEnvironment.count("DATABASE_URL") || !pg::hasPassword(*args.databaseUrl)) return;
   err << "warning: the password in --database-url can be read by other users of this machine in the "
          "process list; set it in the environment instead: DATABASE_URL=… schema-operator "
-      << commandName(command) << " -f …\n";
+      << commandName(command) << (command == Command::Export ? " …\n" : " -f …\n");
 }
 
 int planOrApply(const Args& args, Command command, Io& io) {
@@ -286,6 +289,9 @@ int run(const std::vector<std::string>& argv, Io& io) {
       return kExitOk;
     case Command::Run:
       return operator_::serve(parsed->serve, io.err);
+    case Command::Export:
+      warnOfPasswordInArgv(parsed->args, parsed->command, io.err);
+      return exportCommand(parsed->args, io);
     case Command::Plan:
     case Command::Apply:
       break;

@@ -268,3 +268,31 @@ TEST(CommandLine, ASwitchFromTheEnvironmentThatIsNotABooleanNamesTheVariable) {
 }
 
 }  // namespace
+
+// export (issue 13): its flags, --seed repeatable in the order given, --secret's NAME[/KEY] shape.
+TEST(CommandLine, ExportTakesItsFlagsAndTheConnectionFlags) {
+  Environment env(kNoConnectionEnvironment);
+  const auto e = parsed({"export", "--database-url", "host=/tmp", "--schema", "billing", "--name", "shop", "-n", "apps",
+                         "--secret", "shop-db/URL", "--seed", "currencies", "--seed", "plans", "-o", "json"});
+  EXPECT_EQ(e.command, Command::Export);
+  EXPECT_EQ(e.args.databaseUrl, "host=/tmp");
+  EXPECT_EQ(e.args.exporting.schema, "billing");
+  EXPECT_EQ(e.args.exporting.name, "shop");
+  EXPECT_EQ(e.args.exporting.ns, "apps");
+  EXPECT_EQ(e.args.exporting.secret, "shop-db/URL");
+  EXPECT_EQ(e.args.exporting.seedTables, (std::vector<std::string>{"currencies", "plans"}));
+  EXPECT_TRUE(e.args.exporting.json);
+  const auto defaults = parsed({"export"});
+  EXPECT_EQ(defaults.args.exporting.schema, "public");
+  EXPECT_FALSE(defaults.args.exporting.json);
+  EXPECT_TRUE(defaults.args.exporting.seedTables.empty());
+  EXPECT_NE(parsed({}).text.find("export"), std::string::npos);
+  EXPECT_NE(parsed({"help", "export"}).text.find("--seed"), std::string::npos);
+
+  EXPECT_NE(errorOf({"export", "--secret", "a/b/c"}).find("--secret"), std::string::npos);
+  EXPECT_NE(errorOf({"export", "--secret", "/key"}).find("expected NAME or NAME/KEY"), std::string::npos);
+  EXPECT_NE(errorOf({"export", "--secret", "name/"}).find("expected NAME or NAME/KEY"), std::string::npos);
+  EXPECT_NE(errorOf({"export", "-o", "text"}).find("expected yaml or json"), std::string::npos);
+  EXPECT_NE(errorOf({"export", "--schema", ""}).find("--schema"), std::string::npos);
+  EXPECT_NE(errorOf({"export", "-f", "x.yaml"}).find("-f"), std::string::npos);
+}

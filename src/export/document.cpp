@@ -1,0 +1,320 @@
+#include "export/document.hpp"
+
+#include <algorithm>
+
+#include "export/default_names.hpp"
+
+namespace exporting {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kAlembicVersion = "alembic_version";  // Alembic's own bookkeeping table
+
+template <typename T>
+std::vector<T> sortedByName(std::vector<T> items) {
+  std::sort(items.begin(), items.end(), [](const T& a, const T& b) { return a.name < b.name; });
+  return items;
+}
+
+Json stringList(const std::vector<std::string>& items) {
+  Json out = Json::array();
+  for (const auto& item : items) out.push_back(item);
+  return out;
+}
+
+bool contains(const std::vector<std::string>& items, const std::string& item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+std::string joined(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const auto& c : columns) out += (out.empty() ? "" : "_") + c;
+  return out;
+}
+
+// Whether a name can be left out: Postgres, creating the object unnamed, would choose exactly it
+// (nothing else of the schema holding it), and the engine, which names an undeclared name itself
+// when it creates the object (schema/diff.cpp), would choose it too. The engine joins the parts
+// whole and cuts only the total, so the two agree only where no cutting was needed; a name with
+// a collision number ("t_a_key1") depends on what was created first, so it is kept as well.
+class NameRule {
+ public:
+  NameRule(const std::string& table, const CatalogExtras& extras) : table_(table), extras_(extras) {}
+
+  bool primaryKey(const std::string& name) const {
+    return plainFits(table_ + "_pkey") && name == chosen(std::nullopt, "pkey", extras_.relationNames, name);
+  }
+  bool unique(const std::string& name, const std::vector<std::string>& columns) const {
+    return columnsRule(name, columns, "key", extras_.relationNames);
+  }
+  bool index(const std::string& name, const std::vector<std::string>& columns) const {
+    return columnsRule(name, columns, "idx", extras_.relationNames);
+  }
+  bool foreignKey(const std::string& name, const std::vector<std::string>& columns) const {
+    return columnsRule(name, columns, "fkey", extras_.constraintNames);
+  }
+  // The engine calls every unnamed check "<table>_check"; Postgres does only when the expression
+  // does not name exactly one column.
+  bool check(const std::string& name) const {
+    auto only = extras_.checkColumn.find({table_, name});
+    if (only != extras_.checkColumn.end()) return false;
+    return plainFits(table_ + "_check") && name == chosen(std::nullopt, "check", extras_.constraintNames, name);
+  }
+
+ private:
+  static bool plainFits(const std::string& plain) { return plain.size() <= kMaxIdentifierBytes; }
+
+  bool columnsRule(const std::string& name, const std::vector<std::string>& columns, const std::string& label,
+                   const std::set<std::string>& names) const {
+    return plainFits(table_ + "_" + joined(columns) + "_" + label) &&
+           name == chosen(columnsPart(columns), label, names, name);
+  }
+
+  // Postgres's choice with every other name of its namespace taken; the object's own is free.
+  std::string chosen(const std::optional<std::string>& part, const std::string& label,
+                     const std::set<std::string>& names, const std::string& self) const {
+    const std::string first = objectName(table_, part, label);
+    if (first != self) return first;  // a numbered name is never left out
+    return chooseName(table_, part, label, [&](const std::string& n) { return n != self && names.count(n) > 0; });
+  }
+
+  const std::string& table_;
+  const CatalogExtras& extras_;
+};
+
+Json columnJson(const schema::Column& c, bool inPrimaryKey) {
+  Json out;
+  out["name"] = c.name;
+  // An enum of the schema is declared by its raw name (render quotes it); format_type's text
+  // would quote a mixed-case name a second time.
+  out["type"] = c.enumType ? *c.enumType : c.type;
+  // Key and identity columns are NOT NULL whatever is written: the reader assumes it.
+  const bool impliedNotNull = inPrimaryKey || c.identity != schema::Identity::None;
+  if (!c.nullable && !impliedNotNull) out["nullable"] = false;
+  if (c.defaultExpr && c.identity == schema::Identity::None) out["default"] = *c.defaultExpr;
+  if (c.identity != schema::Identity::None) out["identity"] = schema::toSpelling(c.identity);
+  if (c.comment) out["comment"] = *c.comment;
+  return out;
+}
+
+Json foreignKeyJson(const schema::ForeignKey& fk, bool withName) {
+  Json out;
+  if (withName) out["name"] = fk.name;
+  out["columns"] = stringList(fk.columns);
+  out["references"] = Json{{"table", fk.refTable}, {"columns", stringList(fk.refColumns)}};
+  if (fk.onDelete != schema::FkAction::NoAction) out["onDelete"] = schema::toSpelling(fk.onDelete);
+  if (fk.onUpdate != schema::FkAction::NoAction) out["onUpdate"] = schema::toSpelling(fk.onUpdate);
+  return out;
+}
+
+Json indexJson(const schema::Index& index, bool withName) {
+  Json out;
+  if (withName) out["name"] = index.name;
+  std::vector<std::string> columns;
+  for (const auto& key : index.keys) columns.push_back(key.column);
+  out["columns"] = stringList(columns);
+  if (index.where) out["where"] = *index.where;
+  if (index.method != "btree") out["method"] = index.method;
+  if (index.unique) out["unique"] = true;
+  return out;
+}
+
+// What is left out of each table, and which tables are left out whole.
+struct LeftOut {
+  std::set<std::string> tables;
+  std::set<std::pair<std::string, std::string>> parts;  // (table, constraint or index)
+
+  bool part(const std::string& table, const std::string& name) const { return parts.count({table, name}) > 0; }
+};
+
+Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOut& leftOut) {
+  const NameRule names(t.name, extras);
+  Json out;
+  out["name"] = t.name;
+  if (t.comment) out["comment"] = *t.comment;
+  Json columns = Json::array();
+  for (const auto& c : t.columns) columns.push_back(columnJson(c, t.primaryKey && contains(t.primaryKey->columns, c.name)));
+  out["columns"] = std::move(columns);
+  if (t.primaryKey && !leftOut.part(t.name, t.primaryKey->name)) out["primaryKey"] = stringList(t.primaryKey->columns);
+
+  Json uniques = Json::array();
+  for (const auto& u : sortedByName(t.uniques)) {
+    if (leftOut.part(t.name, u.name)) continue;
+    Json item;
+    if (!names.unique(u.name, u.columns)) item["name"] = u.name;
+    item["columns"] = stringList(u.columns);
+    uniques.push_back(std::move(item));
+  }
+  if (!uniques.empty()) out["unique"] = std::move(uniques);
+
+  Json foreignKeys = Json::array();
+  for (const auto& fk : sortedByName(t.foreignKeys)) {
+    if (leftOut.part(t.name, fk.name)) continue;
+    foreignKeys.push_back(foreignKeyJson(fk, !names.foreignKey(fk.name, fk.columns)));
+  }
+  if (!foreignKeys.empty()) out["foreignKeys"] = std::move(foreignKeys);
+
+  Json checks = Json::array();
+  for (const auto& ck : sortedByName(t.checks)) {
+    if (leftOut.part(t.name, ck.name)) continue;
+    Json item;
+    if (!names.check(ck.name)) item["name"] = ck.name;
+    item["expression"] = ck.expression;
+    checks.push_back(std::move(item));
+  }
+  if (!checks.empty()) out["checks"] = std::move(checks);
+
+  Json indexes = Json::array();
+  for (const auto& index : sortedByName(t.indexes)) {
+    if (leftOut.part(t.name, index.name)) continue;
+    std::vector<std::string> columns;
+    for (const auto& key : index.keys) columns.push_back(key.column);
+    indexes.push_back(indexJson(index, !names.index(index.name, columns)));
+  }
+  if (!indexes.empty()) out["indexes"] = std::move(indexes);
+  return out;
+}
+
+// CREATE SEQUENCE's defaults for the type and direction: what a declaration may leave out.
+struct SequenceDefaults {
+  long long start, minValue, maxValue;
+};
+
+SequenceDefaults sequenceDefaults(const std::string& type, long long increment) {
+  long long typeMax = 9223372036854775807LL;
+  if (type == "integer") typeMax = 2147483647LL;
+  if (type == "smallint") typeMax = 32767LL;
+  const long long typeMin = -typeMax - 1;
+  if (increment < 0) return {-1, typeMin, -1};
+  return {1, 1, typeMax};
+}
+
+Json sequenceJson(const schema::Sequence& s) {
+  Json out;
+  out["name"] = s.name;
+  if (s.type != "bigint") out["type"] = s.type;
+  const long long increment = s.increment.value_or(1);
+  const SequenceDefaults defaults = sequenceDefaults(s.type, increment);
+  if (s.start && *s.start != defaults.start) out["start"] = *s.start;
+  if (increment != 1) out["increment"] = increment;
+  if (s.minValue && *s.minValue != defaults.minValue) out["minValue"] = *s.minValue;
+  if (s.maxValue && *s.maxValue != defaults.maxValue) out["maxValue"] = *s.maxValue;
+  if (s.cache && *s.cache != 1) out["cache"] = *s.cache;
+  if (s.cycle) out["cycle"] = true;
+  if (!s.ownedBy.empty()) out["ownedBy"] = s.ownedBy;
+  return out;
+}
+
+Json seedJson(const SeedTable& seed) {
+  Json rows = Json::array();
+  for (const auto& values : seed.rows) {
+    Json row = Json::object();
+    for (size_t i = 0; i < seed.columns.size() && i < values.size(); ++i)
+      row[seed.columns[i]] = values[i] ? Json(*values[i]) : Json(nullptr);
+    rows.push_back(std::move(row));
+  }
+  return Json{{"table", seed.table}, {"rows", std::move(rows)}};
+}
+
+std::string describe(const Unexpressible& u) {
+  std::string what = u.kind + " ";
+  if (u.scope == Scope::TablePart) what += u.table + ".";
+  what += u.name;
+  return u.reason.empty() ? what : what + ": " + u.reason;
+}
+
+// The tables and table parts left out, with a foreign key of a kept table that references a
+// table left out added to them (a resource's keys stay within it).
+std::vector<Unexpressible> settleLeftOut(const schema::Model& live, const CatalogExtras& extras, LeftOut& leftOut) {
+  std::vector<Unexpressible> all = extras.unexpressible;
+  for (const auto& name : extras.sequenceNames) {
+    const bool inModel = std::any_of(live.sequences.begin(), live.sequences.end(),
+                                     [&](const schema::Sequence& s) { return s.name == name; });
+    if (!inModel) all.push_back({Scope::Object, "sequence", "", name, "this build does not read sequences"});
+  }
+  for (const auto& u : all) {
+    if (u.scope == Scope::Table) leftOut.tables.insert(u.table.empty() ? u.name : u.table);
+    if (u.scope == Scope::TablePart) leftOut.parts.insert({u.table, u.name});
+  }
+  for (const auto& t : live.tables) {
+    if (leftOut.tables.count(t.name)) continue;
+    for (const auto& fk : t.foreignKeys) {
+      if (leftOut.part(t.name, fk.name) || !leftOut.tables.count(fk.refTable)) continue;
+      all.push_back({Scope::TablePart, "foreign key", t.name, fk.name,
+                     "references table " + fk.refTable + ", which is left out"});
+      leftOut.parts.insert({t.name, fk.name});
+    }
+    // A primary key named otherwise than "<table>_pkey": the shorthand cannot carry its name.
+    if (t.primaryKey && !leftOut.part(t.name, t.primaryKey->name) && !NameRule(t.name, extras).primaryKey(t.primaryKey->name))
+      all.push_back({Scope::TablePart, "primary key name", t.name, t.primaryKey->name,
+                     "kept as a primary key of (" + joined(t.primaryKey->columns) +
+                         "); a database built from this export names it " + primaryKeyName(t.name)});
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+}  // namespace
+
+std::string placeholderSecret(const std::string& resourceName) { return resourceName + "-database"; }
+
+Exported exportSchema(const schema::Model& live, const CatalogExtras& extras, const Options& options) {
+  Exported out;
+  LeftOut leftOut;
+  const std::vector<Unexpressible> unexpressible = settleLeftOut(live, extras, leftOut);
+
+  Json& doc = out.document;
+  doc["apiVersion"] = "dbschema.io/v1alpha1";
+  doc["kind"] = "DatabaseSchema";
+  doc["metadata"]["name"] = options.name;
+  if (!options.ns.empty()) doc["metadata"]["namespace"] = options.ns;
+  Json& spec = doc["spec"];
+  const std::string secret = options.secret.value_or(placeholderSecret(options.name));
+  spec["connection"]["secretRef"] = Json{{"name", secret}, {"key", options.secretKey}};
+  if (live.schema != "public") spec["schema"] = live.schema;
+  spec["mode"] = "Plan";
+
+  std::vector<std::string> ignore(leftOut.tables.begin(), leftOut.tables.end());
+  if (live.table(kAlembicVersion) && !contains(ignore, kAlembicVersion)) ignore.push_back(kAlembicVersion);
+  std::sort(ignore.begin(), ignore.end());
+  if (!ignore.empty()) spec["ignore"] = stringList(ignore);
+
+  // plpgsql is in every database from the start: declaring it says nothing.
+  std::vector<std::string> extensions;
+  for (const auto& e : live.extensions)
+    if (e != "plpgsql") extensions.push_back(e);
+  std::sort(extensions.begin(), extensions.end());
+  if (!extensions.empty()) spec["extensions"] = stringList(extensions);
+
+  Json enums = Json::array();
+  for (const auto& e : sortedByName(live.enums)) enums.push_back(Json{{"name", e.name}, {"values", stringList(e.values)}});
+  if (!enums.empty()) spec["enums"] = std::move(enums);
+
+  Json sequences = Json::array();
+  for (const auto& s : sortedByName(live.sequences)) sequences.push_back(sequenceJson(s));
+  if (!sequences.empty()) spec["sequences"] = std::move(sequences);
+
+  Json tables = Json::array();
+  for (const auto& t : sortedByName(live.tables)) {
+    if (contains(ignore, t.name)) continue;
+    tables.push_back(tableJson(t, extras, leftOut));
+  }
+  if (!tables.empty()) spec["tables"] = std::move(tables);
+
+  Json seeds = Json::array();
+  for (const auto& seed : extras.seeds) seeds.push_back(seedJson(seed));
+  if (!seeds.empty()) spec["seed"] = std::move(seeds);
+
+  out.notes.push_back("Exported by schema-operator export. mode: Plan changes nothing; set mode: Apply to let the "
+                      "operator fix drift.");
+  if (!options.secret)
+    out.notes.push_back("connection.secretRef names a placeholder Secret \"" + secret + "\" (key " + options.secretKey +
+                        "): create it with the database URL, or export again with --secret NAME[/KEY].");
+  for (const auto& u : unexpressible) out.leftOut.push_back(describe(u));
+  return out;
+}
+
+}  // namespace exporting
