@@ -161,7 +161,8 @@ ServerBinaries serverBinaries(const char* requested, const std::string& majorsDi
   for (const char* tool : {"initdb", "pg_ctl", "postgres"})
     if (!std::filesystem::exists(binaries.binDir + "/" + tool))
       throw std::runtime_error("PostgreSQL " + value + " (" + kMajorVariable + "=" + value + "): no " +
-                               binaries.binDir + "/" + tool + "; `make deps` (or `make pg-majors`) fetches it");
+                               binaries.binDir + "/" + tool +
+                               "; `make deps` (or `make pg-majors`) fetches 14, 16, 17 and 18 there");
   return binaries;
 }
 
