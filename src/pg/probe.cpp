@@ -24,7 +24,8 @@ namespace {
 // treats it: "index" (partial or expression index of the schema: pg_get_indexdef), "check"
 // (pg_get_constraintdef), "default" (of a column of another type: pg_get_expr) are carried; "skip"
 // is carried by the cast itself (the enum's columns and their defaults, plain indexes, unique and
-// primary keys, inherited copies); "block" is anything else (a view, a function, a column of
+// primary keys, NOT NULL, which PostgreSQL 18 records as a constraint of its own, inherited copies);
+// "block" is anything else (a view, a function, a column of
 // another schema, a foreign key...), named by its description.
 constexpr const char* kEnumUsesQuery = R"SQL(
 WITH typ AS (
@@ -63,7 +64,7 @@ classified AS (
              WHERE co.conrelid = ix.indrelid AND co.conindid = ix.indexrelid) THEN 'index'
            ELSE 'block' END
     WHEN dep.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN
-      CASE WHEN con.contype IN ('p', 'u') OR (con.coninhcount > 0 AND NOT con.conislocal) THEN 'skip'
+      CASE WHEN con.contype IN ('p', 'u', 'n') OR (con.coninhcount > 0 AND NOT con.conislocal) THEN 'skip'
            WHEN con.contype = 'c' AND crel.relnamespace = typ.nsp AND crel.relkind IN ('r', 'p') THEN 'check'
            ELSE 'block' END
     WHEN dep.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,7 +27,7 @@ namespace testsupport {
 namespace {
 
 // Use the versioned path: /usr/local/bin may hold nothing on a fresh machine.
-constexpr const char* kBinDir = "/usr/lib/postgresql/15/bin";
+constexpr const char* kDebianBinDir = "/usr/lib/postgresql/15/bin";
 
 bool runningAsRoot() { return geteuid() == 0; }
 
@@ -123,7 +124,51 @@ void installSignalHandlers() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) signal(sig, onFatalSignal);
 }
 
+// "postgres (PostgreSQL) 14.23" -> 14; 0 when the text is not that.
+int majorOfVersionText(const std::string& text) {
+  const std::string marker = "(PostgreSQL) ";
+  const size_t at = text.find(marker);
+  if (at == std::string::npos) return 0;
+  return std::atoi(text.c_str() + at + marker.size());
+}
+
+// The binaries run as the postgres OS user when the tests run as root: a folder that user cannot
+// read or execute makes initdb fail with a message about something else, so ask the binary first.
+void checkServerBinary(const ServerBinaries& binaries) {
+  std::string output;
+  const int rc = run(asServerUser({binaries.binDir + "/postgres", "--version"}), &output);
+  if (rc != 0)
+    throw std::runtime_error(binaries.binDir + "/postgres --version failed (exit " + std::to_string(rc) +
+                             (runningAsRoot() ? ", run as the postgres OS user, who must be able to read the folder" : "") +
+                             "): " + output);
+  if (majorOfVersionText(output) != binaries.major)
+    throw std::runtime_error(binaries.binDir + "/postgres is not PostgreSQL " + std::to_string(binaries.major) +
+                             ": it says " + output);
+}
+
 }  // namespace
+
+ServerBinaries serverBinaries(const char* requested, const std::string& majorsDir) {
+  const std::string value = requested ? requested : "";
+  if (value.empty()) return {kDebianMajor, kDebianBinDir};
+  int major = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), major);
+  if (ec != std::errc() || end != value.data() + value.size() || major < 10)
+    throw std::runtime_error(std::string(kMajorVariable) + "=" + value +
+                             ": expected a PostgreSQL major version such as 14, 15, 16, 17 or 18");
+  if (major == kDebianMajor) return {kDebianMajor, kDebianBinDir};
+  ServerBinaries binaries{major, majorsDir + "/" + value + "/bin"};
+  for (const char* tool : {"initdb", "pg_ctl", "postgres"})
+    if (!std::filesystem::exists(binaries.binDir + "/" + tool))
+      throw std::runtime_error("PostgreSQL " + value + " (" + kMajorVariable + "=" + value + "): no " +
+                               binaries.binDir + "/" + tool +
+                               "; `make deps` (or `make pg-majors`) fetches 14, 16, 17 and 18 there");
+  return binaries;
+}
+
+ServerBinaries serverBinaries() { return serverBinaries(std::getenv(kMajorVariable), SCHEMA_OPERATOR_PG_MAJORS_DIR); }
+
+int testedMajor() { return serverBinaries().major; }
 
 PostgresServer& PostgresServer::shared() {
   // A function-local static: its destructor stops the server on a normal exit (gtest failures
@@ -137,6 +182,8 @@ PostgresServer::PostgresServer() { start(); }
 PostgresServer::~PostgresServer() { stop(); }
 
 void PostgresServer::start() {
+  binaries_ = serverBinaries();
+  checkServerBinary(binaries_);
   char tmpl[] = "/tmp/so-pgtest-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error(std::string("mkdtemp failed: ") + std::strerror(errno));
   dir_ = tmpl;
@@ -166,7 +213,7 @@ void PostgresServer::start() {
           throw std::runtime_error("chown " + p + " failed: " + std::strerror(errno));
     }
 
-    runOrThrow(asServerUser({std::string(kBinDir) + "/initdb", "-D", dataDir_, "-U", "postgres", "--pwfile=" + pwfile,
+    runOrThrow(asServerUser({binaries_.binDir + "/initdb", "-D", dataDir_, "-U", "postgres", "--pwfile=" + pwfile,
                              "-E", "UTF8", "--locale=C", "--no-sync", "--auth-local=trust",
                              "--auth-host=scram-sha-256"}),
                "initdb");
@@ -193,7 +240,7 @@ void PostgresServer::start() {
            << "log_line_prefix = '%m [%p] '\n";
       writeFile(dataDir_ + "/postgresql.auto.conf", conf.str());
       std::string output;
-      int rc = run(asServerUser({std::string(kBinDir) + "/pg_ctl", "-D", dataDir_, "-l", dir_ + "/server.log", "-w",
+      int rc = run(asServerUser({binaries_.binDir + "/pg_ctl", "-D", dataDir_, "-l", dir_ + "/server.log", "-w",
                                  "-t", "60", "start"}),
                    &output);
       if (rc == 0) {
@@ -222,7 +269,7 @@ void PostgresServer::stop() {
   // Only the process that started the server stops it: a forked child that exits must not.
   if (dir_.empty() || getpid() != ownerPid_) return;
   if (running_) {
-    run(asServerUser({std::string(kBinDir) + "/pg_ctl", "-D", dataDir_, "-m", "immediate", "-w", "stop"}), nullptr);
+    run(asServerUser({binaries_.binDir + "/pg_ctl", "-D", dataDir_, "-m", "immediate", "-w", "stop"}), nullptr);
     running_ = false;
   }
   gPostmasterPid = 0;
@@ -251,6 +298,8 @@ std::string PostgresServer::tcpUrl(const std::string& db, const std::string& pas
 }
 
 int PostgresServer::port() const { return port_; }
+
+int PostgresServer::major() const { return binaries_.major; }
 
 std::string PostgresServer::socketDir() const { return dir_; }
 

@@ -45,13 +45,17 @@ TEST(PlanCommand, ALargeSchemaIsReadOverTwoConnectionsWithTheSameAnswerAsOne) {
   ASSERT_EQ(cli({"apply", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, doc).exitCode, 0);
   pg.exec(db, "ALTER TABLE t7 ALTER COLUMN v SET DEFAULT 'y'; ALTER TABLE t9 ALTER COLUMN v DROP DEFAULT");
 
-  // Sessions are counted when they end; wait for the count to settle after each run.
+  // Sessions are counted when they end; wait for the count to settle after each run. Settled
+  // means unchanged for 0.7 s: PostgreSQL 14's statistics collector serves a snapshot up to 0.5 s
+  // old (15 and later count in shared memory at once).
   auto sessions = [&] {
-    std::string last, now = pg.queryValue("postgres", "SELECT sessions FROM pg_stat_database WHERE datname = '" + db + "'");
-    for (int i = 0; i < 50 && now != last; ++i) {
+    const std::string query = "SELECT sessions FROM pg_stat_database WHERE datname = '" + db + "'";
+    std::string now = pg.queryValue("postgres", query);
+    for (int i = 0, unchanged = 0; i < 100 && unchanged < 7; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      last = now;
-      now = pg.queryValue("postgres", "SELECT sessions FROM pg_stat_database WHERE datname = '" + db + "'");
+      const std::string next = pg.queryValue("postgres", query);
+      unchanged = next == now ? unchanged + 1 : 0;
+      now = next;
     }
     return std::stoll(now);
   };

@@ -337,7 +337,7 @@ TEST(ServerVersion, PrintsMajorDotMinor) {
   const std::string db = server().createDatabase("conn");
   auto conn = pgtest::connectTo(db);
   const std::string v = pg::serverVersion(*conn);
-  EXPECT_EQ(v.rfind("15.", 0), 0u) << v;
+  EXPECT_EQ(v.rfind(std::to_string(testsupport::testedMajor()) + ".", 0), 0u) << v;
   pqxx::nontransaction tx(*conn);
   const std::string full = tx.exec("SHOW server_version")[0][0].c_str();
   EXPECT_EQ(full.rfind(v, 0), 0u) << full;
