@@ -10,8 +10,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import (LEASE_ACCESS, WATCHED_NAMESPACE_ACCESS, access, check_deployment, container_args, find,  # noqa: E402
-                    flag, helm, load, load_all, one, read, run)
+from common import (LEASE_ACCESS, WATCHED_NAMESPACE_ACCESS, access, check_aggregated_roles, check_deployment,  # noqa: E402
+                    container_args, find, flag, helm, load, load_all, one, read, run)
 
 # Helm keeps a cache and a config under $HOME; a scratch folder keeps the machine clean.
 _HELM_HOME = tempfile.mkdtemp(prefix="helm-test-")
@@ -43,6 +43,29 @@ class Lint(unittest.TestCase):
             p = template(bad, check=False)
             self.assertNotEqual(p.returncode, 0, bad)
             self.assertIn(bad.split("=")[0].split(".")[-1], p.stderr, bad)
+
+    def test_unknown_keys_are_refused_at_every_level(self):
+        # A misspelt value (rbac.scopee, resources.request) must fail the install, not be ignored.
+        schema = json.loads(read(f"{CHART}/values.schema.json"))
+        levels = []
+
+        def walk(node, path):
+            if node.get("type") == "object" and "properties" in node:
+                levels.append(path)
+                self.assertIs(node.get("additionalProperties"), False, path or "(root)")
+                for key, child in node["properties"].items():
+                    walk(child, path + [key])
+        walk(schema, [])
+        self.assertGreater(len(levels), 10)
+        for path in levels:
+            bad = ".".join(path + ["misspelt"]) + "=1"
+            p = template(bad, check=False)
+            self.assertNotEqual(p.returncode, 0, bad)
+            self.assertIn(f"{'.'.join(path) or '(root)'}: Additional property misspelt is not allowed", p.stderr, bad)
+        # The documented values themselves are all known.
+        p = template(*[f"{k}=x" for k in ("serviceMonitor.labels.release", "podLabels.team", "nodeSelector.zone")],
+                     check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
 
     def test_values_are_all_documented(self):
         # Every key in values.yaml has a comment right above it, except the children of free-form
@@ -93,7 +116,7 @@ class ClusterScope(unittest.TestCase):
     def test_kinds(self):
         self.assertEqual(sorted(o["kind"] for o in self.objects),
                          sorted(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
-                                 "Deployment", "Service", "PodDisruptionBudget"]))
+                                 "Deployment", "Service", "PodDisruptionBudget", "ClusterRole", "ClusterRole"]))
         for o in self.objects:
             if o["kind"] not in ("ClusterRole", "ClusterRoleBinding"):
                 self.assertEqual(o["metadata"]["namespace"], NS, o["kind"])
@@ -106,6 +129,12 @@ class ClusterScope(unittest.TestCase):
         binding = one(self.objects, "ClusterRoleBinding", FULL)
         self.assertEqual(binding["roleRef"]["name"], FULL)
         self.assertEqual(binding["subjects"], [{"kind": "ServiceAccount", "name": FULL, "namespace": NS}])
+
+    def test_default_roles_cover_databaseschemas(self):
+        view, edit = check_aggregated_roles(self, self.objects, f"{FULL}-view", f"{FULL}-edit")
+        deployed = load_all(read("deploy/base/aggregated-roles.yaml"))
+        self.assertEqual([view["rules"], edit["rules"]], [r["rules"] for r in deployed],
+                         "the same rules as deploy/base/aggregated-roles.yaml")
 
     def test_leader_election_role(self):
         role = one(self.objects, "Role", f"{FULL}-leader-election", NS)
@@ -145,7 +174,9 @@ class ClusterScope(unittest.TestCase):
 class NamespaceScope(unittest.TestCase):
     def test_one_role_per_watched_namespace_and_no_cluster_role(self):
         objects = template("rbac.scope=namespace", "rbac.namespaces={apps,billing}")
-        self.assertEqual(find(objects, "ClusterRole") + find(objects, "ClusterRoleBinding"), [])
+        self.assertEqual(find(objects, "ClusterRoleBinding"), [])
+        self.assertEqual(sorted(r["metadata"]["name"] for r in find(objects, "ClusterRole")),
+                         [f"{FULL}-edit", f"{FULL}-view"], "only the aggregated user roles, bound to nobody")
         args = container_args(one(objects, "Deployment", FULL, NS))
         self.assertEqual(flag(args, "namespace"), "apps,billing")
         for ns in ("apps", "billing"):
@@ -203,9 +234,13 @@ class Options(unittest.TestCase):
         self.assertEqual(flag(args, "concurrency"), "2")
 
     def test_no_rbac(self):
-        objects = template("rbac.create=false")
+        objects = template("rbac.create=false", "rbac.aggregateToDefaultRoles=false")
         for kind in ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"):
             self.assertEqual(find(objects, kind), [], kind)
+        # The operator's own RBAC and the user roles are separate choices.
+        objects = template("rbac.create=false")
+        self.assertEqual(sorted(r["metadata"]["name"] for r in find(objects, "ClusterRole")),
+                         [f"{FULL}-edit", f"{FULL}-view"])
 
     def test_crd(self):
         p = run([helm(), "template", RELEASE, CHART, "--namespace", NS, "--include-crds"])
