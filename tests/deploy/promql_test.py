@@ -40,6 +40,8 @@ for h in HISTOGRAMS:
     METRICS[h + "_bucket"] = {"le"}
     METRICS[h + "_sum"] = set()
     METRICS[h + "_count"] = set()
+# Prometheus's own series, one per target (1 when its scrape succeeded): SchemaOperatorAbsent.
+PROMETHEUS_SERIES = {"up": set()}
 # Labels Prometheus adds to every scraped series (ServiceMonitor and kubernetes_sd targets).
 TARGET_LABELS = {"job", "instance", "pod", "namespace", "service", "endpoint", "container"}
 LABEL_VALUES = {"class": {"safe", "destructive", "blocked"}, "result": {"success", "error"}}
@@ -110,7 +112,7 @@ def problems(expr):
         elif kind == "ident" and text in KEYWORDS:
             pass
         elif kind == "ident":
-            if text not in METRICS:
+            if text not in METRICS and text not in PROMETHEUS_SERIES:
                 found.append(f"unknown metric {text!r}")
             elif nxt[0] == "braces":
                 found += matcher_problems(text, nxt[1])
@@ -131,7 +133,7 @@ def matcher_problems(metric, braces):
             break
         label, op, value = m.groups()
         pos = m.end()
-        if label not in METRICS[metric] | TARGET_LABELS:
+        if label not in {**METRICS, **PROMETHEUS_SERIES}[metric] | TARGET_LABELS:
             found.append(f"{metric} has no label {label!r}")
         elif label in LABEL_VALUES and op in ("=", "!=") and value not in LABEL_VALUES[label]:
             found.append(f"{metric}{{{label}}} is never {value!r}")
