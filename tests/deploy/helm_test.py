@@ -248,6 +248,28 @@ class Options(unittest.TestCase):
         self.assertEqual(crd, load("crds/databaseschemas.yaml"))
         self.assertEqual(read(f"{CHART}/crds/databaseschemas.yaml"), read("crds/databaseschemas.yaml"))
 
+    def test_kube_version_covers_the_crds_cel_features(self):
+        # The API server refuses a CRD whose rules use what it does not know, so the chart must
+        # not promise a Kubernetes older than the newest feature its CRD uses.
+        needs = {  # what the CRD's text uses -> the first Kubernetes that has it
+            r"x-kubernetes-validations": (1, 25),
+            r"messageExpression:": (1, 27),
+            r"^\s*(- )?(reason|fieldPath):": (1, 28),
+            r"\.transformMapEntry\(": (1, 32),
+        }
+        crd = read("crds/databaseschemas.yaml")
+        used = [v for pattern, v in needs.items() if re.search(pattern, crd, re.M)]
+        self.assertIn((1, 32), used, "the map lookups the key-column rules rely on")
+        floor = max(used)
+        m = re.fullmatch(r">=(\d+)\.(\d+)\.0-0", load(f"{CHART}/Chart.yaml")["kubeVersion"])
+        self.assertIsNotNone(m, "kubeVersion is a plain floor")
+        self.assertEqual((int(m.group(1)), int(m.group(2))), floor)
+        # And Helm holds to it.
+        too_old = run([helm(), "template", RELEASE, CHART, "--kube-version", f"{floor[0]}.{floor[1] - 1}.0"], check=False)
+        self.assertNotEqual(too_old.returncode, 0)
+        self.assertIn("kubeVersion", too_old.stderr)
+        run([helm(), "template", RELEASE, CHART, "--kube-version", f"{floor[0]}.{floor[1]}.0"])
+
     def test_chart_version_matches_the_binary(self):
         chart = load(f"{CHART}/Chart.yaml")
         version = re.search(r'kVersion = "([^"]+)"', read("src/core/version.hpp")).group(1)
