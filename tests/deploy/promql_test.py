@@ -34,12 +34,25 @@ METRICS = {
     "process_cpu_seconds_total": set(),
     "process_start_time_seconds": set(),
     "process_open_fds": set(),
+    # controller-runtime's names for the work queue (name="databaseschema") and the API client.
+    "workqueue_depth": {"name"},
+    "workqueue_adds_total": {"name"},
+    "workqueue_retries_total": {"name"},
+    "workqueue_unfinished_work_seconds": {"name"},
+    "workqueue_longest_running_processor_seconds": {"name"},
+    "rest_client_requests_total": {"code", "method", "host"},
 }
-HISTOGRAMS = ["schema_operator_reconcile_duration_seconds", "schema_operator_introspection_duration_seconds"]
-for h in HISTOGRAMS:
-    METRICS[h + "_bucket"] = {"le"}
-    METRICS[h + "_sum"] = set()
-    METRICS[h + "_count"] = set()
+HISTOGRAM_LABELS = {
+    "schema_operator_reconcile_duration_seconds": set(),
+    "schema_operator_introspection_duration_seconds": set(),
+    "workqueue_queue_duration_seconds": {"name"},
+    "workqueue_work_duration_seconds": {"name"},
+}
+HISTOGRAMS = list(HISTOGRAM_LABELS)
+for h, labels in HISTOGRAM_LABELS.items():
+    METRICS[h + "_bucket"] = labels | {"le"}
+    METRICS[h + "_sum"] = labels
+    METRICS[h + "_count"] = labels
 # Prometheus's own series, one per target (1 when its scrape succeeded): SchemaOperatorAbsent.
 PROMETHEUS_SERIES = {"up": set()}
 # Labels Prometheus adds to every scraped series (ServiceMonitor and kubernetes_sd targets).
