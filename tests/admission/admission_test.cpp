@@ -153,23 +153,25 @@ TEST_F(Admission, DuplicateNamesAreRefused) {
   expectRefused(key, {"spec.tables[1].primaryKey", "primaryKey names a column more than once in table \"orders\""});
 }
 
-TEST_F(Admission, OrderedListsTakeANewOrderUnderServerSideApply) {
+TEST_F(Admission, OrderedListsAreReplacedWholeByServerSideApply) {
+  // The team applies the resource; later another field manager (a second pipeline, a person with
+  // --force-conflicts) applies a new key and enum order. As sets, the lists would be merged item by
+  // item: the team would keep owning its items, so they would stay, in their old places.
   json doc = shop();
   doc["metadata"]["name"] = "ordered";
-  auto serverSide = [&](const json& d) {
-    return kubectl({"apply", "--server-side", "--field-manager=team", "-f", "-"}, d.dump());
+  auto applyAs = [&](const std::string& manager, const json& d) {
+    return kubectl({"apply", "--server-side", "--force-conflicts", "--field-manager=" + manager, "-f", "-"}, d.dump());
   };
-  ASSERT_EQ(serverSide(doc).exitCode, 0);
+  ASSERT_EQ(applyAs("team", doc).exitCode, 0);
   table(doc, 1)["primaryKey"] = {"line", "id"};
-  doc["spec"]["enums"][0]["values"] = {"paid", "pending", "shipped"};
-  table(doc, 1)["indexes"][1]["columns"] = {"id", "status"};
-  table(doc, 0)["unique"][0]["columns"] = {"email"};
-  const auto reordered = serverSide(doc);
+  doc["spec"]["enums"][0]["values"] = {"paid", "shipped"};
+  table(doc, 0)["primaryKey"] = {"email"};
+  const auto reordered = applyAs("release", doc);
   ASSERT_EQ(reordered.exitCode, 0) << show(reordered);
   const json stored = plane_->get("dbschema.io", "v1alpha1", "databaseschemas", "default", "ordered");
   EXPECT_EQ(stored["spec"]["tables"][1]["primaryKey"], json({"line", "id"}));
-  EXPECT_EQ(stored["spec"]["enums"][0]["values"], json({"paid", "pending", "shipped"}));
-  EXPECT_EQ(stored["spec"]["tables"][1]["indexes"][1]["columns"], json({"id", "status"}));
+  EXPECT_EQ(stored["spec"]["tables"][0]["primaryKey"], json({"email"})) << "not merged with the team's [id]";
+  EXPECT_EQ(stored["spec"]["enums"][0]["values"], json({"paid", "shipped"})) << "not merged with the team's labels";
   EXPECT_EQ(kubectl({"delete", "dbs", "ordered", "-n", "default"}).exitCode, 0);
 }
 
