@@ -9,9 +9,11 @@
 
 #include <filesystem>
 #include <memory>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "controller/report_events.hpp"
 #include "controlplane/control_plane.hpp"
 #include "kubectl_path.hpp"
 #include "support/background.hpp"
@@ -218,6 +220,38 @@ TEST_F(Admission, TheDefaultViewAndEditRolesCoverDatabaseSchemas) {
   const auto elsewhere = kubectl({"apply", "--as", "alice", "-f", "-"}, doc.dump());
   EXPECT_NE(elsewhere.exitCode, 0);
   EXPECT_NE(elsewhere.err.find("forbidden"), std::string::npos) << show(elsewhere);
+}
+
+TEST_F(Admission, TheApprovalEventsCommandWorksAsPasted) {
+  // The command the DestructiveChangesPending Event prints, run word for word, twice: the second
+  // approval (a newer plan) replaces the first, as --overwrite makes it.
+  json doc = shop();
+  doc["metadata"]["name"] = "approve-me";
+  doc["metadata"]["namespace"] = "team-b";
+  ASSERT_EQ(kubectl({"create", "namespace", "team-b"}).exitCode, 0);
+  ASSERT_EQ(apply(doc).exitCode, 0);
+  for (const std::string hash : {"sha256:" + std::string(64, 'a'), "sha256:" + std::string(64, 'b')}) {
+    engine::Report report;
+    schema::Change drop;
+    drop.kind = schema::ChangeKind::DropColumn;
+    drop.object = "orders.legacy";
+    drop.safety = schema::Safety::Destructive;
+    report.remaining.drift = {drop};
+    report.remaining.destructive = 1;
+    report.remaining.hash = hash;
+    const auto events = controller::eventsFor({"team-b", "approve-me", "uid", "1"}, report, "", spec::Mode::Apply);
+    ASSERT_EQ(events.size(), 1u);
+    const std::string& message = events[0].message;
+    const size_t at = message.find("kubectl ");
+    ASSERT_NE(at, std::string::npos) << message;
+    std::vector<std::string> words;  // as a shell splits it: the Event needs no quoting
+    std::istringstream in(message.substr(at + 8));
+    for (std::string w; in >> w;) words.push_back(w);
+    const auto pasted = kubectl(words);
+    ASSERT_EQ(pasted.exitCode, 0) << message << "\n" << show(pasted);
+    const json stored = plane_->get("dbschema.io", "v1alpha1", "databaseschemas", "team-b", "approve-me");
+    EXPECT_EQ(stored["metadata"]["annotations"]["dbschema.io/allow-destructive"], hash);
+  }
 }
 
 }  // namespace
