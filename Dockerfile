@@ -3,9 +3,10 @@
 # Two stages: the binary is built on debian:bookworm with the build part of the Makefile's
 # PACKAGES, and runs on debian:bookworm-slim with only the shared libraries it links
 # (tests/deploy/dockerfile_test.py checks both lists against the Makefile and the built binary).
-# It runs as the unprivileged user 65532; the ENTRYPOINT is the controller, `schema-operator run`,
-# so a Deployment passes only its flags. For the command line, override it:
-#   docker run --rm --entrypoint schema-operator IMAGE plan -f - --database-url ... < shop.yaml
+# It runs as the unprivileged user 65532. The ENTRYPOINT (operator/docker-entrypoint.sh) runs the
+# controller, `schema-operator run`, when the arguments are flags or none, so a Deployment passes
+# only its flags; a first argument naming a command runs that command:
+#   docker run --rm -i IMAGE plan -f - --database-url ... < shop.yaml
 
 FROM debian:bookworm AS build
 # From the Makefile's PACKAGES: the compiler and build tools, and every library CMakeLists.txt
@@ -39,9 +40,10 @@ RUN apt-get update \
  && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin nonroot
 COPY --from=build /build/schema-operator /usr/local/bin/schema-operator
-# Fails the build if a shared library is missing from the list above.
-RUN ["/usr/local/bin/schema-operator", "version"]
+COPY --from=build /src/operator/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+# Fails the build if a shared library is missing from the list above (or the entry point is broken).
+RUN ["/usr/local/bin/docker-entrypoint.sh", "version"]
 USER 65532:65532
 # Health probes on :8081, metrics on :8080 (`schema-operator run --help`).
 EXPOSE 8080 8081
-ENTRYPOINT ["/usr/local/bin/schema-operator", "run"]
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]

@@ -171,3 +171,34 @@ bench-export: deps build
 	  --tables $(BENCH_TABLES) --runs $(BENCH_RUNS)
 bench: bench-export
 # ---- end export benchmark ----
+# ---- kube-tools: a real Kubernetes control plane for the e2e tests (docs/development.md) ----
+# etcd, kube-apiserver and kube-controller-manager, built with the machine's Go from the Go module
+# proxy at the versions tools/kube-apiserver/go.mod pins, into .tools/kube (gitignored). Present
+# means nothing to do; after `rm -rf .tools/kube` the Go build cache makes the rebuild quick.
+# `nice` and two parallel compiles: the build shares the machine with everything else.
+KUBE_TOOLS_DIR := $(TOOLS_DIR)/kube
+KUBE_MODULE    := $(CURDIR)/tools/kube-apiserver
+KUBE_VERSION   := $(shell sed -n 's|^[[:space:]]*k8s.io/kubernetes v\([0-9.]*\).*|\1|p' tools/kube-apiserver/go.mod)
+KUBE_MINOR     := $(word 2,$(subst ., ,$(KUBE_VERSION)))
+# What `kubectl version` shows: go build leaves the placeholder v0.0.0-master otherwise.
+KUBE_LDFLAGS   := -s -w -X k8s.io/component-base/version.gitVersion=v$(KUBE_VERSION) \
+                  -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(KUBE_MINOR) \
+                  -X k8s.io/component-base/version.gitTreeState=clean
+KUBE_GO_BUILD  := cd $(KUBE_MODULE) && env CGO_ENABLED=0 GOFLAGS=-p=2 nice -n 10 go build -trimpath -ldflags '$(KUBE_LDFLAGS)'
+
+.PHONY: kube-tools
+tools: kube-tools
+kube-tools: $(KUBE_TOOLS_DIR)/etcd $(KUBE_TOOLS_DIR)/kube-apiserver $(KUBE_TOOLS_DIR)/kube-controller-manager
+
+$(KUBE_TOOLS_DIR)/kube-apiserver $(KUBE_TOOLS_DIR)/kube-controller-manager:
+	@command -v go >/dev/null 2>&1 || { echo "kube-tools: go is required (Go 1.26)" >&2; exit 1; }
+	@echo "kube-tools: building $(@F) v$(KUBE_VERSION) (the first build takes a while; see docs/development.md)"
+	@mkdir -p $(KUBE_TOOLS_DIR)
+	$(KUBE_GO_BUILD) -o $@.tmp k8s.io/kubernetes/cmd/$(@F) && mv $@.tmp $@
+
+$(KUBE_TOOLS_DIR)/etcd:
+	@command -v go >/dev/null 2>&1 || { echo "kube-tools: go is required (Go 1.26)" >&2; exit 1; }
+	@echo "kube-tools: building etcd"
+	@mkdir -p $(KUBE_TOOLS_DIR)
+	$(KUBE_GO_BUILD) -o $@.tmp ./etcd && mv $@.tmp $@
+# ---- end kube-tools ----

@@ -144,7 +144,9 @@ def check_identity(crd):
         "names.plural": (names.get("plural"), "databaseschemas"),
         "names.singular": (names.get("singular"), "databaseschema"),
         "names.shortNames": (names.get("shortNames"), ["dbs"]),
-        "names.categories": (names.get("categories"), ["all"]),
+        # None: `kubectl get all` must not list DatabaseSchemas (a namespace viewer without access
+        # to them would get Forbidden from it).
+        "names.categories": (names.get("categories"), None),
     }
     for field, (got, want) in expect.items():
         if got != want:
@@ -197,6 +199,8 @@ def check_columns(version):
 # 2. Structural schema, list types, descriptions.
 
 TYPES = {"object", "array", "string", "integer", "number", "boolean"}
+CEL_REASONS = {"FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate"}
+
 FORBIDDEN_IN_JUNCTORS = {"type", "description", "default", "additionalProperties", "nullable",
                          "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string",
                          "x-kubernetes-embedded-resource"}
@@ -242,8 +246,12 @@ def check_structural(schema):
             fail("%s[]: no description for the list's elements" % where)
         check_list_type(where, node)
         for rule in node.get("x-kubernetes-validations", []):
-            if not isinstance(rule.get("rule"), str) or not rule.get("message"):
-                fail("%s: a validation rule needs rule and message" % where)
+            if not isinstance(rule.get("rule"), str) or not (rule.get("message") or rule.get("messageExpression")):
+                fail("%s: a validation rule needs rule and message (or messageExpression)" % where)
+            if rule.get("reason", "FieldValueInvalid") not in CEL_REASONS:
+                fail("%s: reason %r is not one the API server accepts" % (where, rule["reason"]))
+            if "fieldPath" in rule and not node_at(node, rule["fieldPath"].lstrip(".")):
+                fail("%s: fieldPath %r names no field" % (where, rule["fieldPath"]))
     # The API server compares metadata's schema, less name and generateName, with a bare
     # {type: object}: a description, default or any other keyword there is refused.
     meta = dict(schema.get("properties", {}).get("metadata", {}))
@@ -596,10 +604,56 @@ def check_kind(where, kind, prop, min_one):
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 # The CRD's CEL rules, re-stated in Python. A rule with no twin here fails the check.
-CEL_TWINS = {
+GO_DURATION = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)")
+GO_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+
+
+def go_duration_seconds(text):
+    """CEL's duration(), which is Go's time.ParseDuration, for the values the pattern admits."""
+    return sum(float(number) * GO_UNIT_SECONDS[unit] for number, unit in GO_DURATION.findall(text.lstrip("+")))
+
+
+def missing_keys(table, lists):
+    """The key columns of `table` (lists of column names) that are not among its columns."""
+    names = {c.get("name") for c in table.get("columns", [])}
+    return [k for columns in lists for k in columns if k not in names]
+
+
+def named_once(entries):
+    names = [e["name"] for e in entries if "name" in e]
+    return len(names) == len(set(names))
+
+
+def folded(rule):
+    """A rule as the API server reads it: YAML's folded lines joined by single spaces."""
+    return " ".join(rule.split())
+
+
+# Each CEL rule of the CRD with a Python twin that judges the same objects, for the offline checks
+# below (tests/kubeapi, against the real API server, proves the rules themselves).
+CEL_TWINS = {folded(rule): twin for rule, twin in {
     "!has(self.schema) || (!self.schema.startsWith('pg_') && self.schema != 'information_schema')":
         lambda s: "schema" not in s or (not s["schema"].startswith("pg_") and s["schema"] != "information_schema"),
-}
+    "duration(self) >= duration('1s')":
+        lambda v: go_duration_seconds(v) >= 1,
+    "!has(self.primaryKey) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
+    ".all(names, self.primaryKey.all(k, k in names))":
+        lambda t: not missing_keys(t, [t.get("primaryKey", [])]),
+    "!has(self.primaryKey) || size(self.primaryKey.distinct()) == size(self.primaryKey)":
+        lambda t: len(t.get("primaryKey", [])) == len(set(t.get("primaryKey", []))),
+    "!has(self.unique) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
+    ".all(names, self.unique.all(u, u.columns.all(k, k in names)))":
+        lambda t: not missing_keys(t, [u.get("columns", []) for u in t.get("unique", [])]),
+    "!has(self.indexes) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
+    ".all(names, self.indexes.all(x, x.columns.all(k, k in names)))":
+        lambda t: not missing_keys(t, [x.get("columns", []) for x in t.get("indexes", [])]),
+    "!has(self.foreignKeys) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
+    ".all(names, self.foreignKeys.all(f, f.columns.all(k, k in names)))":
+        lambda t: not missing_keys(t, [f.get("columns", []) for f in t.get("foreignKeys", [])]),
+    "!has(self.indexes) || [self.indexes.filter(x, has(x.name)).map(x, x.name)] "
+    ".all(names, size(names.distinct()) == size(names))":
+        lambda t: named_once(t.get("indexes", [])),
+}.items()}
 
 
 def admit(schema, value, path="", errors=None):
@@ -690,12 +744,17 @@ def validate(schema, value, path, errors):
         for field in schema.get("required", []):
             if field not in value:
                 errors.append("%s: Required value" % join(path, field))
-        for rule in schema.get("x-kubernetes-validations", []):
-            twin = CEL_TWINS.get(rule["rule"])
-            if twin is None:
-                fail("check.py: no Python twin for CEL rule %r" % rule["rule"])
-            elif not twin(value):
-                errors.append("%s: Invalid value: %s" % (where, rule["message"]))
+    if isinstance(value, list) and "maxItems" in schema and len(value) > schema["maxItems"]:
+        errors.append("%s: Too many: %d: must have at most %d items" % (where, len(value), schema["maxItems"]))
+    if any(": must be of type " in e for e in errors):
+        return  # a value of the wrong type anywhere blocks every CEL rule (the API server's hasBlockingErr)
+    for rule in schema.get("x-kubernetes-validations", []):
+        twin = CEL_TWINS.get(folded(rule["rule"]))
+        if twin is None:
+            fail("check.py: no Python twin for CEL rule %r" % rule["rule"])
+        elif not twin(value):
+            errors.append("%s%s: Invalid value: %s" % (where, rule.get("fieldPath", ""),
+                                                       rule.get("message", rule.get("messageExpression"))))
 
 
 def check_defaults_valid(schema):
@@ -805,9 +864,26 @@ def mutations():
         ("columns empty", setter(t(1), "columns", []), "reject"),
         ("primaryKey empty", setter(t(1), "primaryKey", []), "reject"),
         ("primaryKey repeats a column", setter(t(1), "primaryKey", ["id", "id"]), "reject"),
+        ("primaryKey names an undeclared column", setter(t(1), "primaryKey", ["id", "line"]), "reject"),
+        ("primaryKey of 33 columns", setter(t(1), "primaryKey", ["c%d" % i for i in range(33)]), "reject"),
+        ("unique names an undeclared column", lambda d: t(0)(d)["unique"][0].update(columns=["mail"]), "reject"),
+        ("unique repeats a column", lambda d: t(0)(d)["unique"][0].update(columns=["email", "email"]), "parser-only"),
+        ("index names an undeclared column", setter(ix0, "columns", ["customer"]), "reject"),
+        ("foreign key names an undeclared column", setter(fk0, "columns", ["customer"]), "reject"),
+        ("references an undeclared column of the other table", lambda d: fk0(d)["references"].update(columns=["uid"]),
+         "parser-only"),
+        ("two indexes of a table with one name", lambda d: t(1)(d)["indexes"][1].update(name="orders_customer_idx"),
+         "reject"),
+        ("an index named like another table's index",
+         lambda d: t(0)(d).update(indexes=[{"name": "orders_customer_idx", "columns": ["email"]}]), "parser-only"),
+        ("two unnamed indexes", lambda d: [x.pop("name") for x in t(1)(d)["indexes"]], "accept"),
+        ("a table of 401 columns", lambda d: t(0)(d)["columns"].extend(
+            {"name": "c%d" % i, "type": "text"} for i in range(398)), "crd-only"),
+        ("33 indexes on a table", lambda d: t(1)(d).update(indexes=[{"columns": ["id"]}] * 33), "crd-only"),
         ("two tables named orders", lambda d: d["spec"]["tables"].append(copy.deepcopy(d["spec"]["tables"][1])), "reject"),
         ("two columns named id", lambda d: t(0)(d)["columns"].append({"name": "id", "type": "text"}), "reject"),
-        ("enum value twice", setter(enum0, "values", ["pending", "paid", "pending"]), "reject"),
+        # values is atomic (its order is the enum's), so repeats are the operator's to find.
+        ("enum value twice", setter(enum0, "values", ["pending", "paid", "pending"]), "parser-only"),
         ("enum without values", deleter(enum0, "values"), "reject"),
         ("enum values empty", lambda d: d["spec"].update(enums=[{"name": "unused_kind", "values": []}]), "accept"),
         ("enum value of 64 characters", setter(enum0, "values", ["pending", "paid", "shipped", "v" * 64]), "reject"),
@@ -835,7 +911,10 @@ def mutations():
         ("interval 5 m", setter(spec, "interval", "5 m"), "reject"),
         ("interval 1d", setter(spec, "interval", "1d"), "reject"),
         ("interval 5M", setter(spec, "interval", "5M"), "reject"),
-        ("interval 500ms (under 1s)", setter(spec, "interval", "500ms"), "parser-only"),
+        ("interval 500ms (under 1s)", setter(spec, "interval", "500ms"), "reject"),
+        ("interval 999999us (under 1s)", setter(spec, "interval", "999999us"), "reject"),
+        ("interval 1s", setter(spec, "interval", "1s"), "accept"),
+        ("interval 0.5s500ms (1s in two parts)", setter(spec, "interval", "0.5s500ms"), "accept"),
         ("interval 300 (a number)", setter(spec, "interval", 300), "reject"),
         ("prune 'true' (text)", setter(spec, "prune", "true"), "reject"),
         ("schema pg_catalog", setter(spec, "schema", "pg_catalog"), "reject"),

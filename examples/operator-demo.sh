@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make run`: the operator for real on one machine. A throwaway PostgreSQL 15 with TLS, the
-# Kubernetes API test server (tests/kubeapi), the CRD and examples/k8s applied with kubectl, the
-# operator running against them, and `kubectl get dbs` printed until shop is Ready.
+# `make run`: the operator for real on one machine. A throwaway PostgreSQL 15 with TLS, a real
+# Kubernetes control plane (etcd, kube-apiserver and the garbage collector, built by `make tools`,
+# started by build/kube-control-plane), the CRD, deploy/'s ServiceAccount and RBAC and
+# examples/k8s applied with kubectl, the operator running as that ServiceAccount, and
+# `kubectl get dbs` printed until shop is Ready.
 # Ctrl-C (or the end) stops everything it started and removes its folder.
 #   DEMO_KEEP=1 make run    keep everything running until Ctrl-C
 set -euo pipefail
@@ -9,15 +11,14 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$repo/build}"
 bin="$build/schema-operator"
-apiserver="$build/kube-test-server"
+controlplane="$build/kube-control-plane"
 pgbin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 pg_port="${DEMO_PG_PORT:-54329}"
-api_port="${DEMO_API_PORT:-16443}"
 metrics_port="${DEMO_METRICS_PORT:-18080}"
 probe_port="${DEMO_PROBE_PORT:-18081}"
 # The machine's kubectl, else the one `make deps` fetches into .tools/bin.
 command -v kubectl >/dev/null 2>&1 || PATH="$repo/.tools/bin:$PATH"
-for tool in "$bin" "$apiserver" "$pgbin/initdb" "$(command -v kubectl || echo kubectl)" /usr/bin/openssl; do
+for tool in "$bin" "$controlplane" "$repo/.tools/kube/kube-apiserver" "$pgbin/initdb" "$(command -v kubectl || echo kubectl)" /usr/bin/openssl; do
   [[ -x "$tool" ]] || { echo "demo: $tool not found; run 'make' first" >&2; exit 1; }
 done
 
@@ -29,7 +30,7 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   as_pg "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$dir"
-  echo "demo: stopped the operator, the API server and PostgreSQL; removed $dir"
+  echo "demo: stopped the operator, the control plane and PostgreSQL; removed $dir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -60,17 +61,20 @@ psql=("$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$pg_port" -U postgres
 "${psql[@]}" -d shop -c "CREATE SCHEMA inventory AUTHORIZATION shop"
 echo "database shop, owner shop; schema inventory for the second example"
 
-step "2. The Kubernetes API test server on https://127.0.0.1:$api_port"
+step "2. A Kubernetes control plane: etcd, kube-apiserver, kube-controller-manager's garbage collector"
 export KUBECONFIG="$dir/kubeconfig" HOME="$dir/home"
-"$apiserver" --port "$api_port" --kubeconfig "$KUBECONFIG" >"$dir/apiserver.log" 2>&1 &
+"$controlplane" --kubeconfig "$KUBECONFIG" --garbage-collector >"$dir/controlplane.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do [[ -s "$KUBECONFIG" ]] && kubectl version >/dev/null 2>&1 && break; sleep 0.1; done
-kill -0 "${pids[-1]}" 2>/dev/null || { echo "demo: the API server did not start:" >&2; cat "$dir/apiserver.log" >&2; exit 1; }
+for _ in $(seq 600); do grep -q '^ready' "$dir/controlplane.log" && break; kill -0 "${pids[-1]}" 2>/dev/null || break; sleep 0.1; done
+grep -q '^ready' "$dir/controlplane.log" || { echo "demo: the control plane did not start:" >&2; cat "$dir/controlplane.log" >&2; exit 1; }
 kubectl version 2>/dev/null | grep '^Server'
 
-step "3. kubectl apply the CRD and the examples, then the real Secrets"
+step "3. kubectl apply the CRD, the operator's ServiceAccount and RBAC, the examples, then the real Secrets"
 echo "\$ kubectl apply -f crds/databaseschemas.yaml"
 kubectl apply -f "$repo/crds/databaseschemas.yaml"
+kubectl wait --for=condition=Established crd/databaseschemas.dbschema.io --timeout=30s >/dev/null
+echo "\$ kubectl apply -f deploy/base/namespace.yaml -f deploy/base/serviceaccount.yaml -f deploy/rbac/"
+kubectl apply -f "$repo/deploy/base/namespace.yaml" -f "$repo/deploy/base/serviceaccount.yaml" -f "$repo/deploy/rbac/"
 echo "\$ kubectl apply -k examples/k8s"
 kubectl apply -k "$repo/examples/k8s"
 # The examples carry placeholders; these are the values for this machine's server.
@@ -89,8 +93,18 @@ stringData:
 $(sed 's/^/    /' "$dir/ca.crt")
 YAML
 
-step "4. schema-operator run (metrics on :$metrics_port, probes on :$probe_port, logs in $dir/operator.log)"
-"$bin" run --kubeconfig "$KUBECONFIG" --metrics-bind-address "127.0.0.1:$metrics_port" \
+step "4. schema-operator run as ServiceAccount schema-operator-system/schema-operator (metrics on :$metrics_port, probes on :$probe_port, logs in $dir/operator.log)"
+# As in a cluster, the operator is deploy/'s ServiceAccount and may do what deploy/rbac grants,
+# nothing more. No token controller runs here: the token comes from the TokenRequest API.
+operator_kubeconfig="$dir/operator.kubeconfig"
+server="$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
+ca="$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.certificate-authority}')"
+token="$(kubectl create token schema-operator -n schema-operator-system --duration=24h)"
+KUBECONFIG="$operator_kubeconfig" kubectl config set-cluster demo --server="$server" --certificate-authority="$ca" >/dev/null
+KUBECONFIG="$operator_kubeconfig" kubectl config set-credentials schema-operator --token="$token" >/dev/null
+KUBECONFIG="$operator_kubeconfig" kubectl config set-context demo --cluster=demo --user=schema-operator >/dev/null
+KUBECONFIG="$operator_kubeconfig" kubectl config use-context demo >/dev/null
+"$bin" run --kubeconfig "$operator_kubeconfig" --metrics-bind-address "127.0.0.1:$metrics_port" \
   --health-probe-bind-address "127.0.0.1:$probe_port" --runtime-dir "$dir/runtime" --log-format text \
   >"$dir/operator.log" 2>&1 &
 pids+=($!)

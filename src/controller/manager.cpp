@@ -27,6 +27,7 @@ Manager::Manager(kube::Client& client, ManagerOptions options)
       queue_(client.clock()),
       backoff_(options_.backoffBase, options_.backoffCap, core::unitRandom),
       sources_(schemas_, secrets_, queue_) {
+  if (options_.metrics) queue_.instrument(&options_.metrics->workQueue());
   if (!options_.reconciler.unitRandom) options_.reconciler.unitRandom = core::unitRandom;
   if (!options_.reconciler.clock) options_.reconciler.clock = &client_.clock();
   if (options_.leaderElect)

@@ -6,16 +6,31 @@ namespace controller {
 
 WorkQueue::WorkQueue(core::Clock& clock) : clock_(clock) {}
 
-void WorkQueue::schedule(const QueueKey& key, Time at) {
+WorkQueue::~WorkQueue() {
+  // A scrape after the queue is gone must not read it.
+  if (metrics_) metrics_->follow(nullptr);
+}
+
+void WorkQueue::instrument(metrics::WorkQueueMetrics* metrics) {
+  {
+    std::lock_guard lock(mutex_);
+    metrics_ = metrics;
+  }
+  if (metrics) metrics->follow([this] { return snapshot(); });
+}
+
+bool WorkQueue::schedule(const QueueKey& key, Time at) {
   auto it = due_.find(key);
   if (it != due_.end()) {
-    if (it->second <= at) return;
+    if (it->second <= at) return false;
     order_.erase({it->second, key});
     it->second = at;
-  } else {
-    due_.emplace(key, at);
+    order_.emplace(at, key);
+    return false;
   }
+  due_.emplace(key, at);
   order_.emplace(at, key);
+  return true;
 }
 
 void WorkQueue::addAfter(const QueueKey& key, std::chrono::milliseconds delay) {
@@ -26,11 +41,20 @@ void WorkQueue::addAfter(const QueueKey& key, std::chrono::milliseconds delay) {
     if (processing_.count(key)) {
       auto [it, inserted] = dirty_.emplace(key, at);
       if (!inserted) it->second = std::min(it->second, at);
-    } else {
-      schedule(key, at);
+      else if (metrics_) metrics_->added();
+    } else if (schedule(key, at) && metrics_) {
+      metrics_->added();
     }
   }
   changed_.notify_all();
+}
+
+void WorkQueue::retryAfter(const QueueKey& key, std::chrono::milliseconds delay) {
+  {
+    std::lock_guard lock(mutex_);
+    if (metrics_ && !shutdown_) metrics_->retried();
+  }
+  addAfter(key, delay);
 }
 
 std::optional<QueueKey> WorkQueue::get(std::chrono::milliseconds wait) {
@@ -40,10 +64,12 @@ std::optional<QueueKey> WorkQueue::get(std::chrono::milliseconds wait) {
 std::optional<QueueKey> WorkQueue::get() { return take(std::nullopt); }
 
 QueueKey WorkQueue::pop() {
-  QueueKey key = order_.begin()->second;
+  const auto [due, key] = *order_.begin();
   order_.erase(order_.begin());
   due_.erase(key);
-  processing_.insert(key);
+  const Time now = clock_.monotonic();
+  processing_.emplace(key, now);
+  if (metrics_) metrics_->waited(std::chrono::duration<double>(now - due).count());
   return key;
 }
 
@@ -65,7 +91,10 @@ std::optional<QueueKey> WorkQueue::take(std::optional<Time> deadline) {
 void WorkQueue::done(const QueueKey& key) {
   {
     std::lock_guard lock(mutex_);
-    processing_.erase(key);
+    if (auto running = processing_.find(key); running != processing_.end()) {
+      if (metrics_) metrics_->worked(std::chrono::duration<double>(clock_.monotonic() - running->second).count());
+      processing_.erase(running);
+    }
     auto it = dirty_.find(key);
     if (it != dirty_.end()) {
       if (!shutdown_) schedule(key, it->second);
@@ -106,6 +135,17 @@ size_t WorkQueue::waiting() const {
 size_t WorkQueue::inFlight() const {
   std::lock_guard lock(mutex_);
   return processing_.size();
+}
+
+metrics::QueueSnapshot WorkQueue::snapshot() const {
+  std::lock_guard lock(mutex_);
+  const Time now = clock_.monotonic();
+  metrics::QueueSnapshot s;
+  // order_ is sorted by due time: the ready keys are its head.
+  for (auto it = order_.begin(); it != order_.end() && it->first <= now; ++it) ++s.ready;
+  for (const auto& [key, since] : processing_)
+    s.runningSeconds.push_back(std::chrono::duration<double>(now - since).count());
+  return s;
 }
 
 KeyBackoff::KeyBackoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, core::Jitter unitRandom)

@@ -13,6 +13,7 @@
 #include "core/backoff.hpp"
 #include "core/clock.hpp"
 #include "kube/store.hpp"
+#include "metrics/workqueue_metrics.hpp"
 
 namespace controller {
 
@@ -23,10 +24,19 @@ using QueueKey = kube::Key;
 class WorkQueue {
  public:
   explicit WorkQueue(core::Clock& clock = core::systemClock());
+  ~WorkQueue();
+  WorkQueue(const WorkQueue&) = delete;
+  WorkQueue& operator=(const WorkQueue&) = delete;
+
+  // Reports adds, retries, waits and work to `metrics` (not owned; it must outlive the queue or
+  // be instrumented again) and lets it read the queue's depth and running work at each scrape.
+  void instrument(metrics::WorkQueueMetrics* metrics);
 
   void add(const QueueKey& key) { addAfter(key, std::chrono::milliseconds(0)); }
   // Ready after `delay`; a key already waiting keeps whichever time is earlier.
   void addAfter(const QueueKey& key, std::chrono::milliseconds delay);
+  // addAfter for a key whose reconcile failed: the same, and counted as a retry.
+  void retryAfter(const QueueKey& key, std::chrono::milliseconds delay);
   // A ready key not in flight, waiting at most `wait` for one; nullopt on timeout or shutdown.
   std::optional<QueueKey> get(std::chrono::milliseconds wait);
   // A ready key not in flight, waiting as long as it takes; nullopt once the queue shuts down.
@@ -40,10 +50,11 @@ class WorkQueue {
 
   size_t waiting() const;   // keys queued (ready or delayed)
   size_t inFlight() const;
+  metrics::QueueSnapshot snapshot() const;  // ready keys and the age of each reconcile in flight
 
  private:
   using Time = core::Monotonic;
-  void schedule(const QueueKey& key, Time at);  // with mutex_ held
+  bool schedule(const QueueKey& key, Time at);  // with mutex_ held; true when the key was not queued
   // Waits for a ready key until `deadline` (none: until shutdown).
   std::optional<QueueKey> take(std::optional<Time> deadline);
   QueueKey pop();                               // the first ready key, now in flight; mutex_ held
@@ -53,9 +64,10 @@ class WorkQueue {
   std::condition_variable changed_;
   std::map<QueueKey, Time> due_;               // queued keys and when they are ready
   std::set<std::pair<Time, QueueKey>> order_;  // the same, by time
-  std::set<QueueKey> processing_;
+  std::map<QueueKey, Time> processing_;        // keys in flight and when they were taken
   std::map<QueueKey, Time> dirty_;             // added while in flight: ready at this time after done()
   bool shutdown_ = false;
+  metrics::WorkQueueMetrics* metrics_ = nullptr;
 };
 
 // Per-key backoff for failed reconciles: core::backoffDelay from `base`, doubling per failure up

@@ -263,7 +263,7 @@ void Reconciler::reportLockWait(Check& check, const pg::LockWait& wait) {
 void Reconciler::emitEvents(const Check& check) {
   const json& previous = check.previous;
   const std::string previousHash = previous.contains("plan") ? previous["plan"].value("hash", "") : "";
-  for (const EventNote& event : eventsFor(check.ref, *check.observation.report, previousHash)) events_(event);
+  for (const EventNote& event : eventsFor(check.ref, *check.observation.report, previousHash, check.observation.mode)) events_(event);
 }
 
 void Reconciler::fail(Check& check, FailureKind kind, const std::string& reason, const core::Error& e,

@@ -54,11 +54,27 @@ EventNote applyFailedEvent(const ObjectRef& ref, const engine::Report& report) {
           failure.object + ": " + failure.message + statement + "; " + appliedBefore(report)};
 }
 
+// The approval command as a person pastes it: the namespace named (the reader's kubectl context
+// may point anywhere) and --overwrite (an earlier approval, of another plan, is usually there).
+// Names and namespaces are DNS labels and the hash is hex, so nothing in it needs quoting.
+std::string approvalCommand(const ObjectRef& ref, const std::string& planHash) {
+  return "kubectl annotate -n " + ref.ns + " databaseschema " + ref.name + " dbschema.io/allow-destructive=" +
+         planHash + " --overwrite";
+}
+
 EventNote destructivePendingEvent(const ObjectRef& ref, const schema::Plan& remaining) {
   return {ref, true, "DestructiveChangesPending",
           listed(withSafety(remaining, schema::Safety::Destructive), kChangesNamed) +
-              " wait for approval: kubectl annotate databaseschema " + ref.name +
-              " dbschema.io/allow-destructive=" + remaining.hash};
+              " wait for approval: " + approvalCommand(ref, remaining.hash)};
+}
+
+// Mode Plan reports drift and never applies it: without this Event the drift would show only in
+// status, which nobody watches (status alone does not reach `kubectl get events` or alerting on Events).
+EventNote driftDetectedEvent(const ObjectRef& ref, const schema::Plan& remaining) {
+  return {ref, true, "DriftDetected",
+          "mode is Plan: " + std::to_string(remaining.drift.size()) + " difference(s) found, not applied: " +
+              listed(remaining.drift, kChangesNamed) + " (plan " + remaining.hash +
+              "; the statements are in status.plan)"};
 }
 
 EventNote blockedEvent(const ObjectRef& ref, const schema::Change& change) {
@@ -67,13 +83,15 @@ EventNote blockedEvent(const ObjectRef& ref, const schema::Change& change) {
 
 }  // namespace
 
-std::vector<EventNote> eventsFor(const ObjectRef& ref, const engine::Report& report, const std::string& previousPlanHash) {
+std::vector<EventNote> eventsFor(const ObjectRef& ref, const engine::Report& report, const std::string& previousPlanHash,
+                                 spec::Mode mode) {
   std::vector<EventNote> events;
   if (!report.applied.empty()) events.push_back(appliedEvent(ref, report));
   if (report.failure) events.push_back(applyFailedEvent(ref, report));
   const schema::Plan& remaining = report.remaining;
   if (remaining.hash == previousPlanHash) return events;  // the same pending plan, re-checked
-  if (remaining.destructive > 0) events.push_back(destructivePendingEvent(ref, remaining));
+  if (mode == spec::Mode::Plan && !remaining.drift.empty()) events.push_back(driftDetectedEvent(ref, remaining));
+  else if (remaining.destructive > 0) events.push_back(destructivePendingEvent(ref, remaining));
   if (remaining.blocked > 0)
     for (const auto& c : withSafety(remaining, schema::Safety::Blocked)) events.push_back(blockedEvent(ref, c));
   return events;

@@ -7,12 +7,15 @@
 
 #include "controller/reconciler.hpp"
 #include "engine/engine.hpp"
+#include "spec/resource.hpp"
 
 namespace controller {
 
 // "Applied" (Normal), "ApplyFailed", and, when the remaining plan's hash differs from
-// `previousPlanHash` (a re-check of the same plan is not news), "DestructiveChangesPending" and
-// one "Blocked" per blocked change (Warnings), in that order.
-std::vector<EventNote> eventsFor(const ObjectRef& ref, const engine::Report& report, const std::string& previousPlanHash);
+// `previousPlanHash` (a re-check of the same plan is not news), "DestructiveChangesPending" (mode
+// Apply) or "DriftDetected" (mode Plan, where nothing is applied and approving would not help),
+// then one "Blocked" per blocked change (Warnings), in that order.
+std::vector<EventNote> eventsFor(const ObjectRef& ref, const engine::Report& report, const std::string& previousPlanHash,
+                                 spec::Mode mode);
 
 }  // namespace controller

@@ -116,7 +116,9 @@ void Worker::reconcile(const QueueKey& key, const nlohmann::json& object) {
   }
   const auto requeue = errorPolicy(outcome, parts_.backoff, key);
   logOutcome(key, reconcileId, outcome, requeue, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed));
-  if (requeue) parts_.queue.addAfter(key, *requeue);
+  if (!requeue) return;
+  if (outcome.failed) parts_.queue.retryAfter(key, *requeue);
+  else parts_.queue.addAfter(key, *requeue);
 }
 
 }  // namespace controller

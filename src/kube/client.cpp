@@ -4,6 +4,19 @@
 
 namespace kube {
 
+namespace {
+
+// The server URL's host[:port] as written (client-go's `host` label), without any user:password@.
+std::string hostOf(const std::string& server) {
+  const size_t scheme = server.find("://");
+  size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t end = std::min(server.find('/', start), server.size());
+  if (const size_t at = server.rfind('@', end); at != std::string::npos && at >= start) start = at + 1;
+  return server.substr(start, end - start);
+}
+
+}  // namespace
+
 core::Millis retryDelay(const RetryPolicy& p, int retry, double jitter, std::optional<int> retryAfterSeconds) {
   if (retryAfterSeconds && *retryAfterSeconds >= 0)
     return std::min<core::Millis>(std::chrono::seconds(*retryAfterSeconds), p.maxRetryAfter);
@@ -30,7 +43,12 @@ Client::Client(std::unique_ptr<Transport> transport, const ClusterConfig& config
       options_(std::move(options)),
       clock_(clock),
       jitter_(std::move(jitter)),
-      auth_(config, clock) {}
+      auth_(config, clock),
+      host_(hostOf(config.server)) {}
+
+void Client::observe(const std::string& method, int status) const {
+  if (options_.onRequest) options_.onRequest(method, host_, status);
+}
 
 Headers Client::headers() {
   Headers h;
@@ -45,6 +63,7 @@ ApiResult<nlohmann::json> Client::call(const Request& request, const CallOptions
   for (int attempt = 1;; ++attempt) {
     if (shutdown_.stop_requested()) return transportError(request.method + " " + request.path + ": client shut down");
     auto res = transport_->roundTrip(request, headers(), timeout);
+    observe(request.method, res ? res->status : 0);
     ApiError err;
     if (res && res->status >= 200 && res->status < 300) {
       if (res->body.empty()) return ApiResult<nlohmann::json>(boost::system::in_place_value, nlohmann::json::object());
@@ -96,6 +115,7 @@ ApiResult<void> Client::watch(const Request& request, const std::function<bool(c
         return onEvent(event);
       },
       local.get_token());
+  observe(request.method, res ? res->status : 0);
   if (!res) return res.error();
   if (res->status != 200) {
     ApiError e = fromResponse(res->status, res->body, res->retryAfterSeconds);

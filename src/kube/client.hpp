@@ -36,11 +36,16 @@ core::Millis retryDelay(const RetryPolicy& p, int retry, double jitter, std::opt
 // Retry-After), so a retried create does not make a second object.
 bool retryable(const std::string& method, const ApiError& e);
 
+// Told of every HTTP request the client sends, retries and watches included, with the API
+// server's host:port and the response's status (0: no response came). For request metrics.
+using RequestObserver = std::function<void(const std::string& method, const std::string& host, int status)>;
+
 struct ClientOptions {
   RetryPolicy retry;
   core::Millis requestTimeout = std::chrono::seconds(30);
   core::Millis watchMargin = std::chrono::seconds(30);  // beyond the watch's own timeoutSeconds
   TransportOptions transport;
+  RequestObserver onRequest;  // none when unset
 };
 
 struct CallOptions {
@@ -79,6 +84,7 @@ class Client {
 
  private:
   Headers headers();
+  void observe(const std::string& method, int status) const;
 
   std::unique_ptr<Transport> transport_;
   ClusterConfig config_;
@@ -86,6 +92,7 @@ class Client {
   core::Clock& clock_;
   Jitter jitter_;
   BearerAuth auth_;
+  std::string host_;  // host:port of config_.server, for onRequest
   std::stop_source shutdown_;
 };
 

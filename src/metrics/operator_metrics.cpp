@@ -44,7 +44,10 @@ OperatorMetrics::OperatorMetrics(const std::string& version)
       reconcileFailed_(reconcileTotal_.Add({{"result", "error"}})),
       reconcileSeconds_(reconcileDuration_.Add({}, kReconcileBuckets)),
       introspectionSeconds_(introspectionDuration_.Add({}, kIntrospectionBuckets)),
-      leader_(leaderFamily_.Add({})) {
+      leader_(leaderFamily_.Add({})),
+      // controller-runtime names its controller's queue after the kind it reconciles.
+      workQueue_(*registry_, "databaseschema"),
+      apiClient_(*registry_) {
   buildInfo_.Add({{"version", version}}).Set(1);
 }
 
@@ -107,6 +110,7 @@ void appendSample(std::string& out, const char* name, std::initializer_list<std:
 
 void OperatorMetrics::appendExposition(std::string& out) const {
   out += prometheus::TextSerializer().Serialize(registry_->Collect());
+  workQueue_.appendGauges(out);
 
   std::lock_guard lock(mutex_);
   // One pass per family: the text format wants each family's samples together. Reserved up

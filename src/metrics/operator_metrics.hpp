@@ -19,7 +19,9 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "metrics/api_client_metrics.hpp"
 #include "metrics/resource_sample.hpp"
+#include "metrics/workqueue_metrics.hpp"
 
 namespace metrics {
 
@@ -39,6 +41,10 @@ class OperatorMetrics {
   void resourceGone(const std::string& ns, const std::string& name);
   void reconcileFinished(bool succeeded, double seconds);
   void setLeader(bool leading);
+
+  // The reconcile queue's and the API client's series, under controller-runtime's names.
+  WorkQueueMetrics& workQueue() { return workQueue_; }
+  ApiClientMetrics& apiClient() { return apiClient_; }
 
  private:
   struct Series {  // one resource's values
@@ -61,6 +67,8 @@ class OperatorMetrics {
   prometheus::Histogram& reconcileSeconds_;
   prometheus::Histogram& introspectionSeconds_;
   prometheus::Gauge& leader_;
+  WorkQueueMetrics workQueue_;
+  ApiClientMetrics apiClient_;
 
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, Series> resources_;  // by namespace, name

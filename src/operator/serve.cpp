@@ -85,7 +85,8 @@ std::string identity() {
   return std::string(host) + "_" + suffix;
 }
 
-core::Result<std::unique_ptr<kube::Client>> connectToCluster(const Options& options) {
+core::Result<std::unique_ptr<kube::Client>> connectToCluster(const Options& options,
+                                                              metrics::OperatorMetrics& operatorMetrics) {
   kube::LoadOptions load;
   load.kubeconfig = options.kubeconfig;
   load.context = options.context;
@@ -94,7 +95,11 @@ core::Result<std::unique_ptr<kube::Client>> connectToCluster(const Options& opti
     core::log::error("cannot load the Kubernetes configuration", {{"error", config.error().describe()}});
     return config.error();
   }
-  auto client = kube::Client::create(*config);
+  kube::ClientOptions clientOptions;
+  clientOptions.onRequest = [&operatorMetrics](const std::string& method, const std::string& host, int status) {
+    operatorMetrics.apiClient().requested(method, host, status);
+  };
+  auto client = kube::Client::create(*config, std::move(clientOptions));
   if (!client) core::log::error("cannot create the Kubernetes client", {{"error", client.error().describe()}});
   return client;
 }
@@ -187,13 +192,14 @@ int serve(const Options& options, std::ostream& log) {
   tuneAllocator();
   SignalWatch signals;  // before any thread starts
 
-  auto client = connectToCluster(options);
+  // Before the client, which reports every request to it.
+  metrics::OperatorMetrics operatorMetrics(core::kVersion);
+  auto client = connectToCluster(options, operatorMetrics);
   if (!client) return 1;
   controller::ManagerOptions managerSettings = managerOptions(options, (*client)->config());
   auto runtimeDir = runtimeDirectory(options);
   if (!runtimeDir) return 1;
   managerSettings.reconciler.runtimeDir = *runtimeDir;
-  metrics::OperatorMetrics operatorMetrics(core::kVersion);
   managerSettings.metrics = &operatorMetrics;
   auto metricsServer = serveMetrics(options.metricsAddress, operatorMetrics);
   if (!metricsServer) return 1;

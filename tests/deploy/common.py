@@ -34,6 +34,32 @@ LEASE_ACCESS = {
     ("update", "coordination.k8s.io", "leases"),
 }
 
+# What people get through Kubernetes' default roles (deploy/base/aggregated-roles.yaml and the
+# chart's copy): `view` reads DatabaseSchemas, `edit` and `admin` also write them; nobody but the
+# operator writes their status.
+VIEW_ACCESS = {(verb, "dbschema.io", resource) for verb in ("get", "list", "watch")
+               for resource in ("databaseschemas", "databaseschemas/status")}
+EDIT_ACCESS = {(verb, "dbschema.io", "databaseschemas")
+               for verb in ("create", "update", "patch", "delete", "deletecollection")}
+AGGREGATE = "rbac.authorization.k8s.io/aggregate-to-"
+
+
+def check_aggregated_roles(tc, objects, view_name, edit_name):
+    """The two ClusterRoles that extend the default view and edit/admin roles (unittest tc)."""
+    view = one(objects, "ClusterRole", view_name)
+    tc.assertEqual(access(view["rules"]), VIEW_ACCESS)
+    tc.assertEqual({k: v for k, v in view["metadata"]["labels"].items() if k.startswith(AGGREGATE)},
+                   {AGGREGATE + "view": "true"})
+    edit = one(objects, "ClusterRole", edit_name)
+    tc.assertEqual(access(edit["rules"]), EDIT_ACCESS)
+    tc.assertEqual({k: v for k, v in edit["metadata"]["labels"].items() if k.startswith(AGGREGATE)},
+                   {AGGREGATE + "edit": "true", AGGREGATE + "admin": "true"})
+    for role in (view, edit):
+        tc.assertNotIn("aggregationRule", role)
+        tc.assertFalse([b for b in find(objects, "ClusterRoleBinding") + find(objects, "RoleBinding")
+                        if b["roleRef"]["name"] == role["metadata"]["name"]], "bound through the default roles only")
+    return view, edit
+
 
 def tool(name, env=None, fallback=None):
     """The path of a tool: $env, then PATH, then fallback; the test fails (never skips) without it."""

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """The Dockerfile, read (no Docker engine runs here): a build stage on debian:bookworm with the
 Makefile's packages, a debian:bookworm-slim runtime with exactly the packages of the libraries the
-built binary links, user 65532, ENTRYPOINT `schema-operator run`.
+built binary links, user 65532, and an ENTRYPOINT (operator/docker-entrypoint.sh) that runs the
+controller for flags and any command by name; with a built binary, that script is run against it.
 
     python3 tests/deploy/dockerfile_test.py [PATH_TO_BUILT_schema-operator]
 """
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -106,9 +109,13 @@ class Dockerfile(unittest.TestCase):
         inst = self.stages[1][1]
         words = [w for w, _ in inst]
         self.assertIn(("USER", "65532:65532"), inst)
-        self.assertEqual(inst[-1], ("ENTRYPOINT", '["/usr/local/bin/schema-operator", "run"]'))
+        self.assertEqual(inst[-1], ("ENTRYPOINT", '["/usr/local/bin/docker-entrypoint.sh"]'))
         self.assertLess(words.index("USER"), words.index("ENTRYPOINT"))
         self.assertIn(("COPY", "--from=build /build/schema-operator /usr/local/bin/schema-operator"), inst)
+        # The entry point finds the program beside itself, so both go to /usr/local/bin.
+        self.assertIn(("COPY", "--from=build /src/operator/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh"),
+                      inst)
+        self.assertIn(("RUN", '["/usr/local/bin/docker-entrypoint.sh", "version"]'), inst)
         runtime = apt_packages(inst)
         self.assertFalse([p for p in runtime if p.endswith("-dev")], "no -dev package at run time")
         self.assertIn("--no-install-recommends", " ".join(rest for w, rest in inst if w == "RUN"))
@@ -122,6 +129,63 @@ class Dockerfile(unittest.TestCase):
         self.assertEqual(missing, {}, "libraries the runtime stage does not install")
         unused = runtime - set(needed.values())
         self.assertEqual(unused, set(), "runtime packages the binary does not link")
+
+
+
+class EntryPoint(unittest.TestCase):
+    """operator/docker-entrypoint.sh laid out as in the image (beside the program), run the way
+    `docker run IMAGE ARGS...` runs it."""
+
+    @classmethod
+    def setUpClass(cls):
+        if BINARY is None:
+            raise unittest.SkipTest("no binary given")
+        cls.dir = tempfile.mkdtemp(prefix="entrypoint-")
+        shutil.copy(os.path.join(ROOT, "operator", "docker-entrypoint.sh"), cls.dir)
+        os.symlink(os.path.abspath(BINARY), os.path.join(cls.dir, "schema-operator"))
+        cls.entry = os.path.join(cls.dir, "docker-entrypoint.sh")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def run_both(self, image_args, program_args):
+        """(the image's answer to image_args, the program's to program_args)"""
+        env = {"PATH": "/usr/bin:/bin", "HOME": self.dir}  # no kubeconfig, no KUBERNETES_SERVICE_HOST
+        image = subprocess.run([self.entry] + image_args, capture_output=True, text=True, env=env, timeout=30)
+        program = subprocess.run([BINARY] + program_args, capture_output=True, text=True, env=env, timeout=30)
+        return image, program
+
+    def assertSame(self, image_args, program_args):
+        image, program = self.run_both(image_args, program_args)
+        self.assertEqual((image.returncode, image.stdout), (program.returncode, program.stdout), image_args)
+        return image
+
+    def test_the_checked_in_script_is_executable(self):
+        # COPY keeps the mode git gives it; without x the container cannot start.
+        self.assertTrue(os.access(os.path.join(ROOT, "operator", "docker-entrypoint.sh"), os.X_OK))
+
+    def test_a_command_runs_that_command(self):
+        self.assertIn("0.", self.assertSame(["version"], ["version"]).stdout)
+        self.assertIn("Usage: schema-operator plan", self.assertSame(["plan", "--help"], ["plan", "--help"]).stdout)
+        self.assertIn("Usage: schema-operator apply", self.assertSame(["apply", "--help"], ["apply", "--help"]).stdout)
+
+    def test_flags_and_nothing_run_the_controller(self):
+        # What a Deployment passes: flags only.
+        help_ = self.assertSame(["--leader-elect", "--help"], ["run", "--leader-elect", "--help"])
+        self.assertIn("Usage: schema-operator run", help_.stdout)
+        image, _ = self.run_both(["--no-such-flag"], [])
+        self.assertNotEqual(image.returncode, 0)
+        self.assertIn("schema-operator run --help", image.stderr)
+        # No arguments: the controller starts, and stops at the missing cluster configuration.
+        image, program = self.run_both([], ["run"])
+        self.assertEqual(image.returncode, program.returncode)
+        self.assertNotEqual(image.returncode, 0)
+        self.assertIn("cannot load the Kubernetes configuration", image.stderr)
+
+    def test_help_and_version_are_the_programs_own(self):
+        self.assertIn("Subcommands:", self.assertSame(["--help"], ["--help"]).stdout)
+        self.assertSame(["--version"], ["--version"])
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import (LEASE_ACCESS, WATCHED_NAMESPACE_ACCESS, access, check_deployment, container_args, find,  # noqa: E402
-                    flag, helm, load, load_all, one, read, run)
+from common import (LEASE_ACCESS, WATCHED_NAMESPACE_ACCESS, access, check_aggregated_roles, check_deployment,  # noqa: E402
+                    container_args, find, flag, helm, load, load_all, one, read, run)
 
 # Helm keeps a cache and a config under $HOME; a scratch folder keeps the machine clean.
 _HELM_HOME = tempfile.mkdtemp(prefix="helm-test-")
@@ -20,11 +20,14 @@ for _var in ("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"):
 
 CHART = "charts/schema-operator"
 RELEASE, NS = "so", "ops"
+# Helm renders offline for a default Kubernetes older than the chart's kubeVersion: name the one
+# the tests run (tests/controlplane builds kube-apiserver 1.37), as `helm install` learns it from the cluster.
+KUBE_VERSION = "1.37.0"
 FULL = "so-schema-operator"
 
 
 def template(*values, check=True):
-    args = [helm(), "template", RELEASE, CHART, "--namespace", NS]
+    args = [helm(), "template", RELEASE, CHART, "--namespace", NS, "--kube-version", KUBE_VERSION]
     for v in values:
         args += ["--set", v]
     p = run(args, check=check)
@@ -34,7 +37,7 @@ def template(*values, check=True):
 class Lint(unittest.TestCase):
     def test_lint_both_scopes_strict(self):
         for scope in ("cluster", "namespace"):
-            p = run([helm(), "lint", "--strict", CHART, "--set", f"rbac.scope={scope}",
+            p = run([helm(), "lint", "--strict", CHART, "--kube-version", KUBE_VERSION, "--set", f"rbac.scope={scope}",
                      "--set", "serviceMonitor.enabled=true,prometheusRule.enabled=true,dashboard.enabled=true"])
             self.assertIn("0 chart(s) failed", p.stdout)
 
@@ -43,6 +46,29 @@ class Lint(unittest.TestCase):
             p = template(bad, check=False)
             self.assertNotEqual(p.returncode, 0, bad)
             self.assertIn(bad.split("=")[0].split(".")[-1], p.stderr, bad)
+
+    def test_unknown_keys_are_refused_at_every_level(self):
+        # A misspelt value (rbac.scopee, resources.request) must fail the install, not be ignored.
+        schema = json.loads(read(f"{CHART}/values.schema.json"))
+        levels = []
+
+        def walk(node, path):
+            if node.get("type") == "object" and "properties" in node:
+                levels.append(path)
+                self.assertIs(node.get("additionalProperties"), False, path or "(root)")
+                for key, child in node["properties"].items():
+                    walk(child, path + [key])
+        walk(schema, [])
+        self.assertGreater(len(levels), 10)
+        for path in levels:
+            bad = ".".join(path + ["misspelt"]) + "=1"
+            p = template(bad, check=False)
+            self.assertNotEqual(p.returncode, 0, bad)
+            self.assertIn(f"{'.'.join(path) or '(root)'}: Additional property misspelt is not allowed", p.stderr, bad)
+        # The documented values themselves are all known.
+        p = template(*[f"{k}=x" for k in ("serviceMonitor.labels.release", "podLabels.team", "nodeSelector.zone")],
+                     check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
 
     def test_values_are_all_documented(self):
         # Every key in values.yaml has a comment right above it, except the children of free-form
@@ -93,7 +119,7 @@ class ClusterScope(unittest.TestCase):
     def test_kinds(self):
         self.assertEqual(sorted(o["kind"] for o in self.objects),
                          sorted(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
-                                 "Deployment", "Service", "PodDisruptionBudget"]))
+                                 "Deployment", "Service", "PodDisruptionBudget", "ClusterRole", "ClusterRole"]))
         for o in self.objects:
             if o["kind"] not in ("ClusterRole", "ClusterRoleBinding"):
                 self.assertEqual(o["metadata"]["namespace"], NS, o["kind"])
@@ -106,6 +132,12 @@ class ClusterScope(unittest.TestCase):
         binding = one(self.objects, "ClusterRoleBinding", FULL)
         self.assertEqual(binding["roleRef"]["name"], FULL)
         self.assertEqual(binding["subjects"], [{"kind": "ServiceAccount", "name": FULL, "namespace": NS}])
+
+    def test_default_roles_cover_databaseschemas(self):
+        view, edit = check_aggregated_roles(self, self.objects, f"{FULL}-view", f"{FULL}-edit")
+        deployed = load_all(read("deploy/base/aggregated-roles.yaml"))
+        self.assertEqual([view["rules"], edit["rules"]], [r["rules"] for r in deployed],
+                         "the same rules as deploy/base/aggregated-roles.yaml")
 
     def test_leader_election_role(self):
         role = one(self.objects, "Role", f"{FULL}-leader-election", NS)
@@ -145,7 +177,9 @@ class ClusterScope(unittest.TestCase):
 class NamespaceScope(unittest.TestCase):
     def test_one_role_per_watched_namespace_and_no_cluster_role(self):
         objects = template("rbac.scope=namespace", "rbac.namespaces={apps,billing}")
-        self.assertEqual(find(objects, "ClusterRole") + find(objects, "ClusterRoleBinding"), [])
+        self.assertEqual(find(objects, "ClusterRoleBinding"), [])
+        self.assertEqual(sorted(r["metadata"]["name"] for r in find(objects, "ClusterRole")),
+                         [f"{FULL}-edit", f"{FULL}-view"], "only the aggregated user roles, bound to nobody")
         args = container_args(one(objects, "Deployment", FULL, NS))
         self.assertEqual(flag(args, "namespace"), "apps,billing")
         for ns in ("apps", "billing"):
@@ -203,15 +237,43 @@ class Options(unittest.TestCase):
         self.assertEqual(flag(args, "concurrency"), "2")
 
     def test_no_rbac(self):
-        objects = template("rbac.create=false")
+        objects = template("rbac.create=false", "rbac.aggregateToDefaultRoles=false")
         for kind in ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"):
             self.assertEqual(find(objects, kind), [], kind)
+        # The operator's own RBAC and the user roles are separate choices.
+        objects = template("rbac.create=false")
+        self.assertEqual(sorted(r["metadata"]["name"] for r in find(objects, "ClusterRole")),
+                         [f"{FULL}-edit", f"{FULL}-view"])
 
     def test_crd(self):
-        p = run([helm(), "template", RELEASE, CHART, "--namespace", NS, "--include-crds"])
+        p = run([helm(), "template", RELEASE, CHART, "--namespace", NS, "--include-crds", "--kube-version", KUBE_VERSION])
         crd = one(load_all(p.stdout), "CustomResourceDefinition", "databaseschemas.dbschema.io")
         self.assertEqual(crd, load("crds/databaseschemas.yaml"))
         self.assertEqual(read(f"{CHART}/crds/databaseschemas.yaml"), read("crds/databaseschemas.yaml"))
+
+    def test_kube_version_covers_the_crds_cel_features(self):
+        # The API server refuses a CRD whose rules use what it does not know, so the chart must
+        # not promise a Kubernetes older than the newest feature its CRD uses.
+        needs = {  # what the CRD's text uses -> the first Kubernetes that has it
+            r"x-kubernetes-validations": (1, 25),
+            r"messageExpression:": (1, 27),
+            r"^\s*(- )?(reason|fieldPath):": (1, 28),
+            r"\.transformMapEntry\(": (1, 32),
+            r"\.distinct\(\)": (1, 34),
+        }
+        crd = read("crds/databaseschemas.yaml")
+        used = [v for pattern, v in needs.items() if re.search(pattern, crd, re.M)]
+        self.assertIn((1, 32), used, "the map lookups the key-column rules rely on")
+        self.assertIn((1, 34), used, "the repeats the duplicate rules find")
+        floor = max(used)
+        m = re.fullmatch(r">=(\d+)\.(\d+)\.0-0", load(f"{CHART}/Chart.yaml")["kubeVersion"])
+        self.assertIsNotNone(m, "kubeVersion is a plain floor")
+        self.assertEqual((int(m.group(1)), int(m.group(2))), floor)
+        # And Helm holds to it.
+        too_old = run([helm(), "template", RELEASE, CHART, "--kube-version", f"{floor[0]}.{floor[1] - 1}.0"], check=False)
+        self.assertNotEqual(too_old.returncode, 0)
+        self.assertIn("kubeVersion", too_old.stderr)
+        run([helm(), "template", RELEASE, CHART, "--kube-version", f"{floor[0]}.{floor[1]}.0"])
 
     def test_chart_version_matches_the_binary(self):
         chart = load(f"{CHART}/Chart.yaml")

@@ -7,8 +7,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import (LEASE_ACCESS, WATCHED_NAMESPACE_ACCESS, access, check_deployment, find, flag,  # noqa: E402
-                    container_args, kubectl, load, load_all, one, read, run)
+from common import (LEASE_ACCESS, WATCHED_NAMESPACE_ACCESS, access, check_aggregated_roles, check_deployment,  # noqa: E402
+                    find, flag, container_args, kubectl, load, load_all, one, read, run)
 
 NS = "schema-operator-system"
 
@@ -73,6 +73,9 @@ class Common:
                 self.assertFalse({g for (_, g, _) in access(r["rules"])} & {"coordination.k8s.io"},
                                  f"leases only in {role['metadata']['name']}")
 
+    def test_default_roles_cover_databaseschemas(self):
+        check_aggregated_roles(self, self.objects, "schema-operator-view", "schema-operator-edit")
+
     def test_no_wildcards_and_no_extra_objects(self):
         for r in find(self.objects, "ClusterRole") + find(self.objects, "Role"):
             for rule in r["rules"]:
@@ -85,7 +88,8 @@ class Common:
 class ClusterWide(Common, unittest.TestCase):
     allowed_namespaces = {NS}
     expected_kinds = ["Namespace", "CustomResourceDefinition", "ServiceAccount", "Role", "RoleBinding",
-                      "ClusterRole", "ClusterRoleBinding", "Deployment", "Service", "PodDisruptionBudget"]
+                      "ClusterRole", "ClusterRoleBinding", "Deployment", "Service", "PodDisruptionBudget",
+                      "ClusterRole", "ClusterRole"]
 
     @classmethod
     def setUpClass(cls):
@@ -110,7 +114,7 @@ class ClusterWide(Common, unittest.TestCase):
         # Each rule of the ClusterRole file has a comment right above it saying why.
         lines = read("deploy/rbac/cluster-role.yaml").splitlines()
         rules = [i for i, l in enumerate(lines) if l.lstrip().startswith("- apiGroups:")]
-        self.assertEqual(len(rules), len(one(self.objects, "ClusterRole")["rules"]))
+        self.assertEqual(len(rules), len(one(self.objects, "ClusterRole", "schema-operator")["rules"]))
         for i in rules:
             self.assertTrue(lines[i - 1].lstrip().startswith("#"), f"rule at line {i + 1} has no comment")
 
@@ -118,14 +122,18 @@ class ClusterWide(Common, unittest.TestCase):
 class Namespaced(Common, unittest.TestCase):
     allowed_namespaces = {NS, "apps"}
     expected_kinds = ["Namespace", "CustomResourceDefinition", "ServiceAccount", "Role", "RoleBinding",
-                      "Role", "RoleBinding", "Deployment", "Service", "PodDisruptionBudget"]
+                      "Role", "RoleBinding", "Deployment", "Service", "PodDisruptionBudget",
+                      "ClusterRole", "ClusterRole"]
 
     @classmethod
     def setUpClass(cls):
         cls.objects = render("deploy/namespaced")
 
     def test_no_cluster_wide_grant(self):
-        self.assertEqual(find(self.objects, "ClusterRole") + find(self.objects, "ClusterRoleBinding"), [])
+        # The only ClusterRoles are the ones the default user roles aggregate; none is bound.
+        self.assertEqual(sorted(r["metadata"]["name"] for r in find(self.objects, "ClusterRole")),
+                         ["schema-operator-edit", "schema-operator-view"])
+        self.assertEqual(find(self.objects, "ClusterRoleBinding"), [])
 
     def test_role_in_the_watched_namespace_grants_exactly_the_calls(self):
         args = container_args(one(self.objects, "Deployment", "schema-operator", NS))

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """deploy/prometheus/rules.yaml: `promtool check rules`, `promtool test rules` with
 tests/deploy/prometheus/rules_test.yaml, a firing and a not-firing case for every alert, and proof
-that the unit tests notice a broken rule."""
+that the unit tests notice a broken rule; every alert's runbook_url is a section of the
+repository's docs/troubleshooting.md that exists."""
 import copy
 import os
 import shutil
@@ -14,6 +15,9 @@ import yaml
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import ROOT, load, run, tool  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "tests", "docs"))
+from links_test import anchors  # noqa: E402  (GitHub's heading anchors, as the docs' link test reads them)
+
 RULES = "deploy/prometheus/rules.yaml"
 UNIT_TESTS = "tests/deploy/prometheus/rules_test.yaml"
 SEVERITIES = {"critical", "warning", "info"}
@@ -23,7 +27,11 @@ REQUIRED = {
     "DatabaseSchemaDestructiveChangesPending": "1h",
     "DatabaseSchemaDatabaseUnreachable": "5m",
     "SchemaOperatorReconcileErrors": "15m",
+    "SchemaOperatorAbsent": "10m",
 }
+# Where the runbooks are: the repository's docs, as a browser opens them from the hosted repository.
+RUNBOOK_BASE = "https://github.com/schema-operator/schema-operator/blob/main/"
+RUNBOOKS = "docs/troubleshooting.md"
 
 
 def alerts(rules):
@@ -69,6 +77,23 @@ class Rules(unittest.TestCase):
                 self.assertIn(a["labels"]["severity"], SEVERITIES)
                 self.assertTrue(a["annotations"].get("summary"))
                 self.assertTrue(a["annotations"].get("description"))
+
+    def test_every_alert_has_a_runbook_section_that_exists(self):
+        headings = set(anchors(os.path.join(ROOT, RUNBOOKS)))
+        for a in alerts(self.rules):
+            with self.subTest(alert=a["alert"]):
+                url = a["annotations"].get("runbook_url", "")
+                self.assertTrue(url.startswith(RUNBOOK_BASE + RUNBOOKS + "#"), url)
+                anchor = url.partition("#")[2]
+                self.assertIn(anchor, headings, f"{RUNBOOKS} has no heading #{anchor}")
+                self.assertEqual(anchor, a["alert"].lower(), "one section per alert, named after it")
+
+    def test_an_operator_that_is_not_scraped_at_all_is_an_alert(self):
+        # Without it, a dead operator (or a ServiceMonitor that selects nothing) silences every
+        # other alert: they need the operator's own series.
+        absent = {a["alert"]: a for a in alerts(self.rules)}["SchemaOperatorAbsent"]
+        self.assertRegex(absent["expr"], r"^absent\(up\{[^}]*schema-operator[^}]*\} == 1\)$")
+        self.assertEqual(absent["labels"]["severity"], "critical")
 
     def test_every_alert_has_a_firing_and_a_quiet_case(self):
         firing, quiet = set(), set()

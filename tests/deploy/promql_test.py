@@ -34,12 +34,27 @@ METRICS = {
     "process_cpu_seconds_total": set(),
     "process_start_time_seconds": set(),
     "process_open_fds": set(),
+    # controller-runtime's names for the work queue (name="databaseschema") and the API client.
+    "workqueue_depth": {"name"},
+    "workqueue_adds_total": {"name"},
+    "workqueue_retries_total": {"name"},
+    "workqueue_unfinished_work_seconds": {"name"},
+    "workqueue_longest_running_processor_seconds": {"name"},
+    "rest_client_requests_total": {"code", "method", "host"},
 }
-HISTOGRAMS = ["schema_operator_reconcile_duration_seconds", "schema_operator_introspection_duration_seconds"]
-for h in HISTOGRAMS:
-    METRICS[h + "_bucket"] = {"le"}
-    METRICS[h + "_sum"] = set()
-    METRICS[h + "_count"] = set()
+HISTOGRAM_LABELS = {
+    "schema_operator_reconcile_duration_seconds": set(),
+    "schema_operator_introspection_duration_seconds": set(),
+    "workqueue_queue_duration_seconds": {"name"},
+    "workqueue_work_duration_seconds": {"name"},
+}
+HISTOGRAMS = list(HISTOGRAM_LABELS)
+for h, labels in HISTOGRAM_LABELS.items():
+    METRICS[h + "_bucket"] = labels | {"le"}
+    METRICS[h + "_sum"] = labels
+    METRICS[h + "_count"] = labels
+# Prometheus's own series, one per target (1 when its scrape succeeded): SchemaOperatorAbsent.
+PROMETHEUS_SERIES = {"up": set()}
 # Labels Prometheus adds to every scraped series (ServiceMonitor and kubernetes_sd targets).
 TARGET_LABELS = {"job", "instance", "pod", "namespace", "service", "endpoint", "container"}
 LABEL_VALUES = {"class": {"safe", "destructive", "blocked"}, "result": {"success", "error"}}
@@ -110,7 +125,7 @@ def problems(expr):
         elif kind == "ident" and text in KEYWORDS:
             pass
         elif kind == "ident":
-            if text not in METRICS:
+            if text not in METRICS and text not in PROMETHEUS_SERIES:
                 found.append(f"unknown metric {text!r}")
             elif nxt[0] == "braces":
                 found += matcher_problems(text, nxt[1])
@@ -131,7 +146,7 @@ def matcher_problems(metric, braces):
             break
         label, op, value = m.groups()
         pos = m.end()
-        if label not in METRICS[metric] | TARGET_LABELS:
+        if label not in {**METRICS, **PROMETHEUS_SERIES}[metric] | TARGET_LABELS:
             found.append(f"{metric} has no label {label!r}")
         elif label in LABEL_VALUES and op in ("=", "!=") and value not in LABEL_VALUES[label]:
             found.append(f"{metric}{{{label}}} is never {value!r}")

@@ -1,12 +1,9 @@
 #include "e2e_fixture.hpp"
-#include "kubectl_path.hpp"
 
 #include <atomic>
 #include <fstream>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "kubectl_path.hpp"
 
 namespace e2e {
 
@@ -18,35 +15,19 @@ std::string tempDir(const std::string& prefix) {
   return pattern;
 }
 
-std::string show(const testsupport::ProcessResult& r) {
-  return "exit " + std::to_string(r.exitCode) + "\n--- stdout\n" + r.out + "\n--- stderr\n" + r.err;
+std::string source(const std::string& relative) { return std::string(SCHEMA_OPERATOR_SOURCE_DIR) + "/" + relative; }
+
+std::string readSource(const std::string& relative) {
+  std::ifstream in(source(relative));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace
 
-unsigned short freePort() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
-
-std::pair<int, std::string> httpGet(unsigned short port, const std::string& target) {
-  namespace bhttp = boost::beast::http;
-  try {
-    boost::asio::io_context io;
-    boost::beast::tcp_stream stream(io);
-    stream.expires_after(10s);
-    stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-    bhttp::request<bhttp::empty_body> req(bhttp::verb::get, target, 11);
-    req.set(bhttp::field::host, "127.0.0.1");
-    bhttp::write(stream, req);
-    boost::beast::flat_buffer buffer;
-    bhttp::response<bhttp::string_body> res;
-    bhttp::read(stream, buffer, res);
-    return {static_cast<int>(res.result_int()), res.body()};
-  } catch (const std::exception&) {
-    return {0, ""};
-  }
+std::string show(const testsupport::ProcessResult& r) {
+  return "exit " + std::to_string(r.exitCode) + "\n--- stdout\n" + r.out + "\n--- stderr\n" + r.err;
 }
 
 Cluster& Cluster::shared() {
@@ -54,23 +35,46 @@ Cluster& Cluster::shared() {
   return cluster;
 }
 
-Cluster::Cluster() {
-  dir_ = tempDir("so-e2e-");
-  api_ = std::make_unique<kubeapi::Server>(kubeapi::ServerOptions{});
-  api_->start();
-  kubeconfig_ = api_->writeKubeconfig(dir_ + "/kubeconfig");
-  const auto crd = kubectl({"apply", "-f", std::string(SCHEMA_OPERATOR_SOURCE_DIR) + "/crds/databaseschemas.yaml"});
-  if (crd.exitCode != 0) throw std::runtime_error("kubectl apply of the CRD failed: " + show(crd));
+Cluster::Cluster(controlplane::ControlPlaneOptions options)
+    : plane_(std::make_unique<controlplane::ControlPlane>(options)), dir_(plane_->dir() + "/e2e") {
+  std::filesystem::create_directories(dir_);
+  auto mustKubectl = [&](const std::vector<std::string>& args, const std::string& what) {
+    const auto r = kubectl(args);
+    if (r.exitCode != 0) throw std::runtime_error(what + " failed: " + show(r));
+    return r.out;
+  };
+  // What a cluster administrator installs from deploy/, as it is: the CRD, the operator's
+  // namespace and ServiceAccount, the ClusterRole and its binding.
+  mustKubectl({"apply", "-f", source("crds/databaseschemas.yaml")}, "kubectl apply of the CRD");
+  mustKubectl({"wait", "--for=condition=Established", "crd/databaseschemas.dbschema.io", "--timeout=30s"},
+              "waiting for the CRD");
+  for (const char* file : {"deploy/base/namespace.yaml", "deploy/base/serviceaccount.yaml", "deploy/rbac/cluster-role.yaml",
+                           "deploy/rbac/cluster-role-binding.yaml"})
+    mustKubectl({"apply", "-f", source(file)}, std::string("kubectl apply of ") + file);
+  operatorKubeconfig_ = dir_ + "/operator.kubeconfig";
+  writeServiceAccountKubeconfig(operatorKubeconfig_, "schema-operator-system", "schema-operator");
+  // Owned objects (the plan's ConfigMap) go with their owner, as in a cluster.
+  plane_->startGarbageCollector();
+}
+
+void Cluster::writeServiceAccountKubeconfig(const std::string& path, const std::string& ns, const std::string& name,
+                                            const std::string& server) {
+  // No token controller runs: a token comes from the TokenRequest API, as a projected volume's does.
+  const auto token = kubectl({"create", "token", name, "-n", ns, "--duration=6h"});
+  if (token.exitCode != 0) throw std::runtime_error("kubectl create token failed: " + show(token));
+  std::string value = token.out;
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  plane_->writeTokenKubeconfig(path, value, server);
 }
 
 testsupport::ProcessResult Cluster::kubectl(const std::vector<std::string>& args, const std::string& stdinText,
                                             const std::string& home) {
   std::vector<std::string> argv{kubeapi::kubectlPath()};
   argv.insert(argv.end(), args.begin(), args.end());
-  // A HOME of its own: the kubectl dispatcher caches /version per server URL under ~/.kube.
+  // A HOME of its own: kubectl caches discovery per server URL under ~/.kube.
   const std::string h = home.empty() ? dir_ + "/home" : home;
   std::filesystem::create_directories(h);
-  return testsupport::runProcess(argv, {{"HOME", h}, {"KUBECONFIG", kubeconfig_}}, stdinText, 60s);
+  return testsupport::runProcess(argv, {{"HOME", h}, {"KUBECONFIG", kubeconfig()}}, stdinText, 60s);
 }
 
 void E2ETest::SetUp() {
@@ -79,8 +83,10 @@ void E2ETest::SetUp() {
   std::string base = info->name();
   for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   ns_ = "e2e-" + std::to_string(++counter) + "-" + base.substr(0, 30);
+  while (ns_.back() == '-') ns_.pop_back();
   home_ = cluster().dir() + "/home-" + ns_;
   db_ = pg().createDatabase("e2e");
+  auditSeen_ = cluster().plane().auditEvents().size();
   const auto created = kubectl({"create", "namespace", ns_});
   ASSERT_EQ(created.exitCode, 0) << show(created);
 }
@@ -90,10 +96,18 @@ void E2ETest::TearDown() {
     op->signal(SIGTERM);
     op->wait(15s);
   }
-  if (HasFailure()) {
-    std::cerr << "--- operator logs of " << ns_ << "\n" << operatorLogs() << "\n";
-  }
+  // Least privilege, proven by the real authorizer: any call the role did not grant was refused
+  // (403) and fails the test, whatever the test itself checked.
+  std::string refused;
+  for (const auto& event : auditEventsOfThisTest())
+    if (event.value("responseStatus", json::object()).value("code", 0) == 403)
+      refused += "  " + event.value("verb", "") + " " + event.value("requestURI", "") + " by " +
+                 event["user"].value("username", "") + "\n";
+  EXPECT_TRUE(refused.empty()) << "the API server refused calls the operator made:\n" << refused;
+  if (HasFailure()) std::cerr << "--- operator logs of " << ns_ << "\n" << operatorLogs() << "\n";
 }
+
+std::vector<json> E2ETest::auditEventsOfThisTest() { return cluster().plane().auditEvents(auditSeen_); }
 
 testsupport::ProcessResult E2ETest::kubectl(std::vector<std::string> args, const std::string& stdinText) {
   return cluster().kubectl(args, stdinText, home_);
@@ -120,8 +134,36 @@ std::string E2ETest::schemaDoc(const std::string& name, const std::string& specB
   return doc;
 }
 
-testsupport::BackgroundProcess& E2ETest::startOperator(const std::vector<std::string>& extra, const std::string& tag) {
-  std::vector<std::string> argv{SCHEMA_OPERATOR_BINARY, "run",        "--kubeconfig", cluster().kubeconfig(),
+std::vector<std::string> E2ETest::leaderElection() {
+  // The file as shipped, moved from the operator's namespace into this test's; the binding's
+  // subject (indented deeper) stays the operator's ServiceAccount.
+  std::string rbac = readSource("deploy/base/leader-election-rbac.yaml");
+  const std::string from = "\n  namespace: schema-operator-system\n", to = "\n  namespace: " + ns_ + "\n";
+  int moved = 0;
+  for (size_t at = rbac.find(from); at != std::string::npos; at = rbac.find(from, at + to.size()), ++moved)
+    rbac.replace(at, from.size(), to);
+  EXPECT_EQ(moved, 2) << "deploy/base/leader-election-rbac.yaml: expected a Role and a RoleBinding";
+  apply(rbac);
+  return {"--leader-elect", "--leader-election-namespace", ns_, "--lease-duration", "3s", "--renew-deadline", "2s",
+          "--retry-period", "500ms"};
+}
+
+controlplane::TcpProxy& E2ETest::proxy() {
+  if (!proxy_) {
+    proxy_ = std::make_unique<controlplane::TcpProxy>(cluster().plane().apiPort());
+    proxyKubeconfig_ = cluster().dir() + "/operator-via-proxy-" + ns_ + ".kubeconfig";
+    cluster().writeServiceAccountKubeconfig(proxyKubeconfig_, "schema-operator-system", "schema-operator",
+                                            "https://127.0.0.1:" + std::to_string(proxy_->port()));
+  }
+  return *proxy_;
+}
+
+testsupport::BackgroundProcess& E2ETest::startOperator(const std::vector<std::string>& extra, const std::string& tag,
+                                                       const std::string& kubeconfig) {
+  const std::string config = !kubeconfig.empty() ? kubeconfig
+                             : proxy_            ? proxyKubeconfig_
+                                                 : cluster().operatorKubeconfig();
+  std::vector<std::string> argv{SCHEMA_OPERATOR_BINARY, "run",        "--kubeconfig", config,
                                 "--namespace",          ns_,          "--log-format", "text",
                                 "--runtime-dir",        cluster().dir() + "/runtime-" + ns_};
   ports_.emplace_back(freePort(), freePort());
@@ -137,9 +179,7 @@ testsupport::BackgroundProcess& E2ETest::startOperator(const std::vector<std::st
   return *operators_.back();
 }
 
-json E2ETest::get(const std::string& name) {
-  return cluster().api().get("dbschema.io", "v1alpha1", "databaseschemas", ns_, name);
-}
+json E2ETest::get(const std::string& name) { return cluster().get("dbschema.io", "v1alpha1", "databaseschemas", ns_, name); }
 
 std::string E2ETest::condition(const json& object, const std::string& type, const std::string& field) {
   if (!object.contains("status") || !object["status"].contains("conditions")) return "";

@@ -90,6 +90,17 @@ TEST_F(E2ETest, MetricsPassPromtoolProbesAnswerAndADeletedResourceLeavesNoSeries
                            "schema_operator_reconcile_duration_seconds_bucket", "schema_operator_introspection_duration_seconds_count",
                            "schema_operator_last_check_timestamp_seconds" , "process_resident_memory_bytes", "process_cpu_seconds_total"})
     EXPECT_NE(scrape.find(name), std::string::npos) << name;
+  // controller-runtime's queue and client series: the queue took the key and the status write was a PUT.
+  for (const char* name : {"workqueue_adds_total{name=\"databaseschema\"}", "workqueue_depth{name=\"databaseschema\"}",
+                           "workqueue_work_duration_seconds_count{name=\"databaseschema\"}",
+                           "workqueue_retries_total{name=\"databaseschema\"}",
+                           "workqueue_longest_running_processor_seconds{name=\"databaseschema\"}"})
+    EXPECT_NE(scrape.find(name), std::string::npos) << name;
+  bool putCounted = false;
+  for (size_t at = scrape.find("\nrest_client_requests_total{code=\"200\""); at != std::string::npos && !putCounted;
+       at = scrape.find("\nrest_client_requests_total{code=\"200\"", at + 1))
+    putCounted = scrape.substr(at, scrape.find('\n', at + 1) - at).find("method=\"PUT\"") != std::string::npos;
+  EXPECT_TRUE(putCounted) << scrape;
 
   const auto deleted = kubectl({"delete", "-n", ns_, "databaseschema/shop"});
   ASSERT_EQ(deleted.exitCode, 0) << deleted.err;

@@ -6,8 +6,6 @@ namespace e2e {
 
 namespace {
 
-std::string show(const testsupport::ProcessResult& r) { return "exit " + std::to_string(r.exitCode) + "\n" + r.out + r.err; }
-
 const char* kConnection = "  connection: {secretRef: {name: shop-db, key: DATABASE_URL}, sslMode: disable}\n  interval: 2s\n";
 
 std::string tables(int from, int to) {
@@ -45,7 +43,7 @@ TEST_F(E2ETest, APlanOfMoreThanFiftyStatementsIsWholeInAConfigMapTheResourceOwns
   EXPECT_EQ(plan["configMapRef"]["truncated"], false);
   const std::string name = plan["configMapRef"]["name"];
 
-  json cm = cluster().api().get("", "v1", "configmaps", ns_, name);
+  json cm = cluster().get("", "v1", "configmaps", ns_, name);
   ASSERT_FALSE(cm.is_null()) << name;
   EXPECT_EQ(occurrences(cm["data"]["plan.sql"], "CREATE TABLE"), 60u) << cm["data"]["plan.sql"];
   EXPECT_EQ(cm["data"]["hash"], plan["hash"]);
@@ -63,13 +61,13 @@ TEST_F(E2ETest, APlanOfMoreThanFiftyStatementsIsWholeInAConfigMapTheResourceOwns
   apply(schemaDoc("big", std::string(kConnection) + "  schema: planned\n  mode: Plan\n" + tables(0, 61)));
   ASSERT_TRUE(testsupport::eventually([&] { return planned(61); }, 30s)) << get("big").dump(2);
   EXPECT_EQ(get("big")["status"]["plan"]["configMapRef"]["name"], name);
-  cm = cluster().api().get("", "v1", "configmaps", ns_, name);
+  cm = cluster().get("", "v1", "configmaps", ns_, name);
   EXPECT_EQ(occurrences(cm["data"]["plan.sql"], "CREATE TABLE"), 61u);
 
-  // Deleted with its owner.
+  // Deleted with its owner, by kube-controller-manager's garbage collector.
   const auto deleted = kubectl({"delete", "-n", ns_, "databaseschema/big", "--timeout=20s"});
   ASSERT_EQ(deleted.exitCode, 0) << show(deleted);
-  EXPECT_TRUE(cluster().api().get("", "v1", "configmaps", ns_, name).is_null());
+  EXPECT_TRUE(testsupport::eventually([&] { return cluster().get("", "v1", "configmaps", ns_, name).is_null(); }, 30s));
 }
 
 TEST_F(E2ETest, ASecondResourceOnTheSameSchemaIsAnOwnershipConflictAndAppliesNothingUntilTheOwnerIsGone) {

@@ -27,8 +27,6 @@ const char* kShopSpec = R"(  connection:
         - {columns: [customer_id], references: {table: customers, columns: [id]}, onDelete: cascade}
 )";
 
-std::string show(const testsupport::ProcessResult& r) { return "exit " + std::to_string(r.exitCode) + "\n" + r.out + r.err; }
-
 }  // namespace
 
 TEST_F(E2ETest, AnAppliedExampleBecomesReadyAndPrinterColumnsShow) {
@@ -135,32 +133,6 @@ TEST_F(E2ETest, AWrongPasswordIsReportedAndACorrectedSecretHealsWithoutARestart)
   secret("shop-db", pg().tcpUrl(db_));
   EXPECT_TRUE(waitReady("shop")) << get("shop").dump(2);
   EXPECT_EQ(operatorLogs().find(testsupport::kPassword), std::string::npos);
-}
-
-TEST_F(E2ETest, DroppedWatchesExpiredVersionsAndStatusConflictsLoseNothing) {
-  secret("shop-db", pg().socketUrl(db_));
-  startOperator();
-  apply(schemaDoc("shop", kShopSpec));
-  ASSERT_TRUE(waitReady("shop"));
-
-  // A dropped stream: the next change is still seen.
-  cluster().api().dropWatches();
-  apply(schemaDoc("shop", std::string(kShopSpec) + "    - name: after_drop\n      columns: [{name: a, type: int}]\n"));
-  EXPECT_TRUE(testsupport::eventually([&] { return pg().queryValue(db_, "SELECT to_regclass('after_drop') IS NOT NULL") == "t"; }, 20s));
-
-  // History forgotten (410 on the next watch): a re-list, and the change made meanwhile is seen.
-  cluster().api().compact();
-  cluster().api().dropWatches();
-  apply(schemaDoc("shop", std::string(kShopSpec) + "    - name: after_drop\n      columns: [{name: a, type: int}]\n" +
-                              "    - name: after_gone\n      columns: [{name: a, type: int}]\n"));
-  EXPECT_TRUE(testsupport::eventually([&] { return pg().queryValue(db_, "SELECT to_regclass('after_gone') IS NOT NULL") == "t"; }, 20s));
-
-  // A 409 on the status write: retried, and the status still arrives.
-  cluster().api().failNext("PUT", ".*/databaseschemas/shop/status", 409, 2);
-  pg().exec(db_, "DROP TABLE after_gone");
-  EXPECT_TRUE(testsupport::eventually([&] { return pg().queryValue(db_, "SELECT to_regclass('after_gone') IS NOT NULL") == "t"; }, 20s));
-  EXPECT_TRUE(waitReady("shop"));
-  EXPECT_EQ(get("shop")["status"]["observedGeneration"], get("shop")["metadata"]["generation"]);
 }
 
 TEST_F(E2ETest, DeletingAResourceDropsNothing) {

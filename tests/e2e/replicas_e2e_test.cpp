@@ -7,15 +7,14 @@ namespace e2e {
 
 TEST_F(E2ETest, OneOfTwoReplicasLeadsAndTheOtherTakesOverWhenItDies) {
   secret("shop-db", pg().socketUrl(db_));
-  const std::vector<std::string> election{"--leader-elect", "--leader-election-namespace", ns_, "--lease-duration",
-                                          "3s", "--renew-deadline", "2s", "--retry-period", "500ms"};
+  const std::vector<std::string> election = leaderElection();
   auto& first = startOperator(election, "a");
   auto& second = startOperator(election, "b");
   const std::string table = "  connection: {secretRef: {name: shop-db, key: DATABASE_URL}}\n  interval: 2s\n"
                             "  tables:\n    - name: t\n      columns: [{name: a, type: int}]\n";
   apply(schemaDoc("one", table));
   ASSERT_TRUE(waitReady("one"));
-  auto lease = [&] { return cluster().api().get("coordination.k8s.io", "v1", "leases", ns_, "schema-operator"); };
+  auto lease = [&] { return cluster().get("coordination.k8s.io", "v1", "leases", ns_, "schema-operator"); };
   const std::string holder = lease()["spec"].value("holderIdentity", "");
   ASSERT_FALSE(holder.empty());
   const bool firstLeads = first.output().find("became leader") != std::string::npos;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +43,9 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    // Killed with the test process, even when that dies without its destructors (a crash, a
+    // ctest timeout): an orphaned etcd or API server would outlive the run.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::execve(args[0], args.data(), envp.data());
     _exit(127);
   }

@@ -156,6 +156,19 @@ TEST_F(ReconcilerTest, ModePlanReportsWithoutApplying) {
   EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('t') IS NULL"), "t");
 }
 
+TEST_F(ReconcilerTest, ModePlanSaysWhatDriftedInOneEventPerPlan) {
+  resource_["spec"]["mode"] = "Plan";
+  reconcile();
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0].reason, "DriftDetected");
+  EXPECT_NE(events_[0].message.find("CreateTable t"), std::string::npos) << events_[0].message;
+  const std::string hash = resource_["status"]["plan"]["hash"];
+  EXPECT_NE(events_[0].message.find(hash), std::string::npos) << events_[0].message;
+  clock_.advance(std::chrono::minutes(2));  // a resync past the interval: the same plan is not news
+  reconcile();
+  EXPECT_EQ(events_.size(), 1u);
+}
+
 TEST_F(ReconcilerTest, DestructiveChangesWaitForTheAnnotatedPlanHash) {
   reconcile();
   pg().exec(db_, "ALTER TABLE t ADD COLUMN legacy text");
@@ -164,6 +177,10 @@ TEST_F(ReconcilerTest, DestructiveChangesWaitForTheAnnotatedPlanHash) {
   EXPECT_EQ(condition("DestructiveChangesPending")["status"], "True");
   EXPECT_TRUE(hasEvent("DestructiveChangesPending"));
   const std::string hash = resource_["status"]["plan"]["hash"];
+  EXPECT_NE(events_.back().message.find("kubectl annotate -n apps databaseschema shop dbschema.io/allow-destructive=" +
+                                        hash + " --overwrite"),
+            std::string::npos)
+      << events_.back().message;
   resource_["metadata"]["annotations"] = {{"dbschema.io/allow-destructive", hash}};
   reconcile();
   EXPECT_EQ(resource_["status"]["phase"], "InSync");

@@ -1,6 +1,7 @@
 #include "controller/queue.hpp"
 
 #include <gtest/gtest.h>
+#include <prometheus/text_serializer.h>
 
 #include <thread>
 
@@ -146,4 +147,90 @@ TEST(WorkQueue, GetWithoutATimeoutEndsOnShutdown) {
   });
   EXPECT_EQ(q.get(), std::nullopt);
   stopper.join();
+}
+
+namespace {
+
+// What an instrumented queue reported, read back from its metrics' text.
+struct InstrumentedQueue {
+  prometheus::Registry registry;
+  metrics::WorkQueueMetrics metrics{registry, "databaseschema"};
+  core::ManualClock clock;
+  WorkQueue queue{clock};
+  InstrumentedQueue() { queue.instrument(&metrics); }
+
+  std::string text() {
+    std::string out = prometheus::TextSerializer().Serialize(registry.Collect());
+    metrics.appendGauges(out);
+    return out;
+  }
+  bool has(const std::string& line) {
+    const std::string t = text();
+    return t.find(line + "\n") != std::string::npos;
+  }
+};
+
+}  // namespace
+
+TEST(WorkQueueMetrics, AddsCountKeysQueuedOnceAndDepthCountsOnlyReadyKeys) {
+  InstrumentedQueue q;
+  q.queue.add(a);
+  q.queue.add(a);                 // already queued: not another add
+  q.queue.addAfter(b, 10s);       // queued, not ready for 10s
+  EXPECT_TRUE(q.has(R"(workqueue_adds_total{name="databaseschema"} 2)")) << q.text();
+  EXPECT_TRUE(q.has(R"(workqueue_depth{name="databaseschema"} 1)")) << q.text();
+  q.clock.advance(10s);           // b's delay ran out: ready without any event
+  EXPECT_TRUE(q.has(R"(workqueue_depth{name="databaseschema"} 2)")) << q.text();
+}
+
+TEST(WorkQueueMetrics, WaitIsMeasuredFromDueAndWorkFromTakeAndRunningWorkIsAGauge) {
+  InstrumentedQueue q;
+  q.queue.addAfter(a, 5s);
+  q.clock.advance(7s);            // due at 5s, taken at 7s: waited 2s
+  ASSERT_EQ(q.queue.get(0ms), a);
+  EXPECT_TRUE(q.has(R"(workqueue_queue_duration_seconds_sum{name="databaseschema"} 2)")) << q.text();
+  EXPECT_TRUE(q.has(R"(workqueue_depth{name="databaseschema"} 0)")) << q.text();
+  q.clock.advance(3s);
+  EXPECT_TRUE(q.has(R"(workqueue_longest_running_processor_seconds{name="databaseschema"} 3)")) << q.text();
+  EXPECT_TRUE(q.has(R"(workqueue_unfinished_work_seconds{name="databaseschema"} 3)")) << q.text();
+  q.queue.done(a);
+  EXPECT_TRUE(q.has(R"(workqueue_work_duration_seconds_sum{name="databaseschema"} 3)")) << q.text();
+  EXPECT_TRUE(q.has(R"(workqueue_work_duration_seconds_count{name="databaseschema"} 1)")) << q.text();
+  EXPECT_TRUE(q.has(R"(workqueue_longest_running_processor_seconds{name="databaseschema"} 0)")) << q.text();
+}
+
+TEST(WorkQueueMetrics, RetriesCountFailedKeysQueuedAgain) {
+  InstrumentedQueue q;
+  q.queue.add(a);
+  ASSERT_EQ(q.queue.get(0ms), a);
+  q.queue.done(a);
+  q.queue.retryAfter(a, 1s);
+  q.queue.addAfter(b, 1s);        // a re-check, not a retry
+  EXPECT_TRUE(q.has(R"(workqueue_retries_total{name="databaseschema"} 1)")) << q.text();
+  EXPECT_TRUE(q.has(R"(workqueue_adds_total{name="databaseschema"} 3)")) << q.text();
+}
+
+TEST(WorkQueueMetrics, AQueueGoneBeforeItsMetricsIsNotReadAtTheNextScrape) {
+  prometheus::Registry registry;
+  metrics::WorkQueueMetrics m(registry, "databaseschema");
+  {
+    core::ManualClock clock;
+    WorkQueue queue(clock);
+    queue.instrument(&m);
+    queue.add(a);
+  }
+  std::string text;
+  m.appendGauges(text);  // would read the destroyed queue (ASan in CI) if it were still followed
+  EXPECT_NE(text.find(R"(workqueue_depth{name="databaseschema"} 0)"), std::string::npos) << text;
+}
+
+TEST(WorkQueueMetrics, AKeyAddedWhileInFlightIsOneAddWhenItRunsAgain) {
+  InstrumentedQueue q;
+  q.queue.add(a);
+  ASSERT_EQ(q.queue.get(0ms), a);
+  q.queue.add(a);  // changed while being reconciled
+  q.queue.add(a);
+  q.queue.done(a);  // queued again now: not a third add
+  EXPECT_TRUE(q.has(R"(workqueue_adds_total{name="databaseschema"} 2)")) << q.text();
+  EXPECT_TRUE(q.has(R"(workqueue_depth{name="databaseschema"} 1)")) << q.text();
 }

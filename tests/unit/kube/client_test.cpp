@@ -186,3 +186,38 @@ TEST(ClientWatch, ShutdownStopsAWatch) {
 }
 
 }  // namespace
+
+namespace {
+
+struct Observed {
+  std::string method, host;
+  int status;
+  bool operator==(const Observed&) const = default;
+};
+
+}  // namespace
+
+TEST(ClientRequestObserver, SeesEveryAttemptWithItsStatusAndTheServersHostWithoutCredentials) {
+  core::ManualClock clock;
+  std::vector<Observed> seen;
+  ClientOptions options;
+  options.onRequest = [&](const std::string& method, const std::string& host, int status) {
+    seen.push_back({method, host, status});
+  };
+  ClusterConfig cfg;
+  cfg.server = "https://admin:s3cret@10.1.2.3:6443/prefix";
+  auto f = makeFakeClient(clock, cfg, options);
+  int n = 0;
+  f.transport->respond = [&](const Request&) -> ApiResult<HttpResponse> {
+    if (++n == 1) return transportError("connection refused");
+    if (n == 2) return json(503, status(503, "ServiceUnavailable"));
+    return json(200, {{"ok", true}});
+  };
+  ASSERT_TRUE(f.client->call(request::get(dbs, "apps", "shop")));
+  f.transport->streams.push_back({{R"({"type":"ADDED","object":{}})"}});
+  ASSERT_TRUE(f.client->watch(request::watch(dbs, "apps"), [](const nlohmann::json&) { return true; }));
+  EXPECT_EQ(seen, (std::vector<Observed>{{"GET", "10.1.2.3:6443", 0},
+                                         {"GET", "10.1.2.3:6443", 503},
+                                         {"GET", "10.1.2.3:6443", 200},
+                                         {"GET", "10.1.2.3:6443", 200}}));
+}
