@@ -51,7 +51,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.output == "json":
         sys.stdout.write(json.dumps(resource, indent=2) + "\n")
     else:
-        sys.stdout.write(to_yaml(resource, header=[generated_by(args.target)]))
+        given = list(argv if argv is not None else sys.argv[1:])
+        sys.stdout.write(to_yaml(resource, header=[generated_by(given[given.index("export") + 1:])]))
     return 0
 
 

@@ -154,6 +154,12 @@ class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:  # the same list twice is written twice
         return True
 
+    def represent_mapping(self, tag, mapping, flow_style=None):
+        node = super().represent_mapping(tag, mapping, flow_style)
+        # A column, an enum or a key is one line, quoted SQL text or not.
+        node.flow_style = all(isinstance(v, yaml.ScalarNode) for _, v in node.value)
+        return node
+
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     # SQL text is full of single quotes ('pending', nextval('t_id_seq'::regclass)): double quotes
@@ -174,6 +180,6 @@ def to_yaml(resource: dict, *, header: Iterable[str] = ()) -> str:
     return "\n".join(lines + [body.rstrip("\n")]) + "\n"
 
 
-def generated_by(target: str) -> str:
-    return (f"Written by `python -m schema_operator_sqlalchemy export {target}` "
+def generated_by(arguments: Iterable[str]) -> str:
+    return (f"Written by `python -m schema_operator_sqlalchemy export {' '.join(arguments)}` "
             f"(SQLAlchemy {sqlalchemy.__version__}); mode: Plan until you switch it to Apply.")

@@ -246,14 +246,19 @@ def _health_connection(settings: Settings, env: Mapping[str, str]):
     raw = settings.database_url.strip()
     connect_args: dict[str, Any] = {}
     if "://" not in raw:  # libpq key=value: psycopg takes the pairs as keyword arguments
-        url = make_url("postgresql+psycopg://")
+        url = make_url(f"postgresql+{_installed_driver(('psycopg', 'psycopg2'))}://")
         connect_args.update(dict(token.split("=", 1) for token in shlex.split(raw) if "=" in token))
     else:
         url = make_url(raw.replace("postgres://", "postgresql://", 1))
+        if "+" not in url.drivername:  # libpq form: whichever driver the application has
+            url = url.set(drivername=f"postgresql+{_installed_driver(('psycopg', 'psycopg2', 'asyncpg'))}")
     root_cert = env.get("PG_SSL_ROOT_CERT", "").strip()
     self_signed = env_flag(env, "PG_SSL_ALLOW_SELF_SIGNED")
     if url.get_backend_name() == "postgresql" and url.get_driver_name() == "asyncpg":
         connect_args["timeout"] = HEALTH_TIMEOUT_SECONDS
+        if "sslmode" in url.query:  # libpq's spelling; asyncpg's is `ssl`
+            connect_args["ssl"] = url.query["sslmode"]
+            url = url.difference_update_query(["sslmode"])
         if root_cert or self_signed:
             context = ssl.create_default_context(cafile=root_cert or None)
             if self_signed:
@@ -267,6 +272,15 @@ def _health_connection(settings: Settings, env: Mapping[str, str]):
         if self_signed and "sslmode" not in url.query:
             connect_args["sslmode"] = "require"
     return url, connect_args
+
+
+def _installed_driver(candidates: tuple[str, ...]) -> str:
+    import importlib.util
+
+    for name in candidates:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ConfigurationError(f"health() needs a PostgreSQL driver: install one of {', '.join(candidates)}")
 
 
 def _health_sync(url, connect_args: dict, settings: Settings) -> Health:

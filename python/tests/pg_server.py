@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 import psycopg
+import pytest
 
 PG_BIN_DIR = Path(os.environ.get("SO_PG_BIN_DIR", "/usr/lib/postgresql/15/bin"))
 PASSWORD = "s3cret-Pw-never-printed"
@@ -96,3 +97,26 @@ class PostgresServer:
         with self.admin() as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return name
+
+
+# ---- fixtures, imported by the conftest of every suite that needs them -----------------------------
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture(scope="session")
+def pg():
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def binary() -> str:
+    """The binary the ctest entry passes (SCHEMA_OPERATOR_BIN), else the build tree's. A missing
+    binary fails the suite rather than skipping it."""
+    path = os.environ.get("SCHEMA_OPERATOR_BIN") or str(REPO / "build" / "schema-operator")
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"schema-operator binary not found at {path}: build it (ninja -C build schema-operator) "
+                    "or set SCHEMA_OPERATOR_BIN")
+    return path
