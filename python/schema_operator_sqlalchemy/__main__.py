@@ -11,6 +11,8 @@ import os
 import sys
 from typing import Optional, Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .errors import SchemaOperatorError
 from .export import export_resource, generated_by, load_metadata, resource_name, to_yaml
 
@@ -45,7 +47,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             secret=args.secret,
             source=source,
         )
-    except SchemaOperatorError as e:
+    except (SchemaOperatorError, SQLAlchemyError) as e:
+        # SQLAlchemy's own errors are the models' (a ForeignKey to a table no model declares):
+        # create_all would fail on them too.
         print(f"error: {e}", file=sys.stderr)
         return 1
     if args.output == "json":

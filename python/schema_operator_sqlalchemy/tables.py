@@ -31,6 +31,8 @@ PREPARER = DIALECT.identifier_preparer
 # A DDL compiler with no statement: its helpers (default strings, constraint names) are what
 # CREATE TABLE uses, and they need nothing but the dialect.
 DDL = DIALECT.ddl_compiler(DIALECT, None)
+# SQLAlchemy 2.0 names the dialect's type compiler instance type_compiler_instance; 1.4 type_compiler.
+TYPE_COMPILER = getattr(DIALECT, "type_compiler_instance", None) or DIALECT.type_compiler
 
 FK_ACTIONS = {"no action", "restrict", "cascade", "set null", "set default"}
 
@@ -129,7 +131,7 @@ class TableExporter:
         # Column(..., CheckConstraint(...)) is rendered inside its column's definition and kept in
         # column.constraints, not table.constraints.
         declared = list(t.constraints) + [c for col in t.columns for c in col.constraints]
-        creatable = [c for c in declared if c._should_create_for_compiler(DDL)]
+        creatable = [c for c in declared if _created_by_create_all(c)]
         uniques, fks, checks = [], [], []
         for c in sorted(creatable, key=_constraint_order):
             if isinstance(c, PrimaryKeyConstraint):
@@ -222,7 +224,7 @@ class TableExporter:
             item = _native_enum(_base_type(base.item_type))
             if item is not None:
                 return self._enum(item, where) + "[]" * (base.dimensions or 1)
-        compiled = DIALECT.type_compiler_instance.process(col.type, type_expression=col, identifier_preparer=PREPARER)
+        compiled = TYPE_COMPILER.process(col.type, type_expression=col, identifier_preparer=PREPARER)
         return _lower_unquoted(compiled)
 
     def _enum(self, enum: sqltypes.Enum, where: str) -> str:
@@ -387,6 +389,16 @@ class TableExporter:
         if index.unique:
             out["unique"] = True
         return out
+
+
+def _created_by_create_all(c: Any) -> bool:
+    # A type's own constraint (Enum, Boolean) exists only where the dialect wants it: not for a
+    # native PostgreSQL enum. SQLAlchemy 2.0 asks the constraint; 1.4 its _create_rule.
+    should = getattr(c, "_should_create_for_compiler", None)
+    if should is not None:
+        return should(DDL)
+    rule = getattr(c, "_create_rule", None)
+    return rule is None or rule(DDL)
 
 
 def _constraint_order(c: Any) -> tuple:

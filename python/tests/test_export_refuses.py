@@ -174,3 +174,15 @@ def test_the_command_line_prints_the_refusal_and_exits_1(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.startswith("error: t, column twice: Computed")
+
+
+def test_a_foreign_key_to_an_undeclared_table_is_an_error_not_a_traceback(tmp_path):
+    (tmp_path / "dangling_models.py").write_text(
+        "from sqlalchemy import Column, ForeignKey, Identity, Integer, MetaData, Table\n"
+        "metadata = MetaData()\n"
+        "Table('t', metadata, Column('id', Integer, Identity(), primary_key=True),\n"
+        "      Column('owner_id', Integer, ForeignKey('owners.id')))\n")
+    proc = subprocess.run([sys.executable, "-m", "schema_operator_sqlalchemy", "export", "dangling_models:metadata"],
+                          cwd=tmp_path, capture_output=True, text=True, env=python_env())
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: ") and "owners" in proc.stderr and "Traceback" not in proc.stderr
