@@ -254,24 +254,39 @@ def _health_connection(settings: Settings, env: Mapping[str, str]):
             url = url.set(drivername=f"postgresql+{_installed_driver(('psycopg', 'psycopg2', 'asyncpg'))}")
     root_cert = env.get("PG_SSL_ROOT_CERT", "").strip()
     self_signed = env_flag(env, "PG_SSL_ALLOW_SELF_SIGNED")
-    if url.get_backend_name() == "postgresql" and url.get_driver_name() == "asyncpg":
+    if url.get_driver_name() == "asyncpg":
         connect_args["timeout"] = HEALTH_TIMEOUT_SECONDS
-        if "sslmode" in url.query:  # libpq's spelling; asyncpg's is `ssl`
-            connect_args["ssl"] = url.query["sslmode"]
-            url = url.difference_update_query(["sslmode"])
-        if root_cert or self_signed:
-            context = ssl.create_default_context(cafile=root_cert or None)
-            if self_signed:
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-            connect_args["ssl"] = context
+        mode = url.query.get("sslmode") or url.query.get("ssl") or "verify-full"
+        url = url.difference_update_query(["sslmode", "ssl"])
+        connect_args["ssl"] = _asyncpg_ssl(str(mode), root_cert, self_signed)
     else:
+        # libpq's drivers: the binary's rules (pg/connection.cpp), verify-full unless the URL
+        # asks for less; a self-signed server is encrypted to but not verified, with a root
+        # certificate path that cannot exist so libpq does not upgrade `require` on its own.
         connect_args.setdefault("connect_timeout", HEALTH_TIMEOUT_SECONDS)
+        if "sslmode" not in url.query and "sslmode" not in connect_args:
+            connect_args["sslmode"] = "verify-full"
         if root_cert:
             connect_args["sslrootcert"] = root_cert
-        if self_signed and "sslmode" not in url.query:
+        if self_signed:
             connect_args["sslmode"] = "require"
+            connect_args["sslrootcert"] = "/dev/null/schema-operator-allow-self-signed"
     return url, connect_args
+
+
+def _asyncpg_ssl(mode: str, root_cert: str, self_signed: bool):
+    """asyncpg's `ssl` argument for a libpq sslmode and the TLS variables."""
+    mode = {"true": "require", "false": "disable"}.get(mode.lower(), mode)
+    if self_signed:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if root_cert and mode in ("verify-ca", "verify-full"):
+        context = ssl.create_default_context(cafile=root_cert)
+        context.check_hostname = mode == "verify-full"
+        return context
+    return mode
 
 
 def _installed_driver(candidates: tuple[str, ...]) -> str:

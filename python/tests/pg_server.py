@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Optional
 
 import psycopg
 import pytest
@@ -32,6 +33,7 @@ class PostgresServer:
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="so-pytest-pg-"))
         self.data = self.dir / "data"
+        self.certificate = self.dir / "server.crt"
         self.port = 0
         self._as_root = os.geteuid() == 0
         self._running = False
@@ -43,9 +45,18 @@ class PostgresServer:
     def start(self) -> "PostgresServer":
         pwfile = self.dir / "pwfile"
         pwfile.write_text(PASSWORD + "\n")
+        # TLS on loopback with a self-signed certificate for 127.0.0.1 (an EC key: milliseconds),
+        # so the TLS variables can be tested: the certificate is its own CA (self.certificate).
+        key = self.dir / "server.key"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-keyout", str(key), "-out", str(self.certificate), "-days", "30", "-subj",
+                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-addext",
+                        "basicConstraints=critical,CA:TRUE"], check=True, capture_output=True)
+        key.chmod(0o600)
+        self.certificate.chmod(0o644)
         if self._as_root:
             pw = pwd.getpwnam("postgres")
-            for p in (self.dir, pwfile):
+            for p in (self.dir, pwfile, key, self.certificate):
                 os.chown(p, pw.pw_uid, pw.pw_gid)
         subprocess.run(
             self._cmd(PG_BIN_DIR / "initdb", "-D", self.data, "-U", "postgres", f"--pwfile={pwfile}", "-E", "UTF8",
@@ -60,6 +71,7 @@ class PostgresServer:
                 f"listen_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.dir}'\n"
                 "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nshared_buffers = 32MB\n"
                 "max_connections = 60\nlog_min_messages = warning\n"
+                f"ssl = on\nssl_cert_file = '{self.certificate}'\nssl_key_file = '{key}'\n"
             )
             proc = subprocess.run(
                 self._cmd(PG_BIN_DIR / "pg_ctl", "-D", self.data, "-l", self.dir / "server.log", "-w", "-t", "60",
@@ -81,10 +93,11 @@ class PostgresServer:
 
     # ---- databases ------------------------------------------------------------------------------
 
-    def url(self, database: str, driver: str = "psycopg") -> str:
+    def url(self, database: str, driver: str = "psycopg", sslmode: Optional[str] = "disable") -> str:
         """A SQLAlchemy URL over loopback TCP with the password (what an application's DATABASE_URL holds)."""
         scheme = "postgresql" if not driver else f"postgresql+{driver}"
-        return f"{scheme}://postgres:{PASSWORD}@127.0.0.1:{self.port}/{database}?sslmode=disable"
+        query = f"?sslmode={sslmode}" if sslmode else ""
+        return f"{scheme}://postgres:{PASSWORD}@127.0.0.1:{self.port}/{database}{query}"
 
     def admin(self) -> psycopg.Connection:
         return psycopg.connect(host=str(self.dir), port=self.port, user="postgres", dbname="postgres", autocommit=True)

@@ -206,3 +206,23 @@ def test_settings_come_from_the_environment(pg, binary):
         SchemaManager(shop.Base, env={"DATABASE_URL": pg.url(db), "PATH": "/nonexistent"}).settings()
     with pytest.raises(ConfigurationError, match="needs the models"):
         SchemaManager(env={})
+
+
+@pytest.mark.parametrize("driver", ["psycopg", "asyncpg"])
+def test_the_TLS_variables_reach_the_binary_and_health(pg, binary, driver, tmp_path):
+    db = created_shop(pg)
+    # No sslmode in the URL: verify-full, as the binary decides. The server's certificate is
+    # self-signed, so without PG_SSL_ROOT_CERT nothing trusts it.
+    base = manager_env(pg, db, binary, DATABASE_URL=pg.url(db, driver=driver, sslmode=None), HOME=str(tmp_path))
+    untrusted = SchemaManager(shop.Base, env=base)
+    with pytest.raises(CommandError) as e:
+        untrusted.validate_schema_sync()
+    assert "certificate" in str(e.value) or "TLS" in str(e.value)
+    assert PASSWORD not in str(e.value)
+    health = untrusted.health_sync()
+    assert not health.database_available and PASSWORD not in health.error
+
+    for flags in ({"PG_SSL_ROOT_CERT": str(pg.certificate)}, {"PG_SSL_ALLOW_SELF_SIGNED": "true"}):
+        trusted = SchemaManager(shop.Base, env={**base, **flags})
+        assert trusted.validate_schema_sync().in_sync, flags
+        assert asyncio.run(trusted.health()).database_available, flags
