@@ -83,19 +83,23 @@ class SchemaManager:
     # ---- the document ---------------------------------------------------------------------------
 
     def document(self) -> str:
-        """The DatabaseSchema documents the binary gets, as JSON lines (JSON is YAML), `mode: Apply`
-        so that `apply` applies: whether it may is this API's decision, not the file's."""
+        """The DatabaseSchema the binary gets, as JSON (which is YAML), with `mode: Apply` so that
+        `apply` applies: whether it may is this API's decision (the environment's), not the file's."""
         if self._resource is not None:
             try:
                 docs = [d for d in yaml.safe_load_all(self._resource.read_text()) if d is not None]
             except (OSError, yaml.YAMLError) as e:
                 raise ConfigurationError(f"cannot read {self._resource}: {e}") from None
+            if len(docs) != 1:
+                # One manager, one schema, one report: the reports' shape has no room for more.
+                raise ConfigurationError(f"{self._resource} holds {len(docs)} documents; a SchemaManager "
+                                         "manages one DatabaseSchema")
         else:
             docs = [self._export()]
-        for d in docs:
-            if isinstance(d, dict) and isinstance(d.get("spec"), dict):
-                d["spec"]["mode"] = "Apply"
-        return "\n".join(json.dumps(d) for d in docs) + "\n"
+        doc = docs[0]
+        if isinstance(doc, dict) and isinstance(doc.get("spec"), dict):
+            doc["spec"]["mode"] = "Apply"
+        return json.dumps(doc) + "\n"
 
     def _export(self) -> dict:
         models = self._models
@@ -118,23 +122,19 @@ class SchemaManager:
 
     # ---- the API ----------------------------------------------------------------------------
 
+    def _invocation(self, command: str):
+        settings = self.settings()
+        destructive = command == "apply" and settings.auto_schema_destructive
+        return invocation(settings, command, self.document(), allow_destructive=destructive, base_env=self._environ())
+
     async def validate_schema(self) -> SchemaReport:
         """The drift between the models and the database; changes nothing."""
-        report = await run_async(invocation(self.settings(), "plan", self.document(), base_env=self._environ()),
-                                 self._timeout)
-        _log_report("validate_schema", report)
-        return report
+        return _logged("validate_schema", await run_async(self._invocation("plan"), self._timeout))
 
     async def fix_schema(self) -> SchemaReport:
         """Applies the safe changes, and the destructive ones only when AUTO_SCHEMA_DESTRUCTIVE=true.
         Returns what is still pending and what was applied."""
-        settings = self.settings()
-        report = await run_async(
-            invocation(settings, "apply", self.document(), allow_destructive=settings.auto_schema_destructive,
-                       base_env=self._environ()),
-            self._timeout)
-        _log_report("fix_schema", report)
-        return report
+        return _logged("fix_schema", await run_async(self._invocation("apply"), self._timeout))
 
     async def initialize_database(self) -> SchemaReport:
         """At start-up: with ENABLE_AUTO_MIGRATION=true, `alembic upgrade head` and then fix_schema();
@@ -157,19 +157,10 @@ class SchemaManager:
     # ---- synchronous twins ----------------------------------------------------------------------
 
     def validate_schema_sync(self) -> SchemaReport:
-        report = run_sync(invocation(self.settings(), "plan", self.document(), base_env=self._environ()),
-                          self._timeout)
-        _log_report("validate_schema", report)
-        return report
+        return _logged("validate_schema", run_sync(self._invocation("plan"), self._timeout))
 
     def fix_schema_sync(self) -> SchemaReport:
-        settings = self.settings()
-        report = run_sync(
-            invocation(settings, "apply", self.document(), allow_destructive=settings.auto_schema_destructive,
-                       base_env=self._environ()),
-            self._timeout)
-        _log_report("fix_schema", report)
-        return report
+        return _logged("fix_schema", run_sync(self._invocation("apply"), self._timeout))
 
     def initialize_database_sync(self) -> SchemaReport:
         settings = self.settings()
@@ -227,10 +218,14 @@ def _metadata_of(models: Any) -> MetaData:
     raise ConfigurationError(f"{models!r} is neither a MetaData nor a declarative Base")
 
 
-def _log_report(what: str, report: SchemaReport) -> None:
+def _logged(what: str, report: SchemaReport) -> SchemaReport:
     log.info("%s: %s: %d change(s) pending (%d destructive, %d blocked), %d statement(s) applied", what,
              report.name, report.drift_count, len(report.destructive_pending), len(report.blocked),
              len(report.applied))
+    for item in report.drift:
+        kind = "blocked: " + (item.reason or "") if item.blocked else "destructive" if item.destructive else "safe"
+        log.info("%s: %s %s (%s)", what, item.change, item.object, kind)
+    return report
 
 
 # ---- health ----------------------------------------------------------------------------------------

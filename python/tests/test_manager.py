@@ -191,6 +191,11 @@ def test_the_manager_reads_an_exported_resource_file_and_asyncpg_urls(pg, binary
     assert [d.change for d in asyncio.run(manager.fix_schema())] == ["DropColumn"]
     assert "note" in columns(pg, db, "orders")
 
+    two = tmp_path / "two.yaml"
+    two.write_text(path.read_text() + "---\n" + path.read_text())
+    with pytest.raises(ConfigurationError, match="holds 2 documents; a SchemaManager manages one"):
+        SchemaManager(resource=two, env=env).validate_schema_sync()
+
 
 def test_settings_come_from_the_environment(pg, binary):
     db = pg.create_database("env")
