@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import SchemaOperatorError
-from .export import export_resource, generated_by, load_metadata, resource_name, to_yaml
+from .export import export_resource, generated_by, load_metadata, resource_name, table_schemas, to_yaml
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,6 +52,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         # create_all would fail on them too.
         print(f"error: {e}", file=sys.stderr)
         return 1
+    exported = resource["spec"]["schema"]
+    for other in sorted(set(table_schemas(metadata, exported).values()) - {exported}):
+        # One DatabaseSchema owns one schema: say what this one leaves to another.
+        print(f"note: the tables of schema {other!r} are not in this resource; export them with --schema {other}",
+              file=sys.stderr)
     if args.output == "json":
         sys.stdout.write(json.dumps(resource, indent=2) + "\n")
     else:

@@ -38,16 +38,17 @@ def load_metadata(target: str) -> tuple[MetaData, Any]:
         if not hasattr(obj, part):
             raise ModelsNotFoundError(f"{target!r}: {module_name} has no attribute {attr!r}")
         obj = getattr(obj, part)
-    metadata = _as_metadata(obj)
+    metadata = as_metadata(obj)
     if metadata is None and callable(obj) and not isinstance(obj, type):
         obj = obj()
-        metadata = _as_metadata(obj)
+        metadata = as_metadata(obj)
     if metadata is None:
         raise ModelsNotFoundError(f"{target!r} is a {type(obj).__name__}, not a MetaData or a declarative Base")
     return metadata, obj
 
 
-def _as_metadata(obj: Any) -> Optional[MetaData]:
+def as_metadata(obj: Any) -> Optional[MetaData]:
+    """A MetaData itself, or a declarative Base's; None for anything else."""
     if isinstance(obj, MetaData):
         return obj
     metadata = getattr(obj, "metadata", None)
@@ -84,10 +85,9 @@ def export_resource(
 ) -> dict:
     """The DatabaseSchema for the tables of `schema` (default public) in `metadata`.
 
-    A table without an explicit schema is created by `create_all` in the connection's first
-    search_path schema, so it belongs to whichever schema is exported; tables that name another
-    schema belong to another resource (one DatabaseSchema owns one schema) and are left out, but a
-    foreign key to one of them is an error. `secret` is `NAME` or `NAME/KEY` (default
+    Tables of another schema belong to another resource (one DatabaseSchema owns one schema) and
+    are left out, but a foreign key to one of them is an error; see table_schemas() for tables
+    that name no schema. `secret` is `NAME` or `NAME/KEY` (default
     `<name>-db`/DATABASE_URL). `mode` is Plan for a resource written for a cluster: applying it
     changes nothing until someone switches it to Apply.
     """
@@ -98,8 +98,8 @@ def export_resource(
     target_schema = schema or metadata.schema or DEFAULT_SCHEMA
     refuse_declarative_extensions(metadata)
     labels = model_labels(source) if source is not None else {}
-    tables = [t for t in metadata.tables.values() if (t.schema or target_schema) == target_schema]
-    tables = [t for t in tables if t.name != ALEMBIC_VERSION]
+    placed = table_schemas(metadata, target_schema)
+    tables = [t for t, s in placed.items() if s == target_schema and t.name != ALEMBIC_VERSION]
     if not tables:
         elsewhere = sorted({t.schema for t in metadata.tables.values() if t.schema})
         hint = f" (its tables are in {', '.join(elsewhere)}: pass --schema)" if elsewhere else ""
@@ -132,6 +132,16 @@ def export_resource(
     if seed:
         spec["seed"] = seed
     return {"apiVersion": "dbschema.io/v1alpha1", "kind": "DatabaseSchema", "metadata": meta, "spec": spec}
+
+
+def table_schemas(metadata: MetaData, target_schema: str) -> dict[Table, str]:
+    """The schema each table is created in. A table that names none goes where create_all puts
+    it, the connection's first search_path schema: in metadata that names no schema anywhere that
+    is the one being exported (the deployment's search path decides); next to tables that do name
+    theirs, it is the default, public."""
+    explicit = any(t.schema for t in metadata.tables.values())
+    unnamed = DEFAULT_SCHEMA if explicit else target_schema
+    return {t: t.schema or unnamed for t in metadata.tables.values()}
 
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")

@@ -25,7 +25,7 @@ import yaml
 from sqlalchemy import MetaData
 
 from .errors import ConfigurationError, MigrationError
-from .export import export_resource, load_metadata, resource_name
+from .export import as_metadata, export_resource, load_metadata, resource_name
 from .results import Health, SchemaReport
 from .runner import invocation, run_async, run_sync
 from .settings import Settings, env_flag, redact
@@ -210,12 +210,10 @@ class SchemaManager:
 
 
 def _metadata_of(models: Any) -> MetaData:
-    if isinstance(models, MetaData):
-        return models
-    metadata = getattr(models, "metadata", None)
-    if isinstance(metadata, MetaData):
-        return metadata
-    raise ConfigurationError(f"{models!r} is neither a MetaData nor a declarative Base")
+    metadata = as_metadata(models)
+    if metadata is None:
+        raise ConfigurationError(f"{models!r} is neither a MetaData nor a declarative Base")
+    return metadata
 
 
 def _logged(what: str, report: SchemaReport) -> SchemaReport:

@@ -110,3 +110,30 @@ def test_the_command_line_writes_yaml_or_json(tmp_path):
 
     missing = run("models.shop:Nope")
     assert missing.returncode == 1 and "has no attribute 'Nope'" in missing.stderr
+
+
+def test_tables_of_other_schemas_are_left_to_their_own_resource_and_said_so(tmp_path):
+    (tmp_path / "two_schemas.py").write_text(
+        "from sqlalchemy import Column, Identity, Integer, MetaData, Table\n"
+        "metadata = MetaData()\n"
+        "Table('orders', metadata, Column('id', Integer, Identity(), primary_key=True))\n"
+        "Table('events', metadata, Column('id', Integer, Identity(), primary_key=True), schema='audit')\n")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "schema_operator_sqlalchemy", "export", "two_schemas:metadata",
+                               *args], capture_output=True, text=True, cwd=tmp_path, env=python_env())
+
+    public = run()
+    assert [t["name"] for t in yaml.safe_load(public.stdout)["spec"]["tables"]] == ["orders"]
+    assert "note: the tables of schema 'audit' are not in this resource; export them with --schema audit" in public.stderr
+    audit = run("--schema", "audit")
+    spec = yaml.safe_load(audit.stdout)["spec"]
+    assert spec["schema"] == "audit" and [t["name"] for t in spec["tables"]] == ["events"]
+    assert "note: the tables of schema 'public' are not in this resource" in audit.stderr
+
+
+def test_metadata_naming_no_schema_follows_the_exported_schema():
+    md = MetaData()
+    Table("orders", md, Column("id", Integer, Identity(), primary_key=True))
+    spec = export_resource(md, name="shop", schema="sales")["spec"]
+    assert spec["schema"] == "sales" and [t["name"] for t in spec["tables"]] == ["orders"]
