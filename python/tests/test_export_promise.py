@@ -20,6 +20,7 @@ MODELS = {
     "models.shop": ("Base", "public"),
     "models.types_zoo": ("metadata", "public"),
     "models.graph": ("metadata", "public"),
+    "models.long_names": ("metadata", "public"),
     "models.inventory": ("Base", "inventory"),
     "models.serial_keys": ("Base", "public"),
     "models.varchar_enum": ("Base", "public"),
@@ -32,6 +33,11 @@ ENGINE_GAPS = {
         "engine: a check `c IN ('a', 'b')` on a varchar column is rendered as PostgreSQL printed it, "
         "`c::text = ANY (ARRAY['a'::character varying, ...]::text[])`, which PostgreSQL parses into a "
         "different tree; plan then reports DropCheck + AddCheck forever"
+    ),
+    "models.long_names": (
+        "engine: an unnamed primary key is rendered as CONSTRAINT \"<table>_pkey\", which PostgreSQL cuts at "
+        "63 bytes: for a 63-byte table name that is the table's own name and CREATE TABLE fails (relation "
+        "already exists); create_all's key gets PostgreSQL's name, the table shortened to fit \"_pkey\""
     ),
 }
 
@@ -103,3 +109,18 @@ def test_create_all_and_apply_of_the_export_give_the_same_catalog(pg, binary, mo
     for db in (db_a, db_b):
         planned = run_binary(binary, "plan", document, libpq_url(pg, db))
         assert planned.returncode == 0, f"plan of the export against {db}:\n{planned.stdout}\n{planned.stderr}"
+
+
+def test_the_catalog_comparison_sees_each_kind_of_difference(pg):
+    db_a, db_b = pg.create_database("cmp_a"), pg.create_database("cmp_b")
+    for db, extra in ((db_a, "COMMENT ON COLUMN t.note IS 'only in A'"),
+                      (db_b, "ALTER TABLE t ADD CONSTRAINT t_id_positive CHECK (id > 0)")):
+        with pg.connect(db) as conn:
+            conn.execute("CREATE TABLE t (id integer PRIMARY KEY, note text)")
+            conn.execute(extra)
+    with pg.connect(db_a) as a, pg.connect(db_b) as b:
+        diff = differences(read_catalog(a, "public"), read_catalog(b, "public"))
+    assert len(diff) == 3
+    assert diff[0].startswith("columns: only in A: ('t', 2, 'note', 'text', False, None, '', '', None, 'only in A')")
+    assert diff[1].startswith("columns: only in B: ('t', 2, 'note', 'text', False, None, '', '', None, None)")
+    assert diff[2].startswith("constraints: only in B: ('t', 't_id_positive', 'c', 'CHECK ((id > 0))'")

@@ -30,6 +30,6 @@ class Tag(Base):
 
 
 class LongName(Base):
-    # 60 characters: "<table>_<column>_seq" is cut to 63 bytes the way PostgreSQL does it.
-    __tablename__ = "a_table_name_long_enough_that_its_serial_sequence_is_shortened"
-    identifier_of_the_row: Mapped[int] = mapped_column(primary_key=True)
+    # "<table>_<column>_seq" is 82 bytes: PostgreSQL shortens the longer part first to fit 63.
+    __tablename__ = "a_table_whose_serial_sequence_is_shortened"
+    identifier_of_the_row_in_this_table: Mapped[int] = mapped_column(primary_key=True)
