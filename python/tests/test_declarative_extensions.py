@@ -1,0 +1,88 @@
+"""Objects of sqlalchemy-declarative-extensions: rows become seed rows (round-tripped through the
+binary); every kind the operator does not manage is an error naming the object."""
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+import yaml
+from sqlalchemy import Column, Identity, Integer, MetaData, String, Table, create_engine
+from sqlalchemy_declarative_extensions import (Function, Row, View, declare_database,
+                                               register_sqlalchemy_events)
+from sqlalchemy_declarative_extensions.dialects.postgresql import Role, Trigger
+
+from pg_server import PASSWORD
+from schema_operator_sqlalchemy import UnsupportedModelError, export_resource, to_yaml
+
+
+def statuses_metadata() -> MetaData:
+    md = MetaData()
+    Table("statuses", md, Column("id", Integer, primary_key=True, autoincrement=False),
+          Column("label", String(20), nullable=False), Column("rank", Integer, server_default="0"))
+    Table("tickets", md, Column("id", Integer, Identity(), primary_key=True), Column("title", String(100)))
+    return md
+
+
+def test_rows_are_exported_as_seed_rows_and_inserted_by_apply(pg, binary):
+    md = statuses_metadata()
+    # Rows with the same columns: create_all inserts them in one batch, which would give a row that
+    # leaves `rank` out an explicit NULL instead of the default.
+    declare_database(md, rows=[Row("statuses", id=1, label="open", rank=1),
+                               Row("statuses", id=2, label="it's closed", rank=9)])
+    resource = export_resource(md, name="tickets", mode="Apply")
+    assert resource["spec"]["seed"] == [{"table": "statuses", "rows": [
+        {"id": 1, "label": "open", "rank": 1}, {"id": 2, "label": "it's closed", "rank": 9}]}]
+
+    db_a, db_b = pg.create_database("rows_a"), pg.create_database("rows_b")
+    register_sqlalchemy_events(md, rows=True)  # create_all inserts the rows too
+    engine = create_engine(pg.url(db_a))
+    try:
+        md.create_all(engine)
+    finally:
+        engine.dispose()
+
+    document = to_yaml(resource)
+    env = dict(os.environ)
+    for db, command in ((db_b, "apply"), (db_a, "plan"), (db_b, "plan")):
+        env["DATABASE_URL"] = f"postgresql://postgres:{PASSWORD}@127.0.0.1:{pg.port}/{db}?sslmode=disable"
+        proc = subprocess.run([binary, command, "-f", "-", "-o", "json"], input=document, env=env,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, (command, db, proc.stdout, proc.stderr)
+    rows = []
+    for db in (db_a, db_b):
+        with pg.connect(db) as conn:
+            rows.append(conn.execute("SELECT id, label, rank FROM statuses ORDER BY id").fetchall())
+    assert rows[0] == rows[1] == [(1, "open", 1), (2, "it's closed", 9)]
+
+
+def test_a_row_for_a_table_outside_the_export_is_refused():
+    md = statuses_metadata()
+    declare_database(md, rows=[Row("audit.events", id=1)])
+    with pytest.raises(UnsupportedModelError) as e:
+        export_resource(md, name="tickets")
+    assert str(e.value) == "row of events (sqlalchemy-declarative-extensions): it is in schema 'audit'; this export is of 'public'"
+
+
+@pytest.mark.parametrize("declared, named", [
+    ({"views": [View("open_tickets", "SELECT id FROM tickets")]}, "view open_tickets (sqlalchemy-declarative-extensions): views are not managed"),
+    ({"functions": [Function("touch", "BEGIN RETURN NEW; END", returns="trigger", language="plpgsql")]},
+     "function touch (sqlalchemy-declarative-extensions): functions are not managed"),
+    ({"triggers": [Trigger.before("update", on="tickets", execute="touch", name="tickets_touch")]},
+     "trigger tickets_touch (sqlalchemy-declarative-extensions): triggers are not managed"),
+    ({"roles": [Role("reporting")]}, "role reporting (sqlalchemy-declarative-extensions): roles are cluster-wide"),
+    ({"schemas": ["audit"]}, "schema audit (sqlalchemy-declarative-extensions): a DatabaseSchema owns one existing schema"),
+])
+def test_kinds_the_operator_does_not_manage_are_refused_by_name(declared, named):
+    md = statuses_metadata()
+    declare_database(md, **declared)
+    with pytest.raises(UnsupportedModelError) as e:
+        export_resource(md, name="tickets")
+    assert str(e.value).startswith(named)
+
+
+def test_an_empty_declaration_refuses_nothing():
+    md = statuses_metadata()
+    declare_database(md)  # every kind present in metadata.info, each empty
+    assert "seed" not in export_resource(md, name="tickets")["spec"]
+    assert yaml.safe_load(to_yaml(export_resource(md, name="tickets")))["spec"]["tables"][0]["name"] == "statuses"
