@@ -34,11 +34,6 @@ ENGINE_GAPS = {
         "`c::text = ANY (ARRAY['a'::character varying, ...]::text[])`, which PostgreSQL parses into a "
         "different tree; plan then reports DropCheck + AddCheck forever"
     ),
-    "models.long_names": (
-        "engine: an unnamed primary key is rendered as CONSTRAINT \"<table>_pkey\", which PostgreSQL cuts at "
-        "63 bytes: for a 63-byte table name that is the table's own name and CREATE TABLE fails (relation "
-        "already exists); create_all's key gets PostgreSQL's name, the table shortened to fit \"_pkey\""
-    ),
 }
 
 
@@ -96,10 +91,6 @@ def test_create_all_and_apply_of_the_export_give_the_same_catalog(pg, binary, mo
     document = export_yaml(f"{module}:{attribute}", *args)
 
     applied = run_binary(binary, "apply", switched_to_apply(document), libpq_url(pg, db_b))
-    if applied.returncode == 1 and "spec.sequences: unknown field" in applied.stderr:
-        # Serial keys are exported as the contract's spec.sequences (issue 13), which this build
-        # of the engine does not read yet: reported as an expected failure, never as a pass.
-        pytest.xfail("this schema-operator build has no spec.sequences (issue 13)")
     assert applied.returncode == 0, f"apply on the empty database failed:\n{applied.stdout}\n{applied.stderr}"
 
     with pg.connect(db_a) as a, pg.connect(db_b) as b:

@@ -37,6 +37,11 @@ std::string generatedName(const std::string& table, const std::vector<std::strin
   }
 }
 
+// What Postgres names an unnamed primary key: "<table>_pkey", the table's part cut to fit 63 bytes.
+std::string primaryKeyName(const std::string& table) {
+  return generatedName(table, {}, "pkey", [](const std::string&) { return false; });
+}
+
 // "character varying(40)" -> ("character varying", "40")
 std::pair<std::string, std::string> typeParts(const std::string& t) {
   const auto open = t.find('(');
@@ -187,7 +192,7 @@ class Differ {
       n = generatedName(t.name, cols, suffix, taken);
       (schemaWide ? schemaNames_ : local).insert(n);
     };
-    if (t.primaryKey && t.primaryKey->name.empty()) t.primaryKey->name = t.name + "_pkey";
+    if (t.primaryKey && t.primaryKey->name.empty()) t.primaryKey->name = primaryKeyName(t.name);
     for (auto& u : t.uniques) name(u.name, u.columns, "key", false);
     for (auto& f : t.foreignKeys) name(f.name, f.columns, "fkey", false);
     for (auto& c : t.checks) name(c.name, {}, "check", false);
@@ -332,7 +337,7 @@ class Differ {
     // The declared key with its name (named() gives an unnamed one Postgres' "<table>_pkey").
     auto declared = [&] {
       PrimaryKey k = *want.primaryKey;
-      if (k.name.empty()) k.name = T + "_pkey";
+      if (k.name.empty()) k.name = primaryKeyName(T);
       return k;
     };
     if (want.primaryKey && live.primaryKey) {
@@ -433,9 +438,10 @@ class Differ {
 
   // Declared sequences are created (before the tables whose defaults call them) and altered;
   // the owner is set apart from the creation, once the owning column exists. Undeclared ones are
-  // dropped, except those that go with something else: the sequence of a serial column that
-  // becomes an identity (the conversion drops it), and one owned by a column of a table this
-  // resource does not manage (ignored, or left alone undeclared).
+  // like undeclared tables: left alone and not reported unless `prune` is on (so a Part 1 document
+  // with serial columns means what it meant), and then dropped, except those that go with
+  // something else: the sequence of a serial column that becomes an identity (the conversion drops
+  // it), and one owned by a column of a table this resource does not manage.
   void sequences() {
     std::map<std::string, const Sequence*> live;
     for (const auto& s : have_.sequences) live[s.name] = &s;
@@ -461,6 +467,7 @@ class Differ {
       if (!sameOptions(change.from, change.to) || change.from.ownedBy != change.to.ownedBy)
         add(ChangeKind::AlterSequence, s.name, "", "", std::move(change));
     }
+    if (!policy_.prune) return;
     std::set<std::string> converted;
     for (const auto& c : out_)
       if (c.kind == ChangeKind::ConvertSerialToIdentity)

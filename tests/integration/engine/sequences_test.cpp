@@ -140,9 +140,11 @@ TEST_F(SequencesTest, ANarrowerTypeIsBlockedWhileTheValueIsBeyondItThenApplies) 
   EXPECT_EQ(value("SELECT nextval('s')"), "42");
 }
 
-TEST_F(SequencesTest, AnUndeclaredSequenceIsDroppedOnlyWithApproval) {
+TEST_F(SequencesTest, AnUndeclaredSequenceIsLeftAloneWithoutPruneAndDroppedWithItOnlyWithApproval) {
   exec("CREATE SEQUENCE loose");
-  const char* body = "  tables:\n    - {name: t, columns: [{name: a, type: int}]}\n";
+  const auto alone = apply(resource("  tables:\n    - {name: t, columns: [{name: a, type: int}]}\n"));
+  EXPECT_TRUE(alone.remaining.drift.empty()) << "not declared, not pruned: not this resource's, as a table is not";
+  const char* body = "  prune: true\n  tables:\n    - {name: t, columns: [{name: a, type: int}]}\n";
   const auto pending = apply(resource(body));
   EXPECT_EQ(drift(pending.remaining), Drift{"DropSequence loose [destructive]"});
   EXPECT_EQ(sequences(), 1) << "destructive: not applied without approval";
@@ -155,8 +157,18 @@ TEST_F(SequencesTest, AnUndeclaredSequenceIsDroppedOnlyWithApproval) {
 
 TEST_F(SequencesTest, ADropWaitsForTheDefaultThatCallsTheSequence) {
   exec("CREATE TABLE t (id serial PRIMARY KEY, v text)");
-  // The column keeps its nextval default but the sequence is not declared: it cannot go.
-  const char* keepsDefault = R"yaml(  tables:
+  // The column keeps its nextval default but the sequence is not declared (a Part 1 document):
+  // in sync without prune; with prune, it cannot go.
+  const char* part1 = R"yaml(  tables:
+    - name: t
+      columns:
+        - {name: id, type: integer, default: "nextval('t_id_seq'::regclass)"}
+        - {name: v, type: text}
+      primaryKey: [id]
+)yaml";
+  EXPECT_TRUE(apply(resource(part1), /*allowDestructive=*/true).plan.drift.empty());
+  const char* keepsDefault = R"yaml(  prune: true
+  tables:
     - name: t
       columns:
         - {name: id, type: integer, default: "nextval('t_id_seq'::regclass)"}
@@ -171,7 +183,8 @@ TEST_F(SequencesTest, ADropWaitsForTheDefaultThatCallsTheSequence) {
   EXPECT_EQ(sequences(), 1);
 
   // Without the default, the drop runs after the default goes.
-  const char* noDefault = R"yaml(  tables:
+  const char* noDefault = R"yaml(  prune: true
+  tables:
     - name: t
       columns:
         - {name: id, type: integer}

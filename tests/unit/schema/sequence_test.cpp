@@ -35,6 +35,12 @@ Column serialColumn(const std::string& name, const std::string& sequence, bool l
 }
 
 std::vector<Change> changesFor(const Model& have, const Model& want) { return diff(have, want, Policy{}, Canon{}); }
+// With `prune`, which undeclared sequences need before they are drift (as undeclared tables do).
+std::vector<Change> prunedChangesFor(const Model& have, const Model& want) {
+  Policy prune;
+  prune.prune = true;
+  return diff(have, want, prune, Canon{});
+}
 
 std::vector<std::string> kinds(const std::vector<Change>& changes) {
   std::vector<std::string> out;
@@ -178,11 +184,13 @@ TEST(SequenceDiff, AnOwnerWhoseTableAndColumnAreRenamedIsTheSameOwner) {
   EXPECT_EQ(kinds(changesFor(have, want)), (std::vector<std::string>{"RenameTable new", "RenameColumn new.id"}));
 }
 
-TEST(SequenceDiff, AnUndeclaredSequenceIsADestructiveDropAfterEverythingThatUsedIt) {
+TEST(SequenceDiff, WithPruneAnUndeclaredSequenceIsADestructiveDropAfterEverythingThatUsedIt) {
   Model have = model({table("t", {serialColumn("id", "t_id_seq", true)}, {"id"})});
   have.sequences = {live("loose"), live("t_id_seq", "integer", "t.id")};  // by name, as inspect reads them
   Model want = model({table("t", {col("id", "integer", false)}, {"id"})});  // the default goes too
-  const Plan p = plan(changesFor(have, want), "public");
+  EXPECT_EQ(kinds(changesFor(have, want)), std::vector<std::string>{"DropDefault t.id"})
+      << "without prune, undeclared sequences are left alone, as undeclared tables are";
+  const Plan p = plan(prunedChangesFor(have, want), "public");
   EXPECT_EQ(kinds(p.drift), (std::vector<std::string>{"DropDefault t.id", "DropSequence loose", "DropSequence t_id_seq"}));
   EXPECT_EQ(p.drift[1].safety, Safety::Destructive);
   EXPECT_EQ(p.destructive, 2);
@@ -224,7 +232,7 @@ TEST(SequenceClassify, ADropIsBlockedWhileAKeptDefaultStillCallsTheSequence) {
   Model have = model({table("t", {serialColumn("id", "t_id_seq", true), col("v", "text")}, {"id"})});
   have.sequences = {live("t_id_seq", "integer", "t.id")};
   Model want = model({table("t", {serialColumn("id", "t_id_seq", false), col("v", "text")}, {"id"})});
-  auto changes = changesFor(have, want);
+  auto changes = prunedChangesFor(have, want);
   EXPECT_EQ(kinds(changes), std::vector<std::string>{"DropSequence t_id_seq"});
   const FactQuestions q = factsNeeded(changes);
   EXPECT_EQ(q.droppedSequences, std::vector<std::string>{"t_id_seq"});
@@ -240,7 +248,7 @@ TEST(SequenceClassify, ADropIsBlockedWhileAKeptDefaultStillCallsTheSequence) {
   // The same use goes away when the plan drops the column: the drop is then only destructive.
   want.tables[0].columns.erase(want.tables[0].columns.begin());
   want.tables[0].primaryKey.reset();
-  classified = classify(changesFor(have, want), facts);
+  classified = classify(prunedChangesFor(have, want), facts);
   for (const auto& c : classified)
     if (c.kind == ChangeKind::DropSequence) EXPECT_EQ(c.safety, Safety::Destructive) << c.reason;
 }
@@ -282,7 +290,7 @@ TEST(SequenceClassify, ANewDefaultThatStillCallsTheSequenceKeepsTheDropBlocked) 
   Facts facts;
   facts.sequenceUses["t_id_seq"].defaults = {{"t", "id"}};
   auto dropOf = [&](const Model& want) {
-    for (const auto& c : classify(changesFor(have, want), facts))
+    for (const auto& c : classify(prunedChangesFor(have, want), facts))
       if (c.kind == ChangeKind::DropSequence) return c.safety;
     return Safety::Safe;
   };
