@@ -40,6 +40,17 @@ TEST(Plan, CreatesTablesThenForeignKeysSoCyclesWork) {
   EXPECT_EQ(p.hash.size(), 7u + 64u);
 }
 
+// An unnamed primary key gets the name Postgres would give it: "<table>_pkey" with the table's
+// part cut to fit 63 bytes (pasting "_pkey" onto a 63-byte name would be cut back to the table's
+// own name, and CREATE TABLE would fail with "relation already exists").
+TEST(Plan, AnUnnamedPrimaryKeyOfALongTableIsNamedAsPostgresNamesIt) {
+  const std::string name(63, 'x');
+  const Plan p = planFor(Model{}, model({table(name, {col("id", "bigint", false)}, {"id"})}));
+  ASSERT_EQ(p.statements().size(), 1u);
+  EXPECT_NE(p.statements()[0].find("CONSTRAINT \"" + std::string(58, 'x') + "_pkey\" PRIMARY KEY"), std::string::npos)
+      << p.statements()[0];
+}
+
 TEST(Plan, UsesLockSafeFormsOnLiveTables) {
   Model have = model({table("t", {col("a", "integer"), col("b", "integer")})});
   Model want = have;
