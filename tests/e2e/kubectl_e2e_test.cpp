@@ -46,13 +46,14 @@ TEST_F(E2ETest, AServerSideApplyOfASpecChangeIsReconciledAndEachManagerOwnsItsFi
 
   // The spec is the platform team's (Apply), the status the operator's (through /status).
   bool specApplied = false, statusByOperator = false;
-  for (const auto& entry : get("shop")["metadata"]["managedFields"]) {
+  const json shop = get("shop");
+  for (const auto& entry : shop["metadata"]["managedFields"]) {
     if (entry.value("manager", "") == "platform-team" && entry.value("operation", "") == "Apply")
       specApplied = entry["fieldsV1"].contains("f:spec");
     if (entry.value("subresource", "") == "status") statusByOperator = entry["fieldsV1"].contains("f:status");
   }
-  EXPECT_TRUE(specApplied) << get("shop")["metadata"].dump(2);
-  EXPECT_TRUE(statusByOperator) << get("shop")["metadata"].dump(2);
+  EXPECT_TRUE(specApplied) << shop["metadata"].dump(2);
+  EXPECT_TRUE(statusByOperator) << shop["metadata"].dump(2);
 }
 
 TEST_F(E2ETest, TheManifestsOfDeployPassTheRealServersValidationAndAdmission) {
