@@ -127,6 +127,8 @@ void ControlPlane::startApiServer() {
                                 "--etcd-servers=http://127.0.0.1:" + std::to_string(etcdPort_),
                                 "--bind-address=127.0.0.1",
                                 "--advertise-address=127.0.0.1",
+                                // The kubernetes Service's endpoints would have to be a routable address.
+                                "--endpoint-reconciler-type=none",
                                 "--secure-port=" + std::to_string(apiPort_),
                                 "--cert-dir=" + dir_ + "/apiserver",
                                 "--tls-cert-file=" + pki_.servingCert,

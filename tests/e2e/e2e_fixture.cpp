@@ -9,12 +9,6 @@ namespace e2e {
 
 namespace {
 
-std::string tempDir(const std::string& prefix) {
-  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
-
 std::string source(const std::string& relative) { return std::string(SCHEMA_OPERATOR_SOURCE_DIR) + "/" + relative; }
 
 std::string readSource(const std::string& relative) {

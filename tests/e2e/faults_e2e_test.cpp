@@ -76,6 +76,10 @@ TEST_F(E2EWatchFromEtcdTest, CutConnectionsAndACompactedHistoryLoseNoChange) {
   proxy().refuseConnections(true);
   proxy().dropConnections();
   apply(schemaDoc("shop", withColumn(withColumn(kTableSpec, "after_cut"), "after_gone")));
+  // One write more, so the change's own revision is compacted too (a watch from the revision
+  // before it starts at it; one that starts exactly at the compacted revision is still served).
+  const auto later = kubectl({"create", "configmap", "later", "-n", ns_});
+  ASSERT_EQ(later.exitCode, 0) << show(later);
   const long long compacted = cluster().plane().compactEtcd();
   std::cout << "[ measure ] etcd compacted to revision " << compacted << "\n";
   proxy().refuseConnections(false);
