@@ -81,7 +81,8 @@ core::Result<exporting::Exported> readAndExport(const Args& args, const pg::Conn
   // Any number past the engine's threshold: export reads every table, so split whenever allowed.
   const size_t everyTable = std::numeric_limits<size_t>::max();
   auto catalog = engine::readCatalog(**conn, e.schema, everyTable, reader);
-  auto extras = facts.valid() ? facts.get() : core::Result<exporting::CatalogExtras>(core::terminal(""));
+  const bool readBeside = facts.valid();
+  auto extras = readBeside ? facts.get() : core::Result<exporting::CatalogExtras>(core::terminal(""));
   if (!catalog) {
     // useSchema names the resource's field; here the schema came from --schema.
     if (catalog.error().field == "spec.schema") {
@@ -90,7 +91,7 @@ core::Result<exporting::Exported> readAndExport(const Args& args, const pg::Conn
     }
     return catalog.error();
   }
-  if (!facts.valid()) extras = readFacts(conn->get());
+  if (!readBeside) extras = readFacts(conn->get());
   if (!extras) return extras.error();
   auto seeds = pg::readSeedRows(**conn, catalog->model, e.seedTables);
   if (!seeds) return seeds.error();

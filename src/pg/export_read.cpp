@@ -20,10 +20,6 @@ std::string notFromExtension(const std::string& catalog, const std::string& oid)
          "'::pg_catalog.regclass AND e.objid = " + oid + " AND e.deptype = 'e')";
 }
 
-// The tables pg::inspect reads (plain and partitioned, not partitions, not an extension's).
-const std::string kReadTables =
-    "c.relkind IN ('r', 'p') AND NOT c.relispartition" + notFromExtension("pg_class", "c.oid");
-
 // Options of Postgres 15 and later (NULLS NOT DISTINCT, ON DELETE SET NULL (columns)): asked only
 // of servers that have the catalog columns.
 struct Since15 {
