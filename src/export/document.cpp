@@ -43,8 +43,9 @@ class NameRule {
  public:
   NameRule(const std::string& table, const CatalogExtras& extras) : table_(table), extras_(extras) {}
 
+  // The engine names an unnamed primary key as Postgres does, cut included.
   bool primaryKey(const std::string& name) const {
-    return plainFits(table_ + "_pkey") && name == chosen(std::nullopt, "pkey", extras_.relationNames, name);
+    return name == chosen(std::nullopt, "pkey", extras_.relationNames, name);
   }
   bool unique(const std::string& name, const std::vector<std::string>& columns) const {
     return columnsRule(name, columns, "key", extras_.relationNames);
