@@ -47,7 +47,7 @@ TEST(CliCompletion, BashRegistersAFunctionThatCompletesCommandsFlagsAndValues) {
   EXPECT_NE(out.find("complete -F _schema_operator schema-operator\n"), std::string::npos) << out;
   const std::vector<std::string> expected = {
       "[plan]",
-      "[plan apply run version help completion -h --help --version]",
+      "[plan apply export run version help completion -h --help --version]",
       "[--output]",
       "[text json]",
       "[--allow-destructive]",
