@@ -56,10 +56,12 @@ struct Args {
 // One parsed command line: the command and what it needs.
 struct Invocation {
   Command command = Command::Help;
-  Args args;                 // plan, apply, export
-  // export's flags are bound here, apart from plan's and apply's: CLI11 gives a flag's environment
-  // variable to every subcommand's option, chosen or not, so a shared binding would let export's
-  // DATABASE_URL overwrite the --database-url given to apply. Moved into `args` once export is chosen.
+  Args args;                 // plan, apply, export: the chosen command's, after parsing
+  // Each of plan, apply and export binds its flags to its own Args: CLI11 gives a flag's
+  // environment variable to every subcommand's option, chosen or not, so a shared binding would let
+  // another command's DATABASE_URL overwrite the --database-url given to the chosen one. The chosen
+  // command's is moved into `args` (apply binds `args` itself).
+  Args planArgs;
   Args exportArgs;
   operator_::Options serve;  // run
   std::string shell;         // completion: bash or zsh

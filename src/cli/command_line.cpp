@@ -325,7 +325,7 @@ std::unique_ptr<CLI::App> defineProgram(Invocation& parsed, std::string& helpTop
   // A flag given twice means its last value, as in most command lines (repeatable ones say so).
   app->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app->footer("Run `schema-operator COMMAND --help` for a command's flags.");
-  definePlan(*app, parsed.args);
+  definePlan(*app, parsed.planArgs);
   defineApply(*app, parsed.args);
   defineExport(*app, parsed.exportArgs);
   defineRun(*app, parsed.serve);
@@ -444,6 +444,7 @@ core::Result<Invocation> CommandLine::settle(const std::vector<std::string>& arg
     return parsed_;
   }
   parsed_.command = commandNamed(chosen.front()->get_name());
+  if (parsed_.command == Command::Plan) parsed_.args = std::move(parsed_.planArgs);
   if (parsed_.command == Command::Export) parsed_.args = std::move(parsed_.exportArgs);
   switch (parsed_.command) {
     case Command::Plan:

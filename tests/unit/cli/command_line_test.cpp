@@ -106,12 +106,19 @@ TEST(CommandLine, UnsetFlagsFallBackToTheirEnvironmentVariablesAndAFlagWins) {
   EXPECT_EQ(fromEnv.args.fromEnvironment,
             (std::set<std::string>{"DATABASE_URL", "PG_SSL_ROOT_CERT", "PG_SSL_ALLOW_SELF_SIGNED"}));
 
-  const auto flags = parsed({"apply", "-f", "x.yaml", "--database-url=host=/flag", "--root-cert", "/flag/ca.crt",
-                             "--allow-self-signed=false"});
-  EXPECT_EQ(flags.args.databaseUrl, "host=/flag");
-  EXPECT_EQ(flags.args.rootCertFile, "/flag/ca.crt");
-  EXPECT_EQ(flags.args.allowSelfSigned, false);
-  EXPECT_TRUE(flags.args.fromEnvironment.empty());
+  // The flag wins over the environment in every command: one command's variable must not
+  // overwrite the flag given to another (a plan against the wrong database).
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"plan", "-f", "x.yaml"}, {"apply", "-f", "x.yaml"}, {"export"}}) {
+    auto words = command;
+    for (const char* w : {"--database-url=host=/flag", "--root-cert", "/flag/ca.crt", "--allow-self-signed=false"})
+      words.emplace_back(w);
+    const auto flags = parsed(words);
+    EXPECT_EQ(flags.args.databaseUrl, "host=/flag") << command[0];
+    EXPECT_EQ(flags.args.rootCertFile, "/flag/ca.crt") << command[0];
+    EXPECT_EQ(flags.args.allowSelfSigned, false) << command[0];
+    EXPECT_TRUE(flags.args.fromEnvironment.empty()) << command[0];
+  }
 }
 
 TEST(CommandLine, AnEmptyEnvironmentVariableIsNoValue) {
