@@ -106,9 +106,8 @@ std::optional<schema::LockMode> writeBlockingLock(const schema::Step& step) {
 
 std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
 
-// What apply set, or found, for the whole session before the first step.
+// What apply found of the session before the first step (its lock_timeout is options.lockTimeout).
 struct SessionTimeouts {
-  std::chrono::milliseconds lockTimeout;
   bool statementTimeoutOff = false;  // the session's statement_timeout is 0 (the server's default)
 };
 
@@ -159,7 +158,7 @@ StepRun runTransactional(pqxx::connection& conn, const schema::Step& step, const
   // SET LOCAL: both end with the step, so the session's own settings apply to everything else.
   // Only what differs from the session is set.
   std::vector<std::string> alongside;
-  if (lockTimeout != session.lockTimeout) alongside.push_back("SET LOCAL lock_timeout = '" + ms(lockTimeout) + "'");
+  if (lockTimeout != options.lockTimeout) alongside.push_back("SET LOCAL lock_timeout = '" + ms(lockTimeout) + "'");
   if (timed)
     alongside.push_back("SET LOCAL statement_timeout = '" + ms(options.statementTimeout) + "'");
   else if (!session.statementTimeoutOff)
@@ -392,7 +391,7 @@ core::Result<ApplyResult> apply(pqxx::connection& conn, const std::vector<schema
   if (steps.empty()) return result;
   const schema::Step* current = nullptr;
   try {
-    SessionTimeouts session{options.lockTimeout};
+    SessionTimeouts session;
     {
       // Session level, so it holds for every step and for the non-transactional ones too; the
       // statement_timeout read in the same round trip.
