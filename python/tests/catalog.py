@@ -2,6 +2,13 @@
 
 Every fact is read as PostgreSQL prints it (format_type, pg_get_expr, pg_get_constraintdef,
 pg_get_indexdef), with the schema name as the only thing that may differ in the text.
+
+A check's printed text is not always what the same text prints as once stored again: `c IN ('a', 'b')`
+on a varchar column prints as `(c)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`, and
+that, stored again, as `ARRAY[('a'::character varying)::text, ...]` — one expression, two texts. So a
+check is compared by the text PostgreSQL settles on when it is stored from its own printing until the
+printing stops changing (in a transaction that is rolled back), which tells apart exactly what the
+server would evaluate differently.
 """
 from __future__ import annotations
 
@@ -62,8 +69,25 @@ def read_catalog(conn: psycopg.Connection, schema: str, ignore_tables: frozenset
         rows = [tuple(r) for r in conn.execute(query, {"s": schema}).fetchall()]
         if kind in ("tables", "columns", "constraints", "indexes"):
             rows = [r for r in rows if r[0] not in ignore_tables]
+        if kind == "constraints":
+            rows = [r[:3] + (settled_check(conn, schema, r[0], r[3]),) + r[4:] if r[2] == "c" else r for r in rows]
         out[kind] = rows
     return out
+
+
+def settled_check(conn: psycopg.Connection, schema: str, table: str, definition: str) -> str:
+    """`definition` (pg_get_constraintdef of a check) as PostgreSQL prints it once it stops changing."""
+    quoted = f'"{schema}"."{table}"'
+    for _ in range(4):
+        with conn.transaction(force_rollback=True):
+            conn.execute(f"ALTER TABLE {quoted} ADD CONSTRAINT so_settle_probe {definition}")
+            again = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                                 " WHERE conname = 'so_settle_probe' AND conrelid = %s::regclass",
+                                 (quoted,)).fetchone()[0]
+        if again == definition:
+            return definition
+        definition = again
+    return definition
 
 
 def differences(a: dict, b: dict) -> list[str]:

@@ -27,14 +27,8 @@ MODELS = {
 }
 
 # Known gaps of the engine, each failing its promise test until fixed (strict: a fix turns the
-# xfail into a failure that asks for this mark to go).
-ENGINE_GAPS = {
-    "models.varchar_enum": (
-        "engine: a check `c IN ('a', 'b')` on a varchar column is rendered as PostgreSQL printed it, "
-        "`c::text = ANY (ARRAY['a'::character varying, ...]::text[])`, which PostgreSQL parses into a "
-        "different tree; plan then reports DropCheck + AddCheck forever"
-    ),
-}
+# xfail into a failure that asks for this mark to go). None today.
+ENGINE_GAPS: dict = {}
 
 
 def _module_params():

@@ -20,6 +20,22 @@ namespace {
 // would cost more than it saves.
 constexpr size_t kSplitReadTables = 200;
 
+// schema::secondLookQuestions: one more round trip, only when a declared check or predicate came
+// out unlike both its live counterpart and its own text. A text the server refuses the second time
+// (a live check that no longer parses against the declared columns) only means "not the same", so
+// the first answers stand; a lost connection is still an error.
+core::Result<schema::Model> secondLook(pqxx::connection& conn, const std::string& schemaName,
+                                       const schema::Model& have, const schema::Model& declared, schema::Model want) {
+  const schema::CanonQuestions questions = schema::secondLookQuestions(have, declared, want);
+  if (questions.empty()) return want;
+  auto answers = pg::canonicalize(conn, schemaName, questions);
+  if (!answers) {
+    if (answers.error().kind == core::ErrorKind::Transient) return answers.error();
+    return want;
+  }
+  return schema::afterSecondLook(have, want, *answers);
+}
+
 // Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
 // calls do I/O; everything between them is data.
 core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options,
@@ -46,6 +62,10 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   }
   auto want = schema::canonicalModel(*have, resource.model, canon);
   if (!want) return want.error();
+  if (auto settled = secondLook(conn, schemaName, *have, resource.model, std::move(*want)); settled)
+    want = std::move(*settled);
+  else
+    return settled.error();
 
   std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);
 

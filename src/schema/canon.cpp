@@ -413,4 +413,124 @@ core::Result<Model> canonicalModel(const Model& have, const Model& want, const C
   return out;
 }
 
+namespace {
+
+// The live check texts of `live` that no declared check of `want` is cheaply the same as.
+std::vector<const std::string*> unmatchedChecks(const Table& live, const Table& want) {
+  std::vector<const std::string*> out;
+  for (const auto& lck : live.checks)
+    if (std::none_of(want.checks.begin(), want.checks.end(),
+                     [&](const Check& ck) { return cheaplySame(ck.expression, lck.expression); }))
+      out.push_back(&lck.expression);
+  return out;
+}
+
+std::vector<const std::string*> unmatchedPredicates(const Table& live, const Table& want) {
+  std::vector<const std::string*> out;
+  for (const auto& lix : live.indexes)
+    if (lix.where && std::none_of(want.indexes.begin(), want.indexes.end(), [&](const Index& ix) {
+          return ix.where && cheaplySame(*ix.where, *lix.where);
+        }))
+      out.push_back(&*lix.where);
+  return out;
+}
+
+bool matchesNone(const std::string& text, const std::vector<const std::string*>& live) {
+  return std::none_of(live.begin(), live.end(), [&](const std::string* l) { return cheaplySame(text, *l); });
+}
+
+// A declared text that its first answer left unlike every live text of its kind, and unlike what the
+// author wrote.
+bool unsettled(const std::string& answer, const std::string& written, const std::vector<std::string>& liveTexts) {
+  if (normalizeExpression(answer) == normalizeExpression(written)) return false;
+  return std::none_of(liveTexts.begin(), liveTexts.end(), [&](const std::string& l) { return cheaplySame(answer, l); });
+}
+
+// Two texts are the same expression when either, or Postgres' second printing of either, agree.
+bool samePrinted(const std::string& table, const std::string& a, const std::string& b,
+                 const std::map<std::pair<std::string, std::string>, std::string>& printed) {
+  std::vector<std::string> as{normalizeExpression(a)}, bs{normalizeExpression(b)};
+  if (auto it = printed.find({table, a}); it != printed.end()) as.push_back(normalizeExpression(it->second));
+  if (auto it = printed.find({table, b}); it != printed.end()) bs.push_back(normalizeExpression(it->second));
+  for (const auto& x : as)
+    if (std::find(bs.begin(), bs.end(), x) != bs.end()) return true;
+  return false;
+}
+
+}  // namespace
+
+CanonQuestions secondLookQuestions(const Model& have, const Model& declared, const Model& want) {
+  Model pending = want;  // the tables to look at again, with everything the questions need
+  pending.tables.clear();
+  std::vector<const Table*> liveOf;
+  const auto matches = matchTables(have, want);
+  for (size_t t = 0; t < matches.size(); ++t) {
+    const Table* live = matches[t].have;
+    if (!live) continue;  // nothing to be the same as
+    const Table& answered = want.tables[t];
+    const Table& written = declared.tables[t];
+    std::vector<std::string> liveChecks, livePredicates;
+    for (const auto& c : live->checks) liveChecks.push_back(c.expression);
+    for (const auto& ix : live->indexes)
+      if (ix.where) livePredicates.push_back(*ix.where);
+    bool again = false;
+    for (size_t k = 0; k < answered.checks.size() && !again; ++k)
+      again = unsettled(answered.checks[k].expression, written.checks[k].expression, liveChecks);
+    for (size_t k = 0; k < answered.indexes.size() && !again; ++k)
+      again = answered.indexes[k].where &&
+              unsettled(*answered.indexes[k].where, *written.indexes[k].where, livePredicates);
+    if (!again) continue;
+    pending.tables.push_back(answered);
+    liveOf.push_back(live);
+  }
+  if (pending.tables.empty()) return {};
+
+  CanonQuestions q = canonQuestions(have, pending);
+  for (size_t t = 0; t < pending.tables.size(); ++t) {
+    const Table& live = *liveOf[t];
+    auto tq = std::find_if(q.tables.begin(), q.tables.end(), [&](const TableQuestion& x) { return x.table == live.name; });
+    if (tq == q.tables.end()) continue;
+    for (const std::string* text : unmatchedChecks(live, pending.tables[t]))
+      tq->checks.emplace_back(*text, "a live check of " + live.name);
+    for (const std::string* text : unmatchedPredicates(live, pending.tables[t]))
+      tq->predicates.emplace_back(*text, "a live index predicate of " + live.name);
+  }
+  return q;
+}
+
+Model afterSecondLook(const Model& have, const Model& want, const Canon& second) {
+  Model out = want;
+  const auto matches = matchTables(have, want);
+  for (size_t t = 0; t < matches.size(); ++t) {
+    const Table* live = matches[t].have;
+    if (!live) continue;
+    Table& table = out.tables[t];
+    std::vector<const std::string*> liveChecks, livePredicates;
+    for (const auto& c : live->checks) liveChecks.push_back(&c.expression);
+    for (const auto& ix : live->indexes)
+      if (ix.where) livePredicates.push_back(&*ix.where);
+    std::vector<const std::string*> checks = unmatchedChecks(*live, *matches[t].want);
+    for (auto& ck : table.checks) {
+      if (!matchesNone(ck.expression, liveChecks)) continue;  // already a live one
+      for (auto it = checks.begin(); it != checks.end(); ++it) {
+        if (!samePrinted(live->name, ck.expression, **it, second.checks)) continue;
+        ck.expression = **it;
+        checks.erase(it);  // one live check stands for one declared check
+        break;
+      }
+    }
+    std::vector<const std::string*> predicates = unmatchedPredicates(*live, *matches[t].want);
+    for (auto& ix : table.indexes) {
+      if (!ix.where || !matchesNone(*ix.where, livePredicates)) continue;
+      for (auto it = predicates.begin(); it != predicates.end(); ++it) {
+        if (!samePrinted(live->name, *ix.where, **it, second.predicates)) continue;
+        ix.where = **it;
+        predicates.erase(it);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace schema

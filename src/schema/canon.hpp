@@ -99,4 +99,21 @@ CanonQuestions canonQuestions(const Model& have, const Model& want);
 // Declared enum names stay names (render quotes them).
 core::Result<Model> canonicalModel(const Model& have, const Model& want, const Canon& canon);
 
+// Printed text does not always parse back into the tree it was printed from. A check
+// `status IN ('a', 'b')` on a varchar column is stored as `(status)::text = ANY ((ARRAY['a'::character
+// varying, ...])::text[])`, and that text, parsed again, becomes `ARRAY[('a'::character varying)::text,
+// ...]`: the first answer for a declared check need not be what the catalog holds after it is applied,
+// nor what it holds when another tool created it from the same source. So a declared check or index
+// predicate whose answer matches no live one, and is not what the author wrote either (a text Postgres
+// prints unchanged is already its own fixed point), is looked at a second time: Postgres prints the answer
+// again, and the table's unmatched live texts again; two texts that print the same are the same.
+//
+// The questions for that second look: only live tables with such a text; empty when there are none (the
+// usual case, and then no round trip). `declared` is the resource's model, `want` canonicalModel's result.
+CanonQuestions secondLookQuestions(const Model& have, const Model& declared, const Model& want);
+
+// `want` with each declared check and predicate that the second look showed to be a live one replaced by
+// the live text, so that it is not drift. `second` holds the second look's answers.
+Model afterSecondLook(const Model& have, const Model& want, const Canon& second);
+
 }  // namespace schema

@@ -217,6 +217,18 @@ class Options(unittest.TestCase):
         self.assertEqual(json.loads(cm["data"]["schema-operator.json"]),
                          json.loads(read("deploy/monitoring/dashboards/schema-operator.json")))
 
+    def test_runbooks_can_point_at_the_platform_teams_copy(self):
+        base = "https://wiki.example.com/schema-operator/troubleshooting"
+        rule = one(template("prometheusRule.enabled=true", f"prometheusRule.runbookBaseURL={base}"),
+                   "PrometheusRule", FULL, NS)
+        urls = [r["annotations"]["runbook_url"] for g in rule["spec"]["groups"] for r in g["rules"] if "alert" in r]
+        self.assertTrue(urls)
+        for r in (r for g in rule["spec"]["groups"] for r in g["rules"] if "alert" in r):
+            self.assertEqual(r["annotations"]["runbook_url"], f"{base}#{r['alert'].lower()}")
+        refused = template("prometheusRule.enabled=true", "prometheusRule.runbookBaseURL=not a url", check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("runbookBaseURL", refused.stderr)
+
     def test_without_leader_election(self):
         objects = template("leaderElection.enabled=false", "replicaCount=1")
         d = one(objects, "Deployment", FULL, NS)

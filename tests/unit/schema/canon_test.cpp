@@ -195,3 +195,66 @@ TEST(CheaplySame, SettlesTheCommonSpellingsWithoutTheServer) {
   EXPECT_FALSE(cheaplySame("'a'", "'b'::text"));
   EXPECT_FALSE(cheaplySame("a > 1", "a > 2"));
 }
+
+namespace {
+
+// A varchar table with one check: as live (`liveText`), as written, and as the first answer gave it.
+struct SecondLook {
+  Model have, declared, want;
+  SecondLook(const char* liveText, const char* written, const char* answered) {
+    Table t = table("t", {col("id", "integer", false), col("status", "character varying(10)")}, {"id"});
+    Table live = t, wrote = t, answer = t;
+    live.checks.push_back({"t_status_check", liveText, true, ""});
+    wrote.checks.push_back({"t_status_check", written, true, "spec.tables[0].checks[0]"});
+    answer.checks.push_back({"t_status_check", answered, true, "spec.tables[0].checks[0]"});
+    have = model({live});
+    declared = model({wrote});
+    want = model({answer});
+  }
+};
+
+const char* kFirstPrint = "(status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])";
+const char* kSecondPrint = "(status)::text = ANY (ARRAY[('a'::character varying)::text, ('b'::character varying)::text])";
+
+}  // namespace
+
+TEST(SecondLook, NothingIsAskedWhenTheAnswerIsTheLiveTextOrWhatWasWritten) {
+  const SecondLook inSync(kFirstPrint, "status IN ('a', 'b')", kFirstPrint);
+  EXPECT_TRUE(secondLookQuestions(inSync.have, inSync.declared, inSync.want).empty());
+  // Postgres printed the text as written: it is its own fixed point, and a real change.
+  const SecondLook changed("status <> 'c'::text", "status <> 'd'::text", "status <> 'd'::text");
+  EXPECT_TRUE(secondLookQuestions(changed.have, changed.declared, changed.want).empty());
+}
+
+TEST(SecondLook, AsksForTheAnswerAndTheUnmatchedLiveTextOnTheLiveTable) {
+  const SecondLook s(kSecondPrint, "status IN ('a', 'b')", kFirstPrint);
+  const CanonQuestions q = secondLookQuestions(s.have, s.declared, s.want);
+  ASSERT_EQ(q.tables.size(), 1u);
+  EXPECT_EQ(q.tables[0].table, "t");
+  std::vector<std::string> asked;
+  for (const auto& [text, field] : q.tables[0].checks) asked.push_back(text);
+  EXPECT_EQ(asked, (std::vector<std::string>{kFirstPrint, kSecondPrint}));
+  ASSERT_EQ(q.tables[0].columns.size(), 2u);
+  EXPECT_EQ(q.tables[0].columns[1].type, "character varying(10)");
+}
+
+TEST(SecondLook, ANewTableIsNotLookedAtAgain) {
+  SecondLook s(kSecondPrint, "status IN ('a', 'b')", kFirstPrint);
+  s.have.tables.clear();
+  EXPECT_TRUE(secondLookQuestions(s.have, s.declared, s.want).empty());
+}
+
+TEST(SecondLook, TheLiveTextIsAdoptedOnlyWhenBothPrintTheSame) {
+  const SecondLook s(kSecondPrint, "status IN ('a', 'b')", kFirstPrint);
+  Canon second;
+  second.checks[{"t", kFirstPrint}] = kSecondPrint;
+  second.checks[{"t", kSecondPrint}] = kSecondPrint;
+  EXPECT_EQ(afterSecondLook(s.have, s.want, second).tables[0].checks[0].expression, kSecondPrint);
+
+  Canon differs;
+  differs.checks[{"t", kFirstPrint}] = "(status)::text = 'a'::text";
+  differs.checks[{"t", kSecondPrint}] = kSecondPrint;
+  EXPECT_EQ(afterSecondLook(s.have, s.want, differs).tables[0].checks[0].expression, kFirstPrint);
+  // Nothing asked (or refused): the first answer stands.
+  EXPECT_EQ(afterSecondLook(s.have, s.want, Canon{}).tables[0].checks[0].expression, kFirstPrint);
+}
