@@ -172,6 +172,14 @@ bench-export: deps build
 	  --tables $(BENCH_TABLES) --runs $(BENCH_RUNS)
 bench: bench-export
 # ---- end export benchmark ----
+# ---- table-layer benchmark (issue 15): plan with partitions, domains, sequences and an expression
+# index against its catalog floor; results in bench/results/plan_table_layer.txt. Part of `make bench`.
+.PHONY: bench-table-layer
+bench-table-layer: deps build
+	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator /usr/bin/python3 bench/plan_table_layer.py \
+	  --tables $(BENCH_APPLY_TABLES) --runs $(BENCH_RUNS)
+bench: bench-table-layer
+# ---- end table-layer benchmark ----
 # ---- kube-tools: a real Kubernetes control plane for the e2e tests (docs/development.md) ----
 # etcd, kube-apiserver and kube-controller-manager, built with the machine's Go from the Go module
 # proxy at the versions tools/kube-apiserver/go.mod pins, into .tools/kube (gitignored). Present
