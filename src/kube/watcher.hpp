@@ -6,7 +6,8 @@
 // stream that ends is re-watched from the last RV (after a backoff when streams keep ending
 // without a single event, so a misbehaving server cannot make it spin); 410 Gone re-lists from scratch (Restarted
 // replaces the cache, so objects deleted meanwhile become deletions); transient errors back off
-// exponentially up to a cap, retrying the same step.
+// exponentially up to a cap, retrying the same step, except that a watch failing
+// relistAfterWatchFailures times in a row re-lists instead.
 #include <functional>
 #include <stop_token>
 #include <string>
@@ -28,6 +29,11 @@ struct WatcherConfig {
   int pageSize = 500;
   int watchTimeoutSeconds = 290;
   core::BackoffPolicy backoff{core::Millis(800), std::chrono::seconds(30), 2.0};
+  // Watches failing this many times in a row (not with 410) are given up for a fresh list: the
+  // real API server answers some resumes it can no longer serve with another code than 410 (a
+  // 500 for a watch at exactly the revision etcd compacted to), and retrying the same
+  // resourceVersion would then fail forever.
+  int relistAfterWatchFailures = 3;
 };
 
 namespace watcher {
