@@ -136,6 +136,14 @@ TEST_F(KubeFixture, RetryAfterIsHonouredOn429And503) {
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code, 500);
   EXPECT_EQ(clock.sleeps().size(), 3u);
+  EXPECT_FALSE(client(config_)->call(request::get(cm, ns_, "busy3"))) << "the injected 500 reached the server";
+  // The N-th matching request: the first passes, the second is answered 500.
+  proxy().inject({"GET", "configmaps/busy", 500, 1, 1, -1});
+  ASSERT_TRUE(c->call(request::get(cm, ns_, "busy"), CallOptions{{}, 1}));
+  auto second = c->call(request::get(cm, ns_, "busy"), CallOptions{{}, 1});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, 500);
+  EXPECT_TRUE(c->call(request::get(cm, ns_, "busy"), CallOptions{{}, 1}));
 }
 
 TEST_F(KubeFixture, KeepAliveReusesConnectionsAcrossManyRequests) {
