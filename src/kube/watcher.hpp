@@ -29,10 +29,10 @@ struct WatcherConfig {
   int pageSize = 500;
   int watchTimeoutSeconds = 290;
   core::BackoffPolicy backoff{core::Millis(800), std::chrono::seconds(30), 2.0};
-  // Watches failing this many times in a row (not with 410) are given up for a fresh list: the
-  // real API server answers some resumes it can no longer serve with another code than 410 (a
-  // 500 for a watch at exactly the revision etcd compacted to), and retrying the same
-  // resourceVersion would then fail forever.
+  // Watches failing this many times in a row (not with 410) are given up for a fresh list: a
+  // resume the server cannot serve is not always answered 410 (an internal error from its
+  // storage is a 500, a proxy in between has its own codes), and retrying the same
+  // resourceVersion would then fail forever while every change is missed.
   int relistAfterWatchFailures = 3;
 };
 

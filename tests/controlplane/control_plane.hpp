@@ -35,7 +35,7 @@ struct ControlPlaneOptions {
   // etcd compacted away is answered 410 Gone as it would be after a long disconnect.
   bool watchCache = true;
   // Resources (plural, with .group outside the core group) whose watches bypass the cache while
-  // the rest keep it (bookmarks come from the cache): a compaction makes 410s for these alone.
+  // the rest keep it: a compaction makes 410s for these alone.
   std::vector<std::string> uncachedResources;
 };
 

@@ -53,8 +53,9 @@ class FaultProxy {
   void stopInjecting();
   // Closes every watch stream open now, between events; returns how many.
   size_t dropWatches();
-  // The next piece of the next watch event on a stream whose target contains `targetPart` is cut
-  // in the middle: half of its bytes reach the client, then both connections close.
+  // What a watch stream whose target contains `targetPart` sends next (an event, as the server
+  // sends each in a piece of its own) is cut in the middle: half of its bytes reach the client,
+  // then both connections close. Once.
   void cutNextWatchEvent(const std::string& targetPart);
   size_t openWatches() const;
   std::vector<SeenRequest> requests() const;
