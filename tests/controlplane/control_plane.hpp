@@ -36,7 +36,7 @@ struct ControlPlaneOptions {
   bool watchCache = true;
   // Resources (plural, with .group outside the core group) whose watches bypass the cache while
   // the rest keep it: a compaction makes 410s for these alone.
-  std::vector<std::string> uncachedResources;
+  std::vector<std::string> uncachedResources = {};
 };
 
 class ControlPlane {

@@ -74,7 +74,9 @@ TEST_F(KubeFixture, WatchDeliversEventsAndBookmarks) {
   // ended; what is made afterwards follows as it happens.
   auto c = client();
   ASSERT_TRUE(c->call(request::create(cm, ns_, configMap("before"))));
-  Request watch = request::watch(cm, ns_, WatchParams{.timeoutSeconds = 10});
+  WatchParams p;
+  p.timeoutSeconds = 10;
+  Request watch = request::watch(cm, ns_, p);
   watch.query["sendInitialEvents"] = "true";
   watch.query["resourceVersionMatch"] = "NotOlderThan";
   std::vector<std::string> seen;  // type name
