@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The daemon under load: `schema-operator run` against the Kubernetes API test server and one
+# The daemon under load: `schema-operator run` against a real kube-apiserver and etcd and one
 # PostgreSQL holding DATABASES databases, with RESOURCES DatabaseSchemas spread over them.
 #   bench/daemon.sh [RESOURCES DATABASES]        default: 1000 20
 # Measures: idle RSS and CPU (no resources); the time from `kubectl apply` of all of them to all
@@ -29,11 +29,10 @@ stop_all() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait
 trap 'stop_all; bench_cleanup' EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-api_port=$(free_port)
 metrics_port=$(free_port)
-"$build/kube-test-server" --port "$api_port" --kubeconfig "$KUBECONFIG" >"$work/apiserver.log" 2>&1 &
+"$build/kube-control-plane" --kubeconfig "$KUBECONFIG" >"$work/apiserver.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do [[ -s "$KUBECONFIG" ]] && kubectl version >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 600); do [[ -s "$KUBECONFIG" ]] && kubectl version >/dev/null 2>&1 && break; sleep 0.1; done
 kubectl apply -f "$repo/crds/databaseschemas.yaml" >/dev/null
 kubectl create namespace bench >/dev/null
 
@@ -149,7 +148,7 @@ errors=$(grep -c '"level":"error"' "$work/operator.log" || true)
 out="$repo/bench/results/daemon-$resources.txt"
 {
   echo "# schema-operator run: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-  echo "# $resources DatabaseSchemas over $databases databases (3 tables each), --concurrency $concurrency; PostgreSQL 15 on a unix socket; the API test server on loopback"
+  echo "# $resources DatabaseSchemas over $databases databases (3 tables each), --concurrency $concurrency; PostgreSQL 15 on a unix socket; kube-apiserver and etcd on loopback"
   echo "# command: bench/daemon.sh $resources $databases"
   echo "# windows: $windows each, median [min-max]; one apply of all; $samples single changes"
   row() { printf '%-52s %s\n' "$1" "$2"; }

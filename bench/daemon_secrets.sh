@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The daemon in a namespace full of Secrets no DatabaseSchema names, as a real namespace is
 # (Helm keeps every release in a Secret of up to 1 MiB; service-account tokens, other
-# credentials): `schema-operator run` against the Kubernetes API test server, and its RSS once
+# credentials): `schema-operator run` against a real kube-apiserver and etcd, and its RSS once
 # its caches are synced (steady) and at its highest while listing them (peak).
 #   bench/daemon_secrets.sh [RUNS]                 default 5
 # Scenarios: 200 Secrets of 200 KiB, and 2,000 Secrets of 4 KiB. BASELINE=path/to/schema-operator
@@ -20,9 +20,9 @@ stop_all() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait
 trap 'stop_all; rm -rf "$work"' EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-"$build/kube-test-server" --port "$(free_port)" --kubeconfig "$KUBECONFIG" >"$work/apiserver.log" 2>&1 &
+"$build/kube-control-plane" --kubeconfig "$KUBECONFIG" >"$work/apiserver.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do [[ -s "$KUBECONFIG" ]] && kubectl version >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 600); do [[ -s "$KUBECONFIG" ]] && kubectl version >/dev/null 2>&1 && break; sleep 0.1; done
 kubectl apply -f "$repo/crds/databaseschemas.yaml" >/dev/null
 
 # COUNT Secrets of KIB KiB of random data each, in namespace NS.

@@ -630,7 +630,7 @@ def folded(rule):
 
 
 # Each CEL rule of the CRD with a Python twin that judges the same objects, for the offline checks
-# below (tests/kubeapi, against the real API server, proves the rules themselves).
+# below (tests/admission, against the real API server, proves the rules themselves).
 CEL_TWINS = {folded(rule): twin for rule, twin in {
     "!has(self.schema) || (!self.schema.startsWith('pg_') && self.schema != 'information_schema')":
         lambda s: "schema" not in s or (not s["schema"].startswith("pg_") and s["schema"] != "information_schema"),

@@ -70,8 +70,16 @@ Step next(const State& s, const Input& input, const WatcherConfig& config) {
           [&](const Error&) -> Step {
             State n = s;
             n.failures = s.failures + 1;
+            const Backoff wait{core::backoffDelay(config.backoff, n.failures)};
+            if (s.phase == Phase::Watching && n.failures >= config.relistAfterWatchFailures) {
+              // Resuming keeps failing: start over from a list, still backing off, so the
+              // failures go on counting if the list fails too.
+              State listing;
+              listing.failures = n.failures;
+              return Step{std::move(listing), {wait, DoList{""}}};
+            }
             Effect retry = s.phase == Phase::Listing ? Effect{DoList{s.continueToken}} : Effect{DoWatch{s.resourceVersion}};
-            return Step{std::move(n), {Backoff{core::backoffDelay(config.backoff, n.failures)}, std::move(retry)}};
+            return Step{std::move(n), {wait, std::move(retry)}};
           },
       },
       input);

@@ -6,7 +6,8 @@
 // stream that ends is re-watched from the last RV (after a backoff when streams keep ending
 // without a single event, so a misbehaving server cannot make it spin); 410 Gone re-lists from scratch (Restarted
 // replaces the cache, so objects deleted meanwhile become deletions); transient errors back off
-// exponentially up to a cap, retrying the same step.
+// exponentially up to a cap, retrying the same step, except that a watch failing
+// relistAfterWatchFailures times in a row re-lists instead.
 #include <functional>
 #include <stop_token>
 #include <string>
@@ -28,6 +29,11 @@ struct WatcherConfig {
   int pageSize = 500;
   int watchTimeoutSeconds = 290;
   core::BackoffPolicy backoff{core::Millis(800), std::chrono::seconds(30), 2.0};
+  // Watches failing this many times in a row (not with 410) are given up for a fresh list: a
+  // resume the server cannot serve is not always answered 410 (an internal error from its
+  // storage is a 500, a proxy in between has its own codes), and retrying the same
+  // resourceVersion would then fail forever while every change is missed.
+  int relistAfterWatchFailures = 3;
 };
 
 namespace watcher {

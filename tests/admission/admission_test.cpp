@@ -15,7 +15,7 @@
 
 #include "controller/report_events.hpp"
 #include "controlplane/control_plane.hpp"
-#include "kubectl_path.hpp"
+#include "controlplane/kubectl_path.hpp"
 #include "support/background.hpp"
 #include "support/process.hpp"
 
@@ -64,7 +64,7 @@ class Admission : public ::testing::Test {
   static void TearDownTestSuite() { plane_.reset(); }
 
   static testsupport::ProcessResult kubectl(const std::vector<std::string>& args, const std::string& stdinText = "") {
-    std::vector<std::string> argv{kubeapi::kubectlPath()};
+    std::vector<std::string> argv{controlplane::kubectlPath()};
     argv.insert(argv.end(), args.begin(), args.end());
     const std::string home = plane_->dir() + "/home";
     std::filesystem::create_directories(home);

@@ -143,6 +143,9 @@ void ControlPlane::startApiServer() {
                                 "--audit-log-path=" + dir_ + "/audit.log",
                                 "--profiling=false"};
   if (!options_.watchCache) argv.push_back("--watch-cache=false");
+  std::string uncached;
+  for (const auto& resource : options_.uncachedResources) uncached += (uncached.empty() ? "" : ",") + resource + "#0";
+  if (!uncached.empty()) argv.push_back("--watch-cache-sizes=" + uncached);
   apiServer_ = std::make_unique<testsupport::BackgroundProcess>(argv, std::map<std::string, std::string>{},
                                                                 dir_ + "/kube-apiserver.log");
 
@@ -201,10 +204,14 @@ long long ControlPlane::compactEtcd() const {
   const auto [statusCode, status] = httpRequest(etcdPort_, "POST", "/v3/maintenance/status", "{}");
   if (statusCode != 200) throw std::runtime_error("etcd status: " + std::to_string(statusCode) + " " + status);
   const long long revision = std::stoll(json::parse(status)["header"]["revision"].get<std::string>());
+  compactEtcdTo(revision);
+  return revision;
+}
+
+void ControlPlane::compactEtcdTo(long long revision) const {
   const json compaction = {{"revision", std::to_string(revision)}, {"physical", true}};
   const auto [code, body] = httpRequest(etcdPort_, "POST", "/v3/kv/compaction", compaction.dump());
   if (code != 200) throw std::runtime_error("etcd compaction: " + std::to_string(code) + " " + body);
-  return revision;
 }
 
 std::vector<json> ControlPlane::auditEvents(size_t skip) const {

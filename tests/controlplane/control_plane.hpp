@@ -34,6 +34,9 @@ struct ControlPlaneOptions {
   // false: watches are served from etcd, not the API server's cache, so a watch from a revision
   // etcd compacted away is answered 410 Gone as it would be after a long disconnect.
   bool watchCache = true;
+  // Resources (plural, with .group outside the core group) whose watches bypass the cache while
+  // the rest keep it: a compaction makes 410s for these alone.
+  std::vector<std::string> uncachedResources = {};
 };
 
 class ControlPlane {
@@ -67,6 +70,8 @@ class ControlPlane {
   // Compacts etcd's history up to its current revision (physically, as the API server's own
   // compactor does every five minutes); returns that revision.
   long long compactEtcd() const;
+  // Compacts etcd's history up to `revision` exactly (a resourceVersion a client holds).
+  void compactEtcdTo(long long revision) const;
 
   // The audit log's events so far after the first `skip` (stage ResponseComplete and, for
   // watches, ResponseStarted too): every request a ServiceAccount made, with its verb,

@@ -12,7 +12,7 @@
 
 #include "controlplane/loopback.hpp"
 #include "controlplane/tcp_proxy.hpp"
-#include "kubectl_path.hpp"
+#include "controlplane/kubectl_path.hpp"
 #include "support/process.hpp"
 
 namespace controlplane {
@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 
 testsupport::ProcessResult kubectl(const std::string& kubeconfig, const std::vector<std::string>& args,
                                    const std::string& stdinText = "") {
-  std::vector<std::string> argv{kubeapi::kubectlPath()};
+  std::vector<std::string> argv{kubectlPath()};
   argv.insert(argv.end(), args.begin(), args.end());
   const std::string home = std::filesystem::path(kubeconfig).parent_path().string() + "/home";
   return testsupport::runProcess(argv, {{"KUBECONFIG", kubeconfig}, {"HOME", home}}, stdinText, 60s);

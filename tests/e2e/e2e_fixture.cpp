@@ -3,7 +3,7 @@
 #include <atomic>
 #include <fstream>
 
-#include "kubectl_path.hpp"
+#include "controlplane/kubectl_path.hpp"
 
 namespace e2e {
 
@@ -63,7 +63,7 @@ void Cluster::writeServiceAccountKubeconfig(const std::string& path, const std::
 
 testsupport::ProcessResult Cluster::kubectl(const std::vector<std::string>& args, const std::string& stdinText,
                                             const std::string& home) {
-  std::vector<std::string> argv{kubeapi::kubectlPath()};
+  std::vector<std::string> argv{controlplane::kubectlPath()};
   argv.insert(argv.end(), args.begin(), args.end());
   // A HOME of its own: kubectl caches discovery per server URL under ~/.kube.
   const std::string h = home.empty() ? dir_ + "/home" : home;

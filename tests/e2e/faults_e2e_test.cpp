@@ -1,7 +1,7 @@
 // Faults on the real API server: connections cut (a proxy in front of it), a history compacted
 // away in etcd (410 Gone), a status write that loses a race (409), SIGTERM in the middle of a
 // reconcile. Faults a real server cannot make on demand (a stream cut mid-event, a 500 on the
-// N-th request) stay with the API test server's tests (tests/kubeapi, tests/integration/kube).
+// N-th request) are the client's and watcher's tests, through a fault proxy (tests/integration/kube).
 #include <csignal>
 
 #include "e2e_fixture.hpp"

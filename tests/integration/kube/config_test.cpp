@@ -1,4 +1,4 @@
-// Configuration against the kube test server: in-cluster files, token rotation, concurrency.
+// Configuration against the real API server: in-cluster files, token rotation, concurrency.
 #include <fstream>
 #include <thread>
 
@@ -21,14 +21,16 @@ TEST_F(KubeFixture, InClusterConfigReachesTheServer) {
   auto sa = dir_ / "serviceaccount";
   std::filesystem::create_directories(sa);
   std::ofstream(sa / "token") << config_.token << "\n";
-  std::ofstream(sa / "ca.crt") << server_->caPem();
-  std::ofstream(sa / "namespace") << "default";
+  std::ofstream(sa / "ca.crt") << config_.caPem;
+  std::ofstream(sa / "namespace") << ns_;
   auto c = loadInCluster(envOf({{"KUBERNETES_SERVICE_HOST", "127.0.0.1"},
-                                {"KUBERNETES_SERVICE_PORT", std::to_string(server_->port())}}),
+                                {"KUBERNETES_SERVICE_PORT", std::to_string(environment().plane().apiPort())}}),
                          sa.string());
   ASSERT_TRUE(c) << c.error().describe();
+  EXPECT_EQ(c->ns, ns_);
   auto r = client(*c)->call(request::get(resources::namespaces(), "", c->ns));
-  EXPECT_TRUE(r) << r.error().toError().describe();
+  ASSERT_TRUE(r) << r.error().toError().describe();
+  EXPECT_EQ((*r)["metadata"]["name"], ns_);
 }
 
 TEST_F(KubeFixture, RotatedTokenFileIsReReadAfterA401) {
@@ -54,8 +56,8 @@ TEST_F(KubeFixture, OneClientServesManyThreads) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {
         std::string name = "t" + std::to_string(t) + "-" + std::to_string(i);
-        if (c->call(request::create(resources::configMap(), "default", configMap(name))) &&
-            c->call(request::get(resources::configMap(), "default", name)))
+        if (c->call(request::create(resources::configMap(), ns_, configMap(name))) &&
+            c->call(request::get(resources::configMap(), ns_, name)))
           ++ok;
       }
     });

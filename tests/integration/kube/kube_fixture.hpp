@@ -1,41 +1,59 @@
 #pragma once
-// A TLS kube test server per test and a Client configured from the kubeconfig it writes.
+// The client against a real kube-apiserver and etcd (tests/controlplane): one control plane for
+// the whole binary (a global test environment), a namespace of its own per test. Tests
+// authenticate as a ServiceAccount bound to cluster-admin, with a bearer token, so the same
+// credentials also work through the fault proxy (controlplane::FaultProxy) that a test puts in
+// front of the server for what the server does not do on demand.
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
-#include <mutex>
-#include <random>
+#include <memory>
 #include <thread>
 
+#include "controlplane/control_plane.hpp"
+#include "controlplane/fault_proxy.hpp"
 #include "kube/client.hpp"
 #include "kube/config.hpp"
 #include "kube/store.hpp"
-#include "kubeapi/server.hpp"
 
 namespace kube::testing {
 
+// The control plane every test of the binary shares. ConfigMaps are watched from etcd, not the
+// API server's cache, so compacting etcd makes a resume from an older resourceVersion 410 Gone;
+// everything else keeps the cache.
+class KubeEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override;
+  void TearDown() override;
+
+  controlplane::ControlPlane& plane() { return *plane_; }
+  // A bearer token of ServiceAccount default/kube-tests, bound to cluster-admin.
+  const std::string& token() const { return token_; }
+  // The plane's URL, its CA and the token: what each test's clients start from.
+  ClusterConfig config() const;
+
+ private:
+  std::unique_ptr<controlplane::ControlPlane> plane_;
+  std::string token_;
+};
+
+KubeEnvironment& environment();
+
 class KubeFixture : public ::testing::Test {
  protected:
-  void SetUp() override { startServer(kubeapi::ServerOptions{}); }
-  void TearDown() override {
-    if (server_) server_->stop();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override;
+  void TearDown() override;
 
-  void startServer(kubeapi::ServerOptions options) {
-    if (server_) server_->stop();
-    dir_ = std::filesystem::temp_directory_path() / ("kube-it-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir_);
-    server_ = std::make_unique<kubeapi::Server>(options);
-    server_->start();
-    kubeconfig_ = server_->writeKubeconfig((dir_ / "kubeconfig").string());
-    auto c = loadKubeconfig(kubeconfig_);
-    ASSERT_TRUE(c) << c.error().describe();
-    config_ = *c;
-  }
+  // A fault proxy in front of the API server, made on first use; proxiedConfig() reaches the
+  // server through it.
+  controlplane::FaultProxy& proxy(controlplane::FaultProxyOptions options = {});
+  ClusterConfig proxiedConfig();
+  // How many requests the proxy passed to the server for configmaps in this test's namespace:
+  // lists (GETs of the collection without watch) or watches.
+  size_t listsSeen();
+  size_t watchesSeen();
 
   std::unique_ptr<Client> client(ClusterConfig config, core::Clock& clock = core::systemClock(),
                                  ClientOptions options = {}) {
@@ -46,9 +64,9 @@ class KubeFixture : public ::testing::Test {
   std::unique_ptr<Client> client() { return client(config_); }
 
   std::filesystem::path dir_;
-  std::unique_ptr<kubeapi::Server> server_;
-  std::string kubeconfig_;
-  ClusterConfig config_;
+  std::string ns_;        // this test's namespace
+  ClusterConfig config_;  // straight to the API server, namespace ns_
+  std::unique_ptr<controlplane::FaultProxy> proxy_;
 };
 
 // Waits (never sleeps blindly) until `done` holds, polling every few ms up to `timeout`.

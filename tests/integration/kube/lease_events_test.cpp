@@ -1,4 +1,4 @@
-// Leader election and the event recorder against the kube test server.
+// Leader election with real Leases and the event recorder with real Events, on the real API server.
 #include <atomic>
 #include <thread>
 
@@ -16,8 +16,8 @@ TEST_F(KubeFixture, LeaseAcquireRenewAndTakeoverBetweenTwoClients) {
   core::ManualClock clock;
   auto ca = client(config_, clock);
   auto cb = client(config_, clock);
-  LeaderElector a(*ca, {"default", "schema-operator", "a", {}}, {}, {});
-  LeaderElector b(*cb, {"default", "schema-operator", "b", {}}, {}, {});
+  LeaderElector a(*ca, {ns_, "schema-operator", "a", {}}, {}, {});
+  LeaderElector b(*cb, {ns_, "schema-operator", "b", {}}, {}, {});
   ASSERT_TRUE(*a.tryAcquireOrRenew());
   EXPECT_FALSE(*b.tryAcquireOrRenew());
   clock.advance(2s);
@@ -27,7 +27,7 @@ TEST_F(KubeFixture, LeaseAcquireRenewAndTakeoverBetweenTwoClients) {
   clock.advance(6s);
   ASSERT_TRUE(*b.tryAcquireOrRenew());  // expired: takeover
   EXPECT_FALSE(*a.tryAcquireOrRenew());
-  auto lease = server_->get("coordination.k8s.io", "v1", "leases", "default", "schema-operator");
+  auto lease = environment().plane().get("coordination.k8s.io", "v1", "leases", ns_, "schema-operator");
   auto spec = leaseSpecOf(lease);
   EXPECT_EQ(spec.holderIdentity, "b");
   EXPECT_EQ(spec.leaseTransitions, 1);
@@ -39,8 +39,8 @@ TEST_F(KubeFixture, LeaderLoopHandsOverOnRelease) {
   auto cb = client();
   LeaseDurations fast{1000ms, 600ms, 50ms};
   std::atomic<int> aLeads = 0, bLeads = 0, aStops = 0;
-  LeaderElector a(*ca, {"default", "op", "a", fast}, [&] { ++aLeads; }, [&] { ++aStops; });
-  LeaderElector b(*cb, {"default", "op", "b", fast}, [&] { ++bLeads; }, {});
+  LeaderElector a(*ca, {ns_, "op", "a", fast}, [&] { ++aLeads; }, [&] { ++aStops; });
+  LeaderElector b(*cb, {ns_, "op", "b", fast}, [&] { ++bLeads; }, {});
   std::stop_source stopA, stopB;
   std::thread ta([&] { a.run(stopA.get_token()); });
   ASSERT_TRUE(eventually([&] { return a.isLeader(); }));
@@ -52,7 +52,7 @@ TEST_F(KubeFixture, LeaderLoopHandsOverOnRelease) {
   ta.join();
   EXPECT_EQ(aStops, 1);
   // released: empty holder (or already b's, which retries every 50 ms)
-  std::string holder = leaseSpecOf(server_->get("coordination.k8s.io", "v1", "leases", "default", "op")).holderIdentity;
+  std::string holder = leaseSpecOf(environment().plane().get("coordination.k8s.io", "v1", "leases", ns_, "op")).holderIdentity;
   EXPECT_TRUE(holder == "" || holder == "b") << holder;
   // so b takes over without waiting for the lease to expire
   ASSERT_TRUE(eventually([&] { return b.isLeader(); }, 2s));
@@ -64,7 +64,7 @@ TEST_F(KubeFixture, LeaderLoopHandsOverOnRelease) {
 
 TEST_F(KubeFixture, EventsAreAggregated) {
   auto c = client();
-  auto created = c->call(request::create(resources::configMap(), "default", configMap("subject")));
+  auto created = c->call(request::create(resources::configMap(), ns_, configMap("subject")));
   ASSERT_TRUE(created);
   (*created)["apiVersion"] = "v1";
   (*created)["kind"] = "ConfigMap";
@@ -72,7 +72,7 @@ TEST_F(KubeFixture, EventsAreAggregated) {
   for (int i = 0; i < 3; ++i)
     ASSERT_TRUE(rec.record(ObjectReference::of(*created), EventType::Warning, "Drift", "2 changes"));
   ASSERT_TRUE(rec.record(ObjectReference::of(*created), EventType::Normal, "Applied", "done"));
-  auto list = c->call(request::list(resources::event(), "default"));
+  auto list = c->call(request::list(resources::event(), ns_));
   ASSERT_TRUE(list) << list.error().toError().describe();
   ASSERT_EQ((*list)["items"].size(), 2u);
   for (const auto& e : (*list)["items"]) {

@@ -138,6 +138,39 @@ TEST(Watcher, TransientErrorsBackOffExponentiallyUpToTheCapAndRetryTheSameStep) 
   EXPECT_EQ(std::get<DoWatch>(s.effects[1]), DoWatch{"9"});
 }
 
+TEST(Watcher, AWatchThatKeepsFailingIsGivenUpForAFreshList) {
+  // The real API server answers a watch it cannot resume with a 500 (an HTTP answer or an ERROR
+  // event), not a 410: retrying the same resourceVersion would fail forever.
+  WatcherConfig c;
+  c.backoff.initial = core::Millis(100);
+  c.relistAfterWatchFailures = 3;
+  nlohmann::json internal = {{"kind", "Status"}, {"code", 500}, {"reason", "InternalError"}};
+  Step s = next(watching("10"), Error{"watch: 500"}, c);
+  EXPECT_EQ(std::get<DoWatch>(s.effects.at(1)), DoWatch{"10"});
+  s = next(s.state, WatchEvent{"ERROR", internal}, c);
+  EXPECT_EQ(std::get<DoWatch>(s.effects.at(1)), DoWatch{"10"});
+  s = next(s.state, Error{"watch: 500"}, c);
+  EXPECT_EQ(s.state.phase, Phase::Listing);
+  ASSERT_EQ(s.effects.size(), 2u);
+  EXPECT_EQ(std::get<Backoff>(s.effects[0]).delay, core::Millis(400));  // still backing off
+  EXPECT_EQ(std::get<DoList>(s.effects[1]), DoList{""});
+  // A failing list goes on backing off from there; a list that succeeds watches again.
+  s = next(s.state, Error{"list: 500"}, c);
+  EXPECT_EQ(std::get<Backoff>(s.effects.at(0)).delay, core::Millis(800));
+  EXPECT_EQ(std::get<DoList>(s.effects.at(1)), DoList{""});
+  s = next(s.state, ListPage{{obj("a", "1")}, "", "30"}, c);
+  EXPECT_EQ(s.state.failures, 0);
+  EXPECT_EQ(std::get<Apply>(s.effects.at(0)).kind, Apply::Kind::Restarted);
+  EXPECT_EQ(std::get<DoWatch>(s.effects.at(1)), DoWatch{"30"});
+  // An event in between resets the count: failures must be consecutive.
+  s = next(s.state, Error{"watch: 500"}, c);
+  s = next(s.state, Error{"watch: 500"}, c);
+  s = next(s.state, WatchEvent{"ADDED", obj("b", "31")}, c);
+  s = next(s.state, Error{"watch: 500"}, c);
+  s = next(s.state, Error{"watch: 500"}, c);
+  EXPECT_EQ(std::get<DoWatch>(s.effects.at(1)), DoWatch{"31"});
+}
+
 TEST(Watcher, IgnoresInputsThatDoNotFitThePhase) {
   Step s = next(start().state, WatchEvent{"ADDED", obj("a", "1")});
   EXPECT_TRUE(s.effects.empty());

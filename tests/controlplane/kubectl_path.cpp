@@ -1,10 +1,10 @@
-#include "kubectl_path.hpp"
+#include "controlplane/kubectl_path.hpp"
 
 #include <unistd.h>
 
 #include <cstdlib>
 
-namespace kubeapi {
+namespace controlplane {
 
 std::string kubectlPath() {
   const char* env = std::getenv("KUBECTL");
@@ -13,4 +13,4 @@ std::string kubectlPath() {
   return KUBECTL_FALLBACK;
 }
 
-}  // namespace kubeapi
+}  // namespace controlplane

@@ -3,8 +3,8 @@
 // into the repository's .tools/bin.
 #include <string>
 
-namespace kubeapi {
+namespace controlplane {
 
 std::string kubectlPath();
 
-}  // namespace kubeapi
+}  // namespace controlplane
