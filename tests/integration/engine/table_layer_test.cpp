@@ -6,7 +6,7 @@
 
 namespace {
 
-const char* kBookings = R"(  enums:
+const char* kBookings = R"yaml(  enums:
     - {name: status, values: [open, closed]}
   tables:
     - name: rooms
@@ -38,7 +38,7 @@ const char* kBookings = R"(  enums:
             - {expression: "int4range(room_id, room_id, '[]')", operator: "="}
             - {expression: "TSTZ", operator: "&&"}
           where: "WHERE_TEXT"
-)";
+)yaml";
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
