@@ -59,13 +59,13 @@ TEST(ExportTableLayer, WritesEachFieldAndReadsBackTheSame) {
   for (const char* line : {
            "        - {name: code, type: text, nullable: false, collation: C}\n",
            "        - {name: guest_key, type: text, generated: lower(guest)}\n",
-           "      unlogged: true\n",
-           "        - {name: rooms_code_key, columns: [code], deferrable: initially-deferred}\n",
-           "match: full, deferrable: initially-immediate}\n",
-           "        - {name: bookings_room_check, expression: (room_id > 0), noInherit: true}\n",
-           "      exclusions:\n",
-           "            - {column: room_id, operator: =}\n",
-           "            - {expression: lower(guest), opclass: text_pattern_ops, order: desc, operator: =}\n",
+           "    - name: rooms\n      unlogged: true\n",
+           "        - {columns: [code], deferrable: initially-deferred}\n",
+           "          match: full\n          deferrable: initially-immediate\n",
+           "        - {name: bookings_room_check, expression: \"(room_id > 0)\", noInherit: true}\n",
+           "      exclusions:\n        - name: bookings_no_overlap\n          elements:\n",
+           "            - {column: room_id, operator: \"=\"}\n",
+           "            - {expression: lower(guest), opclass: text_pattern_ops, order: desc, operator: \"=\"}\n",
            "          where: NOT cancelled\n",
        })
     EXPECT_NE(yaml.find(line), std::string::npos) << line << "\n" << yaml;
