@@ -459,7 +459,8 @@ namespace {
 // exclusion with as many keys as declared elements).
 
 std::string extrasTable(size_t i) { return "so_canon_x" + std::to_string(i); }
-std::string exclusionName(size_t j) { return "so_excl_" + std::to_string(j); }
+// Named after its scratch table: the constraint's index shares the temporary schema's namespace.
+std::string exclusionName(const std::string& table, size_t j) { return table + "_e" + std::to_string(j); }
 
 // The scratch for question `q`, with its generation expressions (all, or only `onlyGenerated`)
 // and exclusions (all, or only `onlyExclusion`); a size_t of -1 means "all", -2 "none".
@@ -491,8 +492,8 @@ ExtrasScratch extrasScratch(const std::string& name, const schema::TableQuestion
   }
   for (size_t j = 0; j < q.exclusions.size(); ++j) {
     if (onlyExclusion != kAll && onlyExclusion != j) continue;
-    body += ", CONSTRAINT " + ident(exclusionName(j)) + " " + q.exclusions[j].definition;
-    s.exclusions[exclusionName(j)] = &q.exclusions[j];
+    body += ", CONSTRAINT " + ident(exclusionName(name, j)) + " " + q.exclusions[j].definition;
+    s.exclusions[exclusionName(name, j)] = &q.exclusions[j];
   }
   s.statement = "CREATE TEMPORARY TABLE " + ident(name) + " (" + body + ") ON COMMIT DROP";
   return s;

@@ -5,17 +5,20 @@
 #include "export/document.hpp"
 #include "export/yaml_text.hpp"
 #include "spec/resource.hpp"
+#include "unit/schema/builders.hpp"
 
 using namespace exporting;
 
 namespace {
 
+using testbuild::col;
+
 schema::Model bookings() {
   schema::Model m;
   schema::Table rooms;
   rooms.name = "rooms";
-  schema::Column id{"id", "integer", false};
-  schema::Column code{"code", "text", false};
+  schema::Column id = col("id", "integer", false);
+  schema::Column code = col("code", "text", false);
   code.collation = "C";
   rooms.columns = {id, code};
   rooms.primaryKey = schema::PrimaryKey{"rooms_pkey", {"id"}};
@@ -24,10 +27,10 @@ schema::Model bookings() {
 
   schema::Table b;
   b.name = "bookings";
-  schema::Column guest{"guest", "text"};
-  schema::Column key{"guest_key", "text"};
+  schema::Column guest = col("guest", "text");
+  schema::Column key = col("guest_key", "text");
   key.generated = "lower(guest)";
-  b.columns = {schema::Column{"room_id", "integer"}, guest, key, schema::Column{"cancelled", "boolean"}};
+  b.columns = {col("room_id", "integer"), guest, key, col("cancelled", "boolean")};
   schema::ForeignKey fk;
   fk.name = "bookings_room_fk";
   fk.columns = {"room_id"};
@@ -36,7 +39,9 @@ schema::Model bookings() {
   fk.matchFull = true;
   fk.deferrable = schema::Deferrable::InitiallyImmediate;
   b.foreignKeys.push_back(fk);
-  schema::Check check{"bookings_room_check", "(room_id > 0)", true, {}};
+  schema::Check check;
+  check.name = "bookings_room_check";
+  check.expression = "(room_id > 0)";
   check.noInherit = true;
   b.checks.push_back(check);
   schema::Exclusion x;
