@@ -97,6 +97,8 @@ Json columnJson(const schema::Column& c, bool inPrimaryKey) {
   if (c.defaultExpr && c.identity == schema::Identity::None) out["default"] = *c.defaultExpr;
   if (c.identity != schema::Identity::None) out["identity"] = schema::toSpelling(c.identity);
   if (c.comment) out["comment"] = *c.comment;
+  if (c.collation) out["collation"] = *c.collation;
+  if (c.generated) out["generated"] = *c.generated;
   return out;
 }
 
@@ -107,6 +109,27 @@ Json foreignKeyJson(const schema::ForeignKey& fk, bool withName) {
   out["references"] = Json{{"table", fk.refTable}, {"columns", stringList(fk.refColumns)}};
   if (fk.onDelete != schema::FkAction::NoAction) out["onDelete"] = schema::toSpelling(fk.onDelete);
   if (fk.onUpdate != schema::FkAction::NoAction) out["onUpdate"] = schema::toSpelling(fk.onUpdate);
+  if (fk.matchFull) out["match"] = "full";
+  if (fk.deferrable != schema::Deferrable::No) out["deferrable"] = schema::toSpelling(fk.deferrable);
+  return out;
+}
+
+Json exclusionJson(const schema::Exclusion& x) {
+  Json out;
+  out["name"] = x.name;
+  if (x.method != "gist") out["method"] = x.method;
+  Json elements = Json::array();
+  for (const auto& e : x.elements) {
+    Json element;
+    if (e.column.empty()) element["expression"] = e.expression;
+    else element["column"] = e.column;
+    if (!e.opclass.empty()) element["opclass"] = e.opclass;
+    if (e.descending) element["order"] = "desc";
+    element["operator"] = e.op;
+    elements.push_back(std::move(element));
+  }
+  out["elements"] = std::move(elements);
+  if (x.where) out["where"] = *x.where;
   return out;
 }
 
@@ -135,6 +158,7 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
   Json out;
   out["name"] = t.name;
   if (t.comment) out["comment"] = *t.comment;
+  if (t.unlogged) out["unlogged"] = true;
   Json columns = Json::array();
   for (const auto& c : t.columns) columns.push_back(columnJson(c, t.primaryKey && contains(t.primaryKey->columns, c.name)));
   out["columns"] = std::move(columns);
@@ -146,6 +170,7 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
     Json item;
     if (!names.unique(u.name, u.columns)) item["name"] = u.name;
     item["columns"] = stringList(u.columns);
+    if (u.deferrable != schema::Deferrable::No) item["deferrable"] = schema::toSpelling(u.deferrable);
     uniques.push_back(std::move(item));
   }
   if (!uniques.empty()) out["unique"] = std::move(uniques);
@@ -163,6 +188,7 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
     Json item;
     if (!names.check(ck.name)) item["name"] = ck.name;
     item["expression"] = ck.expression;
+    if (ck.noInherit) item["noInherit"] = true;
     checks.push_back(std::move(item));
   }
   if (!checks.empty()) out["checks"] = std::move(checks);
@@ -175,6 +201,11 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
     indexes.push_back(indexJson(index, !names.index(index.name, columns)));
   }
   if (!indexes.empty()) out["indexes"] = std::move(indexes);
+
+  Json exclusions = Json::array();
+  for (const auto& x : sortedByName(t.exclusions))
+    if (!leftOut.part(t.name, x.name)) exclusions.push_back(exclusionJson(x));
+  if (!exclusions.empty()) out["exclusions"] = std::move(exclusions);
   return out;
 }
 

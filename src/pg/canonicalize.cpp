@@ -449,6 +449,183 @@ std::optional<std::string> askAll(pqxx::connection& conn, const std::string& sch
 
 }  // namespace
 
+namespace {
+
+// Generation expressions and exclusion constraints (contract Part 2), asked after the rest in a
+// transaction of their own, on one scratch table per declared table that has any: the table's
+// columns, the generated ones GENERATED ALWAYS AS (expr) STORED, and each exclusion constraint.
+// The same three guards hold: one statement each, always rolled back, and the catalog read back
+// must hold exactly what was asked (no other column, default, constraint or index, and each
+// exclusion with as many keys as declared elements).
+
+std::string extrasTable(size_t i) { return "so_canon_x" + std::to_string(i); }
+// Named after its scratch table: the constraint's index shares the temporary schema's namespace.
+std::string exclusionName(const std::string& table, size_t j) { return table + "_e" + std::to_string(j); }
+
+// The scratch for question `q`, with its generation expressions (all, or only `onlyGenerated`)
+// and exclusions (all, or only `onlyExclusion`); a size_t of -1 means "all", -2 "none".
+constexpr size_t kAll = static_cast<size_t>(-1), kNone = static_cast<size_t>(-2);
+
+struct ExtrasScratch {
+  std::string name;
+  std::string statement;
+  std::vector<std::string> columns;
+  std::map<std::string, const schema::TableQuestion::GeneratedQ*> generated;  // scratch column -> question
+  std::map<std::string, const schema::TableQuestion::ExclusionQ*> exclusions;  // constraint -> question
+};
+
+ExtrasScratch extrasScratch(const std::string& name, const schema::TableQuestion& q, size_t onlyGenerated,
+                            size_t onlyExclusion) {
+  ExtrasScratch s;
+  s.name = name;
+  std::string body;
+  for (const auto& c : q.columns) {
+    if (!body.empty()) body += ", ";
+    body += ident(c.name) + " " + c.type;
+    for (size_t j = 0; j < q.generated.size(); ++j) {
+      if (q.generated[j].column != c.name || (onlyGenerated != kAll && onlyGenerated != j)) continue;
+      // The parentheses keep it one expression; the read back checks nothing else was made.
+      body += " GENERATED ALWAYS AS (" + q.generated[j].expression + ") STORED";
+      s.generated[c.name] = &q.generated[j];
+    }
+    s.columns.push_back(c.name);
+  }
+  for (size_t j = 0; j < q.exclusions.size(); ++j) {
+    if (onlyExclusion != kAll && onlyExclusion != j) continue;
+    body += ", CONSTRAINT " + ident(exclusionName(name, j)) + " " + q.exclusions[j].definition;
+    s.exclusions[exclusionName(name, j)] = &q.exclusions[j];
+  }
+  s.statement = "CREATE TEMPORARY TABLE " + ident(name) + " (" + body + ") ON COMMIT DROP";
+  return s;
+}
+
+// Every scratch table's columns (a), constraints (c) and indexes (i), as Postgres prints them.
+constexpr const char* kExtrasReadBack =
+    "SELECT 'a', c.relname, a.attname, a.attgenerated::text,"
+    "   pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), (a.attnotnull OR a.attidentity <> '')::text, a.attnum"
+    " FROM pg_catalog.pg_class c"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+    " LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+    " WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname LIKE 'so\\_canon\\_x%'"
+    " UNION ALL"
+    " SELECT 'c', c.relname, co.conname, co.contype::text, pg_catalog.pg_get_constraintdef(co.oid, true),"
+    "   (SELECT x.indnkeyatts::text FROM pg_catalog.pg_index x WHERE x.indexrelid = co.conindid), NULL"
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid"
+    " WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname LIKE 'so\\_canon\\_x%'"
+    " UNION ALL"
+    " SELECT 'i', c.relname, i.relname, NULL, NULL, NULL, NULL"
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"
+    " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
+    " WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname LIKE 'so\\_canon\\_x%'"
+    " ORDER BY 1, 2, 7, 3";
+
+// What one extras scratch holds.
+struct ExtrasFound {
+  std::vector<std::string> columns;
+  std::map<std::string, std::string> generated;  // column -> expression
+  bool other = false;  // a default, NOT NULL or identity nobody asked for
+  std::map<std::string, std::pair<std::string, std::string>> constraints;  // name -> (definition, key count)
+  std::set<std::string> indexes;
+};
+
+std::map<std::string, ExtrasFound> readExtras(pqxx::transaction_base& tx) {
+  std::map<std::string, ExtrasFound> out;
+  for (const auto& row : tx.exec_params(kExtrasReadBack)) {
+    ExtrasFound& f = out[row[1].c_str()];
+    const std::string name = row[2].c_str();
+    const auto text = [&](int k) { return row[k].is_null() ? std::string() : std::string(row[k].c_str()); };
+    switch (row[0].c_str()[0]) {
+      case 'a':
+        f.columns.push_back(name);
+        if (text(3) == "s") f.generated[name] = text(4);
+        else if (!row[4].is_null() || !text(3).empty()) f.other = true;
+        if (text(5) == "true") f.other = true;
+        break;
+      case 'c': f.constraints[name] = text(3) == "x" ? std::make_pair(text(4), text(5)) : std::make_pair(std::string(), std::string("other")); break;
+      case 'i': f.indexes.insert(name); break;
+    }
+  }
+  return out;
+}
+
+// Files the scratch's answers in `canon` when it holds exactly what was asked; false otherwise.
+bool fileExtras(const ExtrasScratch& s, const ExtrasFound& f, const std::string& table, schema::Canon& canon) {
+  if (f.columns != s.columns || f.other || f.generated.size() != s.generated.size()) return false;
+  if (f.constraints.size() != s.exclusions.size() || f.indexes.size() != s.exclusions.size()) return false;
+  for (const auto& [name, x] : s.exclusions) {
+    auto it = f.constraints.find(name);
+    if (it == f.constraints.end() || !f.indexes.count(name) || it->second.second != std::to_string(x->elements))
+      return false;
+  }
+  for (const auto& [column, g] : s.generated) {
+    auto it = f.generated.find(column);
+    if (it == f.generated.end()) return false;
+    canon.generated[{table, column, g->expression}] = it->second;
+  }
+  for (const auto& [name, x] : s.exclusions) canon.exclusions[{table, x->definition}] = f.constraints.at(name).first;
+  return true;
+}
+
+bool hasExtras(const schema::TableQuestion& q) { return !q.generated.empty() || !q.exclusions.empty(); }
+
+// Every extras question at once. The error text when the server refused any, or one was not one thing.
+std::optional<std::string> askExtras(pqxx::connection& conn, const std::string& schemaName,
+                                     const schema::CanonQuestions& questions, schema::Canon& canon) {
+  std::vector<std::pair<size_t, ExtrasScratch>> scratches;
+  for (size_t i = 0; i < questions.tables.size(); ++i)
+    if (hasExtras(questions.tables[i]))
+      scratches.emplace_back(i, extrasScratch(extrasTable(i), questions.tables[i], kAll, kAll));
+  if (scratches.empty()) return std::nullopt;
+  std::optional<std::string> error;
+  pqxx::work tx(conn, "canonicalize-extras");
+  try {
+    if (auto failed = prepare(tx, schemaName, questions)) {
+      error = failed->message;
+    } else {
+      for (const auto& [i, s] : scratches) tx.exec_params(s.statement);
+      auto found = readExtras(tx);
+      for (const auto& [i, s] : scratches)
+        if (!fileExtras(s, found[s.name], questions.tables[i].table, canon))
+          error = "a declared expression or exclusion defines more than one thing";
+    }
+  } catch (const pqxx::sql_error& e) {
+    error = detail::firstLine(e.what());
+  }
+  tx.abort();
+  return error;
+}
+
+// After askExtras failed: each question alone, the first refused named by its field.
+std::optional<schema::CanonFailure> diagnoseExtras(pqxx::connection& conn, const std::string& schemaName,
+                                                   const schema::CanonQuestions& questions) {
+  pqxx::work tx(conn, "canonicalize-extras-diagnose");
+  std::optional<schema::CanonFailure> refused;
+  auto tryAlone = [&](const schema::TableQuestion& q, size_t g, size_t x, const std::string& field) {
+    if (refused) return;
+    const ExtrasScratch s = extrasScratch(extrasTable(0), q, g, x);
+    tx.exec("SAVEPOINT so_canon_extra");
+    try {
+      tx.exec_params(s.statement);
+      schema::Canon scratch;
+      auto found = readExtras(tx);
+      if (!fileExtras(s, found[s.name], q.table, scratch))
+        refused = schema::CanonFailure{field, "not a single expression or exclusion: it defines more than one thing", false};
+    } catch (const pqxx::sql_error& e) {
+      refused = schema::CanonFailure{field, detail::firstLine(e.what()), false};
+    }
+    tx.exec("ROLLBACK TO SAVEPOINT so_canon_extra");
+  };
+  if (auto failed = prepare(tx, schemaName, questions)) refused = *failed;
+  for (const auto& q : questions.tables) {
+    for (size_t j = 0; j < q.generated.size(); ++j) tryAlone(q, j, kNone, q.generated[j].field);
+    for (size_t j = 0; j < q.exclusions.size(); ++j) tryAlone(q, kNone, j, q.exclusions[j].field);
+  }
+  tx.abort();
+  return refused;
+}
+
+}  // namespace
+
 core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::string& schemaName,
                                          const schema::CanonQuestions& questions) {
   schema::Canon canon;
@@ -461,7 +638,12 @@ core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::stri
 
   try {
     const auto batchError = askAll(conn, schemaName, questions, types, canon);
-    if (!batchError) return canon;
+    if (!batchError) {
+      const auto extrasError = askExtras(conn, schemaName, questions, canon);
+      if (!extrasError) return canon;
+      if (auto refused = diagnoseExtras(conn, schemaName, questions)) return core::invalid(refused->field, refused->message);
+      return core::terminal("canonicalize failed: " + *extrasError);
+    }
     // Every question is asked with what the plan creates in place, so a refusal is the
     // declaration's fault: the first one found is the error.
     auto refused = diagnose(conn, schemaName, questions, types, typeFields);

@@ -88,10 +88,10 @@ std::string unexpressibleQuery(int serverVersion) {
     "   CASE WHEN c.relforcerowsecurity THEN 'enabled and forced' ELSE 'enabled' END"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " WHERE n.nspname = $1 AND c.relrowsecurity" +
-    " UNION ALL SELECT 'o', 'exclusion constraint', '', c.relname || '.' || co.conname, ''"
-    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid WHERE n.nspname = $1 AND co.contype = 'x'"
-    " AND co.conparentid = 0" +
+    // Exclusion constraints are written; only a deferrable one has no field.
+    " UNION ALL SELECT 'p', 'exclusion constraint', c.relname::text, co.conname::text, 'deferrable'"
+    " FROM managed c JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid WHERE co.contype = 'x'"
+    " AND co.conparentid = 0 AND co.condeferrable" +
     " UNION ALL SELECT 'o', 'grants', '', c.relname::text, 'privileges granted on the table'"
     " FROM managed c WHERE c.relacl IS NOT NULL" +
     // Other kinds of schema objects.
@@ -112,28 +112,28 @@ std::string unexpressibleQuery(int serverVersion) {
     " UNION ALL SELECT 't', 'table', tt.relname, tt.relname, tt.reason FROM (SELECT c.relname::text AS relname,"
     "   pg_catalog.concat_ws('; ',"
     "   CASE WHEN c.relkind = 'p' THEN 'partitioned' END,"
-    "   CASE WHEN c.relpersistence = 'u' THEN 'unlogged' END,"
     "   CASE WHEN c.reloftype <> 0 THEN 'a typed table (OF a composite type)' END,"
     "   (SELECT 'inherits from ' || pg_catalog.string_agg(p.relname, ', ') FROM pg_catalog.pg_inherits i"
     "     JOIN pg_catalog.pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid),"
-    "   (SELECT 'generated column ' || pg_catalog.string_agg(a.attname, ', ') FROM pg_catalog.pg_attribute a"
-    "     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''),"
-    "   (SELECT 'column ' || pg_catalog.string_agg(a.attname || ' has collation ' || cl.collname, ', ')"
+    // Generated columns and collations are written (a collation by its name alone: one of
+    // another schema than pg_catalog, the managed one or public has no field).
+    "   (SELECT 'column ' || pg_catalog.string_agg(a.attname || ' has collation ' || cn.nspname || '.' || cl.collname, ', ')"
     "     FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
     "     JOIN pg_catalog.pg_collation cl ON cl.oid = a.attcollation"
-    "     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation))"
+    "     JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.collnamespace"
+    "     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation"
+    "     AND cn.nspname NOT IN ('pg_catalog', 'public') AND cl.collnamespace <> c.relnamespace))"
     "   AS reason FROM managed c"
-    "   WHERE c.relkind = 'p' OR c.relpersistence = 'u' OR c.reloftype <> 0"
+    "   WHERE c.relkind = 'p' OR c.reloftype <> 0"
     "   OR EXISTS (SELECT FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)"
     "   OR c.oid IN (SELECT a.attrelid FROM pg_catalog.pg_attribute a WHERE a.attnum > 0 AND NOT a.attisdropped"
-    "     AND (a.attgenerated <> '' OR a.attcollation NOT IN (0, 100)))) tt WHERE tt.reason <> ''" +
+    "     AND a.attcollation NOT IN (0, 100))) tt WHERE tt.reason <> ''" +
     // Constraints with options a resource has no field for.
     " UNION ALL SELECT 'p', CASE co.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique constraint'"
     "   WHEN 'f' THEN 'foreign key' ELSE 'check' END, c.relname::text, co.conname::text, pg_catalog.concat_ws('; ',"
-    "   CASE WHEN co.condeferrable THEN 'deferrable' END,"
+    "   CASE WHEN co.condeferrable AND co.contype = 'p' THEN 'deferrable' END,"
     "   CASE WHEN NOT co.convalidated THEN 'NOT VALID' END,"
-    "   CASE WHEN co.contype = 'c' AND co.connoinherit THEN 'NO INHERIT' END,"
-    "   CASE WHEN co.contype = 'f' AND co.confmatchtype <> 's' THEN 'MATCH FULL' END,"
+    "   CASE WHEN co.contype = 'f' AND co.confmatchtype NOT IN ('s', 'f') THEN 'MATCH PARTIAL' END,"
     "   CASE WHEN co.contype = 'f' AND (rc.relnamespace <> c.relnamespace OR rc.relispartition)"
     "     THEN 'references ' || rn.nspname || '.' || rc.relname || ', outside the resource' END,"
     + v.constraintReasons +
@@ -144,8 +144,8 @@ std::string unexpressibleQuery(int serverVersion) {
     " LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = co.conindid AND co.contype IN ('p', 'u')"
     " LEFT JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " WHERE co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0"
-    " AND (co.condeferrable OR NOT co.convalidated OR (co.contype = 'c' AND co.connoinherit)"
-    "   OR (co.contype = 'f' AND (co.confmatchtype <> 's' OR rc.relnamespace <> c.relnamespace OR rc.relispartition))"
+    " AND ((co.condeferrable AND co.contype = 'p') OR NOT co.convalidated"
+    "   OR (co.contype = 'f' AND (co.confmatchtype NOT IN ('s', 'f') OR rc.relnamespace <> c.relnamespace OR rc.relispartition))"
     "   OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL" + v.constraintTest + ")" +
     // Indexes (not a constraint's) with keys or options a resource has no field for.
     " UNION ALL SELECT 'p', 'index', c.relname::text, i.relname::text, pg_catalog.concat_ws('; ',"

@@ -68,7 +68,12 @@ const std::string kColumnsQuery =
     "   JOIN pg_catalog.pg_class s ON s.oid = sd.objid AND s.relkind = 'S' AND s.relnamespace = n.oid"
     "   WHERE sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND sd.refobjid = c.oid"
     "   AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-    "   AND sd.deptype = 'a' LIMIT 1) END"
+    "   AND sd.deptype = 'a' LIMIT 1) END,"
+    // Collation only where it is not the type's (nearly every column has the type's).
+    " CASE WHEN a.attcollation <> t.typcollation THEN (SELECT cl.collname FROM pg_catalog.pg_collation cl"
+    "   WHERE cl.oid = a.attcollation) END,"
+    " CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,"
+    " c.relpersistence"
     " FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
@@ -91,13 +96,28 @@ const std::string kConstraintsQuery =
     "    FROM pg_catalog.pg_attribute a WHERE a.attrelid = co.confrelid AND a.attnum = ANY (co.confkey)) END,"
     " co.confdeltype, co.confupdtype,"
     " CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid, true) END,"
-    " co.convalidated"
+    " co.convalidated, co.condeferrable, co.condeferred, co.confmatchtype, co.connoinherit,"
+    // An exclusion constraint's parts (its index's keys, operator classes that are not the
+    // default, DESC, and the operators) for export and cheap comparison, and its definition.
+    " CASE WHEN co.contype = 'x' THEN (SELECT pg_catalog.json_build_object('method', am.amname,"
+    "   'where', pg_catalog.pg_get_expr(x.indpred, x.indrelid, true),"
+    "   'definition', pg_catalog.pg_get_constraintdef(co.oid, true),"
+    "   'elements', (SELECT pg_catalog.json_agg(pg_catalog.json_build_array("
+    "     (SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = x.indrelid"
+    "       AND a.attnum = x.indkey[k.i - 1] AND x.indkey[k.i - 1] <> 0),"
+    "     CASE WHEN x.indkey[k.i - 1] = 0 THEN pg_catalog.pg_get_indexdef(x.indexrelid, k.i, true) END,"
+    "     (SELECT oc.opcname FROM pg_catalog.pg_opclass oc WHERE oc.oid = x.indclass[k.i - 1] AND NOT oc.opcdefault),"
+    "     (x.indoption[k.i - 1]::pg_catalog.int4 OPERATOR(pg_catalog.&) 1) = 1,"
+    "     (SELECT o.oprname FROM pg_catalog.pg_operator o WHERE o.oid = co.conexclop[k.i])) ORDER BY k.i)"
+    "     FROM pg_catalog.generate_series(1, x.indnkeyatts) AS k(i)))"
+    "   FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid"
+    "   JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE x.indexrelid = co.conindid) END"
     " FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid"
     " LEFT JOIN pg_catalog.pg_class rc ON rc.oid = co.confrelid"
     " LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
-    " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0 AND" + kManagedTables +
+    " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c', 'x') AND co.conparentid = 0 AND" + kManagedTables +
     " ORDER BY c.relname, co.conname";
 
 // (3) Indexes no constraint of their table owns. Keys are the first indnkeyatts attribute numbers
@@ -173,6 +193,28 @@ std::vector<int> numbers(const pqxx::field& f) { return f.is_null() ? std::vecto
 
 schema::FkAction fkAction(const pqxx::field& f) { return fkActionOf(f.is_null() ? 'a' : f.c_str()[0]); }
 
+schema::Deferrable deferrableOf(const pqxx::field& deferrable, const pqxx::field& deferred) {
+  if (!isTrue(deferrable)) return schema::Deferrable::No;
+  return isTrue(deferred) ? schema::Deferrable::InitiallyDeferred : schema::Deferrable::InitiallyImmediate;
+}
+
+// An exclusion constraint from the JSON the constraints query builds for it.
+schema::Exclusion exclusionOf(const std::string& name, const pqxx::field& f) {
+  schema::Exclusion x;
+  x.name = name;
+  if (f.is_null()) return x;
+  const auto parts = nlohmann::json::parse(f.c_str());
+  auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
+  x.method = text(parts["method"]);
+  if (parts["where"].is_string()) x.where = parts["where"].get<std::string>();
+  x.definition = text(parts["definition"]);
+  if (parts["elements"].is_array())
+    for (const auto& e : parts["elements"])
+      x.elements.push_back(schema::ExclusionElement{text(e[0]), text(e[1]), text(e[2]), e[3].is_boolean() && e[3].get<bool>(),
+                                                    text(e[4])});
+  return x;
+}
+
 std::string searchPathFor(const std::string& schemaName) {
   return schemaName == "public" ? "public" : schema::sql::ident(schemaName) + ", public";
 }
@@ -241,6 +283,7 @@ void decodeColumns(const pqxx::result& columns, schema::Model& model, std::unord
         schema::Table t;
         t.name = std::move(table);
         t.comment = optional(row[1]);
+        t.unlogged = row[13].c_str()[0] == 'u';
         model.tables.push_back(std::move(t));
       }
       current = &it->second;
@@ -259,6 +302,8 @@ void decodeColumns(const pqxx::result& columns, schema::Model& model, std::unord
     c.comment = optional(row[7]);
     c.enumType = optional(row[8]);
     c.ownedSequence = optional(row[10]);
+    c.collation = optional(row[11]);
+    c.generated = optional(row[12]);
     const int attnum = row[9].as<int>();
     if (attnum >= 0) {
       if (current->columnAt.size() <= static_cast<size_t>(attnum)) current->columnAt.resize(attnum + 1, -1);
@@ -279,7 +324,10 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
     const std::string name = row[1].c_str();
     switch (row[2].c_str()[0]) {
       case 'p': t.primaryKey = schema::PrimaryKey{name, ref.names(t, numbers(row[3]))}; break;
-      case 'u': t.uniques.push_back(schema::Unique{name, ref.names(t, numbers(row[3])), {}}); break;
+      case 'u':
+        t.uniques.push_back(schema::Unique{name, ref.names(t, numbers(row[3])), {}});
+        t.uniques.back().deferrable = deferrableOf(row[12], row[13]);
+        break;
       case 'f': {
         schema::ForeignKey fk;
         fk.name = name;
@@ -296,10 +344,16 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
         fk.onDelete = fkAction(row[8]);
         fk.onUpdate = fkAction(row[9]);
         fk.validated = isTrue(row[11]);
+        fk.deferrable = deferrableOf(row[12], row[13]);
+        fk.matchFull = !row[14].is_null() && row[14].c_str()[0] == 'f';
         t.foreignKeys.push_back(std::move(fk));
         break;
       }
-      case 'c': t.checks.push_back(schema::Check{name, row[10].c_str(), isTrue(row[11]), {}}); break;
+      case 'c':
+        t.checks.push_back(schema::Check{name, row[10].c_str(), isTrue(row[11]), {}});
+        t.checks.back().noInherit = isTrue(row[15]);
+        break;
+      case 'x': t.exclusions.push_back(exclusionOf(name, row[16])); break;
       default: break;
     }
   }
@@ -388,6 +442,7 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
                                     bool indexDefinitions, const ConnectionFactory& openHelper) {
   schema::Model model;
   model.schema = schemaName;
+  model.serverVersion = conn.server_version();
   std::promise<std::string> snapshot;
   bool snapshotSent = false;
   std::future<std::optional<OtherResults>> beside;

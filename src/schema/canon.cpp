@@ -266,6 +266,33 @@ const std::string* livePredicateFor(const Table* live, const Index& declared) {
   return nullptr;
 }
 
+// As for defaults: the live generation expression, while the column keeps its type.
+const std::string* liveGeneratedFor(const Column* live, const Column& declared, bool typeSame) {
+  if (!typeSame || !live->generated || !declared.generated) return nullptr;
+  return cheaplySame(*declared.generated, *live->generated) ? &*live->generated : nullptr;
+}
+
+bool sameElement(const ExclusionElement& declared, const ExclusionElement& live) {
+  if (declared.column != live.column || declared.opclass != live.opclass || declared.descending != live.descending ||
+      declared.op != live.op)
+    return false;
+  return declared.column.empty() ? cheaplySame(declared.expression, live.expression) : live.expression.empty();
+}
+
+// The live exclusion constraint whose parts are, on their face, the declared ones: its definition.
+const std::string* liveExclusionFor(const Table* live, const Exclusion& declared) {
+  if (!live) return nullptr;
+  for (const auto& lx : live->exclusions) {
+    if (lx.method != declared.method || lx.elements.size() != declared.elements.size()) continue;
+    if (lx.where.has_value() != declared.where.has_value()) continue;
+    if (declared.where && !cheaplySame(*declared.where, *lx.where)) continue;
+    bool same = true;
+    for (size_t k = 0; k < lx.elements.size() && same; ++k) same = sameElement(declared.elements[k], lx.elements[k]);
+    if (same) return &lx.definition;
+  }
+  return nullptr;
+}
+
 bool asksDefault(const Column* live, const Column& declared, bool typeSame) {
   return declared.defaultExpr && declared.identity == Identity::None && !liveDefaultFor(live, declared, typeSame);
 }
@@ -274,6 +301,20 @@ bool asksDefault(const Column* live, const Column& declared, bool typeSame) {
 const std::string& questionTable(const TableMatch& m) { return m.have ? m.have->name : m.want->name; }
 
 }  // namespace
+
+std::string exclusionSql(const Exclusion& x) {
+  std::string elements;
+  for (const auto& e : x.elements) {
+    if (!elements.empty()) elements += ", ";
+    elements += e.column.empty() ? "(" + e.expression + ")" : sql::ident(e.column);
+    if (!e.opclass.empty()) elements += " " + sql::ident(e.opclass);
+    if (e.descending) elements += " DESC";
+    elements += " WITH " + e.op;
+  }
+  std::string out = "EXCLUDE USING " + sql::ident(x.method) + " (" + elements + ")";
+  if (x.where) out += " WHERE (" + *x.where + ")";
+  return out;
+}
 
 CanonQuestions canonQuestions(const Model& have, const Model& want) {
   CanonQuestions q;
@@ -315,6 +356,20 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
       if (!typeSame && !want.enumType(col.type) && askedTypes.insert(col.type).second)
         q.types.push_back({col.type, col.field + ".type"});
       askTable = askTable || asksDefault(lc, col, typeSame);
+      // A collation the column does not have yet: that it exists, and suits the type.
+      if (col.collation && !want.enumType(col.type) && !(lc && lc->collation == col.collation)) {
+        const std::string collated = col.type + " COLLATE " + sql::ident(*col.collation);
+        if (askedTypes.insert(collated).second) q.types.push_back({collated, col.field + ".collation"});
+      }
+      if (col.generated && !(lc && liveGeneratedFor(lc, col, typeSame))) {
+        tq.generated.push_back({col.name, *col.generated, col.field + ".generated"});
+        askTable = true;
+      }
+    }
+    for (const auto& x : wanted.exclusions) {
+      if (liveExclusionFor(live, x)) continue;
+      tq.exclusions.push_back({exclusionSql(x), x.elements.size(), x.field});
+      askTable = true;
     }
     for (const auto& ck : wanted.checks) {
       if (liveCheckFor(live, ck)) continue;
@@ -380,6 +435,15 @@ core::Result<Model> canonicalModel(const Model& have, const Model& want, const C
           col.defaultExpr = it->second;
         }
       }
+      if (col.generated) {
+        if (const std::string* text = lc ? liveGeneratedFor(lc, col, typeSame) : nullptr) {
+          col.generated = *text;
+        } else {
+          auto it = canon.generated.find({key, col.name, *col.generated});
+          if (it == canon.generated.end()) return missing(col.field + ".generated");
+          col.generated = it->second;
+        }
+      }
       if (want.enumType(col.type)) continue;  // a name: render quotes it
       if (typeSame) {
         // Matched by the enum's raw name, the declared text is that name; otherwise Postgres' text.
@@ -398,6 +462,15 @@ core::Result<Model> canonicalModel(const Model& have, const Model& want, const C
       auto it = canon.checks.find({key, ck.expression});
       if (it == canon.checks.end()) return missing(ck.field + ".expression");
       ck.expression = it->second;
+    }
+    for (auto& x : table.exclusions) {
+      if (const std::string* text = liveExclusionFor(live, x)) {
+        x.definition = *text;
+        continue;
+      }
+      auto it = canon.exclusions.find({key, exclusionSql(x)});
+      if (it == canon.exclusions.end()) return missing(x.field);
+      x.definition = it->second;
     }
     for (auto& ix : table.indexes) {
       if (!ix.where) continue;

@@ -31,6 +31,21 @@ struct TableQuestion {
   std::vector<ColumnQ> columns;  // every column checks or defaults may refer to
   std::vector<std::pair<std::string, std::string>> checks;      // (expression, field)
   std::vector<std::pair<std::string, std::string>> predicates;  // (where, field)
+  // Contract Part 2. Generation expressions: the column's (scratch) name, the expression, the field.
+  struct GeneratedQ {
+    std::string column;
+    std::string expression;
+    std::string field;
+  };
+  std::vector<GeneratedQ> generated;
+  // Exclusion constraints: the declaration as SQL (exclusionSql) and its field; each element is
+  // checked to stay one element.
+  struct ExclusionQ {
+    std::string definition;
+    size_t elements = 0;
+    std::string field;
+  };
+  std::vector<ExclusionQ> exclusions;
 };
 
 // An extension the plan creates: its types and functions must be there while the questions are
@@ -71,6 +86,8 @@ struct Canon {
   std::map<std::tuple<std::string, std::string, std::string>, std::string> defaults;  // (table, column, expr)
   std::map<std::pair<std::string, std::string>, std::string> checks;                   // (table, expr)
   std::map<std::pair<std::string, std::string>, std::string> predicates;               // (table, where)
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> generated;  // (table, column, expr)
+  std::map<std::pair<std::string, std::string>, std::string> exclusions;  // (table, exclusionSql) -> pg_get_constraintdef
 };
 
 // Cheap, server-free normalisation: aliases Postgres resolves the same way ("int4" -> "integer",
@@ -86,6 +103,10 @@ std::string stripLiteralCasts(const std::string& expr);
 // Declared and live text that certainly mean the same, without asking the server: equal once
 // outer parentheses, white space at the ends and literal casts are set aside. False means "ask".
 bool cheaplySame(const std::string& declared, const std::string& live);
+
+// An exclusion constraint as declared, in SQL: EXCLUDE USING method (elements) [WHERE (where)].
+// Names are quoted; expressions and the predicate are parenthesised, so each stays one element.
+std::string exclusionSql(const Exclusion& x);
 
 // What must be asked of the server: every declared type, default, check and index predicate that
 // is not, on its face, the same as its live counterpart (cheaplySame). A declaration's SQL text

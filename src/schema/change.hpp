@@ -18,11 +18,13 @@ enum class ChangeKind {
   AddIdentity, RenameTable, RenameColumn, SetComment, InsertSeedRow,
   ConvertSerialToIdentity,  // contract Part 2: a serial column becomes an identity in place
   CreateSequence, AlterSequence,  // contract Part 2; AlterSequence is blocked while the value is out of range
+  AddExclusion,                   // contract Part 2
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
   DropTable, DropColumn, ChangeType, DropPrimaryKey, DropUnique, DropForeignKey, DropCheck,
   DropIndex, DropIdentity, DropEnumValue, DropEnum, DropSequence,
+  DropExclusion, SetLogged, SetUnlogged,  // contract Part 2
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -70,6 +72,8 @@ struct DependentKey {
 struct ColumnChange {
   Column from;  // live
   Column to;    // desired (type canonical where known)
+  // ChangeType only: the type stays (only the collation or the generation expression changes).
+  bool keepsType = false;
   bool operator==(const ColumnChange&) const = default;
 };
 struct Rename {
@@ -103,7 +107,7 @@ struct Comment {
 
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
-                            SeedInsert, Sequence, SequenceChange>;
+                            SeedInsert, Sequence, SequenceChange, Exclusion>;
 
 struct Change {
   ChangeKind kind{};
@@ -120,6 +124,9 @@ struct Change {
   // with it and added again in the same transaction, onto the key that replaces it.
   std::vector<DependentKey> dependentKeys;
   Detail detail;
+  // Set by diff when the definitions alone rule the change out in place (a generated column's
+  // expression before Postgres 17): classify() marks it blocked with this reason, whatever the data.
+  std::string blockedBy;
 
   bool operator==(const Change&) const = default;
 };

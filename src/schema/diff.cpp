@@ -175,6 +175,7 @@ class Differ {
       for (const auto& u : t.uniques) taken.insert(u.name);
       for (const auto& f : t.foreignKeys) taken.insert(f.name);
       for (const auto& c : t.checks) taken.insert(c.name);
+      for (const auto& x : t.exclusions) taken.insert(x.name);
     };
     collect(want);
     if (live) collect(*live);
@@ -267,6 +268,7 @@ class Differ {
     primaryKey(want, live);
     constraints(want, live);
     indexes(want, live);
+    tableOptions(want, live);
   }
 
   void columns(const Table& want, const Table& live) {
@@ -291,7 +293,10 @@ class Differ {
       matched.insert(lc);
       if (renamed) add(ChangeKind::RenameColumn, object, T, L, Rename{lc->name, c.name});
       auto cc = [&] { return ColumnChange{*lc, declared()}; };
-      if (!sameType(*lc, c, want_, canon_)) {
+      const bool typeSame = sameType(*lc, c, want_, canon_);
+      if (c.collation != lc->collation || !sameGeneration(c, *lc)) {
+        generationOrCollation(object, T, L, ColumnChange{*lc, declared(), typeSame});
+      } else if (!typeSame) {
         const bool widening = !lc->enumType && !want_.enumType(c.type) &&
                               isWidening(normalizeType(lc->type), canonicalType(c, want_, canon_));
         add(widening ? ChangeKind::WidenType : ChangeKind::ChangeType, object, T, L, cc());
@@ -316,6 +321,43 @@ class Differ {
     }
     for (const auto& lc : live.columns)
       if (!matched.count(&lc)) add(ChangeKind::DropColumn, T + "." + lc.name, T, L, lc);
+  }
+
+  // Both texts as Postgres printed them (canonicalModel put the server's text in the declaration).
+  static bool sameGeneration(const Column& declared, const Column& live) {
+    if (declared.generated.has_value() != live.generated.has_value()) return false;
+    return !declared.generated || normalizeExpression(*declared.generated) == normalizeExpression(*live.generated);
+  }
+
+  // A column whose collation or generation expression changes (its type too, perhaps): a ChangeType
+  // (the column is rewritten or its indexes rebuilt under an ACCESS EXCLUSIVE lock, as for a type).
+  // What Postgres cannot do in place is blocked with the reason: making an existing column
+  // generated, and, before 17 (SET EXPRESSION), changing the expression of a generated one.
+  void generationOrCollation(const std::string& object, const std::string& T, const std::string& L, ColumnChange cc) {
+    Change& c = add(ChangeKind::ChangeType, object, T, L, cc);
+    const auto& from = cc.from.generated;
+    const auto& to = cc.to.generated;
+    if (to && !from) {
+      c.blockedBy = "Postgres cannot make existing column " + object +
+                    " generated; add a new generated column (and drop this one), or declare it without generated";
+    } else if (to && from && !sameGeneration(cc.to, cc.from) && have_.serverVersion > 0 &&
+               have_.serverVersion < 170000) {
+      c.blockedBy = "changing the expression of generated column " + object +
+                    " needs Postgres 17 (ALTER COLUMN ... SET EXPRESSION); this server is older: add a new generated "
+                    "column (and drop this one), or keep the expression";
+    }
+  }
+
+  // UNLOGGED and exclusion constraints (contract Part 2).
+  void tableOptions(const Table& want, const Table& live) {
+    const std::string& T = want.name;
+    const std::string& L = live.name;
+    if (want.unlogged != live.unlogged)
+      add(want.unlogged ? ChangeKind::SetUnlogged : ChangeKind::SetLogged, T, T, L, std::monostate{});
+    pairUp<Exclusion>(want, live, want.exclusions, live.exclusions, ChangeKind::AddExclusion, ChangeKind::DropExclusion,
+                      [](const Exclusion& d, const Exclusion& l) {
+                        return normalizeExpression(d.definition) == normalizeExpression(l.definition);
+                      });
   }
 
   // A serial column: no identity, and its default is the nextval of a sequence it owns.
@@ -399,18 +441,21 @@ class Differ {
   void constraints(const Table& want, const Table& live) {
     const std::string& T = want.name;
     pairUp<Unique>(want, live, want.uniques, live.uniques, ChangeKind::AddUnique, ChangeKind::DropUnique,
-                   [&](const Unique& d, const Unique& l) { return liveColumns(T, d.columns) == l.columns; });
+                   [&](const Unique& d, const Unique& l) {
+                     return liveColumns(T, d.columns) == l.columns && d.deferrable == l.deferrable;
+                   });
     pairUp<ForeignKey>(
         want, live, want.foreignKeys, live.foreignKeys, ChangeKind::AddForeignKey, ChangeKind::DropForeignKey,
         [&](const ForeignKey& d, const ForeignKey& l) {
           return liveColumns(T, d.columns) == l.columns && liveTable(d.refTable) == l.refTable &&
                  liveColumns(d.refTable, d.refColumns) == l.refColumns && d.onDelete == l.onDelete &&
-                 d.onUpdate == l.onUpdate;
+                 d.onUpdate == l.onUpdate && d.deferrable == l.deferrable && d.matchFull == l.matchFull;
         },
         [](const ForeignKey& l) { return l.validated; });
     pairUp<Check>(
         want, live, want.checks, live.checks, ChangeKind::AddCheck, ChangeKind::DropCheck,
         [&](const Check& d, const Check& l) {
+          if (d.noInherit != l.noInherit) return false;
           if (auto it = canon_.checks.find({live.name, d.expression}); it != canon_.checks.end())
             return normalizeExpression(it->second) == normalizeExpression(l.expression);
           return cheaplySame(d.expression, l.expression);

@@ -188,6 +188,10 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
     if (c.kind == ChangeKind::DropEnumValue) carryEnumUses(c, facts, dropped);
     if (narrowsRange(c)) blockIfOutOfRange(c, facts);
     if (c.kind == ChangeKind::DropSequence) blockIfStillUsed(c, released, facts);
+    if (!c.blockedBy.empty()) {
+      c.safety = Safety::Blocked;
+      c.reason = c.blockedBy;
+    }
     out.push_back(std::move(c));
   }
   return out;

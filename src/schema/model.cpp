@@ -47,4 +47,22 @@ const char* toSpelling(Identity i) {
   return "";
 }
 
+const char* toSpelling(Deferrable d) {
+  switch (d) {
+    case Deferrable::No: return "false";
+    case Deferrable::InitiallyImmediate: return "initially-immediate";
+    case Deferrable::InitiallyDeferred: return "initially-deferred";
+  }
+  return "false";
+}
+
+std::string deferrableSql(Deferrable d) {
+  switch (d) {
+    case Deferrable::No: return "";
+    case Deferrable::InitiallyImmediate: return " DEFERRABLE INITIALLY IMMEDIATE";
+    case Deferrable::InitiallyDeferred: return " DEFERRABLE INITIALLY DEFERRED";
+  }
+  return "";
+}
+
 }  // namespace schema

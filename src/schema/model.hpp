@@ -27,6 +27,12 @@ struct Column {
   // serial column), by raw name. Declaring `identity` on such a column converts it in place.
   std::optional<std::string> ownedSequence;
   std::string field;  // desired only: where it was declared, e.g. "spec.tables[1].columns[2]"
+  // COLLATE: nullopt is the type's default collation (declared or live), so it is never drift.
+  // Live: pg_collation.collname when it differs from the type's.
+  std::optional<std::string> collation;
+  // GENERATED ALWAYS AS (expr) STORED. Desired: as written. Live: pg_get_expr of the generation
+  // expression (such a column has no default).
+  std::optional<std::string> generated;
 
   bool operator==(const Column&) const = default;
 };
@@ -37,10 +43,14 @@ struct PrimaryKey {
   bool operator==(const PrimaryKey&) const = default;
 };
 
+// DEFERRABLE [INITIALLY DEFERRED] of a unique key or foreign key.
+enum class Deferrable { No, InitiallyImmediate, InitiallyDeferred };
+
 struct Unique {
   std::string name;  // desired: may be empty (matched by definition)
   std::vector<std::string> columns;
   std::string field;  // desired only
+  Deferrable deferrable = Deferrable::No;
   bool operator==(const Unique&) const = default;
 };
 
@@ -53,6 +63,8 @@ struct ForeignKey {
   FkAction onUpdate = FkAction::NoAction;
   bool validated = true;  // live: convalidated (false after an interrupted NOT VALID + VALIDATE)
   std::string field;      // desired only
+  Deferrable deferrable = Deferrable::No;
+  bool matchFull = false;  // MATCH FULL (false: MATCH SIMPLE, Postgres' default)
   bool operator==(const ForeignKey&) const = default;
 };
 
@@ -62,6 +74,7 @@ struct Check {
   std::string expression;
   bool validated = true;  // live: convalidated
   std::string field;      // desired only
+  bool noInherit = false;  // NO INHERIT
   bool operator==(const Check&) const = default;
 };
 
@@ -84,6 +97,29 @@ struct Index {
   bool operator==(const Index&) const = default;
 };
 
+// One element of an exclusion constraint: a column or an expression, compared WITH an operator.
+struct ExclusionElement {
+  std::string column;
+  std::string expression;  // desired: as written; live: pg_get_indexdef(index, k, true)
+  std::string opclass;     // empty: the type's default operator class
+  bool descending = false;
+  std::string op;          // "=", "&&"
+  bool operator==(const ExclusionElement&) const = default;
+};
+
+// EXCLUDE USING method (elements) [WHERE (predicate)].
+struct Exclusion {
+  std::string name;
+  std::string method = "gist";
+  std::vector<ExclusionElement> elements;
+  std::optional<std::string> where;  // live: pg_get_expr(indpred, indrelid, true)
+  // Live: pg_get_constraintdef. Desired: the same text as Postgres printed it for the declaration
+  // (pg::canonicalize, or the live text when the parts are cheaply the same); what render uses.
+  std::string definition;
+  std::string field;  // desired only
+  bool operator==(const Exclusion&) const = default;
+};
+
 struct Table {
   std::string name;
   std::optional<std::string> comment;  // as for Column::comment
@@ -95,6 +131,8 @@ struct Table {
   std::vector<Index> indexes;  // live: only indexes that no constraint owns
   std::vector<std::string> renamedFrom;  // desired only
   std::string field;                     // desired only, e.g. "spec.tables[3]"
+  bool unlogged = false;                 // UNLOGGED: not written to the WAL, emptied after a crash
+  std::vector<Exclusion> exclusions;
 
   const Column* column(const std::string& n) const {
     for (const auto& c : columns)
@@ -151,6 +189,9 @@ struct Model {
   std::vector<Sequence> sequences;
   std::vector<Table> tables;
   std::vector<SeedRow> seeds;  // desired only
+  // Live only: the server's server_version_num (0: unknown). What a change may use depends on it
+  // (ALTER COLUMN ... SET EXPRESSION is Postgres 17's).
+  int serverVersion = 0;
 
   const Table* table(const std::string& n) const {
     for (const auto& t : tables)
@@ -168,5 +209,8 @@ struct Model {
 const char* toSql(FkAction a);            // "NO ACTION", "CASCADE", ...
 const char* toSpelling(FkAction a);       // "no action", "cascade", ... as the API spells them
 const char* toSpelling(Identity i);       // "", "always", "by-default"
+const char* toSpelling(Deferrable d);     // "false", "initially-immediate", "initially-deferred"
+// "" or " DEFERRABLE INITIALLY IMMEDIATE" / " DEFERRABLE INITIALLY DEFERRED"
+std::string deferrableSql(Deferrable d);
 
 }  // namespace schema

@@ -33,17 +33,21 @@ int phase(ChangeKind k) {
     case ChangeKind::AddIdentity:
     case ChangeKind::ConvertSerialToIdentity:
     case ChangeKind::SetComment:
-    case ChangeKind::AlterSequence: return 10;  // OWNED BY needs the column, renamed and added by now
+    case ChangeKind::AlterSequence:  // OWNED BY needs the column, renamed and added by now
+    case ChangeKind::SetLogged:
+    case ChangeKind::SetUnlogged: return 10;
     case ChangeKind::AddPrimaryKey:
     case ChangeKind::AddUnique:
-    case ChangeKind::AddCheck: return 11;
+    case ChangeKind::AddCheck:
+    case ChangeKind::AddExclusion: return 11;
     case ChangeKind::AddForeignKey: return 12;  // after keys: a foreign key needs its target's key
     case ChangeKind::CreateIndex: return 13;
     case ChangeKind::InsertSeedRow: return 14;
     case ChangeKind::DropForeignKey: return 15;
     case ChangeKind::DropPrimaryKey:
     case ChangeKind::DropUnique:
-    case ChangeKind::DropCheck: return 16;
+    case ChangeKind::DropCheck:
+    case ChangeKind::DropExclusion: return 16;
     case ChangeKind::DropIndex: return 17;
     case ChangeKind::DropIdentity: return 18;
     case ChangeKind::DropColumn: return 19;
@@ -100,7 +104,9 @@ std::string replacementKey(const Change& c) {
     case ChangeKind::AddCheck:
     case ChangeKind::DropCheck:
     case ChangeKind::AddForeignKey:
-    case ChangeKind::DropForeignKey: return "constraint:" + c.object;
+    case ChangeKind::DropForeignKey:
+    case ChangeKind::AddExclusion:
+    case ChangeKind::DropExclusion: return "constraint:" + c.object;
     case ChangeKind::CreateIndex:
     case ChangeKind::DropIndex: return "index:" + c.object;
     default: return "";
@@ -109,7 +115,7 @@ std::string replacementKey(const Change& c) {
 
 bool isDrop(ChangeKind k) {
   return k == ChangeKind::DropPrimaryKey || k == ChangeKind::DropUnique || k == ChangeKind::DropCheck ||
-         k == ChangeKind::DropForeignKey || k == ChangeKind::DropIndex;
+         k == ChangeKind::DropForeignKey || k == ChangeKind::DropIndex || k == ChangeKind::DropExclusion;
 }
 
 }  // namespace

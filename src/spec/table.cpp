@@ -41,13 +41,49 @@ schema::Identity readIdentity(const Fields& column) {
   return schema::Identity::None;
 }
 
+// collation and generated (contract Part 2). The collation is a name (rendered quoted, never as
+// SQL); "default" is the type's own, the same as none. A generated column's value is its
+// expression: it has neither a default nor an identity.
+void readColumnExtras(const Fields& fields, schema::Column& c) {
+  if (auto collation = fields.identifier("collation"); collation && *collation != "default") c.collation = collation;
+  c.generated = fields.nonBlankText("generated");
+  if (!c.generated) return;
+  if (c.defaultExpr)
+    fields.issues().report(fields.pathOf("generated"), "a generated column cannot also have a default; drop one of them");
+  if (c.identity != schema::Identity::None)
+    fields.issues().report(fields.pathOf("generated"), "a generated column cannot also be an identity; drop one of them");
+}
+
+// A field that takes one of two words; "" when unset (or neither, which is reported).
+std::string eitherWord(const Fields& fields, std::string_view key, const std::string& first, const std::string& second) {
+  auto value = fields.text(key);
+  if (!value) return "";
+  if (*value == first || *value == second) return *value;
+  fields.issues().report(fields.pathOf(key), "must be " + first + " or " + second + ", found " + quoteShort(*value));
+  return "";
+}
+
+// deferrable: false | initially-immediate | initially-deferred.
+schema::Deferrable readDeferrable(const Fields& fields) {
+  auto item = fields.get("deferrable");
+  if (!item) return schema::Deferrable::No;
+  auto value = scalarText(*item, fields.issues());
+  if (!value) return schema::Deferrable::No;
+  for (auto d : {schema::Deferrable::No, schema::Deferrable::InitiallyImmediate, schema::Deferrable::InitiallyDeferred})
+    if (*value == schema::toSpelling(d)) return d;
+  fields.issues().report(fields.pathOf("deferrable"),
+                         "must be false, initially-immediate or initially-deferred, found " + quoteShort(*value));
+  return schema::Deferrable::No;
+}
+
 struct DeclaredColumn {
   schema::Column column;
   std::optional<bool> nullable;  // as written; the default depends on the primary key
 };
 
 DeclaredColumn readColumn(const Item& item, Issues& issues) {
-  Fields fields(item, {"name", "type", "nullable", "default", "identity", "comment", "renamedFrom"}, issues);
+  Fields fields(item, {"name", "type", "nullable", "default", "identity", "comment", "renamedFrom", "collation", "generated"},
+                issues);
   DeclaredColumn out;
   schema::Column& c = out.column;
   c.name = fields.requiredIdentifier("name");
@@ -61,6 +97,7 @@ DeclaredColumn readColumn(const Item& item, Issues& issues) {
   c.comment = fields.text("comment");
   c.renamedFrom = fields.identifiers("renamedFrom");
   c.field = item.path;
+  readColumnExtras(fields, c);
   return out;
 }
 
@@ -83,16 +120,17 @@ schema::FkAction readAction(const Fields& fk, std::string_view key) {
 }
 
 schema::Unique readUnique(const Item& item, Issues& issues) {
-  Fields fields(item, {"name", "columns"}, issues);
+  Fields fields(item, {"name", "columns", "deferrable"}, issues);
   schema::Unique u;
   u.name = fields.identifier("name").value_or("");
   u.columns = requiredColumns(fields, "columns");
   u.field = item.path;
+  u.deferrable = readDeferrable(fields);
   return u;
 }
 
 schema::ForeignKey readForeignKey(const Item& item, Issues& issues) {
-  Fields fields(item, {"name", "columns", "references", "onDelete", "onUpdate"}, issues);
+  Fields fields(item, {"name", "columns", "references", "onDelete", "onUpdate", "deferrable", "match"}, issues);
   schema::ForeignKey fk;
   fk.name = fields.identifier("name").value_or("");
   fk.columns = requiredColumns(fields, "columns");
@@ -105,15 +143,18 @@ schema::ForeignKey readForeignKey(const Item& item, Issues& issues) {
   fk.onDelete = readAction(fields, "onDelete");
   fk.onUpdate = readAction(fields, "onUpdate");
   fk.field = item.path;
+  fk.deferrable = readDeferrable(fields);
+  fk.matchFull = eitherWord(fields, "match", "full", "simple") == "full";
   return fk;
 }
 
 schema::Check readCheck(const Item& item, Issues& issues) {
-  Fields fields(item, {"name", "expression"}, issues);
+  Fields fields(item, {"name", "expression", "noInherit"}, issues);
   schema::Check check;
   check.name = fields.identifier("name").value_or("");
   check.expression = fields.requiredText("expression");
   check.field = item.path;
+  check.noInherit = fields.boolean("noInherit").value_or(false);
   return check;
 }
 
@@ -140,11 +181,51 @@ schema::Index readIndex(const Item& item, Issues& issues) {
   return index;
 }
 
+// An operator of an exclusion element, as a symbol ("=", "&&", "-|-"): it is pasted after WITH,
+// so anything but operator characters is refused here rather than handed to the server.
+bool isOperatorSymbol(const std::string& s) {
+  static const std::string kOperatorChars = "+-*/<>=~!@#%^&|`?";
+  return !s.empty() && s.size() <= 63 && s.find_first_not_of(kOperatorChars) == std::string::npos;
+}
+
+schema::ExclusionElement readExclusionElement(const Item& item, Issues& issues) {
+  Fields fields(item, {"column", "expression", "operator", "opclass", "order"}, issues);
+  schema::ExclusionElement e;
+  e.column = fields.identifier("column").value_or("");
+  e.expression = fields.nonBlankText("expression").value_or("");
+  if (e.column.empty() == e.expression.empty())
+    issues.report(item.path, "must set exactly one of column and expression");
+  const std::string op = fields.requiredText("operator");
+  if (fields.has("operator") && !isOperatorSymbol(op))
+    issues.report(fields.pathOf("operator"), quoteShort(op) + " is not an operator: write its symbol, such as = or &&");
+  e.op = op;
+  e.opclass = fields.identifier("opclass").value_or("");
+  e.descending = eitherWord(fields, "order", "asc", "desc") == "desc";
+  return e;
+}
+
+schema::Exclusion readExclusion(const Item& item, Issues& issues) {
+  Fields fields(item, {"name", "method", "elements", "where"}, issues);
+  schema::Exclusion x;
+  x.name = fields.requiredIdentifier("name");
+  if (auto method = fields.text("method")) {
+    if (!isAccessMethodName(*method))
+      issues.report(fields.pathOf("method"), quoteShort(*method) +
+                                                 " is not an access method name: lowercase, such as gist or btree");
+    x.method = *method;
+  }
+  for (const auto& element : fields.list("elements")) x.elements.push_back(readExclusionElement(element, issues));
+  if (x.elements.empty()) issues.report(fields.pathOf("elements"), "must list at least one element");
+  x.where = fields.nonBlankText("where");
+  x.field = item.path;
+  return x;
+}
+
 }  // namespace
 
 schema::Table readTable(const Item& item, Issues& issues) {
   Fields fields(item, {"name", "comment", "columns", "primaryKey", "unique", "foreignKeys", "checks", "indexes",
-                       "renamedFrom"},
+                       "renamedFrom", "unlogged", "exclusions"},
                 issues);
   schema::Table t;
   t.name = fields.requiredIdentifier("name");
@@ -175,6 +256,8 @@ schema::Table readTable(const Item& item, Issues& issues) {
   for (const auto& check : fields.list("checks")) t.checks.push_back(readCheck(check, issues));
   for (const auto& index : fields.list("indexes")) t.indexes.push_back(readIndex(index, issues));
   t.renamedFrom = fields.identifiers("renamedFrom");
+  t.unlogged = fields.boolean("unlogged").value_or(false);
+  for (const auto& x : fields.list("exclusions")) t.exclusions.push_back(readExclusion(x, issues));
   return t;
 }
 

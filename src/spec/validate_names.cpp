@@ -96,6 +96,7 @@ void checkConstraintNames(const schema::Table& t, Issues& issues) {
   for (const auto& u : t.uniques) constraints.declare(u.name, Where{u.field, ".name"}, issues);
   for (const auto& fk : t.foreignKeys) constraints.declare(fk.name, Where{fk.field, ".name"}, issues);
   for (const auto& c : t.checks) constraints.declare(c.name, Where{c.field, ".name"}, issues);
+  for (const auto& x : t.exclusions) constraints.declare(x.name, Where{x.field, ".name"}, issues);
 }
 
 }  // namespace
@@ -147,6 +148,8 @@ void checkNames(const DatabaseSchema& resource, Issues& issues) {
                                               "; index names share the schema's namespace with tables");
       relations.declare(ix.name, Where{ix.field, ".name"}, issues);
     }
+    // An exclusion constraint's index takes the constraint's name.
+    for (const auto& x : t.exclusions) relations.declare(x.name, Where{x.field, ".name"}, issues);
   }
 
   // Sequences are relations too: their names clash with tables and indexes.

@@ -112,6 +112,11 @@ void checkReferences(const DatabaseSchema& resource, Issues& issues) {
       for (const auto& k : ix.keys) columns.push_back(k.column);
       checkColumnList(t, columns, ix.field + ".columns", true, issues);
     }
+    for (const auto& x : t.exclusions)
+      for (size_t i = 0; i < x.elements.size(); ++i)
+        if (const auto& column = x.elements[i].column; !column.empty() && !t.column(column))
+          issues.report(indexPath(x.field + ".elements", i) + ".column",
+                        quoted(column) + " is not a column of table " + quoted(t.name));
   }
   for (const auto& s : model.sequences) {
     if (s.ownedBy.empty() || schema::splitOwner(s.ownedBy, model)) continue;

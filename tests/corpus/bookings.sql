@@ -1,0 +1,34 @@
+-- Bookings: the table layer of contract Part 2. An exclusion constraint keeps a room's bookings
+-- from overlapping (a WHERE skips cancelled ones), a generated column, collations, deferrable
+-- keys, a MATCH FULL foreign key, a NO INHERIT check and an unlogged cache table.
+CREATE TABLE rooms (
+  id integer PRIMARY KEY,
+  code text COLLATE "C" NOT NULL,
+  name text NOT NULL,
+  CONSTRAINT rooms_code_key UNIQUE (code) DEFERRABLE INITIALLY DEFERRED
+);
+
+CREATE TABLE bookings (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  room_id integer NOT NULL,
+  building integer,
+  starts_at timestamptz NOT NULL,
+  ends_at timestamptz NOT NULL,
+  cancelled boolean NOT NULL DEFAULT false,
+  guest text COLLATE "POSIX",
+  guest_key text GENERATED ALWAYS AS (lower(guest)) STORED,
+  hours numeric GENERATED ALWAYS AS (EXTRACT(epoch FROM ends_at - starts_at) / 3600) STORED,
+  tags text[] NOT NULL DEFAULT '{}',
+  CONSTRAINT bookings_room_fk FOREIGN KEY (room_id) REFERENCES rooms (id) MATCH FULL
+    ON DELETE CASCADE DEFERRABLE INITIALLY IMMEDIATE,
+  CONSTRAINT bookings_order CHECK (ends_at > starts_at) NO INHERIT,
+  CONSTRAINT bookings_no_overlap EXCLUDE USING gist (int4range(room_id, room_id, '[]') WITH =,
+    tstzrange(starts_at, ends_at) WITH &&) WHERE (NOT cancelled)
+);
+
+CREATE TABLE codes (code text NOT NULL, EXCLUDE USING btree (code WITH =));
+
+CREATE UNLOGGED TABLE availability_cache (
+  room_id integer PRIMARY KEY,
+  free_until timestamptz
+);
