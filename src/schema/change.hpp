@@ -18,11 +18,13 @@ enum class ChangeKind {
   AddIdentity, RenameTable, RenameColumn, SetComment, InsertSeedRow,
   ConvertSerialToIdentity,  // contract Part 2: a serial column becomes an identity in place
   CreateSequence, AlterSequence,  // contract Part 2; AlterSequence is blocked while the value is out of range
+  CreateDomain, AddDomainCheck, CreateType, AddTypeAttribute,  // contract Part 2 (schema/user_types.hpp)
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
   DropTable, DropColumn, ChangeType, DropPrimaryKey, DropUnique, DropForeignKey, DropCheck,
   DropIndex, DropIdentity, DropEnumValue, DropEnum, DropSequence,
+  DropDomain, DropDomainCheck, DropType, DropTypeAttribute,
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -95,6 +97,28 @@ struct SequenceChange {
   std::string ownerColumn;
   bool operator==(const SequenceChange&) const = default;
 };
+// A change to a domain of the schema: `from` as the catalog has it (empty for CreateDomain), `to`
+// as declared with Postgres' texts (empty for DropDomain). SetDefault, DropDefault, SetNotNull,
+// DropNotNull and ChangeType carry one too when their object is a domain (user_types.hpp).
+struct DomainChange {
+  Domain from;
+  Domain to;
+  Check check;  // AddDomainCheck / DropDomainCheck: the check added or dropped
+  // Live (table, column) whose type is the domain (or an array of it): SetNotNull counts their
+  // NULLs, and DropDomain is blocked while a column the plan keeps uses it.
+  std::vector<std::pair<std::string, std::string>> users;
+  std::string blocker;  // why it cannot run (set by diff, kept by classify); empty when it can
+  bool operator==(const DomainChange&) const = default;
+};
+// A change to a composite type: `from` live (empty for CreateType), `to` declared.
+struct CompositeTypeChange {
+  CompositeType from;
+  CompositeType to;
+  TypeAttribute attribute;  // AddTypeAttribute / DropTypeAttribute / ChangeType: the attribute
+  std::vector<std::pair<std::string, std::string>> users;  // as DomainChange::users
+  std::string blocker;
+  bool operator==(const CompositeTypeChange&) const = default;
+};
 struct Comment {
   std::string column;  // empty: the table's comment
   std::optional<std::string> text;
@@ -103,7 +127,7 @@ struct Comment {
 
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
-                            SeedInsert, Sequence, SequenceChange>;
+                            SeedInsert, Sequence, SequenceChange, DomainChange, CompositeTypeChange>;
 
 struct Change {
   ChangeKind kind{};

@@ -1,6 +1,7 @@
 #include "schema/render.hpp"
 
 #include "schema/sql.hpp"
+#include "schema/user_types.hpp"
 
 namespace schema {
 
@@ -48,6 +49,7 @@ class Renderer {
   Renderer(const Change& c, const std::string& schemaName) : c_(c), schema_(schemaName) {}
 
   std::vector<Step> run() {
+    if (isUserTypeChange(c_)) return renderUserType(c_, schema_);  // a domain's SetDefault too
     switch (c_.kind) {
       case ChangeKind::CreateExtension:
         return one("CREATE EXTENSION IF NOT EXISTS " + ident(get<ExtensionRef>().name) + " WITH SCHEMA " +
@@ -120,6 +122,14 @@ class Renderer {
       case ChangeKind::CreateSequence: return one(createSequence(get<Sequence>()));
       case ChangeKind::AlterSequence: return one(alterSequence(get<SequenceChange>()));
       case ChangeKind::DropSequence: return one("DROP SEQUENCE IF EXISTS " + q(get<Sequence>().name));
+      case ChangeKind::CreateDomain:
+      case ChangeKind::AddDomainCheck:
+      case ChangeKind::CreateType:
+      case ChangeKind::AddTypeAttribute:
+      case ChangeKind::DropDomain:
+      case ChangeKind::DropDomainCheck:
+      case ChangeKind::DropType:
+      case ChangeKind::DropTypeAttribute: return renderUserType(c_, schema_);
     }
     return {};
   }
