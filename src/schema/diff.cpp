@@ -103,8 +103,8 @@ class Differ {
       else createTable(*m.want);
     }
     sequences();  // after the tables: a serial column's conversion takes its sequence with it
-    userTypes();  // after the tables: a type is dropped only when no column keeps it
     pruneTables();
+    userTypes();  // after the tables and their drops: a type is dropped only when no column keeps it
     seeds();
     attachDependentKeys();
     return std::move(out_);
