@@ -47,8 +47,8 @@ class UserTypeRenderer {
       case ChangeKind::DropDomainCheck: return one(alter + "DROP CONSTRAINT IF EXISTS " + ident(d.check.name));
       case ChangeKind::AddDomainCheck: {
         // As a table's check: added NOT VALID (new values are checked at once), then VALIDATEd
-        // against the columns that use the domain. A row that fails it fails the VALIDATE, and
-        // the constraint is taken off again, so nothing half-made stays.
+        // against the columns that use the domain. A row that fails it fails the VALIDATE; the
+        // check stays NOT VALID and the next plan validates it again (a repair).
         const std::string validate = alter + "VALIDATE CONSTRAINT " + ident(d.check.name);
         if (c_.repair) return one(validate);
         Step add = step({alter + "ADD CONSTRAINT " + ident(d.check.name) + " CHECK (" + d.check.expression + ") NOT VALID"});

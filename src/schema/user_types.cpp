@@ -139,6 +139,18 @@ class UserTypeDiffer {
   void alterDomain(const Domain& live, const Domain& want) {
     const std::string& D = want.name;
     auto change = [&] { return DomainChange{live, want, {}, {}, ""}; };
+    // Postgres refuses to check stored values of a domain that an array column holds ("cannot
+    // alter type because column uses it"): SET NOT NULL and VALIDATE wait until none does.
+    std::vector<std::pair<std::string, std::string>> arrays = columnsOfType(have_, D);
+    std::erase_if(arrays, [&](const auto& u) {
+      const auto plain = columnsOfType(have_, D, /*arrays=*/false);
+      return std::find(plain.begin(), plain.end(), u) != plain.end();
+    });
+    auto arrayBlocker = [&](const std::string& what) {
+      return arrays.empty() ? std::string()
+                            : "Postgres cannot " + what + " while an array column uses domain " + D + " (" +
+                                  describeUsers(arrays) + "); change that column first";
+    };
     if (normalizeType(live.type) != normalizeType(want.type)) {
       DomainChange c = change();
       c.blocker = "domain " + D + " is " + live.type + ", declared " + want.type +
@@ -157,6 +169,7 @@ class UserTypeDiffer {
     if (!want.nullable && live.nullable) {
       DomainChange c = change();
       c.users = columnsOfType(have_, D, /*arrays=*/false);
+      c.blocker = arrayBlocker("set NOT NULL");
       add(ChangeKind::SetNotNull, D, std::move(c));
     }
     // Checks pair by name (the spec names every one); a changed expression is a Drop and an Add
@@ -172,6 +185,7 @@ class UserTypeDiffer {
         if (!lc->validated) {  // NOT VALID (an interrupted add): only VALIDATE it
           DomainChange c = change();
           c.check = *lc;
+          c.blocker = arrayBlocker("validate a check");
           add(ChangeKind::AddDomainCheck, object, std::move(c));
           out_.back().repair = true;
         }
@@ -184,6 +198,7 @@ class UserTypeDiffer {
       }
       DomainChange c = change();
       c.check = ck;
+      c.blocker = arrayBlocker("validate a check");
       add(ChangeKind::AddDomainCheck, object, std::move(c));
     }
     for (const auto& l : live.checks) {
