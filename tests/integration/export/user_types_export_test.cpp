@@ -7,8 +7,8 @@ namespace clitest {
 namespace {
 
 std::string inApplyMode(std::string document) {
-  const auto at = document.find("mode: Plan");
-  if (at != std::string::npos) document.replace(at, 10, "mode: Apply");
+  const auto at = document.find("\n  mode: Plan\n");  // spec.mode, not the header's note
+  if (at != std::string::npos) document.replace(at, 13, "\n  mode: Apply\n");
   return document;
 }
 
