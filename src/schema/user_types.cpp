@@ -141,12 +141,12 @@ class UserTypeDiffer {
     auto change = [&] { return DomainChange{live, want, {}, {}, ""}; };
     // Postgres refuses to check stored values of a domain that an array column holds ("cannot
     // alter type because column uses it"): SET NOT NULL and VALIDATE wait until none does.
-    std::vector<std::pair<std::string, std::string>> arrays = columnsOfType(have_, D);
-    std::erase_if(arrays, [&](const auto& u) {
-      const auto plain = columnsOfType(have_, D, /*arrays=*/false);
-      return std::find(plain.begin(), plain.end(), u) != plain.end();
-    });
+    // Looked for only when such a change is found: most plans have none, and a scan of every
+    // column per domain would cost on a large schema.
     auto arrayBlocker = [&](const std::string& what) {
+      std::vector<std::pair<std::string, std::string>> arrays = columnsOfType(have_, D);
+      const auto plain = columnsOfType(have_, D, /*arrays=*/false);
+      std::erase_if(arrays, [&](const auto& u) { return std::find(plain.begin(), plain.end(), u) != plain.end(); });
       return arrays.empty() ? std::string()
                             : "Postgres cannot " + what + " while an array column uses domain " + D + " (" +
                                   describeUsers(arrays) + "); change that column first";
