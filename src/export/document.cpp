@@ -239,6 +239,31 @@ Json sequenceJson(const schema::Sequence& s) {
   return out;
 }
 
+// A domain as a person would write it: no `nullable: true`, no empty lists.
+Json domainJson(const schema::Domain& d) {
+  Json out;
+  out["name"] = d.name;
+  out["type"] = d.type;
+  if (!d.nullable) out["nullable"] = false;
+  if (d.defaultExpr) out["default"] = *d.defaultExpr;
+  if (d.collation) out["collation"] = *d.collation;
+  Json checks = Json::array();
+  for (const auto& ck : sortedByName(d.checks)) checks.push_back(Json{{"name", ck.name}, {"expression", ck.expression}});
+  if (!checks.empty()) out["checks"] = std::move(checks);
+  return out;
+}
+
+// Attributes in their order (the type's shape is that order).
+Json compositeTypeJson(const schema::CompositeType& t) {
+  Json attributes = Json::array();
+  for (const auto& a : t.attributes) {
+    Json attribute{{"name", a.name}, {"type", a.type}};
+    if (a.collation) attribute["collation"] = *a.collation;
+    attributes.push_back(std::move(attribute));
+  }
+  return Json{{"name", t.name}, {"attributes", std::move(attributes)}};
+}
+
 Json seedJson(const SeedTable& seed) {
   Json rows = Json::array();
   for (const auto& values : seed.rows) {
@@ -324,6 +349,14 @@ Exported exportSchema(const schema::Model& live, const CatalogExtras& extras, co
   Json enums = Json::array();
   for (const auto& e : sortedByName(live.enums)) enums.push_back(Json{{"name", e.name}, {"values", stringList(e.values)}});
   if (!enums.empty()) spec["enums"] = std::move(enums);
+
+  Json domains = Json::array();
+  for (const auto& d : sortedByName(live.domains)) domains.push_back(domainJson(d));
+  if (!domains.empty()) spec["domains"] = std::move(domains);
+
+  Json compositeTypes = Json::array();
+  for (const auto& t : sortedByName(live.compositeTypes)) compositeTypes.push_back(compositeTypeJson(t));
+  if (!compositeTypes.empty()) spec["compositeTypes"] = std::move(compositeTypes);
 
   Json sequences = Json::array();
   for (const auto& s : sortedByName(live.sequences)) sequences.push_back(sequenceJson(s));

@@ -21,6 +21,7 @@
 #include "pg/inspect.hpp"
 #include "pg/pqerror.hpp"
 #include "pg/scratch_groups.hpp"
+#include "pg/user_types.hpp"
 #include "schema/sql.hpp"
 
 namespace pg {
@@ -195,7 +196,8 @@ std::optional<schema::CanonFailure> prepare(pqxx::transaction_base& tx, const st
     for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + schema::sql::literal(v);
     tx.exec_params("CREATE TYPE pg_temp." + ident(e.name) + " AS ENUM (" + values + ")");
   }
-  return std::nullopt;
+  // Domains and composite types last: they may be over the enums.
+  return detail::createNewUserTypes(tx, schemaName, questions);
 }
 
 // The server's reason for refusing a question, or nullopt when the question is sound. Runs under
@@ -238,6 +240,7 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::st
       return finish();
     }
   }
+  for (auto& failure : detail::diagnoseDomains(tx, questions)) refused.push_back(std::move(failure));
   for (const auto& q : questions.tables) {
     // Each column alone first, so a type names its column.
     for (const auto& c : q.columns) {
@@ -438,6 +441,7 @@ std::optional<std::string> askAll(pqxx::connection& conn, const std::string& sch
     } else {
       for (const auto& s : scratches) execute(tx, s);
       batchError = readAnswers(tx, questions, types, scratches, groups, ownColumns, defaults, canon);
+      if (!batchError) batchError = detail::askDomains(tx, questions, canon);
     }
   } catch (const pqxx::sql_error& e) {
     batchError = detail::firstLine(e.what());

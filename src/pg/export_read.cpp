@@ -52,20 +52,21 @@ std::string unexpressibleQuery(int serverVersion) {
     " nondefault AS MATERIALIZED (SELECT pg_catalog.array_agg(oc.oid) AS classes FROM pg_catalog.pg_opclass oc"
     "   WHERE NOT oc.opcdefault)"
     // Relations of kinds a resource has no field for.
+    // (Composite types are a kind a resource declares: spec.compositeTypes.)
     " SELECT 'o', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'"
-    "   WHEN 'c' THEN 'composite type' END, '', c.relname::text, ''"
+    "   END, '', c.relname::text, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'f', 'c')" + notFromExtension("pg_class", "c.oid") +
+    " WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'f')" + notFromExtension("pg_class", "c.oid") +
     // Partitions: their parent (left out below) owns them.
     " UNION ALL SELECT 'o', 'partition', '', c.relname::text, 'a partition of ' || p.relname"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
     " WHERE n.nspname = $1 AND c.relispartition" +
-    // Types other than enums, table row types and arrays.
-    " UNION ALL SELECT 'o', CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'type' END, '',"
+    // Types other than enums, domains, composite types, table row types and arrays.
+    " UNION ALL SELECT 'o', CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'type' END, '',"
     "   t.typname::text, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_type t ON t.typnamespace = n.oid"
-    " WHERE n.nspname = $1 AND t.typtype IN ('b', 'd', 'r', 'p') AND t.typcategory <> 'A'" +
+    " WHERE n.nspname = $1 AND t.typtype IN ('b', 'r', 'p') AND t.typcategory <> 'A'" +
     notFromExtension("pg_type", "t.oid") +
     // Functions, procedures, aggregates.
     " UNION ALL SELECT 'o', CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, '',"

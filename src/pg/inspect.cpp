@@ -13,6 +13,7 @@
 
 #include "pg/catalog_decode.hpp"
 #include "pg/pqerror.hpp"
+#include "pg/user_types.hpp"
 #include "schema/sql.hpp"
 
 namespace pg {
@@ -247,6 +248,7 @@ namespace {
 // The results of queries (2) to (6), read together.
 struct OtherResults {
   pqxx::result constraints, indexes, enums, extensions, sequences;
+  pqxx::result userTypes;  // (7): domains and composite types
 };
 
 // Queries (2) to (6), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
@@ -254,7 +256,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
                                                 bool withColumns, bool indexDefinitions) {
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(6);  // held until resume(): the queries leave together
+  batch.retain(7);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
@@ -262,11 +264,12 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const auto enums = batch.insert(withSchema(kEnumsQuery, schemaLiteral));
   const auto extensions = batch.insert(kExtensionsQuery);
   const auto sequences = batch.insert(withSchema(kSequencesQuery, schemaLiteral));
+  const auto userTypes = batch.insert(withSchema(detail::kUserTypesQuery, schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
   out.second = {batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums), batch.retrieve(extensions),
-                batch.retrieve(sequences)};
+                batch.retrieve(sequences), batch.retrieve(userTypes)};
   batch.complete();
   return out;
 }
@@ -411,6 +414,8 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
     if (!row[8].is_null()) s.ownedBy = std::string(row[8].c_str()) + "." + row[9].c_str();
     model.sequences.push_back(std::move(s));
   }
+
+  detail::decodeUserTypes(r.userTypes, model);
 }
 
 // (2) to (6) on a second connection, in the snapshot the first exported, while the first reads

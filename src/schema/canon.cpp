@@ -9,6 +9,7 @@
 
 #include "schema/match.hpp"
 #include "schema/sql.hpp"
+#include "schema/user_types.hpp"
 
 namespace schema {
 
@@ -408,6 +409,7 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
       }
     q.tables.push_back(std::move(tq));
   }
+  userTypeQuestions(have, want, q);
   return q;
 }
 
@@ -483,6 +485,7 @@ core::Result<Model> canonicalModel(const Model& have, const Model& want, const C
       ix.where = it->second;
     }
   }
+  if (auto typed = canonicalUserTypes(have, want, canon, out); !typed) return typed.error();
   return out;
 }
 

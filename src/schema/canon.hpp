@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <variant>
 #include <vector>
 
 #include "core/error.hpp"
@@ -68,7 +69,22 @@ struct CanonQuestions {
   // Postgres resolves when it stores the default. Each is created in the schema for the questions
   // (and rolled back with them).
   std::vector<Sequence> newSequences;
-  bool empty() const { return types.empty() && tables.empty() && extensions.empty(); }
+  bool empty() const { return types.empty() && tables.empty() && extensions.empty() && domains.empty(); }
+  // A declared domain whose default or checks the server must spell: asked on a temporary domain
+  // of the declared type (schema/user_types.hpp).
+  struct DomainQuestion {
+    std::string name;  // the declared domain, the key of its answers
+    std::string type;  // as declared
+    std::optional<std::string> collation;
+    std::optional<std::string> defaultExpr;
+    std::vector<std::pair<std::string, std::string>> checks;  // (expression, field)
+    std::string field;  // "spec.domains[0]"
+  };
+  std::vector<DomainQuestion> domains;
+  // Declared domains and composite types the plan creates, in an order they can be created in:
+  // made in the schema before the questions (and rolled back with them), so that a column, an
+  // attribute or another domain may name them.
+  std::vector<std::variant<Domain, CompositeType>> newUserTypes;
 };
 
 // A question Postgres refused: a type that does not exist, an expression that does not parse or
@@ -88,6 +104,8 @@ struct Canon {
   std::map<std::pair<std::string, std::string>, std::string> predicates;               // (table, where)
   std::map<std::tuple<std::string, std::string, std::string>, std::string> generated;  // (table, column, expr)
   std::map<std::pair<std::string, std::string>, std::string> exclusions;  // (table, exclusionSql) -> pg_get_constraintdef
+  std::map<std::pair<std::string, std::string>, std::string> domainDefaults;           // (domain, expr)
+  std::map<std::pair<std::string, std::string>, std::string> domainChecks;             // (domain, expr)
 };
 
 // Cheap, server-free normalisation: aliases Postgres resolves the same way ("int4" -> "integer",

@@ -1,6 +1,5 @@
 #include "schema/change.hpp"
 
-#include <array>
 
 namespace schema {
 
@@ -11,7 +10,7 @@ struct KindName {
   std::string_view name;
 };
 
-constexpr std::array<KindName, 39> kKinds{{
+constexpr KindName kKinds[] = {
     {ChangeKind::CreateExtension, "CreateExtension"}, {ChangeKind::CreateEnum, "CreateEnum"},
     {ChangeKind::AddEnumValue, "AddEnumValue"},       {ChangeKind::CreateTable, "CreateTable"},
     {ChangeKind::AddColumn, "AddColumn"},             {ChangeKind::AddPrimaryKey, "AddPrimaryKey"},
@@ -32,7 +31,11 @@ constexpr std::array<KindName, 39> kKinds{{
     {ChangeKind::DropEnum, "DropEnum"},               {ChangeKind::DropSequence, "DropSequence"},
     {ChangeKind::AddExclusion, "AddExclusion"},       {ChangeKind::DropExclusion, "DropExclusion"},
     {ChangeKind::SetLogged, "SetLogged"},             {ChangeKind::SetUnlogged, "SetUnlogged"},
-}};
+    {ChangeKind::CreateDomain, "CreateDomain"},       {ChangeKind::AddDomainCheck, "AddDomainCheck"},
+    {ChangeKind::CreateType, "CreateType"},           {ChangeKind::AddTypeAttribute, "AddTypeAttribute"},
+    {ChangeKind::DropDomain, "DropDomain"},           {ChangeKind::DropDomainCheck, "DropDomainCheck"},
+    {ChangeKind::DropType, "DropType"},               {ChangeKind::DropTypeAttribute, "DropTypeAttribute"},
+};
 
 }  // namespace
 
@@ -49,6 +52,13 @@ std::optional<ChangeKind> parseChangeKind(std::string_view name) {
 }
 
 bool isDestructive(ChangeKind k) { return static_cast<int>(k) >= static_cast<int>(ChangeKind::DropTable); }
+
+std::vector<std::string_view> destructiveKindNames() {
+  std::vector<std::string_view> out;
+  for (const auto& e : kKinds)
+    if (isDestructive(e.kind)) out.push_back(e.name);
+  return out;
+}
 
 std::string_view toString(Safety s) {
   switch (s) {

@@ -19,12 +19,14 @@ enum class ChangeKind {
   ConvertSerialToIdentity,  // contract Part 2: a serial column becomes an identity in place
   CreateSequence, AlterSequence,  // contract Part 2; AlterSequence is blocked while the value is out of range
   AddExclusion,                   // contract Part 2
+  CreateDomain, AddDomainCheck, CreateType, AddTypeAttribute,  // contract Part 2 (schema/user_types.hpp)
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
   DropTable, DropColumn, ChangeType, DropPrimaryKey, DropUnique, DropForeignKey, DropCheck,
   DropIndex, DropIdentity, DropEnumValue, DropEnum, DropSequence,
   DropExclusion, SetLogged, SetUnlogged,  // contract Part 2
+  DropDomain, DropDomainCheck, DropType, DropTypeAttribute,
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -32,6 +34,7 @@ enum class Safety { Safe, Destructive, Blocked };
 std::string_view toString(ChangeKind k);
 std::optional<ChangeKind> parseChangeKind(std::string_view name);
 bool isDestructive(ChangeKind k);  // by kind, before facts are known
+std::vector<std::string_view> destructiveKindNames();  // every destructive kind's name
 std::string_view toString(Safety s);
 
 // Details of each change kind. Names are raw identifiers; render quotes them.
@@ -99,6 +102,28 @@ struct SequenceChange {
   std::string ownerColumn;
   bool operator==(const SequenceChange&) const = default;
 };
+// A change to a domain of the schema: `from` as the catalog has it (empty for CreateDomain), `to`
+// as declared with Postgres' texts (empty for DropDomain). SetDefault, DropDefault, SetNotNull,
+// DropNotNull and ChangeType carry one too when their object is a domain (user_types.hpp).
+struct DomainChange {
+  Domain from;
+  Domain to;
+  Check check;  // AddDomainCheck / DropDomainCheck: the check added or dropped
+  // Live (table, column) whose type is the domain (or an array of it): SetNotNull counts their
+  // NULLs, and DropDomain is blocked while a column the plan keeps uses it.
+  std::vector<std::pair<std::string, std::string>> users;
+  std::string blocker;  // why it cannot run (set by diff, kept by classify); empty when it can
+  bool operator==(const DomainChange&) const = default;
+};
+// A change to a composite type: `from` live (empty for CreateType), `to` declared.
+struct CompositeTypeChange {
+  CompositeType from;
+  CompositeType to;
+  TypeAttribute attribute;  // AddTypeAttribute / DropTypeAttribute / ChangeType: the attribute
+  std::vector<std::pair<std::string, std::string>> users;  // as DomainChange::users
+  std::string blocker;
+  bool operator==(const CompositeTypeChange&) const = default;
+};
 struct Comment {
   std::string column;  // empty: the table's comment
   std::optional<std::string> text;
@@ -107,7 +132,8 @@ struct Comment {
 
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
-                            SeedInsert, Sequence, SequenceChange, Exclusion>;
+                            SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
+                            CompositeTypeChange>;
 
 struct Change {
   ChangeKind kind{};

@@ -12,6 +12,7 @@
 
 #include "schema/match.hpp"
 #include "schema/sequence.hpp"
+#include "schema/user_types.hpp"
 
 namespace schema {
 
@@ -103,6 +104,7 @@ class Differ {
     }
     sequences();  // after the tables: a serial column's conversion takes its sequence with it
     pruneTables();
+    userTypes();  // after the tables and their drops: a type is dropped only when no column keeps it
     seeds();
     attachDependentKeys();
     return std::move(out_);
@@ -528,6 +530,12 @@ class Differ {
       if (!s.ownedBy.empty() && !ownerManaged) continue;
       add(ChangeKind::DropSequence, s.name, "", "", s);
     }
+  }
+
+  // Domains and composite types (schema/user_types.hpp).
+  void userTypes() {
+    std::vector<Change> more = diffUserTypes(have_, want_, policy_, out_);
+    out_.insert(out_.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }
 
   void pruneTables() {

@@ -5,6 +5,8 @@
 #include <set>
 #include <utility>
 
+#include "schema/user_types.hpp"
+
 namespace schema {
 
 namespace {
@@ -152,6 +154,7 @@ FactQuestions factsNeeded(const std::vector<Change>& changes) {
     if (c.kind == ChangeKind::DropEnumValue) q.rebuiltEnums.push_back(std::get<EnumRebuild>(c.detail).desired.name);
     if (narrowsRange(c)) q.sequenceValues.push_back(std::get<SequenceChange>(c.detail).from.name);
     if (c.kind == ChangeKind::DropSequence) q.droppedSequences.push_back(std::get<Sequence>(c.detail).name);
+    userTypeFactsNeeded(c, q);
   }
   return q;
 }
@@ -192,6 +195,7 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
       c.safety = Safety::Blocked;
       c.reason = c.blockedBy;
     }
+    classifyUserType(c, facts);
     out.push_back(std::move(c));
   }
   return out;

@@ -167,6 +167,38 @@ struct Sequence {
   bool operator==(const Sequence&) const = default;
 };
 
+// A domain of the schema: a base type with a default, NOT NULL, a collation and named checks.
+// Desired: type, default and check expressions as written (canonicalModel swaps in Postgres'
+// text). Live: format_type(typbasetype, typtypmod), pg_get_expr of the default and of each check.
+struct Domain {
+  std::string name;
+  std::string type;
+  bool nullable = true;
+  std::optional<std::string> defaultExpr;
+  // Set only when it is not the base type's own: live, the collation's raw name.
+  std::optional<std::string> collation;
+  std::vector<Check> checks;  // every one named (the spec requires names)
+  std::string field;          // desired only: "spec.domains[0]"
+  bool operator==(const Domain&) const = default;
+};
+
+// One attribute of a composite type. `type` as for Column::type; `collation` as for Domain.
+struct TypeAttribute {
+  std::string name;
+  std::string type;
+  std::optional<std::string> collation;
+  std::string field;  // desired only
+  bool operator==(const TypeAttribute&) const = default;
+};
+
+// CREATE TYPE name AS (attributes): a composite type of the schema (not a table's row type).
+struct CompositeType {
+  std::string name;
+  std::vector<TypeAttribute> attributes;  // live: in attnum order
+  std::string field;                      // desired only: "spec.compositeTypes[0]"
+  bool operator==(const CompositeType&) const = default;
+};
+
 // A row that must exist. Values are text (rendered as literals Postgres casts to the column
 // type); nullopt is SQL NULL. `key` names the columns that identify the row: the table's primary
 // key when it has one, else every given column.
@@ -192,6 +224,8 @@ struct Model {
   // Live only: the server's server_version_num (0: unknown). What a change may use depends on it
   // (ALTER COLUMN ... SET EXPRESSION is Postgres 17's).
   int serverVersion = 0;
+  std::vector<Domain> domains;
+  std::vector<CompositeType> compositeTypes;
 
   const Table* table(const std::string& n) const {
     for (const auto& t : tables)

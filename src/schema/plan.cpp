@@ -18,7 +18,13 @@ int phase(ChangeKind k) {
     case ChangeKind::CreateExtension: return 0;
     case ChangeKind::CreateEnum:
     case ChangeKind::AddEnumValue:
-    case ChangeKind::DropEnumValue: return 1;
+    case ChangeKind::DropEnumValue:
+    // Domains and composite types after the enums they may be over (diff emits them in the
+    // order they can be created in), before the tables whose columns use them.
+    case ChangeKind::CreateDomain:
+    case ChangeKind::CreateType:
+    case ChangeKind::AddTypeAttribute:
+    case ChangeKind::AddDomainCheck: return 1;
     case ChangeKind::CreateSequence: return 2;  // before the tables whose defaults call nextval
     case ChangeKind::RenameTable: return 3;
     case ChangeKind::CreateTable: return 4;
@@ -47,12 +53,16 @@ int phase(ChangeKind k) {
     case ChangeKind::DropPrimaryKey:
     case ChangeKind::DropUnique:
     case ChangeKind::DropCheck:
-    case ChangeKind::DropExclusion: return 16;
+    case ChangeKind::DropExclusion:
+    case ChangeKind::DropDomainCheck:
+    case ChangeKind::DropTypeAttribute: return 16;
     case ChangeKind::DropIndex: return 17;
     case ChangeKind::DropIdentity: return 18;
     case ChangeKind::DropColumn: return 19;
     case ChangeKind::DropTable: return 20;
-    case ChangeKind::DropSequence: return 21;  // after the defaults, columns and tables that used it
+    case ChangeKind::DropSequence:  // after the defaults, columns and tables that used it
+    case ChangeKind::DropType:      // composite types before the domains they may use, both
+    case ChangeKind::DropDomain: return 21;  // before the enums they may be over
     case ChangeKind::DropEnum: return 22;
   }
   return 23;
@@ -109,13 +119,16 @@ std::string replacementKey(const Change& c) {
     case ChangeKind::DropExclusion: return "constraint:" + c.object;
     case ChangeKind::CreateIndex:
     case ChangeKind::DropIndex: return "index:" + c.object;
+    case ChangeKind::AddDomainCheck:
+    case ChangeKind::DropDomainCheck: return "domain check:" + c.object;
     default: return "";
   }
 }
 
 bool isDrop(ChangeKind k) {
   return k == ChangeKind::DropPrimaryKey || k == ChangeKind::DropUnique || k == ChangeKind::DropCheck ||
-         k == ChangeKind::DropForeignKey || k == ChangeKind::DropIndex || k == ChangeKind::DropExclusion;
+         k == ChangeKind::DropForeignKey || k == ChangeKind::DropIndex || k == ChangeKind::DropExclusion ||
+         k == ChangeKind::DropDomainCheck;
 }
 
 }  // namespace

@@ -18,9 +18,9 @@ bool isPlanHash(const std::string& s) {
 // The kinds an approval is for, to name in an error: "DropTable, DropColumn, …".
 std::string destructiveKinds() {
   std::string out;
-  for (int k = static_cast<int>(ChangeKind::DropTable); k <= static_cast<int>(ChangeKind::SetUnlogged); ++k) {
+  for (std::string_view name : destructiveKindNames()) {
     if (!out.empty()) out += ", ";
-    out += toString(static_cast<ChangeKind>(k));
+    out += name;
   }
   return out;
 }

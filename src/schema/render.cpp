@@ -2,6 +2,7 @@
 
 #include "schema/canon.hpp"
 #include "schema/sql.hpp"
+#include "schema/user_types.hpp"
 
 namespace schema {
 
@@ -55,6 +56,7 @@ class Renderer {
   Renderer(const Change& c, const std::string& schemaName) : c_(c), schema_(schemaName) {}
 
   std::vector<Step> run() {
+    if (isUserTypeChange(c_)) return renderUserType(c_, schema_);  // a domain's SetDefault too
     switch (c_.kind) {
       case ChangeKind::CreateExtension:
         return one("CREATE EXTENSION IF NOT EXISTS " + ident(get<ExtensionRef>().name) + " WITH SCHEMA " +
@@ -131,6 +133,14 @@ class Renderer {
       case ChangeKind::DropExclusion: return dropConstraint(get<Exclusion>().name);
       case ChangeKind::SetLogged: return one(alter() + "SET LOGGED");
       case ChangeKind::SetUnlogged: return one(alter() + "SET UNLOGGED");
+      case ChangeKind::CreateDomain:
+      case ChangeKind::AddDomainCheck:
+      case ChangeKind::CreateType:
+      case ChangeKind::AddTypeAttribute:
+      case ChangeKind::DropDomain:
+      case ChangeKind::DropDomainCheck:
+      case ChangeKind::DropType:
+      case ChangeKind::DropTypeAttribute: return renderUserType(c_, schema_);
     }
     return {};
   }

@@ -78,6 +78,8 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   out.model.extensions = spec.identifiers("extensions");
   out.model.enums = readEnums(spec);
   out.model.sequences = readSequences(spec);
+  out.model.domains = readDomains(spec);
+  out.model.compositeTypes = readCompositeTypes(spec);
   for (const auto& table : spec.list("tables")) out.model.tables.push_back(readTable(table, issues));
   out.model.seeds = readSeeds(spec, out.model);
 }
@@ -108,7 +110,8 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
     issues.report("metadata.name", "must be set");
 
   if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
-                                      "extensions", "enums", "sequences", "tables", "seed"}))
+                                      "extensions", "enums", "sequences", "tables", "seed", "domains",
+                                      "compositeTypes"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");

@@ -25,6 +25,10 @@ schema::Table readTable(const Item& table, Issues& issues);
 // spec.sequences, each checked as CREATE SEQUENCE checks its options.
 std::vector<schema::Sequence> readSequences(const Fields& spec);
 
+// spec.domains and spec.compositeTypes (spec/user_types.cpp).
+std::vector<schema::Domain> readDomains(const Fields& spec);
+std::vector<schema::CompositeType> readCompositeTypes(const Fields& spec);
+
 // spec.seed, checked against the tables already read (rows are keyed by their primary key).
 std::vector<schema::SeedRow> readSeeds(const Fields& spec, const schema::Model& model);
 

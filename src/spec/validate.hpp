@@ -15,8 +15,12 @@ void checkNames(const DatabaseSchema& resource, Issues& issues);
 // declared key; nullability, identity and default agree.
 void checkReferences(const DatabaseSchema& resource, Issues& issues);
 
+// Domain and composite type names among the schema's types; their checks' and attributes' names.
+void checkTypeNames(const DatabaseSchema& resource, Issues& issues);
+
 inline void validate(const DatabaseSchema& resource, Issues& issues) {
   checkNames(resource, issues);
+  checkTypeNames(resource, issues);
   checkReferences(resource, issues);
 }
 

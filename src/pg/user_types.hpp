@@ -1,0 +1,38 @@
+#pragma once
+// Domains and composite types on the server: the catalog query pg::inspect adds to its batch,
+// and the questions pg::canonicalize puts about them. Internal to src/pg.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/result>
+#include <pqxx/transaction_base>
+
+#include "schema/canon.hpp"
+#include "schema/model.hpp"
+
+namespace pg::detail {
+
+// (7) The schema's domains (base type, NOT NULL, default, collation, each check) and composite
+// types (each attribute), one row per check or attribute; extension members left out. $1 is the
+// schema's name.
+extern const char* const kUserTypesQuery;
+
+// Fills model.domains and model.compositeTypes from the rows of kUserTypesQuery.
+void decodeUserTypes(const pqxx::result& rows, schema::Model& model);
+
+// Creates the domains and composite types the plan creates, in the schema and in order, inside
+// the question transaction (rolled back with it). The refusal, naming the declaration, or nullopt.
+std::optional<schema::CanonFailure> createNewUserTypes(pqxx::transaction_base& tx, const std::string& schemaName,
+                                                       const schema::CanonQuestions& questions);
+
+// Asks every domain question on temporary domains and files the answers in `canon`. Throws the
+// server's refusal; returns the error text when a question turned out not to be one thing.
+std::optional<std::string> askDomains(pqxx::transaction_base& tx, const schema::CanonQuestions& questions,
+                                      schema::Canon& canon);
+
+// After a batch failed: each domain default and check alone, under a savepoint, to name every
+// one the server refuses.
+std::vector<schema::CanonFailure> diagnoseDomains(pqxx::transaction_base& tx, const schema::CanonQuestions& questions);
+
+}  // namespace pg::detail
