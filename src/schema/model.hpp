@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "schema/unmanaged.hpp"
+
 namespace schema {
 
 enum class Identity { None, Always, ByDefault };
@@ -151,6 +153,9 @@ struct Model {
   std::vector<Sequence> sequences;
   std::vector<Table> tables;
   std::vector<SeedRow> seeds;  // desired only
+  // Live only: the schema's objects of kinds the resource does not manage (schema/unmanaged.hpp),
+  // by kind then name.
+  std::vector<UnmanagedObject> unmanaged;
 
   const Table* table(const std::string& n) const {
     for (const auto& t : tables)
