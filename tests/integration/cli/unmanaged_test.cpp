@@ -6,7 +6,7 @@ namespace clitest {
 namespace {
 
 const char* kUnmanagedSql =
-    "CREATE VIEW customer_emails AS SELECT email FROM customers;"
+    "CREATE RULE customers_keep AS ON DELETE TO customers DO INSTEAD NOTHING;"
     "CREATE AGGREGATE longest(text) (SFUNC = text_larger, STYPE = text)";
 
 std::string withOrders() {
@@ -23,7 +23,7 @@ TEST(UnmanagedObjects, PlanListsThemInTextAndJsonAndStillExitsByDrift) {
   EXPECT_EQ(text.exitCode, 0) << show(text);
   EXPECT_NE(text.out.find("Not managed (2, never changed):\n"
                           "  Aggregate  longest(text)\n"
-                          "  View       customer_emails\n"
+                          "  Rule       customers.customers_keep\n"
                           "shop: in sync (2 objects not managed)\n"),
             std::string::npos)
       << show(text);
@@ -33,8 +33,8 @@ TEST(UnmanagedObjects, PlanListsThemInTextAndJsonAndStillExitsByDrift) {
   EXPECT_EQ(json.exitCode, 2) << show(json);
   const auto docs = jsonLines(json.out);
   ASSERT_EQ(docs.size(), 1u) << show(json);
-  EXPECT_EQ(docs[0]["unmanaged"], nlohmann::json::parse(R"({"count": 2, "items": [
-      {"kind": "Aggregate", "name": "longest(text)"}, {"kind": "View", "name": "customer_emails"}]})"))
+  EXPECT_EQ(docs[0]["unmanaged"], nlohmann::json::parse(R"json({"count": 2, "items": [
+      {"kind": "Aggregate", "name": "longest(text)"}, {"kind": "Rule", "name": "customers.customers_keep"}]})json"))
       << json.out;
 }
 
@@ -49,7 +49,7 @@ TEST(UnmanagedObjects, StrictFlagRefusesPlanAndApplyWithExitOneAndAppliesNothing
                        document(withOrders()));
     EXPECT_EQ(r.exitCode, 1) << command << "\n" << show(r);
     EXPECT_NE(r.err.find("error: <stdin>: document 1 (apps/shop): strict: 2 objects in the schema are of a kind the "
-                         "resource does not manage (Aggregate longest(text) and View customer_emails); nothing is "
+                         "resource does not manage (Aggregate longest(text) and Rule customers.customers_keep); nothing is "
                          "applied while they exist"),
               std::string::npos)
         << command << "\n" << show(r);
@@ -76,7 +76,7 @@ TEST(UnmanagedObjects, StrictInTheDocumentRefusesUntilTheyAreGone) {
       << refused.out;
   EXPECT_FALSE(tableExists(db, "orders"));
 
-  pg.exec(db, "DROP VIEW customer_emails; DROP AGGREGATE longest(text)");
+  pg.exec(db, "DROP RULE customers_keep ON customers; DROP AGGREGATE longest(text)");
   const auto applied = cli({"apply", "-f", "-", "--database-url", pg.socketUrl(db)}, {}, strict);
   EXPECT_EQ(applied.exitCode, 0) << show(applied);
   EXPECT_TRUE(tableExists(db, "orders"));

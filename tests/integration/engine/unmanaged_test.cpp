@@ -29,21 +29,22 @@ class UnmanagedTest : public EngineTest {
   void SetUp() override {
     EngineTest::SetUp();
     exec("CREATE TABLE orders (id bigint PRIMARY KEY, note text);"
-         "CREATE VIEW order_notes AS SELECT id, note FROM orders;"
-         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
-         "CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch()");
+         "CREATE STATISTICS orders_stats ON id, note FROM orders;"
+         "CREATE AGGREGATE longest(text) (SFUNC = text_larger, STYPE = text);"
+         "CREATE RULE orders_keep AS ON DELETE TO orders DO INSTEAD NOTHING");
   }
   bool customersExists() { return value("SELECT to_regclass('customers') IS NOT NULL") == "t"; }
 };
 
 TEST_F(UnmanagedTest, AreListedAndNeverTouchedWhileTheRestIsApplied) {
   const auto r = apply(resource(kOrders), /*allowDestructive=*/true);
-  EXPECT_EQ(listed(r), (std::vector<std::string>{"Function touch()", "Trigger orders.orders_touch", "View order_notes"}));
+  EXPECT_EQ(listed(r), (std::vector<std::string>{"Aggregate longest(text)", "Rule orders.orders_keep",
+                                                 "Statistics orders_stats"}));
   EXPECT_FALSE(r.refusedUnmanaged);
   EXPECT_TRUE(customersExists());
   EXPECT_TRUE(r.remaining.drift.empty()) << ::testing::PrintToString(drift(r.remaining));
-  EXPECT_EQ(value("SELECT count(*) FROM pg_trigger WHERE tgname = 'orders_touch'"), "1");
-  EXPECT_EQ(value("SELECT to_regclass('order_notes') IS NOT NULL"), "t");
+  EXPECT_EQ(value("SELECT count(*) FROM pg_rewrite WHERE rulename = 'orders_keep'"), "1");
+  EXPECT_EQ(value("SELECT count(*) FROM pg_statistic_ext WHERE stxname = 'orders_stats'"), "1");
 }
 
 TEST_F(UnmanagedTest, StrictAppliesNothingWhileAnyExist) {
@@ -58,7 +59,7 @@ TEST_F(UnmanagedTest, StrictAppliesNothingWhileAnyExist) {
   EXPECT_EQ(listed(r).size(), 3u);
 
   // Once a person has dealt with them, the same resource applies.
-  exec("DROP VIEW order_notes; DROP TRIGGER orders_touch ON orders; DROP FUNCTION touch()");
+  exec("DROP STATISTICS orders_stats; DROP AGGREGATE longest(text); DROP RULE orders_keep ON orders");
   const auto after = apply(strict);
   EXPECT_FALSE(after.refusedUnmanaged);
   EXPECT_TRUE(after.unmanaged.empty());

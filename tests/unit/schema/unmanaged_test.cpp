@@ -37,10 +37,3 @@ TEST(Unmanaged, AStrictRefusalSaysHowManyNamesAFewAndThatNothingIsApplied) {
             "strict: 7 objects in the schema are of a kind the resource does not manage (View o0, Trigger o1, "
             "View o2, Trigger o3, View o4 and 2 more); nothing is applied while they exist");
 }
-
-// The listing reads only what is not managed: today no kind it knows is declared by a resource.
-TEST(Unmanaged, NoListedKindIsManagedYetAndTablesAreNeverListed) {
-  for (const char* kind : {"View", "MaterializedView", "Function", "Procedure", "Aggregate", "Trigger", "Policy",
-                           "Rule", "ForeignTable", "Domain", "CompositeType", "Partition"})
-    EXPECT_FALSE(schema::isManagedKind(kind)) << kind;
-}
