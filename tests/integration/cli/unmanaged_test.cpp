@@ -33,6 +33,7 @@ TEST(UnmanagedObjects, PlanListsThemInTextAndJsonAndStillExitsByDrift) {
   EXPECT_EQ(json.exitCode, 2) << show(json);
   const auto docs = jsonLines(json.out);
   ASSERT_EQ(docs.size(), 1u) << show(json);
+  ASSERT_TRUE(docs[0].contains("unmanaged")) << json.out;
   EXPECT_EQ(docs[0]["unmanaged"], nlohmann::json::parse(R"json({"count": 2, "items": [
       {"kind": "Aggregate", "name": "longest(text)"}, {"kind": "Rule", "name": "customers.customers_keep"}]})json"))
       << json.out;
@@ -72,6 +73,7 @@ TEST(UnmanagedObjects, StrictInTheDocumentRefusesUntilTheyAreGone) {
   const auto docs = jsonLines(refused.out);
   ASSERT_EQ(docs.size(), 1u) << show(refused);
   EXPECT_EQ(docs[0]["applied"].size(), 0u) << refused.out;
+  ASSERT_TRUE(docs[0].contains("error")) << refused.out;
   EXPECT_NE(docs[0]["error"]["message"].get<std::string>().find("strict: 2 objects"), std::string::npos)
       << refused.out;
   EXPECT_FALSE(tableExists(db, "orders"));
