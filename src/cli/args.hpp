@@ -30,6 +30,7 @@ struct Args {
   std::string file;  // -f; "-" is standard input
   OutputFormat output = OutputFormat::Text;
   bool allowDestructive = false;
+  bool strict = false;  // --strict: as spec.strict, refuse while the schema holds unmanaged objects
 
   // Connection; the flag, else its environment variable, else the document.
   std::optional<std::string> databaseUrl;   // --database-url, $DATABASE_URL

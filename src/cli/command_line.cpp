@@ -118,6 +118,9 @@ void addInputOptions(CLI::App& cmd, Args& args) {
       ->check(nonEmpty("a file name (or - for standard input)"));
   addChoice(cmd, "-o,--output", {"text", "json"}, outputFormat, args.output,
             "text (default) or json (one JSON object per document, one per line)");
+  cmd.add_flag("--strict", args.strict,
+               "fail (exit 1, nothing applied) while the schema holds objects of kinds the resource does not "
+               "manage, as spec.strict: true does");
 }
 
 void addConnectionOptions(CLI::App& cmd, Args& args) {
@@ -170,7 +173,9 @@ void refuseAllowDestructive(CLI::App& plan) {
 void definePlan(CLI::App& app, Args& args) {
   auto* plan = app.add_subcommand("plan", "Compare the database with the file and print the drift and the plan. "
                                           "Changes nothing.");
-  plan->footer("Exit status: 0 in sync, 2 drift found, 1 error.");
+  plan->footer(
+      "Exit status: 0 in sync, 2 drift found, 1 error (with --strict or spec.strict: true, also objects in\n"
+      "the schema of kinds the resource does not manage).");
   addInputOptions(*plan, args);
   addConnectionOptions(*plan, args);
   refuseAllowDestructive(*plan);
@@ -182,7 +187,9 @@ void defineApply(CLI::App& app, Args& args) {
   apply->footer(
       "Destructive changes run only with --allow-destructive or the document's dbschema.io/allow-destructive\n"
       "annotation. A document with `mode: Plan` is only planned.\n"
-      "Exit status: 0 the database then matches, 2 changes still pending (blocked or destructive), 1 error.");
+      "Exit status: 0 the database then matches, 2 changes still pending (blocked or destructive), 1 error\n"
+      "(with --strict or spec.strict: true, also objects in the schema of kinds the resource does not manage:\n"
+      "nothing is applied).");
   addInputOptions(*apply, args);
   addApplyOptions(*apply, args);
   addConnectionOptions(*apply, args);

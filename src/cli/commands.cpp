@@ -152,6 +152,7 @@ engine::Options engineOptions(const Args& args, Command command) {
   engine::Options options;
   options.apply = command == Command::Apply;
   options.allowDestructive = args.allowDestructive;
+  options.strict = args.strict;
   options.lockFirst = true;  // apply is run because there is work: one catalog read, under the lock
   return options;
 }
@@ -220,6 +221,11 @@ Outcome outcomeOf(const engine::Report& report, Command command, const Target& t
     io.err << "error: " << target.label << ": ";
     if (!f.statement.empty()) io.err << f.object << ": statement failed: " << f.statement << ": ";
     io.err << pg::redact(f.message, target.connection) << "\n";
+    return Outcome::Failed;
+  }
+  if (report.refusedUnmanaged) {
+    io.err << "error: " << target.label << ": " << schema::strictRefusal(report.unmanaged)
+           << " (see the \"Not managed\" list; docs/unmanaged.md)\n";
     return Outcome::Failed;
   }
   const schema::Plan& left = command == Command::Apply ? report.remaining : report.plan;

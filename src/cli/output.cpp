@@ -81,6 +81,18 @@ void listPlan(std::ostringstream& out, const schema::Plan& plan) {
   for (const auto& s : statements) out << indented(withSemicolon(s), "  ") << "\n";
 }
 
+// The "Not managed" section: objects of the schema that the resource does not manage, which no
+// plan touches (docs/unmanaged.md).
+void listUnmanaged(std::ostringstream& out, const std::vector<schema::UnmanagedObject>& objects) {
+  if (objects.empty()) return;
+  out << "Not managed (" << objects.size() << ", never changed):\n";
+  size_t kindWidth = 0;
+  for (const auto& o : objects) kindWidth = std::max(kindWidth, o.kind.size());
+  for (const auto& o : objects) out << "  " << o.kind << std::string(kindWidth - o.kind.size() + 2, ' ') << o.name << "\n";
+}
+
+std::string notManaged(size_t n) { return plural(static_cast<long long>(n), "object", "objects") + " not managed"; }
+
 }  // namespace
 
 std::string summaryLine(const DocumentResult& r) {
@@ -89,7 +101,13 @@ std::string summaryLine(const DocumentResult& r) {
   if (r.report.failure) {
     line += r.report.failure->object.empty() ? "apply failed; " : "apply failed at " + r.report.failure->object + "; ";
   }
-  if (c.total == 0) return line + "in sync";
+  const size_t unmanaged = r.report.unmanaged.size();
+  if (r.report.refusedUnmanaged) {
+    line += "refused (strict): " + notManaged(unmanaged);
+    if (c.total > 0) line += "; " + plural(c.total, "change", "changes") + " pending, nothing applied";
+    return line;
+  }
+  if (c.total == 0) return line + "in sync" + (unmanaged > 0 ? " (" + notManaged(unmanaged) + ")" : "");
 
   line += plural(c.total, "change", "changes") + " pending";
   std::vector<std::string> notes;
@@ -101,6 +119,7 @@ std::string summaryLine(const DocumentResult& r) {
   }
   if (c.blocked > 0) notes.push_back(std::to_string(c.blocked) + " blocked");
   if (r.planOnly) notes.push_back("mode: Plan, nothing applied");
+  if (unmanaged > 0) notes.push_back(notManaged(unmanaged));
   if (!notes.empty()) {
     line += " (";
     for (size_t i = 0; i < notes.size(); ++i) line += (i ? "; " : "") + notes[i];
@@ -152,10 +171,11 @@ std::string renderText(const DocumentResult& r) {
     out << "Drift (" << before.drift.size() << "):\n";
     listDrift(out, before.drift);
   }
-  if (r.command == Command::Plan || r.planOnly)
+  if (r.command == Command::Plan || r.planOnly || r.report.refusedUnmanaged)
     listPlan(out, before);
   else
     listApplied(out, r);
+  listUnmanaged(out, r.report.unmanaged);
   out << summaryLine(r) << "\n";
   return out.str();
 }
@@ -172,11 +192,14 @@ std::string renderJson(const DocumentResult& r) {
       {"drift", engine::driftJson(p)},
       {"plan", engine::planJson(p)},
       {"applied", std::move(applied)},
+      {"unmanaged", engine::unmanagedJson(r.report.unmanaged)},
   };
   if (r.report.failure) {
     doc["error"] = {{"object", r.report.failure->object},
                     {"statement", r.report.failure->statement},
                     {"message", r.report.failure->message}};
+  } else if (r.report.refusedUnmanaged) {
+    doc["error"] = {{"object", ""}, {"statement", ""}, {"message", schema::strictRefusal(r.report.unmanaged)}};
   }
   // Keys in the contract's order. Statements and server messages may hold any bytes; never fail
   // the output over them.

@@ -20,7 +20,8 @@ struct DocumentResult {
 // Several lines, ending with the summary line ("shop: in sync").
 std::string renderText(const DocumentResult& result);
 
-// One compact JSON object, no newline. For apply, `drift` and `plan` are what remains afterwards.
+// One compact JSON object, no newline. For apply, `drift` and `plan` are what remains afterwards;
+// `unmanaged` lists the schema's objects of kinds the resource does not manage.
 std::string renderJson(const DocumentResult& result);
 
 // "shop: in sync" / "shop: 3 changes pending (1 destructive, awaiting approval)"

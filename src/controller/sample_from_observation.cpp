@@ -22,6 +22,7 @@ metrics::ResourceSample sampleOf(const std::string& ns, const std::string& name,
   const engine::Report& report = *observed.report;
   s.databaseUp = true;
   s.introspectionSeconds = report.introspectionSeconds;
+  s.unmanaged = schema::countByKind(report.unmanaged);
   s.inSync = !observed.failure && !report.failure && report.remaining.drift.empty();
   for (const auto& change : report.remaining.drift) {
     ++s.drift[{std::string(schema::toString(change.kind)), std::string(schema::toString(change.safety))}];

@@ -81,7 +81,7 @@ json carriedOver(const json& previous, const Observation& o) {
 // make the schema right.
 std::vector<ConditionValue> failedCheck(json& next, const json& previous, const Failure& f) {
   next["phase"] = "Error";
-  for (const char* key : {"drift", "plan", "lastApply"})
+  for (const char* key : {"drift", "plan", "lastApply", "unmanaged"})
     if (previous.contains(key)) next[key] = previous[key];
   const bool reachable = f.kind == FailureKind::InvalidSpec || f.kind == FailureKind::EngineFailed ||
                          f.kind == FailureKind::OwnershipConflict;
@@ -108,6 +108,7 @@ void recordReport(json& next, const json& previous, const Observation& o) {
   next["database"] = {{"serverVersion", r.serverVersion}};
   next["drift"] = engine::driftJson(r.remaining, kMaxStatusItems);
   next["plan"] = engine::planJson(r.remaining, kMaxStatusItems);
+  next["unmanaged"] = engine::unmanagedJson(r.unmanaged, kMaxUnmanagedItems);
   const size_t statementCount = r.remaining.statements().size();
   next["plan"]["statementCount"] = statementCount;
   next["plan"]["truncated"] = statementCount > kMaxStatusItems;
@@ -128,7 +129,7 @@ struct Readiness {
   std::string message;  // the Ready condition's
 };
 
-// An apply that failed comes first, then blocked changes, then drift.
+// An apply that failed comes first, then a strict refusal, then blocked changes, then drift.
 Readiness readinessOf(const engine::Report& r, spec::Mode mode) {
   const schema::Plan& now = r.remaining;
   const long long drift = static_cast<long long>(now.drift.size());
@@ -138,6 +139,7 @@ Readiness readinessOf(const engine::Report& r, spec::Mode mode) {
                           : "applying " + r.failure->object + " failed: " + r.failure->message +
                                 " (statement: " + r.failure->statement + ")") +
                          "; " + appliedBefore(r) + " (status.lastApply)"};
+  if (r.refusedUnmanaged) return {"Error", schema::strictRefusal(r.unmanaged) + " (status.unmanaged)"};
   if (now.blocked > 0) return {"Blocked", plural(now.blocked, "change is", "changes are") + " blocked; see status.drift"};
   if (drift == 0) return {"InSync", "the database matches the declared schema"};
   if (mode == spec::Mode::Plan)
@@ -151,7 +153,9 @@ std::vector<ConditionValue> checkedConditions(const engine::Report& r, const Rea
   const long long drift = static_cast<long long>(now.drift.size());
   const bool inSync = ready.phase == "InSync";
   return {
-      {"Ready", inSync, inSync ? "InSync" : (r.failure ? "ApplyFailed" : ready.phase), ready.message},
+      {"Ready", inSync,
+       inSync ? "InSync" : (r.failure ? "ApplyFailed" : r.refusedUnmanaged ? "UnmanagedObjects" : ready.phase),
+       ready.message},
       {"DatabaseReachable", true, "Connected", "PostgreSQL " + r.serverVersion},
       {"Drifted", drift > 0, drift > 0 ? "DriftFound" : "NoDrift",
        drift > 0 ? plural(drift, "difference", "differences") + " from the declared schema" : "no drift"},

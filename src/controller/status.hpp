@@ -38,6 +38,9 @@ struct Observation {
 };
 
 inline constexpr size_t kMaxStatusItems = 50;  // drift items and plan statements kept in status
+// status.unmanaged.items kept (count stays exact): the first by kind then name, enough to act on
+// and small beside the 1.5 MiB an object may take (docs/unmanaged.md).
+inline constexpr size_t kMaxUnmanagedItems = 50;
 
 // The next status. Condition lastTransitionTime moves only when a condition's status flips;
 // appliedChanges accumulates; lastAppliedTime moves when something was applied.

@@ -38,8 +38,10 @@ core::Result<schema::Model> secondLook(pqxx::connection& conn, const std::string
 
 // Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
 // calls do I/O; everything between them is data.
+// `unmanaged`, when given, receives what the read found of kinds the resource does not manage.
 core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options,
-                                    double* inspectSeconds = nullptr, const CatalogRead* alreadyRead = nullptr) {
+                                    double* inspectSeconds = nullptr, const CatalogRead* alreadyRead = nullptr,
+                                    std::vector<schema::UnmanagedObject>* unmanaged = nullptr) {
   const std::string& schemaName = resource.model.schema;
   std::optional<CatalogRead> read;
   if (!alreadyRead) {
@@ -49,6 +51,7 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
     alreadyRead = &*read;
   }
   if (inspectSeconds) *inspectSeconds = alreadyRead->seconds;
+  if (unmanaged) *unmanaged = alreadyRead->model.unmanaged;
   const schema::Model* have = &alreadyRead->model;
 
   // Every declared type and expression Postgres has not printed already (as the live object's
@@ -144,14 +147,22 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
 
   const bool readUnlocked = !(applying && options.lockFirst);
   auto planned = makePlan(conn, resource, options, &report.introspectionSeconds,
-                          readUnlocked && options.catalog ? &*options.catalog : nullptr);
+                          readUnlocked && options.catalog ? &*options.catalog : nullptr, &report.unmanaged);
   if (!planned) return planned.error();
   report.plan = std::move(*planned);
+  // Strict: what the resource does not manage must be dealt with by a person before anything runs.
+  auto refuseUnmanaged = [&] {
+    report.refusedUnmanaged = (resource.strict || options.strict) && !report.unmanaged.empty();
+    if (report.refusedUnmanaged) report.remaining = report.plan;
+    return report.refusedUnmanaged;
+  };
+  if (refuseUnmanaged()) return report;
   if (applying && !lock && !schema::runnable(report.plan, approval).empty()) {
     if (auto locked = takeLock(); !locked) return locked.error();
-    auto replanned = makePlan(conn, resource, options, &report.introspectionSeconds);
+    auto replanned = makePlan(conn, resource, options, &report.introspectionSeconds, nullptr, &report.unmanaged);
     if (!replanned) return replanned.error();
     report.plan = std::move(*replanned);
+    if (refuseUnmanaged()) return report;
   }
   const std::vector<schema::Step> steps = applying ? schema::runnable(report.plan, approval) : std::vector<schema::Step>{};
   if (steps.empty()) {  // in sync, only plan asked for, or another applier got there first
@@ -170,7 +181,7 @@ core::Result<Report> runUnguarded(pqxx::connection& conn, const spec::DatabaseSc
   // joins the report rather than replacing it: what ran is never lost with it.
   core::Result<schema::Plan> again = core::transient("not read");
   try {
-    again = makePlan(conn, resource, options);
+    again = makePlan(conn, resource, options, nullptr, nullptr, &report.unmanaged);
   } catch (const std::exception& e) {
     again = core::transient(std::string("reading the catalog after applying: ") + e.what());
   }

@@ -39,6 +39,8 @@ struct Options {
   // while the file is still being validated): the first plan uses it instead of reading again.
   // Ignored when the lock is taken first, since a plan that runs must be read under the lock.
   std::optional<CatalogRead> catalog;
+  // --strict: as spec.strict (either refuses to apply while unmanaged objects exist).
+  bool strict = false;
 };
 
 struct Report {
@@ -48,6 +50,10 @@ struct Report {
   std::optional<pg::StepFailure> failure;  // the step that stopped an apply
   schema::Plan remaining;                  // after an apply: what still differs (== plan when not applied)
   double introspectionSeconds = 0;         // the first catalog read (pg::inspect)
+  // The schema's objects of kinds the resource does not manage, from the last catalog read.
+  std::vector<schema::UnmanagedObject> unmanaged;
+  // Strict (spec.strict or Options::strict) and `unmanaged` is not empty: nothing was applied.
+  bool refusedUnmanaged = false;
 };
 
 // Sets the session's search_path to the schema and reads its catalog; over two connections (one
@@ -56,7 +62,8 @@ core::Result<CatalogRead> readCatalog(pqxx::connection& conn, const std::string&
                                       const pg::ConnectionFactory& openReader);
 
 // Plan (options.apply false) or reconcile (true; `mode: Plan` in the resource turns it into a
-// plan). The allow-destructive annotation and options.allowDestructive both approve.
+// plan). The allow-destructive annotation and options.allowDestructive both approve. Strict, with
+// unmanaged objects in the schema, it applies nothing and reports the plan (Report::refusedUnmanaged).
 core::Result<Report> run(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options);
 
 }  // namespace engine

@@ -27,4 +27,13 @@ nlohmann::ordered_json planJson(const schema::Plan& plan, size_t maxStatements) 
   return {{"hash", plan.hash}, {"destructive", plan.destructive}, {"statements", std::move(statements)}};
 }
 
+nlohmann::ordered_json unmanagedJson(const std::vector<schema::UnmanagedObject>& objects, size_t maxItems) {
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  for (const auto& o : objects) {
+    if (items.size() >= maxItems) break;
+    items.push_back({{"kind", o.kind}, {"name", o.name}});
+  }
+  return {{"count", objects.size()}, {"items", std::move(items)}};
+}
+
 }  // namespace engine

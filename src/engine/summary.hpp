@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "schema/plan.hpp"
+#include "schema/unmanaged.hpp"
 
 namespace engine {
 
@@ -15,5 +16,8 @@ nlohmann::ordered_json driftJson(const schema::Plan& plan, size_t maxItems = SIZ
 
 // {"hash", "destructive", "statements": [...]}; statements cut at `maxStatements`.
 nlohmann::ordered_json planJson(const schema::Plan& plan, size_t maxStatements = SIZE_MAX);
+
+// {"count": N, "items": [{"kind", "name"}]}; items cut at `maxItems` (count stays exact).
+nlohmann::ordered_json unmanagedJson(const std::vector<schema::UnmanagedObject>& objects, size_t maxItems = SIZE_MAX);
 
 }  // namespace engine

@@ -116,7 +116,7 @@ void OperatorMetrics::appendExposition(std::string& out) const {
   // One pass per family: the text format wants each family's samples together. Reserved up
   // front from the series count so the text grows once.
   size_t series = 0;
-  for (const auto& [key, s] : resources_) series += 4 + s.drift.size() + s.applied.size();
+  for (const auto& [key, s] : resources_) series += 4 + s.drift.size() + s.applied.size() + s.unmanaged.size();
   out.reserve(out.size() + 1024 + series * (48 + 2 * 24));
 
   appendHeader(out, "schema_operator_in_sync", "gauge",
@@ -140,6 +140,12 @@ void OperatorMetrics::appendExposition(std::string& out) const {
   for (const auto& [key, s] : resources_)
     for (const auto& [change, count] : s.applied)
       appendSample(out, "schema_operator_changes_applied_total", {{"change", &change}}, key, count);
+  appendHeader(out, "schema_operator_unmanaged_objects", "gauge",
+               "Objects in the resource's schema of a kind it does not manage (never changed; spec.strict refuses "
+               "to apply while any exist), by kind");
+  for (const auto& [key, s] : resources_)
+    for (const auto& [kind, count] : s.unmanaged)
+      appendSample(out, "schema_operator_unmanaged_objects", {{"kind", &kind}}, key, count);
   appendHeader(out, "schema_operator_last_check_timestamp_seconds", "gauge",
                "When the resource was last checked against its database (Unix time)");
   for (const auto& [key, s] : resources_)
@@ -160,6 +166,8 @@ void OperatorMetrics::resourceChecked(const ResourceSample& sample) {
   s.drift.clear();
   for (const auto& [key, count] : sample.drift) s.drift[key] = count;
   for (const auto& [change, count] : sample.applied) s.applied[change] += count;
+  // As drift: a kind whose objects are gone loses its series.
+  if (sample.unmanaged) s.unmanaged = {sample.unmanaged->begin(), sample.unmanaged->end()};
 }
 
 void OperatorMetrics::resourceGone(const std::string& ns, const std::string& name) {

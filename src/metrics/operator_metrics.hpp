@@ -54,6 +54,7 @@ class OperatorMetrics {
     std::optional<bool> databaseUp;                           // absent until known
     std::map<std::pair<std::string, std::string>, double> drift;  // (change, class): only kinds present now
     std::map<std::string, double> applied;                    // change -> total
+    std::map<std::string, double> unmanaged;                  // kind -> objects: only kinds present now
   };
 
   std::shared_ptr<prometheus::Registry> registry_;

@@ -19,6 +19,9 @@ struct ResourceSample {
   std::map<std::string, int> applied;      // change kind → changes applied by this check
   double checkedAt = 0;                    // epoch seconds
   std::optional<double> introspectionSeconds;  // the catalog read, when one ran
+  // Kind → objects of the schema of that kind the resource does not manage. Unset when the
+  // catalog was not read: the last known counts stand (an outage does not remove them).
+  std::optional<std::map<std::string, int>> unmanaged;
 };
 
 }  // namespace metrics

@@ -13,6 +13,7 @@
 
 #include "pg/catalog_decode.hpp"
 #include "pg/pqerror.hpp"
+#include "pg/unmanaged_query.hpp"
 #include "pg/user_types.hpp"
 #include "schema/sql.hpp"
 
@@ -245,18 +246,20 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
 
 namespace {
 
-// The results of queries (2) to (6), read together.
+// The results of queries (2) to (8), read together. (8) lists the objects of kinds the resource
+// does not manage (pg/unmanaged_query.hpp).
 struct OtherResults {
   pqxx::result constraints, indexes, enums, extensions, sequences;
   pqxx::result userTypes;  // (7): domains and composite types
+  pqxx::result unmanaged;  // (8)
 };
 
-// Queries (2) to (6), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
+// Queries (2) to (8), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
 std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, const std::string& schemaName,
                                                 bool withColumns, bool indexDefinitions) {
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(7);  // held until resume(): the queries leave together
+  batch.retain(8);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
@@ -265,11 +268,12 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const auto extensions = batch.insert(kExtensionsQuery);
   const auto sequences = batch.insert(withSchema(kSequencesQuery, schemaLiteral));
   const auto userTypes = batch.insert(withSchema(detail::kUserTypesQuery, schemaLiteral));
+  const auto unmanaged = batch.insert(withSchema(unmanagedObjectsQuery(tx.conn().server_version()), schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
   out.second = {batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums), batch.retrieve(extensions),
-                batch.retrieve(sequences), batch.retrieve(userTypes)};
+                batch.retrieve(sequences), batch.retrieve(userTypes), batch.retrieve(unmanaged)};
   batch.complete();
   return out;
 }
@@ -416,9 +420,10 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
   }
 
   detail::decodeUserTypes(r.userTypes, model);
+  for (const auto& row : r.unmanaged) model.unmanaged.push_back({row[0].c_str(), row[1].c_str()});
 }
 
-// (2) to (6) on a second connection, in the snapshot the first exported, while the first reads
+// (2) to (7) on a second connection, in the snapshot the first exported, while the first reads
 // (1): on a large schema the server computes both halves at once, on two of its cores. Empty
 // when the helper could not be had (no connection, the import refused): the caller reads them
 // itself. Cancelled by an empty snapshot id.
@@ -466,8 +471,8 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
   } release{snapshot, snapshotSent, beside};
 
   try {
-    // One snapshot for all six queries, so that a concurrent migration cannot be half seen. On
-    // one connection the six go as one message (BEGIN, the batch, COMMIT: three round trips); a
+    // One snapshot for all seven queries, so that a concurrent migration cannot be half seen. On
+    // one connection the seven go as one message (BEGIN, the batch, COMMIT: three round trips); a
     // batch has no parameters, so the schema name is a quoted literal (PQescapeLiteral) in the
     // text. With a helper, this connection exports its snapshot and reads (1) while the helper
     // reads the rest in the same snapshot.

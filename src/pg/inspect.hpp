@@ -21,8 +21,9 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
 
 // Tables (with comments), columns (format_type, pg_get_expr defaults, nullability, identity,
 // comments), constraints, indexes not owned by constraints, enums with ordered values, sequences
-// no identity column owns (options and OWNED BY column), and the database's extensions. A schema
-// that does not exist reads as an empty model.
+// no identity column owns (options and OWNED BY column), the database's extensions, and the
+// schema's objects of kinds the resource does not manage (Model::unmanaged). A schema that does
+// not exist reads as an empty model.
 // `indexDefinitions` false leaves Index::definition empty: pg_get_indexdef is the costliest thing
 // the read asks for, and nothing the engine decides depends on it.
 // `openHelper`, when set, opens a second connection to the same database: the read is then split

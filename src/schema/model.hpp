@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "schema/unmanaged.hpp"
+
 namespace schema {
 
 enum class Identity { None, Always, ByDefault };
@@ -226,6 +228,9 @@ struct Model {
   int serverVersion = 0;
   std::vector<Domain> domains;
   std::vector<CompositeType> compositeTypes;
+  // Live only: the schema's objects of kinds the resource does not manage (schema/unmanaged.hpp),
+  // by kind then name.
+  std::vector<UnmanagedObject> unmanaged;
 
   const Table* table(const std::string& n) const {
     for (const auto& t : tables)

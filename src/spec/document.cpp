@@ -74,6 +74,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   if (auto apply = spec.object("apply", {"lockTimeout", "lockRetryBudget", "statementTimeout"}))
     out.apply = readApply(*apply);
   out.policy.prune = spec.boolean("prune").value_or(false);
+  out.strict = spec.boolean("strict").value_or(false);
   out.policy.ignore = spec.identifiers("ignore");
   out.model.extensions = spec.identifiers("extensions");
   out.model.enums = readEnums(spec);
@@ -111,7 +112,7 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
 
   if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
                                       "extensions", "enums", "sequences", "tables", "seed", "domains",
-                                      "compositeTypes"}))
+                                      "compositeTypes", "strict"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");

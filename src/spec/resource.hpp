@@ -67,6 +67,9 @@ struct DatabaseSchema {
   schema::Model model;      // model.schema is spec.schema (default "public")
   schema::Policy policy;    // prune, ignore
   schema::Approval approval;  // from the allow-destructive annotation; empty when absent
+  // spec.strict: while the schema holds objects of kinds the resource does not manage
+  // (schema/unmanaged.hpp), nothing is applied and the check is an error.
+  bool strict = false;
 };
 
 // Where the first document's schema lives, read before its tables: enough to open its connection

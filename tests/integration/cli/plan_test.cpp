@@ -103,7 +103,9 @@ TEST(PlanCommand, PrintsOneJsonObjectInTheShapeOfTheStatus) {
 
   std::set<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.insert(k);
-  EXPECT_EQ(keys, (std::set<std::string>{"name", "namespace", "drift", "plan", "applied"})) << j.dump();
+  // The contract's keys, and `unmanaged` (issue 16: what the schema holds that the resource does not manage).
+  EXPECT_EQ(keys, (std::set<std::string>{"name", "namespace", "drift", "plan", "applied", "unmanaged"})) << j.dump();
+  EXPECT_EQ(j["unmanaged"], nlohmann::json::parse(R"({"count": 0, "items": []})")) << j.dump();
   EXPECT_EQ(j["name"], "shop");
   EXPECT_EQ(j["namespace"], "apps");
   EXPECT_EQ(j["drift"]["count"], 2) << j.dump();

@@ -12,6 +12,7 @@
 
 #include "core/base64.hpp"
 #include "core/sha256.hpp"
+#include "metrics/operator_metrics.hpp"
 #include "support/held_lock.hpp"
 #include "support/postgres.hpp"
 
@@ -453,4 +454,52 @@ TEST_F(ReconcilerTest, TheResourcesRetryBudgetBoundsTheWaitAndTheErrorNamesTheHo
   EXPECT_NE(message.find("pid " + std::to_string(migration.pid()) + " (application \"nightly-report\""),
             std::string::npos)
       << message;
+}
+
+// Issue 16: objects of kinds the resource does not manage are listed in status.unmanaged and in
+// the gauge's sample, and never touched.
+TEST_F(ReconcilerTest, UnmanagedObjectsAreInStatusAndTheGaugeAndTheSchemaIsStillInSync) {
+  pg().exec(db_, "CREATE TABLE t (id bigint PRIMARY KEY, note text); CREATE STATISTICS t_stats ON id, note FROM t;"
+                 "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING");
+  const auto outcome = reconcile();
+  EXPECT_FALSE(outcome.failed) << outcome.message;
+  EXPECT_EQ(resource_["status"]["phase"], "InSync") << resource_["status"].dump(2);
+  EXPECT_EQ(resource_["status"]["unmanaged"], json::parse(R"({"count": 2, "items": [
+      {"kind": "Rule", "name": "t.t_keep"}, {"kind": "Statistics", "name": "t_stats"}]})"));
+  metrics::OperatorMetrics metrics("test");
+  metrics.resourceChecked(outcome.sample);
+  std::string text;
+  metrics.appendExposition(text);
+  EXPECT_NE(text.find("schema_operator_unmanaged_objects{kind=\"Rule\",name=\"shop\",namespace=\"apps\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("schema_operator_unmanaged_objects{kind=\"Statistics\",name=\"shop\",namespace=\"apps\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(pg().queryValue(db_, "SELECT count(*) FROM pg_rewrite WHERE rulename = 't_keep'"), "1");
+}
+
+// spec.strict: nothing is applied, Ready is False with reason UnmanagedObjects, and the check is
+// not an error to back off from (a person must act; the next check sees it).
+TEST_F(ReconcilerTest, StrictRefusesWithReasonUnmanagedObjectsUntilTheyAreGone) {
+  pg().exec(db_, "CREATE COLLATION leftover FROM \"C\"");
+  resource_["spec"]["strict"] = true;
+  const auto refused = reconcile();
+  EXPECT_FALSE(refused.failed) << refused.message;
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('t') IS NULL"), "t");
+  EXPECT_EQ(resource_["status"]["phase"], "Error");
+  EXPECT_EQ(condition("Ready")["status"], "False");
+  EXPECT_EQ(condition("Ready")["reason"], "UnmanagedObjects");
+  const std::string message = condition("Ready")["message"];
+  EXPECT_NE(message.find("Collation leftover"), std::string::npos) << message;
+  EXPECT_EQ(resource_["status"]["drift"]["count"], 1);  // the table it would create
+  EXPECT_EQ(resource_["status"]["unmanaged"]["count"], 1);
+
+  pg().exec(db_, "DROP COLLATION leftover");
+  clock_.advance(std::chrono::seconds(1));
+  reconcile();
+  EXPECT_EQ(pg().queryValue(db_, "SELECT to_regclass('t') IS NOT NULL"), "t");
+  EXPECT_EQ(resource_["status"]["phase"], "InSync");
+  EXPECT_EQ(condition("Ready")["reason"], "InSync");
+  EXPECT_EQ(resource_["status"]["unmanaged"]["count"], 0);
 }

@@ -72,3 +72,25 @@ TEST(ResourceSample, TheDatabaseIsDownWhenItCannotBeReached) {
   o.failure = Failure{FailureKind::EngineFailed, "a declared type Postgres rejects"};
   EXPECT_EQ(sampleOf("apps", "shop", o, 0).databaseUp, true);
 }
+
+// Issue 16: the unmanaged objects' gauge counts them by kind, only when the catalog was read.
+namespace {
+
+Observation withUnmanaged(size_t n) {
+  Observation o;
+  o.report = engine::Report{};
+  for (size_t i = 0; i < n; ++i) o.report->unmanaged.push_back({i % 3 == 0 ? "Trigger" : "View", "o" + std::to_string(i)});
+  return o;
+}
+
+}  // namespace
+
+TEST(UnmanagedSample, CountsByKindWhenTheCatalogWasReadAndNothingOtherwise) {
+  const auto s = sampleOf("apps", "shop", withUnmanaged(5), 1000);
+  ASSERT_TRUE(s.unmanaged.has_value());
+  EXPECT_EQ(*s.unmanaged, (std::map<std::string, int>{{"Trigger", 2}, {"View", 3}}));
+
+  Observation failed;
+  failed.failure = Failure{FailureKind::ConnectionFailed, "cannot connect"};
+  EXPECT_FALSE(sampleOf("apps", "shop", failed, 1000).unmanaged.has_value());
+}

@@ -229,3 +229,64 @@ TEST(WaitingForLockStatus, SaysApplyingAndWhoHoldsTheLockKeepingTheRest) {
     EXPECT_EQ(c["lastTransitionTime"], "2026-11-24T10:00:00Z");
   }
 }
+
+// Issue 16: objects of kinds the resource does not manage (status.unmanaged, a strict refusal).
+namespace {
+
+engine::Report reportWith(size_t unmanagedObjects, bool refused = false) {
+  engine::Report r = report({});
+  for (size_t i = 0; i < unmanagedObjects; ++i)
+    r.unmanaged.push_back({i % 3 == 0 ? "Trigger" : "View", "object_" + std::to_string(1000 + i)});
+  r.refusedUnmanaged = refused;
+  return r;
+}
+
+}  // namespace
+
+TEST(UnmanagedStatus, ListsKindAndNameWithAnExactCount) {
+  const json s = nextStatus(json::object(), seen(reportWith(2)));
+  EXPECT_EQ(s["unmanaged"], json::parse(R"({"count": 2, "items": [{"kind": "Trigger", "name": "object_1000"},
+                                                                  {"kind": "View", "name": "object_1001"}]})"));
+  // Not strict: unmanaged objects are reported, and the schema is still in sync.
+  EXPECT_EQ(s["phase"], "InSync");
+  EXPECT_EQ(conditionOf(s, "Ready")["status"], "True");
+}
+
+TEST(UnmanagedStatus, AnEmptySchemaSaysSoRatherThanLeavingTheFieldOut) {
+  const json s = nextStatus(json::object(), seen(reportWith(0)));
+  EXPECT_EQ(s["unmanaged"], json::parse(R"({"count": 0, "items": []})"));
+}
+
+TEST(UnmanagedStatus, TheListIsBoundedButTheCountIsExact) {
+  const json s = nextStatus(json::object(), seen(reportWith(kMaxUnmanagedItems + 25)));
+  EXPECT_EQ(s["unmanaged"]["count"], kMaxUnmanagedItems + 25);
+  EXPECT_EQ(s["unmanaged"]["items"].size(), kMaxUnmanagedItems);
+}
+
+TEST(UnmanagedStatus, AStrictRefusalIsNotReadyWithReasonUnmanagedObjectsNamingAFew) {
+  engine::Report r = reportWith(7, /*refused=*/true);
+  r.remaining.drift = {change(schema::ChangeKind::AddColumn, "t.a", schema::Safety::Safe)};
+  const json s = nextStatus(json::object(), seen(std::move(r)));
+  EXPECT_EQ(s["phase"], "Error");
+  const json ready = conditionOf(s, "Ready");
+  EXPECT_EQ(ready["status"], "False");
+  EXPECT_EQ(ready["reason"], "UnmanagedObjects");
+  const std::string message = ready["message"];
+  EXPECT_NE(message.find("7 objects"), std::string::npos) << message;
+  EXPECT_NE(message.find("Trigger object_1000, View object_1001"), std::string::npos) << message;
+  EXPECT_NE(message.find("and 2 more"), std::string::npos) << message;
+  EXPECT_NE(message.find("nothing is applied"), std::string::npos) << message;
+  // What would run is still shown, and the database was reached.
+  EXPECT_EQ(s["drift"]["count"], 1);
+  EXPECT_EQ(conditionOf(s, "DatabaseReachable")["status"], "True");
+}
+
+TEST(UnmanagedStatus, AConnectionFailureKeepsTheLastKnownList) {
+  const json before = nextStatus(json::object(), seen(reportWith(3)));
+  Observation o;
+  o.generation = 3;
+  o.now = "2026-11-24T10:05:00Z";
+  o.failure = Failure{FailureKind::ConnectionFailed, "cannot connect"};
+  const json s = nextStatus(before, o);
+  EXPECT_EQ(s["unmanaged"]["count"], 3);
+}

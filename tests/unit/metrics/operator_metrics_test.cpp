@@ -137,3 +137,55 @@ TEST(ProcessMetrics, TheCollectorReadsThisProcess) {
   EXPECT_GT(values.at("process_start_time_seconds"), 1.6e9);
   EXPECT_GE(values.at("process_cpu_seconds_total"), 0);
 }
+
+// Issue 16: schema_operator_unmanaged_objects{namespace,name,kind}.
+namespace {
+
+metrics::ResourceSample checked(std::optional<std::map<std::string, int>> unmanaged) {
+  metrics::ResourceSample s;
+  s.ns = "apps";
+  s.name = "shop";
+  s.databaseUp = true;
+  s.checkedAt = 1795535737;
+  s.unmanaged = std::move(unmanaged);
+  return s;
+}
+
+}  // namespace
+
+TEST(UnmanagedObjectsGauge, OneSeriesPerKindPresentWithItsCount) {
+  metrics::OperatorMetrics m("1.2.3");
+  m.resourceChecked(checked(std::map<std::string, int>{{"View", 2}, {"Trigger", 1}}));
+  const std::string text = scrape(m);
+  EXPECT_TRUE(has(text, "# TYPE schema_operator_unmanaged_objects gauge")) << text;
+  EXPECT_TRUE(has(text, R"(schema_operator_unmanaged_objects{kind="Trigger",name="shop",namespace="apps"} 1)")) << text;
+  EXPECT_TRUE(has(text, R"(schema_operator_unmanaged_objects{kind="View",name="shop",namespace="apps"} 2)")) << text;
+}
+
+TEST(UnmanagedObjectsGauge, AKindWhoseObjectsAreGoneLosesItsSeries) {
+  metrics::OperatorMetrics m("1.2.3");
+  m.resourceChecked(checked(std::map<std::string, int>{{"View", 2}, {"Trigger", 1}}));
+  m.resourceChecked(checked(std::map<std::string, int>{{"View", 1}}));
+  const std::string text = scrape(m);
+  EXPECT_TRUE(has(text, R"(schema_operator_unmanaged_objects{kind="View",name="shop",namespace="apps"} 1)")) << text;
+  EXPECT_EQ(text.find(R"(schema_operator_unmanaged_objects{kind="Trigger")"), std::string::npos) << text;
+}
+
+// A check that could not read the catalog says nothing new about the schema's objects.
+TEST(UnmanagedObjectsGauge, ACheckThatDidNotReadTheCatalogKeepsTheLastCounts) {
+  metrics::OperatorMetrics m("1.2.3");
+  m.resourceChecked(checked(std::map<std::string, int>{{"Rule", 3}}));
+  auto outage = checked(std::nullopt);
+  outage.databaseUp = false;
+  m.resourceChecked(outage);
+  EXPECT_TRUE(has(scrape(m), R"(schema_operator_unmanaged_objects{kind="Rule",name="shop",namespace="apps"} 3)"));
+}
+
+TEST(UnmanagedObjectsGauge, SeriesGoWithTheResource) {
+  metrics::OperatorMetrics m("1.2.3");
+  m.resourceChecked(checked(std::map<std::string, int>{{"View", 2}}));
+  m.resourceGone("apps", "shop");
+  const std::string text = scrape(m);
+  EXPECT_TRUE(has(text, "# TYPE schema_operator_unmanaged_objects gauge")) << text;
+  EXPECT_EQ(text.find("schema_operator_unmanaged_objects{"), std::string::npos) << text;
+}
