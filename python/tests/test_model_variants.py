@@ -4,6 +4,7 @@ originals: the whole module is marked `sqlalchemy2`."""
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import pytest
 from sqlalchemy.dialects import postgresql
@@ -37,7 +38,5 @@ def test_each_classic_twin_declares_what_its_original_does(name):
 
 def test_every_classic_twin_is_listed():
     classic = importlib.import_module("models.classic")
-    from pathlib import Path
-
     modules = {"models." + p.stem for p in Path(classic.__file__).parent.glob("*.py") if p.stem != "__init__"}
     assert modules == CLASSIC_TWINS
