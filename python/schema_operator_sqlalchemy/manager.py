@@ -230,6 +230,10 @@ def _logged(what: str, report: SchemaReport) -> SchemaReport:
 
 HEALTH_TIMEOUT_SECONDS = 5
 
+# The drivers on libpq, best first. SQLAlchemy 1.4 has no dialect for psycopg (3); there a URL that
+# names it is served by psycopg2, which connects the same way and takes the same arguments.
+LIBPQ_DRIVERS = ("psycopg", "psycopg2")
+
 
 def _health_connection(settings: Settings, env: Mapping[str, str]):
     """A SQLAlchemy URL and driver arguments for one short connection, with the TLS settings the
@@ -239,12 +243,14 @@ def _health_connection(settings: Settings, env: Mapping[str, str]):
     raw = settings.database_url.strip()
     connect_args: dict[str, Any] = {}
     if "://" not in raw:  # libpq key=value: psycopg takes the pairs as keyword arguments
-        url = make_url(f"postgresql+{_installed_driver(('psycopg', 'psycopg2'))}://")
+        url = make_url(f"postgresql+{_installed_driver(LIBPQ_DRIVERS)}://")
         connect_args.update(dict(token.split("=", 1) for token in shlex.split(raw) if "=" in token))
     else:
         url = make_url(raw.replace("postgres://", "postgresql://", 1))
         if "+" not in url.drivername:  # libpq form: whichever driver the application has
-            url = url.set(drivername=f"postgresql+{_installed_driver(('psycopg', 'psycopg2', 'asyncpg'))}")
+            url = url.set(drivername=f"postgresql+{_installed_driver(LIBPQ_DRIVERS + ('asyncpg',))}")
+        elif url.get_driver_name() in LIBPQ_DRIVERS and not _usable_driver(url.get_driver_name()):
+            url = url.set(drivername=f"postgresql+{_installed_driver(LIBPQ_DRIVERS)}")
     root_cert = env.get("PG_SSL_ROOT_CERT", "").strip()
     self_signed = env_flag(env, "PG_SSL_ALLOW_SELF_SIGNED")
     if url.get_driver_name() == "asyncpg":
@@ -283,18 +289,35 @@ def _asyncpg_ssl(mode: str, root_cert: str, self_signed: bool):
 
 
 def _installed_driver(candidates: tuple[str, ...]) -> str:
+    for name in candidates:
+        if _usable_driver(name):
+            return name
+    import sqlalchemy
+
+    raise ConfigurationError(f"health() needs a PostgreSQL driver that SQLAlchemy {sqlalchemy.__version__} has a "
+                             f"dialect for: install one of {', '.join(candidates)}")
+
+
+def _usable_driver(name: str) -> bool:
+    """Installed, and known to the installed SQLAlchemy (1.4 lacks psycopg 3's dialect)."""
     import importlib.util
 
-    for name in candidates:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    raise ConfigurationError(f"health() needs a PostgreSQL driver: install one of {', '.join(candidates)}")
+    from sqlalchemy.dialects import registry
+    from sqlalchemy.exc import NoSuchModuleError
+
+    if importlib.util.find_spec(name) is None:
+        return False
+    try:
+        registry.load(f"postgresql.{name}")
+    except NoSuchModuleError:
+        return False
+    return True
 
 
 def _health_sync(url, connect_args: dict, settings: Settings) -> Health:
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(url, connect_args=connect_args, poolclass=_null_pool())
+    engine = create_engine(url, connect_args=connect_args, poolclass=_null_pool(), future=True)
     try:
         with engine.connect() as conn:
             return Health(True, server_version=conn.execute(text("SHOW server_version")).scalar())

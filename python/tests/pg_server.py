@@ -19,6 +19,8 @@ from typing import Optional
 import psycopg
 import pytest
 
+from installed_sqlalchemy import PSYCOPG_DRIVER
+
 PG_BIN_DIR = Path(os.environ.get("SO_PG_BIN_DIR", "/usr/lib/postgresql/15/bin"))
 PASSWORD = "s3cret-Pw-never-printed"
 
@@ -93,8 +95,9 @@ class PostgresServer:
 
     # ---- databases ------------------------------------------------------------------------------
 
-    def url(self, database: str, driver: str = "psycopg", sslmode: Optional[str] = "disable") -> str:
-        """A SQLAlchemy URL over loopback TCP with the password (what an application's DATABASE_URL holds)."""
+    def url(self, database: str, driver: str = PSYCOPG_DRIVER, sslmode: Optional[str] = "disable") -> str:
+        """A SQLAlchemy URL over loopback TCP with the password (what an application's DATABASE_URL holds);
+        by default with the libpq driver the installed SQLAlchemy has."""
         scheme = "postgresql" if not driver else f"postgresql+{driver}"
         query = f"?sslmode={sslmode}" if sslmode else ""
         return f"{scheme}://postgres:{PASSWORD}@127.0.0.1:{self.port}/{database}{query}"

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine
 
 from catalog import differences, read_catalog
 from conftest import TESTS, python_env
+from installed_sqlalchemy import model_module, model_module_name
 from pg_server import PASSWORD
 
 MODELS = {
@@ -66,8 +67,7 @@ def libpq_url(pg, database: str) -> str:
 @pytest.mark.parametrize("module", list(_module_params()))
 def test_create_all_and_apply_of_the_export_give_the_same_catalog(pg, binary, module):
     attribute, schema = MODELS[module]
-    mod = __import__(module, fromlist=[attribute])
-    metadata = getattr(mod, attribute)
+    metadata = getattr(model_module(module), attribute)
     metadata = getattr(metadata, "metadata", metadata)
 
     db_a, db_b = pg.create_database("a"), pg.create_database("b")
@@ -82,7 +82,7 @@ def test_create_all_and_apply_of_the_export_give_the_same_catalog(pg, binary, mo
         engine.dispose()
 
     args = ["--schema", schema] if schema != "public" else []
-    document = export_yaml(f"{module}:{attribute}", *args)
+    document = export_yaml(f"{model_module_name(module)}:{attribute}", *args)
 
     applied = run_binary(binary, "apply", switched_to_apply(document), libpq_url(pg, db_b))
     assert applied.returncode == 0, f"apply on the empty database failed:\n{applied.stdout}\n{applied.stderr}"

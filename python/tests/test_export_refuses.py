@@ -9,10 +9,14 @@ import pytest
 from sqlalchemy import (CheckConstraint, Column, Computed, DDL, ForeignKeyConstraint, Identity, Index, Integer,
                         MetaData, PrimaryKeyConstraint, Sequence, String, Table, UniqueConstraint, event, func, text)
 from sqlalchemy.dialects import postgresql as pg
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import declarative_base
 
 from conftest import python_env
+from installed_sqlalchemy import SQLALCHEMY_2, sqlalchemy2
 from schema_operator_sqlalchemy import UnsupportedModelError, export_resource
+
+if SQLALCHEMY_2:  # at module level: the Mapped[] annotations below are strings resolved here
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def export(metadata, **kw):
@@ -25,7 +29,9 @@ def refusal(metadata, **kw) -> str:
     return str(e.value)
 
 
-def test_an_expression_index_names_the_model_and_the_index():
+# Declarative models both ways an application writes them: SQLAlchemy 2.0's Mapped[] columns, and
+# the declarative_base() and Column of 1.4 (which 2.0 still takes).
+def users_mapped():
     class Base(DeclarativeBase):
         pass
 
@@ -35,6 +41,49 @@ def test_an_expression_index_names_the_model_and_the_index():
         id: Mapped[int] = mapped_column(Identity(), primary_key=True)
         email: Mapped[str] = mapped_column(String(320))
 
+    return Base
+
+
+def users_classic():
+    Base = declarative_base()
+
+    class User(Base):
+        __tablename__ = "users"
+        __table_args__ = (Index("users_email_lower_idx", func.lower(text("email"))),)
+        id = Column(Integer, Identity(), primary_key=True)
+        email = Column(String(320), nullable=False)
+
+    return Base
+
+
+def boxes_mapped():
+    class Base(DeclarativeBase):
+        pass
+
+    class Box(Base):
+        __tablename__ = "boxes"
+        id: Mapped[int] = mapped_column(Identity(), primary_key=True)
+        width: Mapped[int]
+        area: Mapped[int] = mapped_column(Computed("width * width"))
+
+    return Base
+
+
+def boxes_classic():
+    Base = declarative_base()
+
+    class Box(Base):
+        __tablename__ = "boxes"
+        id = Column(Integer, Identity(), primary_key=True)
+        width = Column(Integer, nullable=False)
+        area = Column(Integer, Computed("width * width"), nullable=False)
+
+    return Base
+
+
+@pytest.mark.parametrize("declare", [pytest.param(users_mapped, marks=sqlalchemy2), users_classic])
+def test_an_expression_index_names_the_model_and_the_index(declare):
+    Base = declare()
     message = refusal(Base.metadata, source=Base)
     assert message.startswith("User (users), index users_email_lower_idx: ")
     assert "lower(email)" in message and "expression" in message
@@ -60,16 +109,9 @@ def test_index_options_the_resource_lacks_are_refused(option, value, label):
     assert message.startswith("people, index people_name_idx: ") and label in message
 
 
-def test_a_generated_column_names_the_model_and_column():
-    class Base(DeclarativeBase):
-        pass
-
-    class Box(Base):
-        __tablename__ = "boxes"
-        id: Mapped[int] = mapped_column(Identity(), primary_key=True)
-        width: Mapped[int]
-        area: Mapped[int] = mapped_column(Computed("width * width"))
-
+@pytest.mark.parametrize("declare", [pytest.param(boxes_mapped, marks=sqlalchemy2), boxes_classic])
+def test_a_generated_column_names_the_model_and_column(declare):
+    Base = declare()
     assert refusal(Base.metadata, source=Base).startswith("Box (boxes), column area: Computed")
 
 

@@ -9,6 +9,7 @@ import yaml
 from sqlalchemy import BigInteger, Column, Enum, ForeignKey, Identity, Integer, MetaData, String, Table, text
 
 from conftest import TESTS, python_env
+from installed_sqlalchemy import model_module_name
 from schema_operator_sqlalchemy import export_resource, to_yaml
 from schema_operator_sqlalchemy.tables import serial_sequence_name
 
@@ -100,15 +101,16 @@ def test_the_command_line_writes_yaml_or_json(tmp_path):
         return subprocess.run([sys.executable, "-m", "schema_operator_sqlalchemy", "export", *args],
                               capture_output=True, text=True, cwd=TESTS, env=python_env())
 
-    as_yaml = run("models.shop:Base", "--namespace", "apps")
+    shop = model_module_name("models.shop")
+    as_yaml = run(f"{shop}:Base", "--namespace", "apps")
     assert as_yaml.returncode == 0, as_yaml.stderr
     resource = yaml.safe_load(as_yaml.stdout)
     assert resource["metadata"] == {"name": "models", "namespace": "apps"}
     assert [t["name"] for t in resource["spec"]["tables"]] == ["customers", "orders"]
-    as_json = run("models.shop:Base", "--namespace", "apps", "-o", "json")
+    as_json = run(f"{shop}:Base", "--namespace", "apps", "-o", "json")
     assert json.loads(as_json.stdout) == resource
 
-    missing = run("models.shop:Nope")
+    missing = run(f"{shop}:Nope")
     assert missing.returncode == 1 and "has no attribute 'Nope'" in missing.stderr
 
 

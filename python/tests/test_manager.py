@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import create_engine
 
 from conftest import TESTS
-from models import shop
+from installed_sqlalchemy import model_module, model_module_name
 from pg_server import PASSWORD
 from schema_operator_sqlalchemy import (CommandError, ConfigurationError, DriftItem, MigrationError, SchemaManager,
                                         SchemaReport)
 
 ALEMBIC_INI = TESTS / "alembic_shop" / "alembic.ini"
+shop = model_module("models.shop")
 
 
 def manager_env(pg, database: str, binary: str, **flags: str) -> dict:
@@ -199,7 +200,7 @@ def test_the_manager_reads_an_exported_resource_file_and_asyncpg_urls(pg, binary
 
 def test_settings_come_from_the_environment(pg, binary):
     db = pg.create_database("env")
-    env = manager_env(pg, db, binary, SCHEMA_OPERATOR_MODELS="models.shop:Base")
+    env = manager_env(pg, db, binary, SCHEMA_OPERATOR_MODELS=model_module_name("models.shop") + ":Base")
     manager = SchemaManager(env=env)
     assert [d.change for d in manager.validate_schema_sync()].count("CreateTable") == 2
     with pytest.raises(ConfigurationError, match="DATABASE_URL is not set"):

@@ -1,10 +1,28 @@
 """Every column type family PostgreSQL has, as SQLAlchemy's dialect compiles them."""
 import enum
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Double, Enum, Float, Identity, Integer,
-                        Interval, LargeBinary, MetaData, Numeric, SmallInteger, String, Table, Text, Time, Uuid,
-                        false, text, true)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Enum, Float, Identity, Integer, Interval,
+                        LargeBinary, MetaData, Numeric, SmallInteger, String, Table, Text, Time, false, text, true)
 from sqlalchemy.dialects import postgresql as pg
+
+try:
+    from sqlalchemy import Double, Uuid
+    from sqlalchemy.dialects.postgresql import INT4MULTIRANGE, TSQUERY
+except ImportError:  # SQLAlchemy 1.4 (the oldest supported): the same DDL, spelt as its applications do
+    from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION as Double, UUID as Uuid
+    from sqlalchemy.types import UserDefinedType
+
+    class TSQUERY(UserDefinedType):  # 1.4 has no type for tsquery, nor for multiranges
+        cache_ok = True
+
+        def get_col_spec(self, **kw):
+            return "TSQUERY"
+
+    class INT4MULTIRANGE(UserDefinedType):
+        cache_ok = True
+
+        def get_col_spec(self, **kw):
+            return "INT4MULTIRANGE"
 
 metadata = MetaData()
 
@@ -62,7 +80,7 @@ everything = Table(
     Column("doc", pg.JSONB, server_default=text("'{}'::jsonb")),
     Column("doc_text", pg.JSON),
     Column("words", pg.TSVECTOR),
-    Column("query", pg.TSQUERY),
+    Column("query", TSQUERY),
     # arrays
     Column("numbers", pg.ARRAY(Integer), server_default=text("'{}'::integer[]")),
     Column("grid", pg.ARRAY(Text, dimensions=2)),
@@ -74,7 +92,7 @@ everything = Table(
     Column("date_span", pg.DATERANGE),
     Column("ts_span", pg.TSRANGE),
     Column("tstz_span", pg.TSTZRANGE),
-    Column("int_spans", pg.INT4MULTIRANGE),
+    Column("int_spans", INT4MULTIRANGE),
     # enum
     Column("current_mood", mood, nullable=False, server_default="ok"),
     # geometry
