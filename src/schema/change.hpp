@@ -18,11 +18,13 @@ enum class ChangeKind {
   AddIdentity, RenameTable, RenameColumn, SetComment, InsertSeedRow,
   ConvertSerialToIdentity,  // contract Part 2: a serial column becomes an identity in place
   CreateSequence, AlterSequence,  // contract Part 2; AlterSequence is blocked while the value is out of range
+  CreateView, ReplaceView, CreateMaterializedView,  // contract Part 2, views
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
   DropTable, DropColumn, ChangeType, DropPrimaryKey, DropUnique, DropForeignKey, DropCheck,
   DropIndex, DropIdentity, DropEnumValue, DropEnum, DropSequence,
+  DropView, DropMaterializedView, ReplaceMaterializedView,
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -101,9 +103,19 @@ struct Comment {
   bool operator==(const Comment&) const = default;
 };
 
+// A view whose query, options or kind changed. `orReplace`: CREATE OR REPLACE can make it (a plain
+// view whose live columns are the first columns of the new one, same names and types); otherwise
+// it is dropped and created again, with the views that read it (Change::dependentViews).
+struct ViewChange {
+  View from;  // live
+  View to;    // desired, canonical
+  bool orReplace = false;
+  bool operator==(const ViewChange&) const = default;
+};
+
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
-                            SeedInsert, Sequence, SequenceChange>;
+                            SeedInsert, Sequence, SequenceChange, View, ViewChange>;
 
 struct Change {
   ChangeKind kind{};
@@ -120,6 +132,13 @@ struct Change {
   // with it and added again in the same transaction, onto the key that replaces it.
   std::vector<DependentKey> dependentKeys;
   Detail detail;
+  // Views that read what this change takes away (a column whose type changes, a view dropped and
+  // created again): dropped before it, dependents first, and created again after it from their
+  // declarations, in the same transaction. Each as declared (canonical); live names equal.
+  std::vector<View> dependentViews;
+  // Live views that read what this change takes away but that the resource does not declare: the
+  // change is blocked, naming them (classify).
+  std::vector<std::string> undeclaredViews;
 
   bool operator==(const Change&) const = default;
 };

@@ -12,6 +12,7 @@
 
 #include "schema/match.hpp"
 #include "schema/sequence.hpp"
+#include "schema/view.hpp"
 
 namespace schema {
 
@@ -598,7 +599,9 @@ class Differ {
 }  // namespace
 
 std::vector<Change> diff(const Model& have, const Model& want, const Policy& policy, const Canon& canon) {
-  return Differ(have, want, policy, canon).run();
+  std::vector<Change> changes = Differ(have, want, policy, canon).run();
+  diffViews(have, want, policy, changes);
+  return changes;
 }
 
 }  // namespace schema

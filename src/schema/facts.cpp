@@ -5,6 +5,8 @@
 #include <set>
 #include <utility>
 
+#include "schema/view.hpp"
+
 namespace schema {
 
 namespace {
@@ -188,6 +190,7 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
     if (c.kind == ChangeKind::DropEnumValue) carryEnumUses(c, facts, dropped);
     if (narrowsRange(c)) blockIfOutOfRange(c, facts);
     if (c.kind == ChangeKind::DropSequence) blockIfStillUsed(c, released, facts);
+    blockOnUndeclaredViews(c);
     out.push_back(std::move(c));
   }
   return out;

@@ -18,7 +18,8 @@ bool isPlanHash(const std::string& s) {
 // The kinds an approval is for, to name in an error: "DropTable, DropColumn, …".
 std::string destructiveKinds() {
   std::string out;
-  for (int k = static_cast<int>(ChangeKind::DropTable); k <= static_cast<int>(ChangeKind::DropSequence); ++k) {
+  // Every kind from the first destructive one to the last the vocabulary names.
+  for (int k = static_cast<int>(ChangeKind::DropTable); toString(static_cast<ChangeKind>(k)) != "Unknown"; ++k) {
     if (!out.empty()) out += ", ";
     out += toString(static_cast<ChangeKind>(k));
   }

@@ -1,6 +1,7 @@
 #include "schema/render.hpp"
 
 #include "schema/sql.hpp"
+#include "schema/view_render.hpp"
 
 namespace schema {
 
@@ -88,6 +89,7 @@ class Renderer {
       case ChangeKind::ConvertSerialToIdentity: return convertSerialToIdentity(get<ColumnChange>());
       case ChangeKind::DropIdentity: return one(alterColumn(get<ColumnChange>().to.name) + "DROP IDENTITY IF EXISTS");
       case ChangeKind::SetComment: {
+        if (std::holds_alternative<View>(c_.detail)) return renderView(c_, schema_);
         const auto& cm = get<Comment>();
         return one(commentOn(cm.column, cm.text));
       }
@@ -120,6 +122,12 @@ class Renderer {
       case ChangeKind::CreateSequence: return one(createSequence(get<Sequence>()));
       case ChangeKind::AlterSequence: return one(alterSequence(get<SequenceChange>()));
       case ChangeKind::DropSequence: return one("DROP SEQUENCE IF EXISTS " + q(get<Sequence>().name));
+      case ChangeKind::CreateView:
+      case ChangeKind::ReplaceView:
+      case ChangeKind::CreateMaterializedView:
+      case ChangeKind::DropView:
+      case ChangeKind::DropMaterializedView:
+      case ChangeKind::ReplaceMaterializedView: return renderView(c_, schema_);
     }
     return {};
   }
@@ -461,7 +469,7 @@ class Renderer {
 }  // namespace
 
 std::vector<Step> render(const Change& change, const std::string& schemaName) {
-  return Renderer(change, schemaName).run();
+  return withDependentViews(Renderer(change, schemaName).run(), change, schemaName);
 }
 
 }  // namespace schema

@@ -80,6 +80,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   out.model.sequences = readSequences(spec);
   for (const auto& table : spec.list("tables")) out.model.tables.push_back(readTable(table, issues));
   out.model.seeds = readSeeds(spec, out.model);
+  out.model.views = readViews(spec);
 }
 
 }  // namespace
@@ -108,7 +109,7 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
     issues.report("metadata.name", "must be set");
 
   if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
-                                      "extensions", "enums", "sequences", "tables", "seed"}))
+                                      "extensions", "enums", "sequences", "tables", "seed", "views"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");
