@@ -283,20 +283,38 @@ ViewQuestions viewQuestions(const Model& have, const Model& want) {
   return q;
 }
 
+namespace {
+
+// A materialized view's index names columns of the view, as Postgres made it of the query.
+std::optional<core::Error> indexColumnProblem(const View& v) {
+  for (const auto& ix : v.indexes)
+    for (size_t k = 0; k < ix.keys.size(); ++k) {
+      const std::string& column = ix.keys[k].column;
+      const bool found = std::any_of(v.columns.begin(), v.columns.end(), [&](const ViewColumn& c) { return c.name == column; });
+      if (!found)
+        return core::invalid(ix.field + ".columns[" + std::to_string(k) + "]",
+                             "\"" + column + "\" is not a column of view \"" + v.name + "\"");
+    }
+  return std::nullopt;
+}
+
+}  // namespace
+
 core::Result<Model> canonicalViews(const Model& have, Model want, const ViewAnswers& answers) {
   for (auto& v : want.views) {
     if (auto it = answers.find(v.name); it != answers.end()) {
       v.query = it->second.query;
       v.columns = it->second.columns;
       v.reads = it->second.reads;
-      continue;
+    } else {
+      const View* live = have.view(v.name);
+      if (!live || !sameText(v, *live))
+        return core::invalid(v.field + ".query", "Postgres was not asked about this text, so it cannot be used in a statement");
+      v.query = live->query;
+      v.columns = live->columns;
+      v.reads = live->reads;
     }
-    const View* live = have.view(v.name);
-    if (!live || !sameText(v, *live))
-      return core::invalid(v.field + ".query", "Postgres was not asked about this text, so it cannot be used in a statement");
-    v.query = live->query;
-    v.columns = live->columns;
-    v.reads = live->reads;
+    if (auto problem = indexColumnProblem(v)) return *problem;
   }
   return want;
 }

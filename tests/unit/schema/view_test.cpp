@@ -233,3 +233,17 @@ TEST(ViewQuestions, AnUnansweredNewQueryIsAnErrorNamingItNeverPassedOn) {
   EXPECT_EQ(answered->views[0].query, " SELECT id\n   FROM customers");
   EXPECT_EQ(answered->views[0].columns, kId);
 }
+
+TEST(ViewQuestions, AMaterializedViewsIndexNamesAColumnOfTheViewAsPostgresMadeIt) {
+  View m = view("m", "SELECT id FROM customers", {}, {});
+  m.materialized = true;
+  m.indexes = {index("m_email", {"email"})};
+  m.indexes[0].field = "spec.views[0].indexes[0]";
+  const Model want = withTable({m});
+  ViewAnswers answers;
+  answers["m"] = {"SELECT id FROM customers", kId, {{"customers", "id"}}};
+  auto out = canonicalViews(withTable({}), want, answers);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().field, "spec.views[0].indexes[0].columns[0]");
+  EXPECT_EQ(out.error().message, "\"email\" is not a column of view \"m\"");
+}
