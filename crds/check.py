@@ -323,7 +323,10 @@ VARS = {
     ("readUnique", "fields"): "spec.tables[].unique[]",
     ("readForeignKey", "fields"): "spec.tables[].foreignKeys[]",
     ("readCheck", "fields"): "spec.tables[].checks[]",
-    ("readIndex", "fields"): "spec.tables[].indexes[]",
+    ("readIndex", "fields"): ["spec.tables[].indexes[]", "spec.views[].indexes[]"],
+    ("readViews", "spec"): "spec",
+    ("readViews", "fields"): "spec.views[]",
+    ("readCheckOption", "options"): "spec.views[].options",
     ("readApply", "apply"): "spec.apply",
     ("readSeeds", "spec"): "spec",
     ("readSeeds", "seed"): "spec.seed[]",
@@ -434,6 +437,8 @@ def scan_function(facts, file, func, params, body):
         facts.enums[("spec", "mode")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readSequenceType":
         facts.enums[("spec.sequences[]", "type")] = re.findall(r"\*value == \"(\w+)\"", body)
+    if func == "readCheckOption":
+        facts.enums[("spec.views[].options", "checkOption")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readConnection":
         facts.enums[("spec.connection", "sslMode")] = "SslMode"
     for m in re.finditer(r"(\w+)\.pathOf\(\"(\w+)\"\), \"must be set\"", body):
@@ -466,7 +471,9 @@ def go_duration_seconds(text):
 
 # Where the CRD is deliberately stricter than the parser, which also serves the CLI (a file on a
 # laptop, with --database-url standing in for the Secret).
-CRD_ONLY_REQUIRED = {("spec", "connection"), ("spec.connection", "secretRef")}
+CRD_ONLY_REQUIRED = {("spec", "connection"), ("spec.connection", "secretRef"),
+                     # readViewIndex requires it after readIndex, which tables share (their names are optional).
+                     ("spec.views[].indexes[]", "name")}
 
 
 def check_parser_agreement(schema, facts):
@@ -542,6 +549,7 @@ def check_parser_agreement(schema, facts):
     expected = dict(facts.defaults)
     expected[("spec", "schema")] = re.search(r"std::string schema = \"(\w+)\"", model_hpp).group(1)
     expected[("spec.tables[].indexes[]", "method")] = re.search(r"std::string method = \"(\w+)\"", model_hpp).group(1)
+    expected[("spec.views[].indexes[]", "method")] = expected[("spec.tables[].indexes[]", "method")]
     expected[("spec", "mode")] = re.search(r"Mode mode = Mode::(\w+);", resource_hpp).group(1)
     expected[("spec", "interval")] = int(re.search(r"interval\{(\d+)\}", resource_hpp).group(1))
     expected[("spec.connection", "sslMode")] = ssl[re.search(r"SslMode sslMode = SslMode::(\w+);", resource_hpp).group(1)]

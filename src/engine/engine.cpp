@@ -11,6 +11,7 @@
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
+#include "schema/view.hpp"
 
 namespace engine {
 
@@ -69,6 +70,16 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
     want = std::move(*settled);
   else
     return settled.error();
+  // View queries likewise, once the types they meet are known.
+  const schema::ViewQuestions viewQuestions = schema::viewQuestions(*have, *want);
+  schema::ViewAnswers viewAnswers;
+  if (!viewQuestions.empty()) {
+    auto answered = pg::canonicalizeViews(conn, schemaName, viewQuestions);
+    if (!answered) return answered.error();
+    viewAnswers = std::move(*answered);
+  }
+  want = schema::canonicalViews(*have, std::move(*want), viewAnswers);
+  if (!want) return want.error();
 
   std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);
 

@@ -264,6 +264,41 @@ Json compositeTypeJson(const schema::CompositeType& t) {
   return Json{{"name", t.name}, {"attributes", std::move(attributes)}};
 }
 
+const char* checkOptionSpelling(schema::CheckOption o) {
+  return o == schema::CheckOption::Local ? "local" : o == schema::CheckOption::Cascaded ? "cascaded" : "none";
+}
+
+// A view as declared: the query as Postgres keeps it, options only where they are not the
+// default, a materialized view's indexes on plain columns (others are left out, into `leftOut`).
+Json viewJson(const schema::View& v, std::vector<std::string>& leftOut) {
+  Json out;
+  out["name"] = v.name;
+  std::string query = v.query;
+  query.erase(0, std::min(query.size(), query.find_first_not_of(" \n")));
+  out["query"] = query;
+  if (v.materialized) out["materialized"] = true;
+  Json options = Json::object();
+  if (v.securityBarrier) options["securityBarrier"] = true;
+  if (v.securityInvoker) options["securityInvoker"] = true;
+  if (v.checkOption != schema::CheckOption::None) options["checkOption"] = checkOptionSpelling(v.checkOption);
+  if (!options.empty()) out["options"] = std::move(options);
+  if (v.comment) out["comment"] = *v.comment;
+  Json indexes = Json::array();
+  for (const auto& ix : sortedByName(v.indexes)) {
+    const bool plain = !ix.where && std::all_of(ix.keys.begin(), ix.keys.end(), [](const schema::IndexKey& k) {
+      return !k.column.empty();
+    });
+    if (!plain) {
+      leftOut.push_back("index " + v.name + "." + ix.name + ": a key is an expression or it has a predicate");
+      continue;
+    }
+    Json item = indexJson(ix, true);
+    indexes.push_back(std::move(item));
+  }
+  if (!indexes.empty()) out["indexes"] = std::move(indexes);
+  return out;
+}
+
 Json seedJson(const SeedTable& seed) {
   Json rows = Json::array();
   for (const auto& values : seed.rows) {
@@ -369,6 +404,11 @@ Exported exportSchema(const schema::Model& live, const CatalogExtras& extras, co
   }
   if (!tables.empty()) spec["tables"] = std::move(tables);
 
+  std::vector<std::string> viewsLeftOut;
+  Json views = Json::array();
+  for (const auto& v : sortedByName(live.views)) views.push_back(viewJson(v, viewsLeftOut));
+  if (!views.empty()) spec["views"] = std::move(views);
+
   Json seeds = Json::array();
   for (const auto& seed : extras.seeds) seeds.push_back(seedJson(seed));
   if (!seeds.empty()) spec["seed"] = std::move(seeds);
@@ -379,6 +419,7 @@ Exported exportSchema(const schema::Model& live, const CatalogExtras& extras, co
     out.notes.push_back("connection.secretRef names a placeholder Secret \"" + secret + "\" (key " + options.secretKey +
                         "): create it with the database URL, or export again with --secret NAME[/KEY].");
   for (const auto& u : unexpressible) out.leftOut.push_back(describe(u));
+  out.leftOut.insert(out.leftOut.end(), viewsLeftOut.begin(), viewsLeftOut.end());
   return out;
 }
 

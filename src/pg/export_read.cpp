@@ -51,12 +51,11 @@ std::string unexpressibleQuery(int serverVersion) {
     // checked against it by one overlap rather than a lookup per key.
     " nondefault AS MATERIALIZED (SELECT pg_catalog.array_agg(oc.oid) AS classes FROM pg_catalog.pg_opclass oc"
     "   WHERE NOT oc.opcdefault)"
-    // Relations of kinds a resource has no field for.
-    // (Composite types are a kind a resource declares: spec.compositeTypes.)
-    " SELECT 'o', CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'"
-    "   END, '', c.relname::text, ''"
+    // Relations of kinds a resource has no field for (views, materialized views and composite
+    // types it has: spec.views, spec.compositeTypes).
+    " SELECT 'o', 'foreign table', '', c.relname::text, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'f')" + notFromExtension("pg_class", "c.oid") +
+    " WHERE n.nspname = $1 AND c.relkind = 'f'" + notFromExtension("pg_class", "c.oid") +
     // Partitions: their parent (left out below) owns them.
     " UNION ALL SELECT 'o', 'partition', '', c.relname::text, 'a partition of ' || p.relname"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"

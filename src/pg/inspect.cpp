@@ -15,6 +15,7 @@
 #include "pg/pqerror.hpp"
 #include "pg/unmanaged_query.hpp"
 #include "pg/user_types.hpp"
+#include "pg/view_catalog.hpp"
 #include "schema/sql.hpp"
 
 namespace pg {
@@ -173,6 +174,29 @@ constexpr const char* kSequencesQuery =
     "   WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = s.oid AND dep.deptype IN ('i', 'e'))"
     " ORDER BY s.relname";
 
+// (7) Views and materialized views, but extension members: the text Postgres keeps for the query
+// (pg_get_viewdef, pretty), options, comment, output columns, what the view reads (pg_depend of its
+// rewrite rule: relations of this schema and their columns, 0 for a whole relation), and a
+// materialized view's indexes (keys as column names; an expression key as ["", its text]).
+const std::string kViewsQuery =
+    "SELECT c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid, true), pg_catalog.array_to_json(c.reloptions),"
+    " (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = c.oid"
+    "   AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0),"
+    " " + detail::viewColumnsJson() + ", " + detail::viewReadsJson("r.relnamespace = n.oid") + ","
+    " (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(i.relname, am.amname, x.indisunique, x.indisvalid,"
+    "     (SELECT pg_catalog.json_agg(CASE WHEN x.indkey[k.i - 1] = 0"
+    "       THEN pg_catalog.json_build_array('', pg_catalog.pg_get_indexdef(x.indexrelid, k.i, true))"
+    "       ELSE pg_catalog.json_build_array(a.attname, '') END ORDER BY k.i)"
+    "      FROM pg_catalog.generate_series(1, x.indnkeyatts) AS k(i)"
+    "      LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k.i - 1]),"
+    "     pg_catalog.pg_get_expr(x.indpred, x.indrelid, true)) ORDER BY i.relname)"
+    "   FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
+    "   JOIN pg_catalog.pg_am am ON am.oid = i.relam WHERE x.indrelid = c.oid)"
+    " FROM pg_catalog.pg_namespace n"
+    " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    " WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')" + notExtensionMember("c") +
+    " ORDER BY c.relname";
+
 // (5) Extensions are database-wide.
 constexpr const char* kExtensionsQuery = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname";
 
@@ -246,20 +270,21 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
 
 namespace {
 
-// The results of queries (2) to (8), read together. (8) lists the objects of kinds the resource
+// The results of queries (2) to (9), read together. (8) lists the objects of kinds the resource
 // does not manage (pg/unmanaged_query.hpp).
 struct OtherResults {
   pqxx::result constraints, indexes, enums, extensions, sequences;
   pqxx::result userTypes;  // (7): domains and composite types
   pqxx::result unmanaged;  // (8)
+  pqxx::result views;      // (9)
 };
 
-// Queries (2) to (8), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
+// Queries (2) to (9), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
 std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, const std::string& schemaName,
                                                 bool withColumns, bool indexDefinitions) {
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(8);  // held until resume(): the queries leave together
+  batch.retain(9);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
@@ -269,11 +294,13 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const auto sequences = batch.insert(withSchema(kSequencesQuery, schemaLiteral));
   const auto userTypes = batch.insert(withSchema(detail::kUserTypesQuery, schemaLiteral));
   const auto unmanaged = batch.insert(withSchema(unmanagedObjectsQuery(tx.conn().server_version()), schemaLiteral));
+  const auto views = batch.insert(withSchema(kViewsQuery, schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
   out.second = {batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums), batch.retrieve(extensions),
                 batch.retrieve(sequences), batch.retrieve(userTypes), batch.retrieve(unmanaged)};
+  out.second.views = batch.retrieve(views);
   batch.complete();
   return out;
 }
@@ -423,6 +450,48 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
   for (const auto& row : r.unmanaged) model.unmanaged.push_back({row[0].c_str(), row[1].c_str()});
 }
 
+// A view's options from its reloptions ("security_barrier=true", "check_option=local").
+void decodeViewOptions(const nlohmann::json& options, schema::View& v) {
+  if (!options.is_array()) return;
+  for (const auto& item : options) {
+    const std::string option = item.get<std::string>();
+    const auto eq = option.find('=');
+    const std::string key = option.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "true" : option.substr(eq + 1);
+    const bool on = value == "true" || value == "on" || value == "yes" || value == "1";
+    if (key == "security_barrier") v.securityBarrier = on;
+    if (key == "security_invoker") v.securityInvoker = on;
+    if (key == "check_option")
+      v.checkOption = value == "local" ? schema::CheckOption::Local : value == "cascaded" ? schema::CheckOption::Cascaded
+                                                                                          : schema::CheckOption::None;
+  }
+}
+
+void decodeViews(const pqxx::result& views, schema::Model& model) {
+  auto json = [](const pqxx::field& f) { return f.is_null() ? nlohmann::json() : nlohmann::json::parse(f.c_str()); };
+  for (const auto& row : views) {
+    schema::View v;
+    v.name = row[0].c_str();
+    v.materialized = isTrue(row[1]);
+    v.query = detail::viewQueryText(row[2]);
+    decodeViewOptions(json(row[3]), v);
+    v.comment = optional(row[4]);
+    detail::decodeViewColumns(row[5], v);
+    detail::decodeViewReads(row[6], v);
+    for (const auto& ix : json(row[7])) {
+      schema::Index index;
+      index.name = ix[0].get<std::string>();
+      index.method = ix[1].get<std::string>();
+      index.unique = ix[2].get<bool>();
+      index.valid = ix[3].get<bool>();
+      for (const auto& k : ix[4]) index.keys.push_back({k[0].get<std::string>(), k[1].get<std::string>()});
+      if (!ix[5].is_null()) index.where = ix[5].get<std::string>();
+      v.indexes.push_back(std::move(index));
+    }
+    model.views.push_back(std::move(v));
+  }
+}
+
 // (2) to (7) on a second connection, in the snapshot the first exported, while the first reads
 // (1): on a large schema the server computes both halves at once, on two of its cores. Empty
 // when the helper could not be had (no connection, the import refused): the caller reads them
@@ -495,6 +564,7 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
     }
     tx.commit();
     decodeOthers(*others, schemaName, model, byName);
+    decodeViews(others->views, model);
   } catch (const nlohmann::json::exception& e) {
     return core::terminal(std::string("cannot read the catalog of schema ") + schemaName + ": " + e.what());
   } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 #include "schema/canon.hpp"
 #include "schema/facts.hpp"
 #include "schema/model.hpp"
+#include "schema/view.hpp"
 
 namespace pg {
 
@@ -21,9 +22,10 @@ core::Result<void> useSchema(pqxx::connection& conn, const std::string& schemaNa
 
 // Tables (with comments), columns (format_type, pg_get_expr defaults, nullability, identity,
 // comments), constraints, indexes not owned by constraints, enums with ordered values, sequences
-// no identity column owns (options and OWNED BY column), the database's extensions, and the
-// schema's objects of kinds the resource does not manage (Model::unmanaged). A schema that does
-// not exist reads as an empty model.
+// no identity column owns (options and OWNED BY column), views (pg_get_viewdef, options, columns,
+// what they read, a materialized view's indexes), the database's extensions, and the schema's
+// objects of kinds the resource does not manage (Model::unmanaged). A schema that does not exist
+// reads as an empty model.
 // `indexDefinitions` false leaves Index::definition empty: pg_get_indexdef is the costliest thing
 // the read asks for, and nothing the engine decides depends on it.
 // `openHelper`, when set, opens a second connection to the same database: the read is then split
@@ -38,6 +40,12 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
 // rolled back. A declared type or expression Postgres rejects is an Invalid error naming its field.
 core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::string& schemaName,
                                          const schema::CanonQuestions& questions);
+
+// Puts every declared view query to the server as a temporary view, over temporary stand-ins for
+// the tables and enums the plan changes, in a transaction that is rolled back. A query Postgres
+// refuses, or that is not one query, is an Invalid error naming its field.
+core::Result<schema::ViewAnswers> canonicalizeViews(pqxx::connection& conn, const std::string& schemaName,
+                                                    const schema::ViewQuestions& questions);
 
 // Answers the fact questions in one query (and one more for each rebuilt enum, one for every
 // dropped sequence together).

@@ -35,6 +35,10 @@ constexpr KindName kKinds[] = {
     {ChangeKind::CreateType, "CreateType"},           {ChangeKind::AddTypeAttribute, "AddTypeAttribute"},
     {ChangeKind::DropDomain, "DropDomain"},           {ChangeKind::DropDomainCheck, "DropDomainCheck"},
     {ChangeKind::DropType, "DropType"},               {ChangeKind::DropTypeAttribute, "DropTypeAttribute"},
+    {ChangeKind::CreateView, "CreateView"},           {ChangeKind::ReplaceView, "ReplaceView"},
+    {ChangeKind::CreateMaterializedView, "CreateMaterializedView"},
+    {ChangeKind::DropView, "DropView"},               {ChangeKind::DropMaterializedView, "DropMaterializedView"},
+    {ChangeKind::ReplaceMaterializedView, "ReplaceMaterializedView"},
 };
 
 }  // namespace

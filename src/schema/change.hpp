@@ -20,6 +20,7 @@ enum class ChangeKind {
   CreateSequence, AlterSequence,  // contract Part 2; AlterSequence is blocked while the value is out of range
   AddExclusion,                   // contract Part 2
   CreateDomain, AddDomainCheck, CreateType, AddTypeAttribute,  // contract Part 2 (schema/user_types.hpp)
+  CreateView, ReplaceView, CreateMaterializedView,  // contract Part 2, views
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -27,6 +28,7 @@ enum class ChangeKind {
   DropIndex, DropIdentity, DropEnumValue, DropEnum, DropSequence,
   DropExclusion, SetLogged, SetUnlogged,  // contract Part 2
   DropDomain, DropDomainCheck, DropType, DropTypeAttribute,
+  DropView, DropMaterializedView, ReplaceMaterializedView,
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -130,10 +132,20 @@ struct Comment {
   bool operator==(const Comment&) const = default;
 };
 
+// A view whose query, options or kind changed. `orReplace`: CREATE OR REPLACE can make it (a plain
+// view whose live columns are the first columns of the new one, same names and types); otherwise
+// it is dropped and created again, with the views that read it (Change::dependentViews).
+struct ViewChange {
+  View from;  // live
+  View to;    // desired, canonical
+  bool orReplace = false;
+  bool operator==(const ViewChange&) const = default;
+};
+
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
-                            CompositeTypeChange>;
+                            CompositeTypeChange, View, ViewChange>;
 
 struct Change {
   ChangeKind kind{};
@@ -153,6 +165,13 @@ struct Change {
   // Set by diff when the definitions alone rule the change out in place (a generated column's
   // expression before Postgres 17): classify() marks it blocked with this reason, whatever the data.
   std::string blockedBy;
+  // Views that read what this change takes away (a column whose type changes, a view dropped and
+  // created again): dropped before it, dependents first, and created again after it from their
+  // declarations, in the same transaction. Each as declared (canonical); live names equal.
+  std::vector<View> dependentViews;
+  // Live views that read what this change takes away but that the resource does not declare: the
+  // change is blocked, naming them (classify).
+  std::vector<std::string> undeclaredViews;
 
   bool operator==(const Change&) const = default;
 };

@@ -13,6 +13,7 @@
 #include "schema/match.hpp"
 #include "schema/sequence.hpp"
 #include "schema/user_types.hpp"
+#include "schema/view.hpp"
 
 namespace schema {
 
@@ -651,7 +652,9 @@ class Differ {
 }  // namespace
 
 std::vector<Change> diff(const Model& have, const Model& want, const Policy& policy, const Canon& canon) {
-  return Differ(have, want, policy, canon).run();
+  std::vector<Change> changes = Differ(have, want, policy, canon).run();
+  diffViews(have, want, policy, changes);
+  return changes;
 }
 
 }  // namespace schema

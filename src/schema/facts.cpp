@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "schema/user_types.hpp"
+#include "schema/view.hpp"
 
 namespace schema {
 
@@ -196,6 +197,7 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
       c.reason = c.blockedBy;
     }
     classifyUserType(c, facts);
+    blockOnUndeclaredViews(c);
     out.push_back(std::move(c));
   }
   return out;

@@ -199,6 +199,45 @@ struct CompositeType {
   std::vector<TypeAttribute> attributes;  // live: in attnum order
   std::string field;                      // desired only: "spec.compositeTypes[0]"
   bool operator==(const CompositeType&) const = default;
+// A view or materialized view of the schema (contract Part 2, "Code objects").
+enum class CheckOption { None, Local, Cascaded };
+
+// One output column of a view: its name and format_type.
+struct ViewColumn {
+  std::string name;
+  std::string type;
+  bool operator==(const ViewColumn&) const = default;
+};
+
+// What a view reads, from pg_depend of its rewrite rule: a relation of the schema (table or view)
+// and one of its columns, or "" when the relation is read as a whole.
+struct ViewRead {
+  std::string relation;
+  std::string column;
+  bool operator==(const ViewRead&) const = default;
+  bool operator<(const ViewRead& o) const {
+    return relation != o.relation ? relation < o.relation : column < o.column;
+  }
+};
+
+struct View {
+  std::string name;
+  // Desired: as written, until canonicalViews() puts Postgres' own text in its place (the
+  // pg_get_viewdef of a scratch view made of it). Live: pg_get_viewdef(oid, true). Both without
+  // the trailing semicolon Postgres prints.
+  std::string query;
+  bool materialized = false;
+  bool securityBarrier = false;
+  bool securityInvoker = false;  // Postgres 15 and later
+  CheckOption checkOption = CheckOption::None;
+  std::optional<std::string> comment;  // as Table::comment
+  std::vector<Index> indexes;          // materialized views only
+  // Output columns and what the view reads: live from the catalog; desired from the scratch view
+  // (empty until canonicalised).
+  std::vector<ViewColumn> columns;
+  std::vector<ViewRead> reads;
+  std::string field;  // desired only: "spec.views[0]"
+  bool operator==(const View&) const = default;
 };
 
 // A row that must exist. Values are text (rendered as literals Postgres casts to the column
@@ -231,6 +270,7 @@ struct Model {
   // Live only: the schema's objects of kinds the resource does not manage (schema/unmanaged.hpp),
   // by kind then name.
   std::vector<UnmanagedObject> unmanaged;
+  std::vector<View> views;     // in declared order (live: by name)
 
   const Table* table(const std::string& n) const {
     for (const auto& t : tables)
@@ -240,6 +280,11 @@ struct Model {
   const Enum* enumType(const std::string& n) const {
     for (const auto& e : enums)
       if (e.name == n) return &e;
+    return nullptr;
+  }
+  const View* view(const std::string& n) const {
+    for (const auto& v : views)
+      if (v.name == n) return &v;
     return nullptr;
   }
   bool operator==(const Model&) const = default;

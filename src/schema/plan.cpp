@@ -47,9 +47,17 @@ int phase(ChangeKind k) {
     case ChangeKind::AddCheck:
     case ChangeKind::AddExclusion: return 11;
     case ChangeKind::AddForeignKey: return 12;  // after keys: a foreign key needs its target's key
-    case ChangeKind::CreateIndex: return 13;
+    case ChangeKind::CreateIndex:
+    // Views once the tables they read have their columns: among themselves in the order diff
+    // gives them (each after the views it reads).
+    case ChangeKind::CreateView:
+    case ChangeKind::ReplaceView:
+    case ChangeKind::CreateMaterializedView:
+    case ChangeKind::ReplaceMaterializedView: return 13;
     case ChangeKind::InsertSeedRow: return 14;
-    case ChangeKind::DropForeignKey: return 15;
+    case ChangeKind::DropForeignKey:
+    case ChangeKind::DropView:  // before the columns and tables they read are dropped
+    case ChangeKind::DropMaterializedView: return 15;
     case ChangeKind::DropPrimaryKey:
     case ChangeKind::DropUnique:
     case ChangeKind::DropCheck:

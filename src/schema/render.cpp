@@ -3,6 +3,7 @@
 #include "schema/canon.hpp"
 #include "schema/sql.hpp"
 #include "schema/user_types.hpp"
+#include "schema/view_render.hpp"
 
 namespace schema {
 
@@ -97,6 +98,7 @@ class Renderer {
       case ChangeKind::ConvertSerialToIdentity: return convertSerialToIdentity(get<ColumnChange>());
       case ChangeKind::DropIdentity: return one(alterColumn(get<ColumnChange>().to.name) + "DROP IDENTITY IF EXISTS");
       case ChangeKind::SetComment: {
+        if (std::holds_alternative<View>(c_.detail)) return renderView(c_, schema_);
         const auto& cm = get<Comment>();
         return one(commentOn(cm.column, cm.text));
       }
@@ -141,6 +143,12 @@ class Renderer {
       case ChangeKind::DropDomainCheck:
       case ChangeKind::DropType:
       case ChangeKind::DropTypeAttribute: return renderUserType(c_, schema_);
+      case ChangeKind::CreateView:
+      case ChangeKind::ReplaceView:
+      case ChangeKind::CreateMaterializedView:
+      case ChangeKind::DropView:
+      case ChangeKind::DropMaterializedView:
+      case ChangeKind::ReplaceMaterializedView: return renderView(c_, schema_);
     }
     return {};
   }
@@ -520,7 +528,7 @@ class Renderer {
 }  // namespace
 
 std::vector<Step> render(const Change& change, const std::string& schemaName) {
-  return Renderer(change, schemaName).run();
+  return withDependentViews(Renderer(change, schemaName).run(), change, schemaName);
 }
 
 }  // namespace schema

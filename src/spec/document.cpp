@@ -83,6 +83,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   out.model.compositeTypes = readCompositeTypes(spec);
   for (const auto& table : spec.list("tables")) out.model.tables.push_back(readTable(table, issues));
   out.model.seeds = readSeeds(spec, out.model);
+  out.model.views = readViews(spec);
 }
 
 }  // namespace
@@ -112,7 +113,7 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
 
   if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
                                       "extensions", "enums", "sequences", "tables", "seed", "domains",
-                                      "compositeTypes", "strict"}))
+                                      "compositeTypes", "strict", "views"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");

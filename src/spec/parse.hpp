@@ -28,6 +28,11 @@ std::vector<schema::Sequence> readSequences(const Fields& spec);
 // spec.domains and spec.compositeTypes (spec/user_types.cpp).
 std::vector<schema::Domain> readDomains(const Fields& spec);
 std::vector<schema::CompositeType> readCompositeTypes(const Fields& spec);
+// spec.views, each query left for Postgres to parse.
+std::vector<schema::View> readViews(const Fields& spec);
+
+// One index of spec.tables[i].indexes or spec.views[i].indexes.
+schema::Index readIndexItem(const Item& index, Issues& issues);
 
 // spec.seed, checked against the tables already read (rows are keyed by their primary key).
 std::vector<schema::SeedRow> readSeeds(const Fields& spec, const schema::Model& model);

@@ -261,4 +261,6 @@ schema::Table readTable(const Item& item, Issues& issues) {
   return t;
 }
 
+schema::Index readIndexItem(const Item& index, Issues& issues) { return readIndex(index, issues); }
+
 }  // namespace spec::detail

@@ -161,6 +161,20 @@ void checkNames(const DatabaseSchema& resource, Issues& issues) {
                                            "; a sequence shares the schema's namespace with tables and indexes");
   }
 
+  // Views are relations too, and so are a materialized view's indexes.
+  for (const auto& v : model.views) {
+    if (const auto relation = relations.find(v.name))
+      issues.report(v.field + ".name", "\"" + v.name + "\" is also declared at " + *relation +
+                                           "; a view shares the schema's namespace with tables and indexes");
+    else if (const auto sequence = sequences.find(v.name))
+      issues.report(v.field + ".name", "\"" + v.name + "\" is also the sequence declared at " + *sequence +
+                                           "; a view shares the schema's namespace with sequences");
+    else
+      relations.declare(v.name, Where{v.field, ".name"}, issues);
+  }
+  for (const auto& v : model.views)
+    for (const auto& ix : v.indexes) relations.declare(ix.name, Where{ix.field, ".name"}, issues);
+
   // A set, as the CRD's x-kubernetes-list-type says: the API server refuses a repeated entry too.
   Namespace ignored("ignored table");
   for (size_t i = 0; i < resource.policy.ignore.size(); ++i) {

@@ -49,6 +49,10 @@ const char* const kQueries[] = {
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid"
     " WHERE n.nspname = $1",
     "SELECT 'extension ' || extname FROM pg_extension",
+    // Views and materialized views: kind, options, comment and the query as Postgres keeps it.
+    "SELECT 'view ' || c.relname || ' kind=' || c.relkind::text || ' options=' || coalesce((SELECT string_agg(o, ',' ORDER BY o) FROM unnest(c.reloptions) o), '')"
+    " || ' comment=' || coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'none') || ' ' || pg_get_viewdef(c.oid, true)"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')",
 };
 
 // Whether a line is about one of the tables: "table T ", "column T.", "constraint T.", "index T.".

@@ -246,6 +246,18 @@ TEST_F(Inspect, ReadsSequencesWithTheirOptionsAndOwners) {
   EXPECT_EQ(table("serials").column("id")->defaultExpr, "nextval('serials_id_seq'::regclass)");
 }
 
+// A view with its query as pg_get_viewdef prints it, its columns, and what it reads (pg_depend).
+TEST_F(Inspect, ReadsViewsWithWhatTheyRead) {
+  ASSERT_EQ(model_->views.size(), 1u);
+  const schema::View& v = model_->views[0];
+  EXPECT_EQ(v.name, "customer_emails");
+  EXPECT_FALSE(v.materialized);
+  EXPECT_NE(v.query.find("FROM customers"), std::string::npos) << v.query;
+  EXPECT_NE(v.query.back(), ';');
+  EXPECT_EQ(v.columns, (std::vector<schema::ViewColumn>{{"email", "character varying(320)"}}));
+  EXPECT_EQ(v.reads, (std::vector<schema::ViewRead>{{"customers", "email"}}));
+}
+
 TEST_F(Inspect, ReadsTheSameModelTwice) {
   auto conn = connectTo(db_);
   ASSERT_TRUE(pg::useSchema(*conn, "shop"));
@@ -299,7 +311,9 @@ TEST(InspectCost, SendsTheSameNumberOfQueriesForOneTableAndTwoHundred) {
                     "CREATE SCHEMA many;"
                     "DO $$ BEGIN FOR i IN 1..200 LOOP EXECUTE format("
                     "'CREATE TABLE many.t%s (id int PRIMARY KEY, v text CHECK (v <> ''''), w int)', i);"
-                    "EXECUTE format('CREATE INDEX ON many.t%s (w)', i); END LOOP; END $$;");
+                    "EXECUTE format('CREATE INDEX ON many.t%s (w)', i); END LOOP;"
+                    "FOR i IN 1..100 LOOP EXECUTE format('CREATE VIEW many.v%s AS SELECT id, v FROM many.t%s', i, i);"
+                    "END LOOP; END $$;");
   auto conn = connectTo(db);
   testsupport::RoundTrips one(*conn);
   auto a = pg::inspect(*conn, "one");
@@ -311,6 +325,7 @@ TEST(InspectCost, SendsTheSameNumberOfQueriesForOneTableAndTwoHundred) {
   EXPECT_EQ(a->tables.size(), 1u);
   EXPECT_EQ(b->tables.size(), 200u);
   EXPECT_EQ(b->tables[0].indexes.size() + b->tables[199].checks.size(), 2u);
+  EXPECT_EQ(b->views.size(), 100u) << "views are read in the same batch";
   EXPECT_EQ(oneTrips, 3) << oneSent;
   EXPECT_EQ(many.count(), oneTrips) << many.describe();
 }

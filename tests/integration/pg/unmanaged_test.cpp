@@ -109,7 +109,6 @@ const std::vector<UnmanagedObject> kExpected = {
     {"Function", "to_plpgsql(internal)"},
     {"Function", "touch()"},
     {"Language", "plapp"},
-    {"MaterializedView", "order_totals"},
     {"Operator", "===(bigint,numeric)"},
     {"OperatorClass", "money_cents_ops USING btree"},
     {"OperatorFamily", "money_ops USING btree"},
@@ -128,7 +127,6 @@ const std::vector<UnmanagedObject> kExpected = {
     {"Transform", "FOR money_amount LANGUAGE plpgsql"},
     {"Trigger", "events.events_touch"},
     {"Trigger", "orders.orders_touch"},
-    {"View", "order_notes"},
 };
 
 std::string describe(const std::vector<UnmanagedObject>& objects) {
