@@ -18,11 +18,14 @@ enum class ChangeKind {
   AddIdentity, RenameTable, RenameColumn, SetComment, InsertSeedRow,
   ConvertSerialToIdentity,  // contract Part 2: a serial column becomes an identity in place
   CreateSequence, AlterSequence,  // contract Part 2; AlterSequence is blocked while the value is out of range
+  CreatePartition, AttachPartition,  // contract Part 2
+  ChangePartitionBy,  // always blocked: Postgres cannot re-partition a table in place
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
   DropTable, DropColumn, ChangeType, DropPrimaryKey, DropUnique, DropForeignKey, DropCheck,
   DropIndex, DropIdentity, DropEnumValue, DropEnum, DropSequence,
+  DetachPartition,  // contract Part 2
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -101,9 +104,31 @@ struct Comment {
   bool operator==(const Comment&) const = default;
 };
 
+// CreatePartition, AttachPartition, DetachPartition: the partition (declared name for create and
+// attach, live name for detach) and its parent and bounds (for detach: the live ones).
+struct Partition {
+  std::string name;
+  PartitionOf of;
+  std::optional<std::string> comment;  // CreatePartition: set with it when declared
+  std::vector<Check> checks;  // CreatePartition: its own checks, made with it
+  bool operator==(const Partition&) const = default;
+};
+// ChangePartitionBy: the partitioning as it is (nullopt: a plain table) and as declared.
+struct PartitioningChange {
+  std::optional<PartitionBy> from;
+  std::optional<PartitionBy> to;
+  bool operator==(const PartitioningChange&) const = default;
+};
+// The index each partition gets when an index is made on a partitioned table the lock-safe way.
+struct PartitionIndex {
+  std::string partition;
+  std::string index;
+  bool operator==(const PartitionIndex&) const = default;
+};
+
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
-                            SeedInsert, Sequence, SequenceChange>;
+                            SeedInsert, Sequence, SequenceChange, Partition, PartitioningChange>;
 
 struct Change {
   ChangeKind kind{};
@@ -120,6 +145,11 @@ struct Change {
   // with it and added again in the same transaction, onto the key that replaces it.
   std::vector<DependentKey> dependentKeys;
   Detail detail;
+  // CreateIndex and DropIndex of a partitioned table's index. Create: built ON ONLY the table,
+  // then on each of these partitions CONCURRENTLY and attached (an index on a partitioned table
+  // cannot be built CONCURRENTLY itself, nor dropped so).
+  bool onPartitionedTable = false;
+  std::vector<PartitionIndex> partitionIndexes;
 
   bool operator==(const Change&) const = default;
 };

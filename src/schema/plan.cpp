@@ -50,6 +50,12 @@ int phase(ChangeKind k) {
     case ChangeKind::DropTable: return 20;
     case ChangeKind::DropSequence: return 21;  // after the defaults, columns and tables that used it
     case ChangeKind::DropEnum: return 22;
+    // Partitions after their parent, its columns and the tables attached (phaseIn puts them
+    // between the comments and the keys); their own checks and indexes after them.
+    case ChangeKind::CreatePartition:
+    case ChangeKind::AttachPartition: return 10;
+    case ChangeKind::ChangePartitionBy: return 4;  // always blocked: never rendered
+    case ChangeKind::DetachPartition: return 15;
   }
   return 23;
 }
@@ -80,6 +86,7 @@ Referenced referencedByNewKeys(const std::vector<Change>& changes) {
 int phaseIn(const Change& c, const Referenced& referenced) {
   const int uniqueKeys = 2 * phase(ChangeKind::AddUnique) - 1;
   if (c.kind == ChangeKind::AddUnique) return uniqueKeys;
+  if (c.kind == ChangeKind::CreatePartition || c.kind == ChangeKind::AttachPartition) return 2 * phase(c.kind) + 1;
   if (c.kind == ChangeKind::CreateIndex) {
     const auto& ix = std::get<Index>(c.detail);
     std::vector<std::string> columns;
@@ -103,13 +110,15 @@ std::string replacementKey(const Change& c) {
     case ChangeKind::DropForeignKey: return "constraint:" + c.object;
     case ChangeKind::CreateIndex:
     case ChangeKind::DropIndex: return "index:" + c.object;
+    case ChangeKind::AttachPartition:
+    case ChangeKind::DetachPartition: return "partition:" + c.object;
     default: return "";
   }
 }
 
 bool isDrop(ChangeKind k) {
   return k == ChangeKind::DropPrimaryKey || k == ChangeKind::DropUnique || k == ChangeKind::DropCheck ||
-         k == ChangeKind::DropForeignKey || k == ChangeKind::DropIndex;
+         k == ChangeKind::DropForeignKey || k == ChangeKind::DropIndex || k == ChangeKind::DetachPartition;
 }
 
 }  // namespace

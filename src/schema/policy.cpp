@@ -18,7 +18,7 @@ bool isPlanHash(const std::string& s) {
 // The kinds an approval is for, to name in an error: "DropTable, DropColumn, …".
 std::string destructiveKinds() {
   std::string out;
-  for (int k = static_cast<int>(ChangeKind::DropTable); k <= static_cast<int>(ChangeKind::DropSequence); ++k) {
+  for (int k = static_cast<int>(ChangeKind::DropTable); k <= static_cast<int>(ChangeKind::DetachPartition); ++k) {
     if (!out.empty()) out += ", ";
     out += toString(static_cast<ChangeKind>(k));
   }

@@ -79,6 +79,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   out.model.enums = readEnums(spec);
   out.model.sequences = readSequences(spec);
   for (const auto& table : spec.list("tables")) out.model.tables.push_back(readTable(table, issues));
+  givePartitionsTheirColumns(out.model, issues);
   out.model.seeds = readSeeds(spec, out.model);
 }
 

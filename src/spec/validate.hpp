@@ -15,9 +15,13 @@ void checkNames(const DatabaseSchema& resource, Issues& issues);
 // declared key; nullability, identity and default agree.
 void checkReferences(const DatabaseSchema& resource, Issues& issues);
 
+// Columns named by partitionBy exist (spec/partition.cpp).
+void checkPartitionKeys(const DatabaseSchema& resource, Issues& issues);
+
 inline void validate(const DatabaseSchema& resource, Issues& issues) {
   checkNames(resource, issues);
   checkReferences(resource, issues);
+  checkPartitionKeys(resource, issues);
 }
 
 }  // namespace spec::detail
