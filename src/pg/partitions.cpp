@@ -44,6 +44,7 @@ struct Made {
 std::string parentSql(size_t i, const schema::PartitionQuestion& q) {
   std::string columns;
   for (const auto& [name, type] : q.columns) columns += (columns.empty() ? "" : ", ") + ident(name) + " " + type;
+  for (const auto& unique : q.uniqueKeys) columns += ", UNIQUE (" + schema::sql::identList(unique) + ")";
   std::string keys;
   for (const auto& k : q.keys) keys += (keys.empty() ? "" : ", ") + k;
   return "CREATE TEMPORARY TABLE " + ident(parentScratch(i)) + " (" + columns + ") PARTITION BY " + q.strategy + " (" +

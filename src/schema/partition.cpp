@@ -77,6 +77,8 @@ std::vector<PartitionQuestion> partitionQuestions(const Model& have, const Model
     // Each expression in parentheses of its own, so that it is one key ("a), (b" is a syntax error).
     for (const auto& e : parent.partitionBy->expressions) q.keys.push_back("(" + e + ")");
     q.field = parent.partitionBy->field;
+    if (parent.primaryKey) q.uniqueKeys.push_back(parent.primaryKey->columns);
+    for (const auto& u : parent.uniques) q.uniqueKeys.push_back(u.columns);
     out.push_back(std::move(q));
   }
   return out;

@@ -22,6 +22,9 @@ struct PartitionQuestion {
   std::string strategy;                                      // RANGE | LIST | HASH
   std::vector<std::string> keys;  // a quoted column, or the author's expression in parentheses
   std::string field;              // the parent's partitionBy
+  // The columns of its primary key and unique constraints: Postgres requires each to hold the
+  // partition key's columns, which the scratch copy proves before a plan says it can be made.
+  std::vector<std::vector<std::string>> uniqueKeys;
   struct Bound {
     std::string partition;  // declared name
     std::string bounds;     // as written

@@ -172,13 +172,15 @@ TEST_F(PartitionsTest, ChangingThePartitionKeyOrPartitioningAPlainTableIsBlocked
   applied(resource(eventsSpec()));
   std::string rekeyed = eventsSpec();
   const std::string key = "partitionBy: {strategy: range, columns: [created_at]}";
-  rekeyed.replace(rekeyed.find(key), key.size(), "partitionBy: {strategy: range, columns: [id]}");
+  rekeyed.replace(rekeyed.find(key), key.size(),
+                  "partitionBy: {strategy: range, expressions: [\"(created_at AT TIME ZONE 'UTC')\"]}");
   const auto report = apply(resource(rekeyed));
   ASSERT_FALSE(report.remaining.drift.empty());
   const auto& first = report.remaining.drift[0];
   EXPECT_EQ(first.kind, schema::ChangeKind::ChangePartitionBy);
   EXPECT_EQ(first.safety, schema::Safety::Blocked);
-  EXPECT_NE(first.reason.find("partitioned by RANGE (created_at) and declared partitioned by RANGE (id)"),
+  EXPECT_NE(first.reason.find("partitioned by RANGE (created_at) and declared partitioned by RANGE ((created_at AT TIME "
+                              "ZONE 'UTC'::text))"),
             std::string::npos)
       << first.reason;
   EXPECT_EQ(value("SELECT pg_get_partkeydef('events'::regclass)"), "RANGE (created_at)");
@@ -198,6 +200,15 @@ TEST_F(PartitionsTest, ChangingThePartitionKeyOrPartitioningAPlainTableIsBlocked
   EXPECT_EQ(drift(plainDeclaredPartitioned.remaining),
             (Drift{"ChangePartitionBy logs [blocked]", "CreatePartition logs_2026 [blocked]"}));
   EXPECT_EQ(value("SELECT relkind FROM pg_class WHERE relname = 'logs'"), "r");
+}
+
+TEST_F(PartitionsTest, AKeyThatLeavesOutThePartitionColumnsIsAnInputErrorBeforeAnythingRuns) {
+  const std::string parentKey = "      primaryKey: [id]\n";
+  EXPECT_NE(planError(resource(eventsSpec(parentKey))).find("spec.tables[0].partitionBy: unique constraint on "
+                                                             "partitioned table must include all partitioning columns"),
+            std::string::npos)
+      << planError(resource(eventsSpec(parentKey)));
+  EXPECT_EQ(value("SELECT count(*) FROM pg_class WHERE relname LIKE 'events%'"), "0");
 }
 
 TEST_F(PartitionsTest, BoundsPostgresRefusesOrThatAreMoreThanBoundsAreInputErrorsNamingTheField) {

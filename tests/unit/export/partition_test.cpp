@@ -63,8 +63,7 @@ TEST(ExportPartitions, WritesTheKeyAndPartitionsWithoutTheirColumns) {
                       "      checks:\n"),
             std::string::npos)
       << yaml;
-  EXPECT_NE(yaml.find("    - name: events_rest\n"
-                      "      partitionOf: {table: events, default: true}\n"),
+  EXPECT_NE(yaml.find("    - {name: events_rest, partitionOf: {table: events, default: true}}\n"),
             std::string::npos)
       << yaml;
   EXPECT_NE(yaml.find("partitionBy: {strategy: list, expressions: [lower(kind)]}"), std::string::npos) << yaml;
