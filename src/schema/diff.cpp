@@ -598,6 +598,13 @@ class Differ {
     return live;
   }
 
+  // Detaching the live partition `live`, declared as `table`, from its parent (by then renamed
+  // as declared, when it is).
+  void detach(const std::string& table, const Table& live) {
+    const PartitionOf from{declaredName(live.partitionOf->table), live.partitionOf->bounds, {}};
+    add(ChangeKind::DetachPartition, table, table, live.name, Partition{table, from, {}, {}});
+  }
+
   // A partition the plan makes: CREATE TABLE ... PARTITION OF, with its own checks; its indexes
   // after it.
   void createPartition(const Table& want) {
@@ -615,10 +622,8 @@ class Differ {
     const std::string& L = live.name;
     const PartitionOf& of = *want.partitionOf;
     if (live.partitionOf) {
-      if (live.partitionOf->table == liveTable(of.table) && live.partitionOf->bounds == of.bounds) {
-        // in place
-      } else {
-        add(ChangeKind::DetachPartition, T, T, L, Partition{T, {declaredName(live.partitionOf->table), live.partitionOf->bounds, {}}, {}, {}});
+      if (live.partitionOf->table != liveTable(of.table) || live.partitionOf->bounds != of.bounds) {
+        detach(T, live);
         add(ChangeKind::AttachPartition, T, T, L, Partition{T, of, {}, {}});
       }
     } else {
@@ -638,8 +643,7 @@ class Differ {
   void partitioning(const Table& want, const Table& live) {
     const std::string& T = want.name;
     const std::string& L = live.name;
-    if (live.partitionOf)
-      add(ChangeKind::DetachPartition, T, T, L, Partition{T, {declaredName(live.partitionOf->table), live.partitionOf->bounds, {}}, {}, {}});
+    if (live.partitionOf) detach(T, live);
     const bool same = want.partitionBy && live.partitionBy ? want.partitionBy->definition == live.partitionBy->definition
                                                            : want.partitionBy.has_value() == live.partitionBy.has_value();
     if (!same) add(ChangeKind::ChangePartitionBy, T, T, L, PartitioningChange{live.partitionBy, want.partitionBy});
@@ -676,7 +680,8 @@ class Differ {
       std::vector<std::string> keyNames;
       for (const auto& k : ix.keys) keyNames.push_back(k.column.empty() ? "expr" : k.column);
       for (const auto& p : partitions) {
-        std::string name = generatedName(p, keyNames, "idx", [&](const std::string& n) { return schemaNames_.count(n) > 0; });
+        auto taken = [&](const std::string& n) { return schemaNames_.count(n) > 0; };
+        std::string name = generatedName(p, keyNames, "idx", taken);
         schemaNames_.insert(name);
         c.partitionIndexes.push_back({p, std::move(name)});
       }
