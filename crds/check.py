@@ -327,6 +327,11 @@ VARS = {
     ("readViews", "spec"): "spec",
     ("readViews", "fields"): "spec.views[]",
     ("readCheckOption", "options"): "spec.views[].options",
+    ("readPartitionBy", "table"): "spec.tables[]",
+    ("readPartitionBy", "fields"): "spec.tables[].partitionBy",
+    ("readPartitionOf", "table"): "spec.tables[]",
+    ("readPartitionOf", "fields"): "spec.tables[].partitionOf",
+    ("checkPartitionFields", "fields"): None,
     ("readApply", "apply"): "spec.apply",
     ("readSeeds", "spec"): "spec",
     ("readSeeds", "seed"): "spec.seed[]",
@@ -439,6 +444,8 @@ def scan_function(facts, file, func, params, body):
         facts.enums[("spec.sequences[]", "type")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readCheckOption":
         facts.enums[("spec.views[].options", "checkOption")] = re.findall(r"\*value == \"(\w+)\"", body)
+    if func == "readPartitionBy":
+        facts.enums[("spec.tables[].partitionBy", "strategy")] = re.findall(r"strategy != \"(\w+)\"", body)
     if func == "readConnection":
         facts.enums[("spec.connection", "sslMode")] = "SslMode"
     for m in re.finditer(r"(\w+)\.pathOf\(\"(\w+)\"\), \"must be set\"", body):
@@ -659,9 +666,15 @@ CEL_TWINS = {folded(rule): twin for rule, twin in {
     "!has(self.unique) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
     ".all(names, self.unique.all(u, u.columns.all(k, k in names)))":
         lambda t: not missing_keys(t, [u.get("columns", []) for u in t.get("unique", [])]),
-    "!has(self.indexes) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
+    "!has(self.indexes) || !has(self.columns) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
     ".all(names, self.indexes.all(x, x.columns.all(k, k in names)))":
-        lambda t: not missing_keys(t, [x.get("columns", []) for x in t.get("indexes", [])]),
+        lambda t: "columns" not in t or not missing_keys(t, [x.get("columns", []) for x in t.get("indexes", [])]),
+    "has(self.columns) != has(self.partitionOf)":
+        lambda t: ("columns" in t) != ("partitionOf" in t),
+    "has(self.columns) != has(self.expressions)":
+        lambda p: ("columns" in p) != ("expressions" in p),
+    "has(self.bounds) != (has(self.default) && self.default)":
+        lambda p: ("bounds" in p) != bool(p.get("default", False)),
     "!has(self.foreignKeys) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
     ".all(names, self.foreignKeys.all(f, f.columns.all(k, k in names)))":
         lambda t: not missing_keys(t, [f.get("columns", []) for f in t.get("foreignKeys", [])]),

@@ -8,6 +8,7 @@
 #include <pqxx/except>
 
 #include "pg/failure.hpp"
+#include "pg/partitions.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -79,6 +80,12 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
     viewAnswers = std::move(*answered);
   }
   want = schema::canonicalViews(*have, std::move(*want), viewAnswers);
+  if (!want) return want.error();
+  // Partition keys and bounds the same way, once the types are Postgres's.
+  const std::vector<schema::PartitionQuestion> partitionQuestions = schema::partitionQuestions(*have, *want);
+  auto partitionAnswers = pg::askPartitions(conn, partitionQuestions);
+  if (!partitionAnswers) return partitionAnswers.error();
+  want = schema::withPartitionAnswers(*have, std::move(*want), *partitionAnswers);
   if (!want) return want.error();
 
   std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);

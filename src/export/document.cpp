@@ -145,6 +145,28 @@ Json indexJson(const schema::Index& index, bool withName) {
   return out;
 }
 
+// partitionBy as a person writes it: plain key columns as columns, else every key an expression
+// (as pg_get_partkeydef prints it, which Postgres reads back as the same key).
+Json partitionByJson(const schema::PartitionBy& by) {
+  Json out;
+  out["strategy"] = by.strategy;
+  if (by.expressions.empty())
+    out["columns"] = stringList(by.columns);
+  else
+    out["expressions"] = stringList(by.expressions);
+  return out;
+}
+
+Json partitionOfJson(const schema::PartitionOf& of) {
+  Json out;
+  out["table"] = of.table;
+  if (of.bounds == "DEFAULT")
+    out["default"] = true;
+  else
+    out["bounds"] = of.bounds;
+  return out;
+}
+
 // What is left out of each table, and which tables are left out whole.
 struct LeftOut {
   std::set<std::string> tables;
@@ -159,14 +181,18 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
   out["name"] = t.name;
   if (t.comment) out["comment"] = *t.comment;
   if (t.unlogged) out["unlogged"] = true;
+  // A partition declares none of its columns, keys and foreign keys: they are its parent's.
+  const bool partition = t.partitionOf.has_value();
+  if (partition) out["partitionOf"] = partitionOfJson(*t.partitionOf);
+  if (t.partitionBy) out["partitionBy"] = partitionByJson(*t.partitionBy);
   Json columns = Json::array();
   for (const auto& c : t.columns) columns.push_back(columnJson(c, t.primaryKey && contains(t.primaryKey->columns, c.name)));
-  out["columns"] = std::move(columns);
-  if (t.primaryKey && !leftOut.part(t.name, t.primaryKey->name)) out["primaryKey"] = stringList(t.primaryKey->columns);
+  if (!partition) out["columns"] = std::move(columns);
+  if (t.primaryKey && !partition && !leftOut.part(t.name, t.primaryKey->name)) out["primaryKey"] = stringList(t.primaryKey->columns);
 
   Json uniques = Json::array();
   for (const auto& u : sortedByName(t.uniques)) {
-    if (leftOut.part(t.name, u.name)) continue;
+    if (partition || leftOut.part(t.name, u.name)) continue;
     Json item;
     if (!names.unique(u.name, u.columns)) item["name"] = u.name;
     item["columns"] = stringList(u.columns);
@@ -177,7 +203,7 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
 
   Json foreignKeys = Json::array();
   for (const auto& fk : sortedByName(t.foreignKeys)) {
-    if (leftOut.part(t.name, fk.name)) continue;
+    if (partition || leftOut.part(t.name, fk.name)) continue;
     foreignKeys.push_back(foreignKeyJson(fk, !names.foreignKey(fk.name, fk.columns)));
   }
   if (!foreignKeys.empty()) out["foreignKeys"] = std::move(foreignKeys);
@@ -331,6 +357,10 @@ std::vector<Unexpressible> settleLeftOut(const schema::Model& live, const Catalo
     if (u.scope == Scope::TablePart) leftOut.parts.insert({u.table, u.name});
   }
   for (const auto& t : live.tables) {
+    if (t.partitionOf && leftOut.tables.count(t.partitionOf->table) && !leftOut.tables.count(t.name)) {
+      all.push_back({Scope::Table, "table", t.name, t.name, "a partition of " + t.partitionOf->table + ", which is left out"});
+      leftOut.tables.insert(t.name);
+    }
     if (leftOut.tables.count(t.name)) continue;
     for (const auto& fk : t.foreignKeys) {
       if (leftOut.part(t.name, fk.name) || !leftOut.tables.count(fk.refTable)) continue;

@@ -50,4 +50,46 @@ std::vector<std::string> TableRef::names(const schema::Table& t, const std::vect
   return out;
 }
 
+std::string partitionStrategyOf(char code) {
+  switch (code) {
+    case 'l': return "list";
+    case 'h': return "hash";
+    default: return "range";
+  }
+}
+
+std::vector<std::string> partitionKeyParts(std::string_view definition) {
+  std::vector<std::string> out;
+  const size_t open = definition.find('(');
+  const size_t close = definition.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close <= open) return out;
+  const std::string_view inner = definition.substr(open + 1, close - open - 1);
+  int depth = 0;
+  char quote = 0;  // ' or " while inside one
+  std::string part;
+  auto finish = [&] {
+    const size_t first = part.find_first_not_of(' ');
+    const size_t last = part.find_last_not_of(' ');
+    if (first != std::string::npos) out.push_back(part.substr(first, last - first + 1));
+    part.clear();
+  };
+  for (char c : inner) {
+    if (quote) {
+      if (c == quote) quote = 0;  // a doubled quote closes and opens again: the same either way
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      finish();
+      continue;
+    }
+    part.push_back(c);
+  }
+  finish();
+  return out;
+}
+
 }  // namespace pg

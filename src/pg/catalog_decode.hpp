@@ -15,6 +15,13 @@ std::vector<int> attributeNumbers(std::string_view text);
 // pg_constraint.confdeltype / confupdtype: a, r, c, n, d.
 schema::FkAction fkActionOf(char code);
 
+// pg_partitioned_table.partstrat: r, l, h -> "range", "list", "hash".
+std::string partitionStrategyOf(char code);
+
+// The keys of a pg_get_partkeydef text ("RANGE (lower(name), id)" -> "lower(name)", "id"): split
+// at the commas outside parentheses and quotes.
+std::vector<std::string> partitionKeyParts(std::string_view definition);
+
 // The query with each $1 replaced by `literal` (the schema name, already quoted); text inside the
 // literal is never replaced again.
 std::string withSchema(const std::string& query, const std::string& literal);

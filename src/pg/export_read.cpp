@@ -42,8 +42,8 @@ std::string unexpressibleQuery(int serverVersion) {
   return
     // The tables pg::inspect reads, found once (extension members by one hashed lookup, as there).
     "WITH managed AS MATERIALIZED (SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.reloftype, c.relacl,"
-    "   c.relnamespace FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    "   WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+    "   c.relnamespace, c.relispartition FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    "   WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')"
     "   AND c.oid NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep"
     "     WHERE dep.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND dep.deptype = 'e'"
     "     AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)),"
@@ -56,11 +56,12 @@ std::string unexpressibleQuery(int serverVersion) {
     " SELECT 'o', 'foreign table', '', c.relname::text, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " WHERE n.nspname = $1 AND c.relkind = 'f'" + notFromExtension("pg_class", "c.oid") +
-    // Partitions: their parent (left out below) owns them.
-    " UNION ALL SELECT 'o', 'partition', '', c.relname::text, 'a partition of ' || p.relname"
-    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    // A partition of a table of another schema: the resource's partitions are of its own tables.
+    " UNION ALL SELECT 't', 'table', c.relname::text, c.relname::text, 'a partition of ' || pn.nspname || '.' || p.relname"
+    " FROM managed c"
     " JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
-    " WHERE n.nspname = $1 AND c.relispartition" +
+    " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace"
+    " WHERE p.relnamespace <> c.relnamespace" +
     // Types other than enums, domains, composite types, table row types and arrays.
     " UNION ALL SELECT 'o', CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'type' END, '',"
     "   t.typname::text, ''"
@@ -111,10 +112,9 @@ std::string unexpressibleQuery(int serverVersion) {
     // database's default (100), which is nearly every column, so the type is looked up for a few.
     " UNION ALL SELECT 't', 'table', tt.relname, tt.relname, tt.reason FROM (SELECT c.relname::text AS relname,"
     "   pg_catalog.concat_ws('; ',"
-    "   CASE WHEN c.relkind = 'p' THEN 'partitioned' END,"
     "   CASE WHEN c.reloftype <> 0 THEN 'a typed table (OF a composite type)' END,"
     "   (SELECT 'inherits from ' || pg_catalog.string_agg(p.relname, ', ') FROM pg_catalog.pg_inherits i"
-    "     JOIN pg_catalog.pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid),"
+    "     JOIN pg_catalog.pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid AND NOT c.relispartition),"
     // Generated columns and collations are written (a collation by its name alone: one of
     // another schema than pg_catalog, the managed one or public has no field).
     "   (SELECT 'column ' || pg_catalog.string_agg(a.attname || ' has collation ' || cn.nspname || '.' || cl.collname, ', ')"
@@ -124,8 +124,8 @@ std::string unexpressibleQuery(int serverVersion) {
     "     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation"
     "     AND cn.nspname NOT IN ('pg_catalog', 'public') AND cl.collnamespace <> c.relnamespace))"
     "   AS reason FROM managed c"
-    "   WHERE c.relkind = 'p' OR c.reloftype <> 0"
-    "   OR EXISTS (SELECT FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)"
+    "   WHERE c.reloftype <> 0"
+    "   OR EXISTS (SELECT FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid AND NOT c.relispartition)"
     "   OR c.oid IN (SELECT a.attrelid FROM pg_catalog.pg_attribute a WHERE a.attnum > 0 AND NOT a.attisdropped"
     "     AND a.attcollation NOT IN (0, 100))) tt WHERE tt.reason <> ''" +
     // Constraints with options a resource has no field for.
@@ -161,6 +161,7 @@ std::string unexpressibleQuery(int serverVersion) {
     " FROM managed c"
     " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_constraint co WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid)"
+    " AND NOT i.relispartition"  // a partition's copy of its parent's index: the parent's
     " AND (x.indexprs IS NOT NULL OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL" + v.indexTest +
     "   OR 0 <> ANY (x.indoption::pg_catalog.int2[])"
     "   OR x.indclass::pg_catalog.oid[] OPERATOR(pg_catalog.&&) (SELECT nd.classes FROM nondefault nd)"

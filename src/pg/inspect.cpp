@@ -34,15 +34,14 @@ namespace {
 // index's whole definition (pg_get_indexdef, a fifth of the read's cost on its own) only when
 // asked for.
 
-// Tables of the schema that belong to the user: plain and partitioned tables, not partitions
-// (their parent owns them), not members of an extension (a member's pg_depend row, deptype 'e',
-// always names its extension).
+// Tables of the schema that belong to the user: plain and partitioned tables and partitions, not
+// members of an extension (a member's pg_depend row, deptype 'e', always names its extension).
 std::string notExtensionMember(const std::string& rel) {
   return " AND " + rel + ".oid NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep"
          "   WHERE dep.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND dep.deptype = 'e'"
          "   AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)";
 }
-const std::string kManagedTables = " c.relkind IN ('r', 'p') AND NOT c.relispartition" + notExtensionMember("c");
+const std::string kManagedTables = " c.relkind IN ('r', 'p')" + notExtensionMember("c");
 
 // (1) Tables and their columns, one row per column (a table with no column gives one row with
 // NULL column fields). Comments are looked up through pg_description's index, one probe per table
@@ -89,7 +88,8 @@ const std::string kColumnsQuery =
 // numbers in key order (conkey, confkey), named from the columns of (1). A foreign key that
 // references a table (1) did not read (another schema, a partition, an extension's) also brings
 // the referenced names, as a JSON array in key order. Constraints that a partitioned parent
-// propagated (conparentid <> 0) are the parent's, not declared on this table.
+// propagated (conparentid <> 0) are the parent's, not declared on this table; so are the checks
+// a partition inherited and does not also declare itself (conislocal false).
 const std::string kConstraintsQuery =
     std::string("SELECT c.relname, co.conname, co.contype, co.conkey::text,"
     " rn.nspname, rc.relname, co.confkey::text,"
@@ -121,11 +121,13 @@ const std::string kConstraintsQuery =
     " LEFT JOIN pg_catalog.pg_class rc ON rc.oid = co.confrelid"
     " LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
     " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c', 'x') AND co.conparentid = 0 AND" + kManagedTables +
+    " AND (co.conislocal OR NOT c.relispartition)" +
     " ORDER BY c.relname, co.conname";
 
 // (3) Indexes no constraint of their table owns. Keys are the first indnkeyatts attribute numbers
 // of indkey (INCLUDE columns follow them); a 0 is an expression, and the expressions come as a
 // JSON array, pg_get_indexdef(oid, k, true) for each in key order.
+// A partition's index attached to its parent's index (relispartition) is the parent's.
 std::string indexesQuery(const std::string& definition) {
   return "SELECT c.relname, i.relname, am.amname, x.indisunique, x.indisvalid, x.indnkeyatts, x.indkey::text,"
          " CASE WHEN x.indexprs IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(x.indexrelid, k.i, true)"
@@ -136,7 +138,7 @@ std::string indexesQuery(const std::string& definition) {
          " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"
          " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
          " JOIN pg_catalog.pg_am am ON am.oid = i.relam"
-         " WHERE n.nspname = $1 AND" + kManagedTables +
+         " WHERE n.nspname = $1 AND" + kManagedTables + " AND NOT i.relispartition" +
          " AND (x.indrelid, x.indexrelid) NOT IN (SELECT co.conrelid, co.conindid FROM pg_catalog.pg_constraint co"
          "   WHERE co.conindid <> 0)"
          " ORDER BY c.relname, i.relname";
@@ -195,6 +197,21 @@ const std::string kViewsQuery =
     " FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')" + notExtensionMember("c") +
+// (10) Partitioned tables and partitions: the key as Postgres prints it (with its strategy and
+// plain key columns for export), and a partition's parent (pg_inherits; qualified when it is in
+// another schema) and bounds.
+const std::string kPartitionsQuery =
+    "SELECT c.relname, CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,"
+    " pt.partstrat, pt.partattrs::text, pt.partexprs IS NOT NULL,"
+    " CASE WHEN c.relispartition THEN (SELECT CASE WHEN p.relnamespace = n.oid THEN p.relname::text"
+    "   ELSE pn.nspname || '.' || p.relname END FROM pg_catalog.pg_inherits i"
+    "   JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace"
+    "   WHERE i.inhrelid = c.oid) END,"
+    " CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END"
+    " FROM pg_catalog.pg_namespace n"
+    " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    " LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid"
+    " WHERE n.nspname = $1 AND (c.relkind = 'p' OR c.relispartition) AND" + kManagedTables +
     " ORDER BY c.relname";
 
 // (5) Extensions are database-wide.
@@ -277,14 +294,15 @@ struct OtherResults {
   pqxx::result userTypes;  // (7): domains and composite types
   pqxx::result unmanaged;  // (8)
   pqxx::result views;      // (9)
+  pqxx::result partitions;  // (10)
 };
 
-// Queries (2) to (9), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
+// Queries (2) to (10), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
 std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, const std::string& schemaName,
                                                 bool withColumns, bool indexDefinitions) {
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(9);  // held until resume(): the queries leave together
+  batch.retain(10);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
@@ -295,12 +313,14 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const auto userTypes = batch.insert(withSchema(detail::kUserTypesQuery, schemaLiteral));
   const auto unmanaged = batch.insert(withSchema(unmanagedObjectsQuery(tx.conn().server_version()), schemaLiteral));
   const auto views = batch.insert(withSchema(kViewsQuery, schemaLiteral));
+  const auto partitions = batch.insert(withSchema(kPartitionsQuery, schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
   out.second = {batch.retrieve(constraints), batch.retrieve(indexes), batch.retrieve(enums), batch.retrieve(extensions),
                 batch.retrieve(sequences), batch.retrieve(userTypes), batch.retrieve(unmanaged)};
   out.second.views = batch.retrieve(views);
+  out.second.partitions = batch.retrieve(partitions);
   batch.complete();
   return out;
 }
@@ -344,6 +364,27 @@ void decodeColumns(const pqxx::result& columns, schema::Model& model, std::unord
       current->columnAt[attnum] = static_cast<int>(t.columns.size());
     }
     t.columns.push_back(std::move(c));
+  }
+}
+
+// (7): partitionBy of partitioned tables, partitionOf of partitions.
+void decodePartitions(const pqxx::result& partitions, schema::Model& model,
+                      const std::unordered_map<std::string, TableRef>& byName) {
+  for (const auto& row : partitions) {
+    auto it = byName.find(row[0].c_str());
+    if (it == byName.end()) continue;
+    schema::Table& t = model.tables[it->second.index];
+    if (!row[1].is_null()) {
+      schema::PartitionBy by;
+      by.definition = row[1].c_str();
+      by.strategy = partitionStrategyOf(row[2].is_null() ? 'r' : row[2].c_str()[0]);
+      if (isTrue(row[4]))
+        by.expressions = partitionKeyParts(by.definition);
+      else
+        by.columns = it->second.names(t, numbers(row[3]));
+      t.partitionBy = std::move(by);
+    }
+    if (!row[5].is_null() && !row[6].is_null()) t.partitionOf = schema::PartitionOf{row[5].c_str(), row[6].c_str(), {}};
   }
 }
 
@@ -448,6 +489,7 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
 
   detail::decodeUserTypes(r.userTypes, model);
   for (const auto& row : r.unmanaged) model.unmanaged.push_back({row[0].c_str(), row[1].c_str()});
+  decodePartitions(r.partitions, model, byName);
 }
 
 // A view's options from its reloptions ("security_barrier=true", "check_option=local").

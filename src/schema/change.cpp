@@ -39,6 +39,8 @@ constexpr KindName kKinds[] = {
     {ChangeKind::CreateMaterializedView, "CreateMaterializedView"},
     {ChangeKind::DropView, "DropView"},               {ChangeKind::DropMaterializedView, "DropMaterializedView"},
     {ChangeKind::ReplaceMaterializedView, "ReplaceMaterializedView"},
+    {ChangeKind::CreatePartition, "CreatePartition"}, {ChangeKind::AttachPartition, "AttachPartition"},
+    {ChangeKind::ChangePartitionBy, "ChangePartitionBy"}, {ChangeKind::DetachPartition, "DetachPartition"},
 };
 
 }  // namespace

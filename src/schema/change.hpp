@@ -21,6 +21,8 @@ enum class ChangeKind {
   AddExclusion,                   // contract Part 2
   CreateDomain, AddDomainCheck, CreateType, AddTypeAttribute,  // contract Part 2 (schema/user_types.hpp)
   CreateView, ReplaceView, CreateMaterializedView,  // contract Part 2, views
+  CreatePartition, AttachPartition,  // contract Part 2
+  ChangePartitionBy,  // always blocked: Postgres cannot re-partition a table in place
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -29,6 +31,7 @@ enum class ChangeKind {
   DropExclusion, SetLogged, SetUnlogged,  // contract Part 2
   DropDomain, DropDomainCheck, DropType, DropTypeAttribute,
   DropView, DropMaterializedView, ReplaceMaterializedView,
+  DetachPartition,  // contract Part 2
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -140,12 +143,32 @@ struct ViewChange {
   View to;    // desired, canonical
   bool orReplace = false;
   bool operator==(const ViewChange&) const = default;
+// CreatePartition, AttachPartition, DetachPartition: the partition (declared name for create and
+// attach, live name for detach) and its parent and bounds (for detach: the live ones).
+struct Partition {
+  std::string name;
+  PartitionOf of;
+  std::optional<std::string> comment;  // CreatePartition: set with it when declared
+  std::vector<Check> checks;  // CreatePartition: its own checks, made with it
+  bool operator==(const Partition&) const = default;
+};
+// ChangePartitionBy: the partitioning as it is (nullopt: a plain table) and as declared.
+struct PartitioningChange {
+  std::optional<PartitionBy> from;
+  std::optional<PartitionBy> to;
+  bool operator==(const PartitioningChange&) const = default;
+};
+// The index each partition gets when an index is made on a partitioned table the lock-safe way.
+struct PartitionIndex {
+  std::string partition;
+  std::string index;
+  bool operator==(const PartitionIndex&) const = default;
 };
 
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
-                            CompositeTypeChange, View, ViewChange>;
+                            CompositeTypeChange, View, ViewChange, Partition, PartitioningChange>;
 
 struct Change {
   ChangeKind kind{};
@@ -172,6 +195,11 @@ struct Change {
   // Live views that read what this change takes away but that the resource does not declare: the
   // change is blocked, naming them (classify).
   std::vector<std::string> undeclaredViews;
+  // CreateIndex and DropIndex of a partitioned table's index. Create: built ON ONLY the table,
+  // then on each of these partitions CONCURRENTLY and attached (an index on a partitioned table
+  // cannot be built CONCURRENTLY itself, nor dropped so).
+  bool onPartitionedTable = false;
+  std::vector<PartitionIndex> partitionIndexes;
 
   bool operator==(const Change&) const = default;
 };

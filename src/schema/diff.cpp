@@ -108,6 +108,7 @@ class Differ {
     userTypes();  // after the tables and their drops: a type is dropped only when no column keeps it
     seeds();
     attachDependentKeys();
+    partitionedIndexes();
     return std::move(out_);
   }
 
@@ -209,6 +210,7 @@ class Differ {
   }
 
   void createTable(const Table& want) {
+    if (want.partitionOf) return createPartition(want);
     Table t = named(want, nullptr);
     for (auto& c : t.columns) c.type = typeSql(c, want_);
     // Foreign keys and indexes become changes of their own: foreign keys after every table exists
@@ -267,6 +269,8 @@ class Differ {
     if (m.renamed) add(ChangeKind::RenameTable, T, T, L, Rename{L, T});
     if (want.comment && storedComment(*want.comment) != live.comment)
       add(ChangeKind::SetComment, T, T, L, Comment{"", storedComment(*want.comment)});
+    if (want.partitionOf) return alterPartition(want, live);
+    partitioning(want, live);
     columns(want, live);
     primaryKey(want, live);
     constraints(want, live);
@@ -544,8 +548,14 @@ class Differ {
     std::set<std::string> claimed;
     for (const auto& m : matches_)
       if (m.have) claimed.insert(m.have->name);
+    std::set<std::string> dropped;
     for (const auto& t : have_.tables) {
       if (claimed.count(t.name) || find(wantTable_, t.name) || policy_.ignores(t.name)) continue;
+      dropped.insert(t.name);
+    }
+    for (const auto& t : have_.tables) {
+      if (!dropped.count(t.name)) continue;
+      if (t.partitionOf && dropped.count(t.partitionOf->table)) continue;  // dropped with its parent
       add(ChangeKind::DropTable, t.name, t.name, t.name, t);
     }
   }
@@ -629,6 +639,105 @@ class Differ {
         if (c.kind != ChangeKind::AddForeignKey || c.repair) continue;
         const auto& fk = std::get<ForeignKey>(c.detail);
         if (fk.refTable == drop.table && sorted(fk.refColumns) == declaredColumns) drop.dependentKeys.push_back({c.table, fk});
+      }
+    }
+  }
+
+  // ---- Partitioning (contract Part 2) ----
+
+  // The declared name of a live table (renames pending), else the live name.
+  std::string declaredName(const std::string& live) const {
+    for (const auto& [declared, liveName] : liveNameOf_)
+      if (liveName == live) return declared;
+    return live;
+  }
+
+  // Detaching the live partition `live`, declared as `table`, from its parent (by then renamed
+  // as declared, when it is).
+  void detach(const std::string& table, const Table& live) {
+    const PartitionOf from{declaredName(live.partitionOf->table), live.partitionOf->bounds, {}};
+    add(ChangeKind::DetachPartition, table, table, live.name, Partition{table, from, {}, {}});
+  }
+
+  // A partition the plan makes: CREATE TABLE ... PARTITION OF, with its own checks; its indexes
+  // after it.
+  void createPartition(const Table& want) {
+    Table t = named(want, nullptr);
+    Partition p{t.name, *t.partitionOf, t.comment ? storedComment(*t.comment) : std::nullopt, t.checks};
+    add(ChangeKind::CreatePartition, t.name, t.name, "", std::move(p));
+    for (auto& ix : t.indexes) add(ChangeKind::CreateIndex, t.name + "." + ix.name, t.name, "", ix).onNewTable = true;
+  }
+
+  // A live table declared a partition: attached when it is a plain table, detached and attached
+  // again when its parent or bounds differ. Its columns, keys and foreign keys are its parent's;
+  // its own checks and indexes are compared.
+  void alterPartition(const Table& want, const Table& live) {
+    const std::string& T = want.name;
+    const std::string& L = live.name;
+    const PartitionOf& of = *want.partitionOf;
+    if (live.partitionOf) {
+      if (live.partitionOf->table != liveTable(of.table) || live.partitionOf->bounds != of.bounds) {
+        detach(T, live);
+        add(ChangeKind::AttachPartition, T, T, L, Partition{T, of, {}, {}});
+      }
+    } else {
+      add(ChangeKind::AttachPartition, T, T, L, Partition{T, of, {}, {}});
+    }
+    Table w = want, l = live;  // only checks: uniques and foreign keys are the parent's
+    w.uniques.clear();
+    w.foreignKeys.clear();
+    l.uniques.clear();
+    l.foreignKeys.clear();
+    constraints(w, l);
+    indexes(want, live);
+  }
+
+  // A live partition declared as a plain table is detached (destructive: its rows leave the
+  // parent). A table whose partitioning differs from the declared one cannot be changed in place.
+  void partitioning(const Table& want, const Table& live) {
+    const std::string& T = want.name;
+    const std::string& L = live.name;
+    if (live.partitionOf) detach(T, live);
+    const bool same = want.partitionBy && live.partitionBy ? want.partitionBy->definition == live.partitionBy->definition
+                                                           : want.partitionBy.has_value() == live.partitionBy.has_value();
+    if (!same) add(ChangeKind::ChangePartitionBy, T, T, L, PartitioningChange{live.partitionBy, want.partitionBy});
+  }
+
+  // Indexes of a partitioned table are made ON ONLY it, then on each partition CONCURRENTLY and
+  // attached; each partition's index is named as Postgres would name it there. A new table whose
+  // partitions are all new too is empty: its index is made in one statement.
+  void partitionedIndexes() {
+    for (auto& c : out_) {
+      if (c.kind != ChangeKind::CreateIndex && c.kind != ChangeKind::DropIndex) continue;
+      const Table* want = find(wantTable_, c.table);
+      const Table* live = c.liveTable.empty() ? nullptr : find(haveTable_, c.liveTable);
+      if (!(want && want->partitionBy) && !(live && live->partitionBy)) continue;
+      c.onPartitionedTable = true;
+      if (c.kind == ChangeKind::DropIndex) continue;
+      std::vector<std::string> partitions;  // as they are called once the plan's renames ran
+      bool anyLive = false;
+      for (const auto& t : want_.tables) {
+        if (!t.partitionOf || t.partitionOf->table != c.table) continue;
+        partitions.push_back(t.name);
+        anyLive = anyLive || liveNameOf_.count(t.name);
+      }
+      if (live)
+        for (const auto& t : have_.tables)
+          if (t.partitionOf && t.partitionOf->table == live->name && declaredName(t.name) == t.name &&
+              !find(wantTable_, t.name)) {
+            partitions.push_back(t.name);  // an undeclared partition the plan keeps
+            anyLive = true;
+          }
+      if (c.onNewTable && !anyLive) continue;
+      c.onNewTable = false;
+      const Index& ix = std::get<Index>(c.detail);
+      std::vector<std::string> keyNames;
+      for (const auto& k : ix.keys) keyNames.push_back(k.column.empty() ? "expr" : k.column);
+      for (const auto& p : partitions) {
+        auto taken = [&](const std::string& n) { return schemaNames_.count(n) > 0; };
+        std::string name = generatedName(p, keyNames, "idx", taken);
+        schemaNames_.insert(name);
+        c.partitionIndexes.push_back({p, std::move(name)});
       }
     }
   }

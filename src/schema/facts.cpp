@@ -136,6 +136,34 @@ void blockIfStillUsed(Change& c, const std::vector<DefaultRelease>& released, co
              "spec.sequences, or change what uses it first";
 }
 
+// Postgres cannot turn a plain table into a partitioned one, nor back, nor change a partition
+// key: the rows must move to a new table, which is the author's to plan. Partitions of such a
+// table wait with it.
+void blockRepartitioning(Change& c) {
+  const auto& p = std::get<PartitioningChange>(c.detail);
+  c.safety = Safety::Blocked;
+  if (!p.from)
+    c.reason = "table " + c.table + " is a plain table and is declared partitioned (" + p.to->definition +
+               "); Postgres cannot partition a table in place: create a partitioned table under a new name, move "
+               "the rows, then swap the names";
+  else if (!p.to)
+    c.reason = "table " + c.table + " is partitioned (" + p.from->definition +
+               ") and is declared without partitionBy; Postgres cannot turn a partitioned table into a plain one "
+               "in place: declare its partitionBy, or move the rows to a new table";
+  else
+    c.reason = "table " + c.table + " is partitioned by " + p.from->definition + " and declared partitioned by " +
+               p.to->definition + "; Postgres cannot change a partition key in place: create a table with the new "
+               "key under a new name, move the rows, then swap the names";
+}
+
+void blockPartitionOfBlocked(Change& c, const std::set<std::string>& blockedParents) {
+  if (c.kind != ChangeKind::CreatePartition && c.kind != ChangeKind::AttachPartition) return;
+  const std::string& parent = std::get<Partition>(c.detail).of.table;
+  if (!blockedParents.count(parent)) return;
+  c.safety = Safety::Blocked;
+  c.reason = "its parent " + parent + " cannot be partitioned as declared (see the ChangePartitionBy of " + parent + ")";
+}
+
 }  // namespace
 
 FactQuestions factsNeeded(const std::vector<Change>& changes) {
@@ -164,6 +192,9 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
   const Dropped dropped = droppedIndexesAndChecks(changes);
   const std::vector<DefaultRelease> released =
       facts.sequenceUses.empty() ? std::vector<DefaultRelease>{} : defaultReleases(changes);
+  std::set<std::string> blockedParents;  // tables whose partitioning cannot change in place
+  for (const auto& c : changes)
+    if (c.kind == ChangeKind::ChangePartitionBy) blockedParents.insert(c.table);
   std::vector<Change> out;
   out.reserve(changes.size());
   for (auto& c : changes) {
@@ -198,6 +229,8 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
     }
     classifyUserType(c, facts);
     blockOnUndeclaredViews(c);
+    if (c.kind == ChangeKind::ChangePartitionBy) blockRepartitioning(c);
+    if (!blockedParents.empty()) blockPartitionOfBlocked(c, blockedParents);
     out.push_back(std::move(c));
   }
   return out;

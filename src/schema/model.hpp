@@ -120,6 +120,26 @@ struct Exclusion {
   std::string definition;
   std::string field;  // desired only
   bool operator==(const Exclusion&) const = default;
+// How a partitioned table splits its rows (contract Part 2, `partitionBy`).
+struct PartitionBy {
+  std::string strategy;                  // range | list | hash, as the API spells them
+  std::vector<std::string> columns;      // plain column keys, or
+  std::vector<std::string> expressions;  // expression keys (live: split from `definition`)
+  // Postgres's text for the key, pg_get_partkeydef ("RANGE (created_at)"). Desired: filled from
+  // the server's answer (schema/partition.hpp); the only form diff compares and render uses.
+  std::string definition;
+  std::string field;  // desired only: "spec.tables[3].partitionBy"
+  bool operator==(const PartitionBy&) const = default;
+};
+
+// The parent and bounds of a partition (contract Part 2, `partitionOf`).
+struct PartitionOf {
+  std::string table;  // the parent, in the same schema (live: qualified when it is not)
+  // "FOR VALUES ..." or "DEFAULT". Desired: as written until the server's answer replaces it;
+  // live: pg_get_expr(relpartbound, oid).
+  std::string bounds;
+  std::string field;  // desired only: "spec.tables[4].partitionOf"
+  bool operator==(const PartitionOf&) const = default;
 };
 
 struct Table {
@@ -135,6 +155,10 @@ struct Table {
   std::string field;                     // desired only, e.g. "spec.tables[3]"
   bool unlogged = false;                 // UNLOGGED: not written to the WAL, emptied after a crash
   std::vector<Exclusion> exclusions;
+  std::optional<PartitionBy> partitionBy;  // a partitioned table
+  // A partition. Desired: its columns are its parent's (the reader copies them, for questions
+  // about its checks); they are never compared, nor are keys the parent gave it.
+  std::optional<PartitionOf> partitionOf;
 
   const Column* column(const std::string& n) const {
     for (const auto& c : columns)

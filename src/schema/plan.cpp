@@ -72,6 +72,12 @@ int phase(ChangeKind k) {
     case ChangeKind::DropType:      // composite types before the domains they may use, both
     case ChangeKind::DropDomain: return 21;  // before the enums they may be over
     case ChangeKind::DropEnum: return 22;
+    // Partitions after their parent, its columns and the tables attached (phaseIn puts them
+    // between the comments and the keys); their own checks and indexes after them.
+    case ChangeKind::CreatePartition:
+    case ChangeKind::AttachPartition: return 10;
+    case ChangeKind::ChangePartitionBy: return 4;  // always blocked: never rendered
+    case ChangeKind::DetachPartition: return 15;
   }
   return 23;
 }
@@ -102,6 +108,7 @@ Referenced referencedByNewKeys(const std::vector<Change>& changes) {
 int phaseIn(const Change& c, const Referenced& referenced) {
   const int uniqueKeys = 2 * phase(ChangeKind::AddUnique) - 1;
   if (c.kind == ChangeKind::AddUnique) return uniqueKeys;
+  if (c.kind == ChangeKind::CreatePartition || c.kind == ChangeKind::AttachPartition) return 2 * phase(c.kind) + 1;
   if (c.kind == ChangeKind::CreateIndex) {
     const auto& ix = std::get<Index>(c.detail);
     std::vector<std::string> columns;
@@ -129,6 +136,8 @@ std::string replacementKey(const Change& c) {
     case ChangeKind::DropIndex: return "index:" + c.object;
     case ChangeKind::AddDomainCheck:
     case ChangeKind::DropDomainCheck: return "domain check:" + c.object;
+    case ChangeKind::AttachPartition:
+    case ChangeKind::DetachPartition: return "partition:" + c.object;
     default: return "";
   }
 }
@@ -136,7 +145,7 @@ std::string replacementKey(const Change& c) {
 bool isDrop(ChangeKind k) {
   return k == ChangeKind::DropPrimaryKey || k == ChangeKind::DropUnique || k == ChangeKind::DropCheck ||
          k == ChangeKind::DropForeignKey || k == ChangeKind::DropIndex || k == ChangeKind::DropExclusion ||
-         k == ChangeKind::DropDomainCheck;
+         k == ChangeKind::DropDomainCheck || k == ChangeKind::DetachPartition;
 }
 
 }  // namespace

@@ -119,8 +119,12 @@ class Renderer {
       case ChangeKind::DropUnique: return dropReferencedKey(get<Unique>().name);
       case ChangeKind::DropCheck: return dropConstraint(get<Check>().name);
       case ChangeKind::DropForeignKey: return dropConstraint(get<ForeignKey>().name);
-      case ChangeKind::CreateIndex: return createIndex(get<Index>());
+      case ChangeKind::CreateIndex:
+        return c_.onPartitionedTable ? createPartitionedIndex(get<Index>()) : createIndex(get<Index>());
       case ChangeKind::DropIndex: {
+        // An index of a partitioned table cannot be dropped CONCURRENTLY; dropping it drops its
+        // partitions' indexes too.
+        if (c_.onPartitionedTable) return one("DROP INDEX IF EXISTS " + q(get<Index>().name));
         return {concurrently(step({"DROP INDEX CONCURRENTLY IF EXISTS " + q(get<Index>().name)}))};
       }
       case ChangeKind::DropTable: return one("DROP TABLE " + q(get<Table>().name));
@@ -149,6 +153,16 @@ class Renderer {
       case ChangeKind::DropView:
       case ChangeKind::DropMaterializedView:
       case ChangeKind::ReplaceMaterializedView: return renderView(c_, schema_);
+      case ChangeKind::CreatePartition: return createPartition(get<Partition>());
+      case ChangeKind::AttachPartition: {
+        const auto& p = get<Partition>();
+        return one("ALTER TABLE " + q(p.of.table) + " ATTACH PARTITION " + q(p.name) + " " + p.of.bounds);
+      }
+      case ChangeKind::DetachPartition: {
+        const auto& p = get<Partition>();
+        return one("ALTER TABLE " + q(p.of.table) + " DETACH PARTITION " + q(p.name));
+      }
+      case ChangeKind::ChangePartitionBy: return {};  // always blocked
     }
     return {};
   }
@@ -184,7 +198,16 @@ class Renderer {
       case ChangeKind::CreateTable:
       case ChangeKind::CreateSequence:
       case ChangeKind::AlterSequence:
-      case ChangeKind::DropSequence: return {};
+      case ChangeKind::DropSequence:
+      case ChangeKind::ChangePartitionBy: return {};
+      // Creating a partition locks its parent; attaching one only SHARE UPDATE EXCLUSIVE (the table
+      // attached is scanned for rows outside the bounds under ACCESS EXCLUSIVE); detaching locks both.
+      case ChangeKind::CreatePartition:
+        return {{q(get<Partition>().of.table), LockMode::AccessExclusive}};
+      case ChangeKind::AttachPartition:
+        return withLock(on(LockMode::AccessExclusive), q(get<Partition>().of.table), LockMode::ShareUpdateExclusive);
+      case ChangeKind::DetachPartition:
+        return withLock(on(LockMode::AccessExclusive), q(get<Partition>().of.table), LockMode::AccessExclusive);
       case ChangeKind::RenameTable: return {{q(get<Rename>().from), LockMode::AccessExclusive}};
       case ChangeKind::InsertSeedRow: return on(LockMode::RowExclusive);
       case ChangeKind::SetComment: return on(LockMode::ShareUpdateExclusive);
@@ -343,7 +366,7 @@ class Renderer {
     for (const auto& ck : t.checks) parts.push_back("CONSTRAINT " + ident(ck.name) + " " + checkDefinition(ck));
     for (const auto& x : t.exclusions) parts.push_back("CONSTRAINT " + ident(x.name) + " " + x.definition);
     std::vector<std::string> s{std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + q(t.name) + " (" +
-                               joinComma(parts) + ")"};
+                               joinComma(parts) + ")" + (t.partitionBy ? " PARTITION BY " + t.partitionBy->definition : "")};
     if (t.comment) s.push_back(commentOn("", t.comment));
     for (const auto& c : t.columns)
       if (c.comment) s.push_back(commentOn(c.name, c.comment));
@@ -505,6 +528,56 @@ class Renderer {
     Step st = concurrently(step(std::move(s)));
     st.onFailure = {drop};
     return {st};
+  }
+
+  // ---- Partitioning (contract Part 2) ----
+
+  // CREATE TABLE ... PARTITION OF with the partition's own checks; its columns are the parent's.
+  std::vector<Step> createPartition(const Partition& p) const {
+    std::vector<std::string> checks;
+    for (const auto& ck : p.checks) checks.push_back("CONSTRAINT " + ident(ck.name) + " CHECK (" + ck.expression + ")");
+    std::vector<std::string> s{"CREATE TABLE " + q(p.name) + " PARTITION OF " + q(p.of.table) +
+                               (checks.empty() ? "" : " (" + joinComma(checks) + ")") + " " + p.of.bounds};
+    if (p.comment) s.push_back(commentOn("", p.comment));
+    return {step(std::move(s))};
+  }
+
+  // An index of a partitioned table, the lock-safe way: made ON ONLY the table (invalid, and no
+  // partition is touched), built on each partition CONCURRENTLY, then each attached; the last
+  // attach makes the parent's valid. IF NOT EXISTS lets a run cut short carry on where it
+  // stopped; an index that is still invalid (a partition's build failed) is dropped and made anew.
+  std::vector<Step> createPartitionedIndex(const Index& ix) const {
+    const std::string unique = ix.unique ? "UNIQUE " : "";
+    auto definition = [&](const std::string& name, const std::string& on) {
+      std::string out = ident(name) + " ON " + on + " USING " + ident(ix.method) + " (" + indexColumns(ix) + ")";
+      if (ix.where) out += " WHERE " + *ix.where;
+      return out;
+    };
+    if (c_.onNewTable || c_.partitionIndexes.empty()) {
+      // Nothing to build: the table and its partitions are new, or it has none yet.
+      Step s = step({"CREATE " + unique + "INDEX " + definition(ix.name, q(c_.table))});
+      s.locks = {{q(c_.table), LockMode::Share}};
+      return {s};
+    }
+    std::vector<std::string> first;
+    if (c_.repair) first.push_back("DROP INDEX IF EXISTS " + q(ix.name));
+    first.push_back("CREATE " + unique + "INDEX IF NOT EXISTS " + definition(ix.name, "ONLY " + q(c_.table)));
+    Step parent = step(std::move(first));
+    parent.locks = {{q(c_.table), LockMode::Share}};
+    std::vector<Step> out{parent};
+    std::vector<std::string> attach;
+    for (const auto& p : c_.partitionIndexes) {
+      Step build = step({"CREATE " + unique + "INDEX CONCURRENTLY IF NOT EXISTS " + definition(p.index, q(p.partition))});
+      build.transactional = false;
+      build.locks = {{q(p.partition), LockMode::ShareUpdateExclusive}};
+      build.onFailure = {"DROP INDEX CONCURRENTLY IF EXISTS " + q(p.index)};
+      out.push_back(std::move(build));
+      attach.push_back("ALTER INDEX " + q(ix.name) + " ATTACH PARTITION " + q(p.index));
+    }
+    Step attachAll = step(std::move(attach));
+    attachAll.locks = {{q(c_.table), LockMode::ShareUpdateExclusive}};
+    out.push_back(std::move(attachAll));
+    return out;
   }
 
   std::vector<Step> insertSeedRow(const SeedInsert& seed) const {

@@ -82,6 +82,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   out.model.domains = readDomains(spec);
   out.model.compositeTypes = readCompositeTypes(spec);
   for (const auto& table : spec.list("tables")) out.model.tables.push_back(readTable(table, issues));
+  givePartitionsTheirColumns(out.model, issues);
   out.model.seeds = readSeeds(spec, out.model);
   out.model.views = readViews(spec);
 }

@@ -22,6 +22,13 @@ ConnectionSpec readConnection(const Fields& connection);
 // spec.tables[i].
 schema::Table readTable(const Item& table, Issues& issues);
 
+// spec.tables[i].partitionBy and .partitionOf (spec/partition.cpp).
+std::optional<schema::PartitionBy> readPartitionBy(const Fields& table);
+std::optional<schema::PartitionOf> readPartitionOf(const Fields& table);
+// Each partition gets its parent's declared columns (a partition declares none): what its checks
+// and indexes may name. Reports a partitionOf.table that is not a declared partitioned table.
+void givePartitionsTheirColumns(schema::Model& model, Issues& issues);
+
 // spec.sequences, each checked as CREATE SEQUENCE checks its options.
 std::vector<schema::Sequence> readSequences(const Fields& spec);
 

@@ -221,20 +221,37 @@ schema::Exclusion readExclusion(const Item& item, Issues& issues) {
   return x;
 }
 
+// A partition has its parent's columns, keys and foreign keys; it may declare its own indexes,
+// checks and comment.
+void checkPartitionFields(const Fields& fields, bool partitioned) {
+  for (const char* key : {"columns", "primaryKey", "unique", "foreignKeys"})
+    if (fields.has(key))
+      fields.issues().report(fields.pathOf(key), std::string("a partition declares no ") + key +
+                                                     ": it has its parent's (partitionOf.table)");
+  if (partitioned)
+    fields.issues().report(fields.pathOf("partitionBy"),
+                           "a partition cannot be partitioned again here (sub-partitioning is not supported)");
+}
+
 }  // namespace
 
 schema::Table readTable(const Item& item, Issues& issues) {
   Fields fields(item, {"name", "comment", "columns", "primaryKey", "unique", "foreignKeys", "checks", "indexes",
-                       "renamedFrom", "unlogged", "exclusions"},
+                       "renamedFrom", "unlogged", "exclusions", "partitionBy", "partitionOf"},
                 issues);
   schema::Table t;
   t.name = fields.requiredIdentifier("name");
   t.comment = fields.text("comment");
   t.field = item.path;
+  t.partitionBy = readPartitionBy(fields);
+  t.partitionOf = readPartitionOf(fields);
+  if (t.partitionOf) checkPartitionFields(fields, t.partitionBy.has_value());
 
   std::vector<DeclaredColumn> columns;
   for (const auto& column : fields.list("columns")) columns.push_back(readColumn(column, issues));
-  if (columns.empty()) issues.report(fields.pathOf("columns"), "must declare at least one column");
+  // A partition has its parent's columns; any other table needs one at least.
+  if (columns.empty() && !t.partitionOf)
+    issues.report(fields.pathOf("columns"), "must not be empty: declare at least one column (only a partition declares none)");
 
   if (fields.get("primaryKey")) {
     auto key = fields.identifiers("primaryKey");

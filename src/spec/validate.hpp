@@ -17,11 +17,14 @@ void checkReferences(const DatabaseSchema& resource, Issues& issues);
 
 // Domain and composite type names among the schema's types; their checks' and attributes' names.
 void checkTypeNames(const DatabaseSchema& resource, Issues& issues);
+// Columns named by partitionBy exist (spec/partition.cpp).
+void checkPartitionKeys(const DatabaseSchema& resource, Issues& issues);
 
 inline void validate(const DatabaseSchema& resource, Issues& issues) {
   checkNames(resource, issues);
   checkTypeNames(resource, issues);
   checkReferences(resource, issues);
+  checkPartitionKeys(resource, issues);
 }
 
 }  // namespace spec::detail

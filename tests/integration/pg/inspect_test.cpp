@@ -100,10 +100,25 @@ schema::Model* Inspect::model_ = nullptr;
 TEST_F(Inspect, ListsTheSchemasTablesSortedAndNothingElse) {
   std::vector<std::string> names;
   for (const auto& t : model_->tables) names.push_back(t.name);
-  // Not the partition (its parent owns it), the view, the other schema's table nor ext_owned.
-  EXPECT_EQ(names, (std::vector<std::string>{"customers", "empty_table", "events", "line_items", "orders", "serials"}));
+  // The partitioned table and its partition (contract Part 2); not the view, the other schema's
+  // table nor ext_owned.
+  EXPECT_EQ(names, (std::vector<std::string>{"customers", "empty_table", "events", "events_2024", "line_items", "orders",
+                                             "serials"}));
   EXPECT_EQ(model_->schema, "shop");
   EXPECT_TRUE(table("empty_table").columns.empty());
+}
+
+TEST_F(Inspect, ReadsThePartitionKeyAndAPartitionsParentAndBounds) {
+  ASSERT_TRUE(table("events").partitionBy);
+  EXPECT_EQ(table("events").partitionBy->definition, "RANGE (at)");
+  EXPECT_EQ(table("events").partitionBy->strategy, "range");
+  EXPECT_EQ(table("events").partitionBy->columns, std::vector<std::string>{"at"});
+  EXPECT_FALSE(table("events").partitionOf);
+  ASSERT_TRUE(table("events_2024").partitionOf);
+  EXPECT_EQ(table("events_2024").partitionOf->table, "events");
+  EXPECT_EQ(table("events_2024").partitionOf->bounds, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
+  EXPECT_FALSE(table("events_2024").partitionBy);
+  EXPECT_FALSE(table("customers").partitionBy || table("customers").partitionOf);
 }
 
 TEST_F(Inspect, ReadsColumnsAsFormatTypePrintsThem) {

@@ -112,7 +112,6 @@ const std::vector<UnmanagedObject> kExpected = {
     {"Operator", "===(bigint,numeric)"},
     {"OperatorClass", "money_cents_ops USING btree"},
     {"OperatorFamily", "money_ops USING btree"},
-    {"Partition", "events_2026"},
     {"Policy", "orders.own_orders"},
     {"Procedure", "archive(date)"},
     {"Publication", "orders_pub"},

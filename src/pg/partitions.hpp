@@ -1,0 +1,19 @@
+#pragma once
+// pg::askPartitions: Postgres says how it prints declared partition keys and bounds, by creating
+// them on scratch temporary tables in a transaction that is always rolled back.
+#include <string>
+#include <vector>
+
+#include <pqxx/connection>
+
+#include "core/error.hpp"
+#include "schema/partition.hpp"
+
+namespace pg {
+
+// The answers, or an input error naming the field whose text Postgres refused (or that turned
+// out to be more than a key or a bound).
+core::Result<schema::PartitionAnswers> askPartitions(pqxx::connection& conn,
+                                                     const std::vector<schema::PartitionQuestion>& questions);
+
+}  // namespace pg
