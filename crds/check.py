@@ -317,6 +317,8 @@ VARS = {
     ("readForeignKey", "fields"): "spec.tables[].foreignKeys[]",
     ("readCheck", "fields"): "spec.tables[].checks[]",
     ("readIndex", "fields"): "spec.tables[].indexes[]",
+    ("readIndexKeys", "fields"): "spec.tables[].indexes[]",
+    ("readIndexKey", "fields"): "spec.tables[].indexes[].keys[]",
     ("readApply", "apply"): "spec.apply",
     ("readSeeds", "spec"): "spec",
     ("readSeeds", "seed"): "spec.seed[]",
@@ -330,6 +332,9 @@ VARS = {
     ("requiredColumns", "fields"): None,
     ("readAction", "fk"): None,
     ("readSslMode", "connection"): None,
+    # Parameter maps (`with`, `opclassParameters`): names are the user's, values free text.
+    ("readParameters", "owner"): None,
+    ("readParameters", "parameters"): None,
 }
 
 FUNCTION = re.compile(r"^[A-Za-z][\w:<>,&\s*]*?\b(\w+)\(([^;{}]*?)\)\s*(?:const\s*)?\{\s*$", re.M)
@@ -427,6 +432,9 @@ def scan_function(facts, file, func, params, body):
         facts.enums[("spec", "mode")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readSequenceType":
         facts.enums[("spec.sequences[]", "type")] = re.findall(r"\*value == \"(\w+)\"", body)
+    if func == "readIndexKey":
+        for key in ("order", "nulls"):
+            facts.enums[("spec.tables[].indexes[].keys[]", key)] = re.findall(r"\*%s != \"(\w+)\"" % key, body)
     if func == "readConnection":
         facts.enums[("spec.connection", "sslMode")] = "SslMode"
     for m in re.finditer(r"(\w+)\.pathOf\(\"(\w+)\"\), \"must be set\"", body):
@@ -645,8 +653,17 @@ CEL_TWINS = {folded(rule): twin for rule, twin in {
     ".all(names, self.unique.all(u, u.columns.all(k, k in names)))":
         lambda t: not missing_keys(t, [u.get("columns", []) for u in t.get("unique", [])]),
     "!has(self.indexes) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
-    ".all(names, self.indexes.all(x, x.columns.all(k, k in names)))":
-        lambda t: not missing_keys(t, [x.get("columns", []) for x in t.get("indexes", [])]),
+    ".all(names, self.indexes.all(x, (!has(x.columns) || x.columns.all(k, k in names)) "
+    "&& (!has(x.keys) || x.keys.all(k, !has(k.column) || k.column in names)) "
+    "&& (!has(x.include) || x.include.all(k, k in names))))":
+        lambda t: not missing_keys(t, [x.get("columns", []) + [k["column"] for k in x.get("keys", []) if "column" in k]
+                                       + x.get("include", []) for x in t.get("indexes", [])]),
+    "has(self.columns) != has(self.keys)":
+        lambda x: ("columns" in x) != ("keys" in x),
+    "has(self.column) != has(self.expression)":
+        lambda k: ("column" in k) != ("expression" in k),
+    "!has(self.nullsNotDistinct) || !self.nullsNotDistinct || (has(self.unique) && self.unique)":
+        lambda x: not x.get("nullsNotDistinct") or bool(x.get("unique")),
     "!has(self.foreignKeys) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
     ".all(names, self.foreignKeys.all(f, f.columns.all(k, k in names)))":
         lambda t: not missing_keys(t, [f.get("columns", []) for f in t.get("foreignKeys", [])]),

@@ -1,6 +1,7 @@
 #pragma once
 // The pure part of reading the catalog (pg/inspect.cpp): the text forms of its columns decoded,
 // and attribute numbers named. No server, no libpqxx.
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,17 @@ std::vector<int> attributeNumbers(std::string_view text);
 
 // pg_constraint.confdeltype / confupdtype: a, r, c, n, d.
 schema::FkAction fkActionOf(char code);
+
+// "fillfactor=90" entries of reloptions or attoptions as parameters, sorted by name.
+schema::Parameters parameters(const std::vector<std::string>& options);
+
+// Each key's options from the index catalog: `indoption` bits (1 DESC, 2 NULLS FIRST) in key
+// order; operator classes and collations in key order ("" for the default; an empty list when the
+// index has none but defaults); operator class parameters by index attribute number (key k is
+// attribute k + 1).
+void applyKeyOptions(std::vector<schema::IndexKey>& keys, const std::vector<int>& indoption,
+                     const std::vector<std::string>& opclasses, const std::vector<std::string>& collations,
+                     const std::map<int, std::vector<std::string>>& attoptions);
 
 // The query with each $1 replaced by `literal` (the schema name, already quoted); text inside the
 // literal is never replaced again.

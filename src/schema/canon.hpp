@@ -31,6 +31,16 @@ struct TableQuestion {
   std::vector<ColumnQ> columns;  // every column checks or defaults may refer to
   std::vector<std::pair<std::string, std::string>> checks;      // (expression, field)
   std::vector<std::pair<std::string, std::string>> predicates;  // (where, field)
+  // Declared indexes whose expression keys or operator classes Postgres must spell, or whose
+  // storage parameters it must accept: each is built on the scratch table (its keys, method and
+  // storage parameters), and each key is read back.
+  struct IndexQ {
+    std::string method;
+    std::vector<IndexKey> keys;  // as declared
+    std::string field;           // the index's: "spec.tables[0].indexes[1]"
+    Parameters with;
+  };
+  std::vector<IndexQ> indexes;
 };
 
 // An extension the plan creates: its types and functions must be there while the questions are
@@ -71,6 +81,14 @@ struct Canon {
   std::map<std::tuple<std::string, std::string, std::string>, std::string> defaults;  // (table, column, expr)
   std::map<std::pair<std::string, std::string>, std::string> checks;                   // (table, expr)
   std::map<std::pair<std::string, std::string>, std::string> predicates;               // (table, where)
+  // One key of an asked index as Postgres stored it: the expression printed back (empty for a
+  // column key), and the operator class (empty when it is the default for the key's type).
+  struct IndexKeyAnswer {
+    std::string expression;
+    std::string opclass;
+    bool operator==(const IndexKeyAnswer&) const = default;
+  };
+  std::map<std::pair<std::string, std::string>, std::vector<IndexKeyAnswer>> indexKeys;  // (table, index field)
 };
 
 // Cheap, server-free normalisation: aliases Postgres resolves the same way ("int4" -> "integer",

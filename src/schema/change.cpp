@@ -11,7 +11,7 @@ struct KindName {
   std::string_view name;
 };
 
-constexpr std::array<KindName, 35> kKinds{{
+constexpr std::array<KindName, 36> kKinds{{
     {ChangeKind::CreateExtension, "CreateExtension"}, {ChangeKind::CreateEnum, "CreateEnum"},
     {ChangeKind::AddEnumValue, "AddEnumValue"},       {ChangeKind::CreateTable, "CreateTable"},
     {ChangeKind::AddColumn, "AddColumn"},             {ChangeKind::AddPrimaryKey, "AddPrimaryKey"},
@@ -30,6 +30,7 @@ constexpr std::array<KindName, 35> kKinds{{
     {ChangeKind::DropCheck, "DropCheck"},             {ChangeKind::DropIndex, "DropIndex"},
     {ChangeKind::DropIdentity, "DropIdentity"},       {ChangeKind::DropEnumValue, "DropEnumValue"},
     {ChangeKind::DropEnum, "DropEnum"},               {ChangeKind::DropSequence, "DropSequence"},
+    {ChangeKind::AlterIndex, "AlterIndex"},
 }};
 
 }  // namespace

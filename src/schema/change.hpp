@@ -18,6 +18,7 @@ enum class ChangeKind {
   AddIdentity, RenameTable, RenameColumn, SetComment, InsertSeedRow,
   ConvertSerialToIdentity,  // contract Part 2: a serial column becomes an identity in place
   CreateSequence, AlterSequence,  // contract Part 2; AlterSequence is blocked while the value is out of range
+  AlterIndex,  // storage parameters of an index (ALTER INDEX SET/RESET): no rebuild
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -95,6 +96,12 @@ struct SequenceChange {
   std::string ownerColumn;
   bool operator==(const SequenceChange&) const = default;
 };
+// An index whose storage parameters (`with`) differ, and nothing else.
+struct IndexChange {
+  Index from;  // live
+  Index to;    // desired
+  bool operator==(const IndexChange&) const = default;
+};
 struct Comment {
   std::string column;  // empty: the table's comment
   std::optional<std::string> text;
@@ -103,7 +110,7 @@ struct Comment {
 
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
-                            SeedInsert, Sequence, SequenceChange>;
+                            SeedInsert, Sequence, SequenceChange, IndexChange>;
 
 struct Change {
   ChangeKind kind{};

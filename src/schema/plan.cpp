@@ -38,7 +38,8 @@ int phase(ChangeKind k) {
     case ChangeKind::AddUnique:
     case ChangeKind::AddCheck: return 11;
     case ChangeKind::AddForeignKey: return 12;  // after keys: a foreign key needs its target's key
-    case ChangeKind::CreateIndex: return 13;
+    case ChangeKind::CreateIndex:
+    case ChangeKind::AlterIndex: return 13;
     case ChangeKind::InsertSeedRow: return 14;
     case ChangeKind::DropForeignKey: return 15;
     case ChangeKind::DropPrimaryKey:
