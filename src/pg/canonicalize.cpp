@@ -76,15 +76,16 @@ constexpr const char* kReadBack =
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"
     " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname LIKE 'so\\_canon\\_%'"
-    // Index questions: each key as pg_get_indexdef prints it alone, and its operator class unless
-    // it is the default.
+    // Index questions: each key as pg_get_indexdef prints it alone (a column key: the column's
+    // name, and true), and its operator class unless it is the default.
     " UNION ALL"
-    " SELECT 'k', c.relname, i.relname, pg_catalog.pg_get_indexdef(x.indexrelid, k.n, true),"
-    "   CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname END, NULL, k.n"
+    " SELECT 'k', c.relname, i.relname, COALESCE(ka.attname::text, pg_catalog.pg_get_indexdef(x.indexrelid, k.n, true)),"
+    "   CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname END, ka.attname IS NOT NULL, k.n"
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"
     " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " CROSS JOIN LATERAL pg_catalog.generate_series(1, x.indnatts) AS k(n)"
     " LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = x.indclass[k.n - 1]"
+    " LEFT JOIN pg_catalog.pg_attribute ka ON ka.attrelid = c.oid AND ka.attnum = x.indkey[k.n - 1] AND ka.attnum > 0"
     " WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname LIKE 'so\\_canon\\_%'"
     "   AND i.relname LIKE 'so\\_canon\\_%\\_k%'"
     " ORDER BY 1, 2, 7, 3";
@@ -104,7 +105,11 @@ std::map<std::string, Found> readBack(pqxx::transaction_base& tx) {
         break;
       case 'c': f.checks[name] = row[4].is_null() ? "" : row[4].c_str(); break;
       case 'i': f.indexes[name] = row[4].is_null() ? std::nullopt : std::optional<std::string>(row[4].c_str()); break;
-      case 'k': f.keys[name].push_back({row[3].c_str(), row[4].is_null() ? "" : row[4].c_str()}); break;
+      case 'k': {
+        const bool column = row[5].c_str()[0] == 't';
+        f.keys[name].push_back({column ? "" : row[3].c_str(), row[4].is_null() ? "" : row[4].c_str(), column ? row[3].c_str() : ""});
+        break;
+      }
     }
   }
   return out;
@@ -507,11 +512,9 @@ std::optional<std::string> readAnswers(pqxx::transaction_base& tx, const schema:
         canon.predicates[{q.table, q.predicates[j].first}] = f.indexes[groupPredicate(g, i, j)].value_or("");
       for (size_t j = 0; j < q.indexes.size(); ++j) {
         auto keys = f.keys[groupKeys(g, i, j)];
-        // A column key prints as its column: only expressions take the printed text.
         // A default class with parameters keeps its name: the parameters cannot be written without it.
         for (size_t k = 0; k < keys.size(); ++k) {
           const schema::IndexKey& declared = q.indexes[j].keys[k];
-          if (declared.expression.empty()) keys[k].expression.clear();
           if (!declared.opclassParameters.empty()) keys[k].opclass = declared.opclass;
         }
         canon.indexKeys[{q.table, q.indexes[j].field}] = std::move(keys);

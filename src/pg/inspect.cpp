@@ -111,10 +111,11 @@ std::string constraintsQuery(int serverVersion) {
 // of indkey (INCLUDE columns follow them); a 0 is an expression, and the expressions come as a
 // JSON array, pg_get_indexdef(oid, k, true) for each in key order. Then each key's options: the
 // indoption bits (DESC, NULLS FIRST); operator classes (a JSON array, "" for a type's default
-// unless it has parameters, which need its name) and collations (a JSON array, "" where it is the column's) only for the few indexes that have
-// other than the defaults, so most indexes cost no lookup; storage parameters (reloptions) and
-// operator class parameters (the index attributes' attoptions, which only non-btree, non-hash
-// classes take) as JSON; NULLS NOT DISTINCT from servers that have it (15+).
+// unless it has parameters, which need its name) and collations (a JSON array, "" where it is
+// the column's), looked up only for the few indexes that are not all defaults, so that most
+// indexes cost no lookup; storage parameters (reloptions) and operator class parameters (the
+// index attributes' attoptions, which only non-btree, non-hash classes take) as JSON; NULLS NOT
+// DISTINCT from servers that have it (15+).
 std::string indexesQuery(const std::string& definition, int serverVersion) {
   return "SELECT c.relname, i.relname, am.amname, x.indisunique, x.indisvalid, x.indnkeyatts, x.indkey::text,"
          " CASE WHEN x.indexprs IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(x.indexrelid, k.i, true)"

@@ -442,8 +442,13 @@ core::Result<Model> canonicalModel(const Model& have, const Model& want, const C
         auto it = canon.indexKeys.find({key, ix.field});
         if (it == canon.indexKeys.end() || it->second.size() != ix.keys.size()) return missing(ix.field + ".keys");
         for (size_t k = 0; k < ix.keys.size(); ++k) {
-          if (!ix.keys[k].expression.empty()) ix.keys[k].expression = it->second[k].expression;
-          ix.keys[k].opclass = it->second[k].opclass;
+          IndexKey& key = ix.keys[k];
+          const Canon::IndexKeyAnswer& answer = it->second[k];
+          if (!key.expression.empty()) {
+            key.column = answer.column;
+            key.expression = answer.column.empty() ? answer.expression : "";
+          }
+          key.opclass = answer.opclass;
         }
       } else {
         for (auto& k : ix.keys)

@@ -81,11 +81,13 @@ struct Canon {
   std::map<std::tuple<std::string, std::string, std::string>, std::string> defaults;  // (table, column, expr)
   std::map<std::pair<std::string, std::string>, std::string> checks;                   // (table, expr)
   std::map<std::pair<std::string, std::string>, std::string> predicates;               // (table, where)
-  // One key of an asked index as Postgres stored it: the expression printed back (empty for a
-  // column key), and the operator class (empty when it is the default for the key's type).
+  // One key of an asked index as Postgres stored it: the expression printed back, or the column
+  // when Postgres stored it as a plain column key (an expression "(id)" is the column id), and the
+  // operator class (empty when it is the default for the key's type).
   struct IndexKeyAnswer {
     std::string expression;
     std::string opclass;
+    std::string column;
     bool operator==(const IndexKeyAnswer&) const = default;
   };
   std::map<std::pair<std::string, std::string>, std::vector<IndexKeyAnswer>> indexKeys;  // (table, index field)

@@ -343,7 +343,8 @@ class Renderer {
       parts.push_back("CONSTRAINT " + ident(t.primaryKey->name) + " PRIMARY KEY (" +
                       sql::identList(t.primaryKey->columns) + ")");
     for (const auto& u : t.uniques)
-      parts.push_back("CONSTRAINT " + ident(u.name) + " UNIQUE (" + sql::identList(u.columns) + ")");
+      parts.push_back("CONSTRAINT " + ident(u.name) + " UNIQUE" + (u.nullsNotDistinct ? " NULLS NOT DISTINCT" : "") + " (" +
+                      sql::identList(u.columns) + ")");
     for (const auto& ck : t.checks) parts.push_back("CONSTRAINT " + ident(ck.name) + " CHECK (" + ck.expression + ")");
     std::vector<std::string> s{"CREATE TABLE " + q(t.name) + " (" + joinComma(parts) + ")"};
     if (t.comment) s.push_back(commentOn("", t.comment));

@@ -115,7 +115,7 @@ TEST_F(HostileTest, SqlSmuggledIntoAnySlotIsRefusedNamingTheFieldAndChangesNothi
        specOf("", "      indexes:\n        - {name: t_k, keys: [{expression: \"id); DROP TABLE canary; --\"}]}\n", ""),
        "spec.tables[0].indexes[0].keys[0].expression"},
       {"expression key that closes the key list and adds a predicate",
-       specOf("", "      indexes:\n        - {name: t_k, keys: [{expression: \"id)) WHERE ((true\"}]}\n", ""),
+       specOf("", "      indexes:\n        - {name: t_k, keys: [{expression: \"id)) WHERE ((id > 0\"}]}\n", ""),
        "spec.tables[0].indexes[0].keys[0].expression"},
       {"expression key of a new table that is two keys",
        specOf("", "",

@@ -66,7 +66,8 @@ TEST_F(IndexOptionsTest, EquivalentSpellingsWrittenByHandAreNotDrift) {
   exec(R"y(CREATE TABLE users (id bigint PRIMARY KEY, email text, name text, created_at timestamptz);
           CREATE INDEX users_email_lower_idx ON users (LOWER( email ));
           CREATE INDEX users_created_idx ON users (created_at DESC, name text_ops ASC NULLS LAST);
-          CREATE INDEX users_name_idx ON users USING btree (name COLLATE "default" DESC NULLS FIRST);)y");
+          CREATE INDEX users_name_idx ON users USING btree (name COLLATE "default" DESC NULLS FIRST);
+          CREATE INDEX users_email_idx ON users (email);)y");
   const auto r = resource(R"y(  tables:
     - name: users
       columns:
@@ -82,6 +83,7 @@ TEST_F(IndexOptionsTest, EquivalentSpellingsWrittenByHandAreNotDrift) {
             - {column: created_at, order: desc, nulls: first}
             - {column: name, opclass: text_ops, order: asc}
         - {name: users_name_idx, keys: [{column: name, order: desc}]}
+        - {name: users_email_idx, keys: [{expression: "(email)"}]}
 )y");
   const auto report = plan(r);
   EXPECT_TRUE(report.plan.drift.empty()) << ::testing::PrintToString(drift(report.plan));

@@ -84,7 +84,7 @@ TEST(ExportIndexOptions, WritesKeysWhereColumnsCannotSayThem) {
                       "          nullsNotDistinct: true\n"),
             std::string::npos)
       << yaml;
-  EXPECT_NE(yaml.find("          keys:\n"
+  EXPECT_NE(yaml.find("        - keys:\n"
                       "            - {column: seen, order: desc}\n"
                       "            - {column: city, nulls: first, opclass: text_pattern_ops, collation: C}\n"
                       "          include: [id]\n"
