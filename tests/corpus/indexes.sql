@@ -14,7 +14,7 @@ CREATE TABLE people (
 CREATE UNIQUE INDEX people_email_lower_key ON people (lower(email));
 CREATE INDEX ON people (lower(display_name) text_pattern_ops, city);
 CREATE INDEX people_recent_idx ON people (last_seen DESC NULLS LAST, joined_at NULLS FIRST) INCLUDE (display_name);
-CREATE INDEX people_city_c_idx ON people (city COLLATE "C") WITH (fillfactor = 80, deduplicate_items = off);
+CREATE INDEX people_city_c_idx ON people (city COLLATE "C") WITH (deduplicate_items = off, fillfactor = 80);
 CREATE INDEX people_profile_idx ON people USING gin (profile jsonb_path_ops) WITH (fastupdate = off);
 CREATE INDEX people_search_idx ON people USING gist (search tsvector_ops (siglen = 24));
 CREATE INDEX people_active_domain_idx ON people ((split_part(email, '@', 2))) WHERE last_seen IS NOT NULL;
