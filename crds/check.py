@@ -332,6 +332,8 @@ VARS = {
     ("readPartitionOf", "table"): "spec.tables[]",
     ("readPartitionOf", "fields"): "spec.tables[].partitionOf",
     ("checkPartitionFields", "fields"): None,
+    ("readIndexKeys", "fields"): "spec.tables[].indexes[]",
+    ("readIndexKey", "fields"): "spec.tables[].indexes[].keys[]",
     ("readApply", "apply"): "spec.apply",
     ("readSeeds", "spec"): "spec",
     ("readSeeds", "seed"): "spec.seed[]",
@@ -345,6 +347,9 @@ VARS = {
     ("requiredColumns", "fields"): None,
     ("readAction", "fk"): None,
     ("readSslMode", "connection"): None,
+    # Parameter maps (`with`, `opclassParameters`): names are the user's, values free text.
+    ("readParameters", "owner"): None,
+    ("readParameters", "parameters"): None,
 }
 
 FUNCTION = re.compile(r"^[A-Za-z][\w:<>,&\s*]*?\b(\w+)\(([^;{}]*?)\)\s*(?:const\s*)?\{\s*$", re.M)
@@ -446,6 +451,9 @@ def scan_function(facts, file, func, params, body):
         facts.enums[("spec.views[].options", "checkOption")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readPartitionBy":
         facts.enums[("spec.tables[].partitionBy", "strategy")] = re.findall(r"strategy != \"(\w+)\"", body)
+    if func == "readIndexKey":
+        for key in ("order", "nulls"):
+            facts.enums[("spec.tables[].indexes[].keys[]", key)] = re.findall(r"\*%s != \"(\w+)\"" % key, body)
     if func == "readConnection":
         facts.enums[("spec.connection", "sslMode")] = "SslMode"
     for m in re.finditer(r"(\w+)\.pathOf\(\"(\w+)\"\), \"must be set\"", body):
@@ -667,14 +675,23 @@ CEL_TWINS = {folded(rule): twin for rule, twin in {
     ".all(names, self.unique.all(u, u.columns.all(k, k in names)))":
         lambda t: not missing_keys(t, [u.get("columns", []) for u in t.get("unique", [])]),
     "!has(self.indexes) || !has(self.columns) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
-    ".all(names, self.indexes.all(x, x.columns.all(k, k in names)))":
-        lambda t: "columns" not in t or not missing_keys(t, [x.get("columns", []) for x in t.get("indexes", [])]),
+    ".all(names, self.indexes.all(x, (!has(x.columns) || x.columns.all(k, k in names)) "
+    "&& (!has(x.keys) || x.keys.all(k, !has(k.column) || k.column in names)) "
+    "&& (!has(x.include) || x.include.all(k, k in names))))":
+        lambda t: "columns" not in t or not missing_keys(t, [x.get("columns", []) + [k["column"] for k in x.get("keys", []) if "column" in k]
+                                                            + x.get("include", []) for x in t.get("indexes", [])]),
     "has(self.columns) != has(self.partitionOf)":
         lambda t: ("columns" in t) != ("partitionOf" in t),
     "has(self.columns) != has(self.expressions)":
         lambda p: ("columns" in p) != ("expressions" in p),
     "has(self.bounds) != (has(self.default) && self.default)":
         lambda p: ("bounds" in p) != bool(p.get("default", False)),
+    "has(self.columns) != has(self.keys)":
+        lambda x: ("columns" in x) != ("keys" in x),
+    "has(self.column) != has(self.expression)":
+        lambda k: ("column" in k) != ("expression" in k),
+    "!has(self.nullsNotDistinct) || !self.nullsNotDistinct || (has(self.unique) && self.unique)":
+        lambda x: not x.get("nullsNotDistinct") or bool(x.get("unique")),
     "!has(self.foreignKeys) || [self.columns.transformMapEntry(i, c, {c.name: true})] "
     ".all(names, self.foreignKeys.all(f, f.columns.all(k, k in names)))":
         lambda t: not missing_keys(t, [f.get("columns", []) for f in t.get("foreignKeys", [])]),

@@ -13,6 +13,7 @@
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
 #include "schema/view.hpp"
+#include "schema/version_needs.hpp"
 
 namespace engine {
 
@@ -55,6 +56,9 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   if (inspectSeconds) *inspectSeconds = alreadyRead->seconds;
   if (unmanaged) *unmanaged = alreadyRead->model.unmanaged;
   const schema::Model* have = &alreadyRead->model;
+
+  // A declaration the server's major cannot carry out is an input error before anything is asked.
+  if (auto unsupported = schema::unsupportedOn(resource.model, conn.server_version() / 10000)) return *unsupported;
 
   // Every declared type and expression Postgres has not printed already (as the live object's
   // text) is put to it; the plan is then made from what it printed, never from the author's text.

@@ -133,15 +133,57 @@ Json exclusionJson(const schema::Exclusion& x) {
   return out;
 }
 
+Json parametersJson(const schema::Parameters& parameters) {
+  Json out = Json::object();
+  for (const auto& [name, value] : parameters) out[name] = value;
+  return out;
+}
+
+// A key that the `columns` shorthand can say: a column with every option at its default.
+bool plainColumnKey(const schema::IndexKey& key) {
+  return !key.column.empty() && !key.descending && !key.nullsFirst && key.opclass.empty() &&
+         key.opclassParameters.empty() && key.collation.empty();
+}
+
+Json indexKeyJson(const schema::IndexKey& key) {
+  Json out;
+  if (!key.column.empty()) out["column"] = key.column;
+  else out["expression"] = key.expression;
+  if (key.descending) out["order"] = "desc";
+  if (key.nullsFirst != key.descending) out["nulls"] = key.nullsFirst ? "first" : "last";
+  if (!key.opclass.empty()) out["opclass"] = key.opclass;
+  if (!key.opclassParameters.empty()) out["opclassParameters"] = parametersJson(key.opclassParameters);
+  if (!key.collation.empty()) out["collation"] = key.collation;
+  return out;
+}
+
+// The names Postgres (and the engine) build an unnamed index's name from: its keys ("expr" for an
+// expression, as the engine does) and its INCLUDE columns.
+std::vector<std::string> indexNameParts(const schema::Index& index) {
+  std::vector<std::string> parts;
+  for (const auto& key : index.keys) parts.push_back(key.column.empty() ? "expr" : key.column);
+  parts.insert(parts.end(), index.include.begin(), index.include.end());
+  return parts;
+}
+
 Json indexJson(const schema::Index& index, bool withName) {
   Json out;
   if (withName) out["name"] = index.name;
-  std::vector<std::string> columns;
-  for (const auto& key : index.keys) columns.push_back(key.column);
-  out["columns"] = stringList(columns);
+  if (std::all_of(index.keys.begin(), index.keys.end(), plainColumnKey)) {
+    std::vector<std::string> columns;
+    for (const auto& key : index.keys) columns.push_back(key.column);
+    out["columns"] = stringList(columns);
+  } else {
+    Json keys = Json::array();
+    for (const auto& key : index.keys) keys.push_back(indexKeyJson(key));
+    out["keys"] = std::move(keys);
+  }
+  if (!index.include.empty()) out["include"] = stringList(index.include);
   if (index.where) out["where"] = *index.where;
   if (index.method != "btree") out["method"] = index.method;
   if (index.unique) out["unique"] = true;
+  if (index.nullsNotDistinct) out["nullsNotDistinct"] = true;
+  if (!index.with.empty()) out["with"] = parametersJson(index.with);
   return out;
 }
 
@@ -197,6 +239,7 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
     if (!names.unique(u.name, u.columns)) item["name"] = u.name;
     item["columns"] = stringList(u.columns);
     if (u.deferrable != schema::Deferrable::No) item["deferrable"] = schema::toSpelling(u.deferrable);
+    if (u.nullsNotDistinct) item["nullsNotDistinct"] = true;
     uniques.push_back(std::move(item));
   }
   if (!uniques.empty()) out["unique"] = std::move(uniques);
@@ -222,9 +265,7 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
   Json indexes = Json::array();
   for (const auto& index : sortedByName(t.indexes)) {
     if (leftOut.part(t.name, index.name)) continue;
-    std::vector<std::string> columns;
-    for (const auto& key : index.keys) columns.push_back(key.column);
-    indexes.push_back(indexJson(index, !names.index(index.name, columns)));
+    indexes.push_back(indexJson(index, !names.index(index.name, indexNameParts(index))));
   }
   if (!indexes.empty()) out["indexes"] = std::move(indexes);
 

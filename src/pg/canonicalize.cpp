@@ -22,6 +22,7 @@
 #include "pg/pqerror.hpp"
 #include "pg/scratch_groups.hpp"
 #include "pg/user_types.hpp"
+#include "schema/render.hpp"
 #include "schema/sql.hpp"
 
 namespace pg {
@@ -35,6 +36,8 @@ constexpr const char* kProbeTable = "so_canon_probe";
 std::string typeColumn(size_t k) { return "t" + std::to_string(k); }
 std::string checkName(size_t j) { return "so_check_" + std::to_string(j); }
 std::string predicateIndex(const std::string& table, size_t j) { return table + "_p" + std::to_string(j); }
+// Index questions' names carry "_k", which the read-back looks for (no scratch table's name has it).
+std::string keysIndex(const std::string& table, size_t j) { return table + "_k" + std::to_string(j); }
 
 // What one scratch table must look like after its statements ran.
 struct Expected {
@@ -42,6 +45,7 @@ struct Expected {
   std::set<std::string> defaults;  // columns with a DEFAULT
   std::set<std::string> checks;    // constraint names
   std::set<std::string> indexes;   // index names
+  std::map<std::string, size_t> keyCounts;  // index questions: how many keys each must have
 };
 
 // What the catalog holds for one scratch table.
@@ -52,6 +56,7 @@ struct Found {
   std::set<std::string> constrained;                 // columns NOT NULL, identity or generated
   std::map<std::string, std::string> checks;         // constraint -> expression (any constraint kind)
   std::map<std::string, std::optional<std::string>> indexes;  // index -> predicate
+  std::map<std::string, std::vector<schema::Canon::IndexKeyAnswer>> keys;  // index question -> its keys
 };
 
 // Reads back every scratch table of this session in one query. pg_my_temp_schema() limits it to
@@ -72,6 +77,18 @@ constexpr const char* kReadBack =
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"
     " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname LIKE 'so\\_canon\\_%'"
+    // Index questions: each key as pg_get_indexdef prints it alone (a column key: the column's
+    // name, and true), and its operator class unless it is the default.
+    " UNION ALL"
+    " SELECT 'k', c.relname, i.relname, COALESCE(ka.attname::text, pg_catalog.pg_get_indexdef(x.indexrelid, k.n, true)),"
+    "   CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname END, ka.attname IS NOT NULL, k.n"
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"
+    " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
+    " CROSS JOIN LATERAL pg_catalog.generate_series(1, x.indnatts) AS k(n)"
+    " LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = x.indclass[k.n - 1]"
+    " LEFT JOIN pg_catalog.pg_attribute ka ON ka.attrelid = c.oid AND ka.attnum = x.indkey[k.n - 1] AND ka.attnum > 0"
+    " WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind = 'r' AND c.relname LIKE 'so\\_canon\\_%'"
+    "   AND i.relname LIKE 'so\\_canon\\_%\\_k%'"
     " ORDER BY 1, 2, 7, 3";
 
 std::map<std::string, Found> readBack(pqxx::transaction_base& tx) {
@@ -89,6 +106,11 @@ std::map<std::string, Found> readBack(pqxx::transaction_base& tx) {
         break;
       case 'c': f.checks[name] = row[4].is_null() ? "" : row[4].c_str(); break;
       case 'i': f.indexes[name] = row[4].is_null() ? std::nullopt : std::optional<std::string>(row[4].c_str()); break;
+      case 'k': {
+        const bool column = row[5].c_str()[0] == 't';
+        f.keys[name].push_back({column ? "" : row[3].c_str(), row[4].is_null() ? "" : row[4].c_str(), column ? row[3].c_str() : ""});
+        break;
+      }
     }
   }
   return out;
@@ -101,7 +123,31 @@ bool matches(const Found& f, const Expected& e) {
   for (const auto& [k, v] : f.defaults) defaults.insert(k);
   for (const auto& [k, v] : f.checks) checks.insert(k);
   for (const auto& [k, v] : f.indexes) indexes.insert(k);
-  return defaults == e.defaults && checks == e.checks && indexes == e.indexes;
+  if (defaults != e.defaults || checks != e.checks || indexes != e.indexes) return false;
+  // An index question holds its keys and nothing else: text that closed the key list and went
+  // on ("a)) WHERE ((true") would add keys or a predicate.
+  for (const auto& [index, count] : e.keyCounts) {
+    auto keys = f.keys.find(index);
+    if (keys == f.keys.end() || keys->second.size() != count || f.indexes.at(index)) return false;
+  }
+  return true;
+}
+
+// CREATE INDEX for an index question: its keys (expressions, columns, collations, operator
+// classes) with its method and storage parameters, on the scratch table, and nothing else.
+std::string indexQuestionSql(const std::string& index, const std::string& table,
+                             const schema::TableQuestion::IndexQ& q) {
+  std::string keys;
+  for (const auto& k : q.keys) keys += (keys.empty() ? "" : ", ") + schema::indexKeySql(k);
+  return "CREATE INDEX " + ident(index) + " ON pg_temp." + ident(table) + " USING " + ident(q.method) + " (" + keys + ")" +
+         (q.with.empty() ? "" : " WITH " + schema::parameterListSql(q.with));
+}
+
+void addIndexQuestion(std::vector<std::string>& statements, Expected& expected, const std::string& index,
+                      const std::string& table, const schema::TableQuestion::IndexQ& q) {
+  statements.push_back(indexQuestionSql(index, table, q));
+  expected.indexes.insert(index);
+  expected.keyCounts[index] = q.keys.size();
 }
 
 // One scratch table with its statements (CREATE TABLE, then CREATE INDEX for each predicate).
@@ -114,7 +160,8 @@ struct Scratch {
 // Columns are created with their declared type and, when asked, DEFAULT (expr); the parentheses
 // keep a default one expression ("0, x int" is a syntax error, not a second column).
 Scratch tableScratch(const std::string& name, const schema::TableQuestion& q, bool withDefaults,
-                     const std::vector<size_t>& checks, const std::vector<size_t>& predicates) {
+                     const std::vector<size_t>& checks, const std::vector<size_t>& predicates,
+                     const std::vector<size_t>& indexes = {}) {
   Scratch s;
   s.name = name;
   std::string sql = "CREATE TEMPORARY TABLE " + ident(name) + " (";
@@ -150,6 +197,7 @@ Scratch tableScratch(const std::string& name, const schema::TableQuestion& q, bo
                            q.predicates[j].first + ")");
     s.expected.indexes.insert(index);
   }
+  for (size_t j : indexes) addIndexQuestion(s.statements, s.expected, keysIndex(name, j), name, q.indexes[j]);
   return s;
 }
 
@@ -218,6 +266,40 @@ std::optional<std::string> tryOne(pqxx::transaction_base& tx, const Scratch& s,
   return refused;
 }
 
+// One index question that may have been refused: each key alone; a refused key is asked again
+// with less of what was declared (without the class's parameters, then bare), and the error
+// names the first thing whose removal lets Postgres take it; then all the keys together, then
+// with the storage parameters.
+std::optional<schema::CanonFailure> diagnoseIndex(pqxx::transaction_base& tx, const schema::TableQuestion& q,
+                                                  const schema::TableQuestion::IndexQ& index) {
+  for (const auto& key : index.keys) {
+    const bool expression = !key.expression.empty();
+    const std::string what = expression ? "not a single expression: " + key.expression : "not a single key";
+    auto refusal = [&](const schema::IndexKey& tried) {
+      schema::TableQuestion one{q.table, q.columns, {}, {}, {{index.method, {tried}, index.field, {}}}};
+      return tryOne(tx, tableScratch(kProbeTable, one, false, {}, {}, {0}), what);
+    };
+    auto err = refusal(key);
+    if (!err) continue;
+    schema::IndexKey withClass = key;
+    withClass.opclassParameters.clear();
+    if (!key.opclassParameters.empty() && !refusal(withClass))
+      return schema::CanonFailure{key.field + ".opclassParameters", *err, false};
+    schema::IndexKey bare = withClass;
+    bare.opclass.clear();
+    if (!key.opclass.empty() && !refusal(bare)) return schema::CanonFailure{key.field + ".opclass", *err, false};
+    return schema::CanonFailure{key.field + (expression ? ".expression" : ".column"), *err, false};
+  }
+  schema::TableQuestion whole{q.table, q.columns, {}, {}, {index}};
+  whole.indexes[0].with.clear();
+  if (auto err = tryOne(tx, tableScratch(kProbeTable, whole, false, {}, {}, {0}), "not one index"))
+    return schema::CanonFailure{index.field + ".keys", *err, false};
+  whole.indexes[0].with = index.with;
+  if (auto err = tryOne(tx, tableScratch(kProbeTable, whole, false, {}, {}, {0}), "not one index"))
+    return schema::CanonFailure{index.field + ".with", *err, false};
+  return std::nullopt;
+}
+
 // After the batch failed: put each question alone to find every one Postgres refuses. A type it
 // refuses ends the search (everything else depends on the types); expressions are all tried.
 std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::string& schemaName,
@@ -268,6 +350,9 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::st
                             "not a single expression: " + q.predicates[j].first))
         refused.push_back({q.predicates[j].second, *err, false});
     }
+    for (const auto& index : q.indexes) {
+      if (auto failure = diagnoseIndex(tx, q, index)) refused.push_back(*failure);
+    }
   }
   return finish();
 }
@@ -292,6 +377,7 @@ std::string groupCheck(size_t i, size_t j) { return "so_check_" + std::to_string
 std::string groupPredicate(size_t g, size_t i, size_t j) {
   return groupTable(g) + "_p" + std::to_string(i) + "_" + std::to_string(j);
 }
+std::string groupKeys(size_t g, size_t i, size_t j) { return keysIndex(groupTable(g), i) + "_" + std::to_string(j); }
 
 // The column names each scratch check (by constraint name) and predicate index (by index name)
 // refers to, from the dependencies Postgres recorded.
@@ -382,6 +468,17 @@ Scratch groupScratch(size_t g, const ScratchGroup& group, const schema::CanonQue
     }
   }
   s.statements.push_back("CREATE TEMPORARY TABLE " + ident(s.name) + " (" + body + ") ON COMMIT DROP");
+  // Index questions cost a statement each: CREATE TABLE makes no index with an expression key
+  // that any type (and any method) can take.
+  for (size_t i : group.questions) {
+    const auto& q = questions.tables[i];
+    std::set<std::string> own;
+    for (const auto& c : q.columns) own.insert(c.name);
+    for (size_t j = 0; j < q.indexes.size(); ++j) {
+      addIndexQuestion(s.statements, s.expected, groupKeys(g, i, j), s.name, q.indexes[j]);
+      ownColumns[groupKeys(g, i, j)] = own;
+    }
+  }
   return s;
 }
 
@@ -416,6 +513,15 @@ std::optional<std::string> readAnswers(pqxx::transaction_base& tx, const schema:
       for (size_t j = 0; j < q.checks.size(); ++j) canon.checks[{q.table, q.checks[j].first}] = f.checks[groupCheck(i, j)];
       for (size_t j = 0; j < q.predicates.size(); ++j)
         canon.predicates[{q.table, q.predicates[j].first}] = f.indexes[groupPredicate(g, i, j)].value_or("");
+      for (size_t j = 0; j < q.indexes.size(); ++j) {
+        auto keys = f.keys[groupKeys(g, i, j)];
+        // A default class with parameters keeps its name: the parameters cannot be written without it.
+        for (size_t k = 0; k < keys.size(); ++k) {
+          const schema::IndexKey& declared = q.indexes[j].keys[k];
+          if (!declared.opclassParameters.empty()) keys[k].opclass = declared.opclass;
+        }
+        canon.indexKeys[{q.table, q.indexes[j].field}] = std::move(keys);
+      }
     }
   }
   return std::nullopt;

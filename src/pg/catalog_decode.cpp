@@ -1,5 +1,6 @@
 #include "pg/catalog_decode.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace pg {
@@ -32,6 +33,32 @@ schema::FkAction fkActionOf(char code) {
     case 'n': return schema::FkAction::SetNull;
     case 'd': return schema::FkAction::SetDefault;
     default: return schema::FkAction::NoAction;
+  }
+}
+
+schema::Parameters parameters(const std::vector<std::string>& options) {
+  schema::Parameters out;
+  for (const auto& option : options) {
+    const auto eq = option.find('=');
+    if (eq == std::string::npos) out.emplace_back(option, "");
+    else out.emplace_back(option.substr(0, eq), option.substr(eq + 1));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void applyKeyOptions(std::vector<schema::IndexKey>& keys, const std::vector<int>& indoption,
+                     const std::vector<std::string>& opclasses, const std::vector<std::string>& collations,
+                     const std::map<int, std::vector<std::string>>& attoptions) {
+  constexpr int kDesc = 1, kNullsFirst = 2;  // INDOPTION_DESC, INDOPTION_NULLS_FIRST
+  for (size_t k = 0; k < keys.size(); ++k) {
+    schema::IndexKey& key = keys[k];
+    const int option = k < indoption.size() ? indoption[k] : 0;
+    key.descending = (option & kDesc) != 0;
+    key.nullsFirst = (option & kNullsFirst) != 0;
+    if (k < opclasses.size()) key.opclass = opclasses[k];
+    if (k < collations.size()) key.collation = collations[k];
+    if (auto it = attoptions.find(static_cast<int>(k) + 1); it != attoptions.end()) key.opclassParameters = parameters(it->second);
   }
 }
 

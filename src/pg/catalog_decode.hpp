@@ -1,6 +1,7 @@
 #pragma once
 // The pure part of reading the catalog (pg/inspect.cpp): the text forms of its columns decoded,
 // and attribute numbers named. No server, no libpqxx.
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,16 @@ std::string partitionStrategyOf(char code);
 // The keys of a pg_get_partkeydef text ("RANGE (lower(name), id)" -> "lower(name)", "id"): split
 // at the commas outside parentheses and quotes.
 std::vector<std::string> partitionKeyParts(std::string_view definition);
+// "fillfactor=90" entries of reloptions or attoptions as parameters, sorted by name.
+schema::Parameters parameters(const std::vector<std::string>& options);
+
+// Each key's options from the index catalog: `indoption` bits (1 DESC, 2 NULLS FIRST) in key
+// order; operator classes and collations in key order ("" for the default; an empty list when the
+// index has none but defaults); operator class parameters by index attribute number (key k is
+// attribute k + 1).
+void applyKeyOptions(std::vector<schema::IndexKey>& keys, const std::vector<int>& indoption,
+                     const std::vector<std::string>& opclasses, const std::vector<std::string>& collations,
+                     const std::map<int, std::vector<std::string>>& attoptions);
 
 // The query with each $1 replaced by `literal` (the schema name, already quoted); text inside the
 // literal is never replaced again.

@@ -20,19 +20,16 @@ std::string notFromExtension(const std::string& catalog, const std::string& oid)
          "'::pg_catalog.regclass AND e.objid = " + oid + " AND e.deptype = 'e')";
 }
 
-// Options of Postgres 15 and later (NULLS NOT DISTINCT, ON DELETE SET NULL (columns)): asked only
-// of servers that have the catalog columns.
+// Options of Postgres 15 and later (ON DELETE SET NULL (columns)): asked only of servers that
+// have the catalog columns.
 struct Since15 {
-  std::string constraintReasons, constraintTest, indexReason, indexTest;
+  std::string constraintReasons, constraintTest;
 };
 
 Since15 since15(int serverVersion) {
   if (serverVersion < 150000) return {};
-  return {"   CASE WHEN co.confdelsetcols IS NOT NULL THEN 'ON DELETE SET NULL/DEFAULT of some columns' END,"
-          "   CASE WHEN x.indnullsnotdistinct THEN 'NULLS NOT DISTINCT' END,",
-          " OR co.confdelsetcols IS NOT NULL OR x.indnullsnotdistinct",
-          "   CASE WHEN x.indnullsnotdistinct THEN 'NULLS NOT DISTINCT' END,",
-          " OR x.indnullsnotdistinct"};
+  return {"   CASE WHEN co.confdelsetcols IS NOT NULL THEN 'ON DELETE SET NULL/DEFAULT of some columns' END,",
+          " OR co.confdelsetcols IS NOT NULL"};
 }
 
 // (1) Everything export must leave out, one row each: scope (o object, t table, p part of a
@@ -46,11 +43,7 @@ std::string unexpressibleQuery(int serverVersion) {
     "   WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')"
     "   AND c.oid NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep"
     "     WHERE dep.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND dep.deptype = 'e'"
-    "     AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)),"
-    // Operator classes that are not their type's default, as one array, so that an index's keys are
-    // checked against it by one overlap rather than a lookup per key.
-    " nondefault AS MATERIALIZED (SELECT pg_catalog.array_agg(oc.oid) AS classes FROM pg_catalog.pg_opclass oc"
-    "   WHERE NOT oc.opcdefault)"
+    "     AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass))"
     // Relations of kinds a resource has no field for (views, materialized views and composite
     // types it has: spec.views, spec.compositeTypes).
     " SELECT 'o', 'foreign table', '', c.relname::text, ''"
@@ -146,30 +139,9 @@ std::string unexpressibleQuery(int serverVersion) {
     " WHERE co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0"
     " AND ((co.condeferrable AND co.contype = 'p') OR NOT co.convalidated"
     "   OR (co.contype = 'f' AND (co.confmatchtype NOT IN ('s', 'f') OR rc.relnamespace <> c.relnamespace OR rc.relispartition))"
-    "   OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL" + v.constraintTest + ")" +
-    // Indexes (not a constraint's) with keys or options a resource has no field for.
-    " UNION ALL SELECT 'p', 'index', c.relname::text, i.relname::text, pg_catalog.concat_ws('; ',"
-    "   CASE WHEN x.indexprs IS NOT NULL THEN 'a key is an expression' END,"
-    "   CASE WHEN 0 <> ANY (x.indoption::pg_catalog.int2[]) THEN 'a key is DESC or sets NULLS FIRST/LAST' END,"
-    "   CASE WHEN x.indclass::pg_catalog.oid[] OPERATOR(pg_catalog.&&) (SELECT nd.classes FROM nondefault nd)"
-    "     THEN 'a key has an operator class' END,"
-    "   CASE WHEN EXISTS (SELECT FROM pg_catalog.generate_series(0, x.indnkeyatts - 1) k"
-    "     JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k]"
-    "     WHERE x.indcollation[k] <> a.attcollation) THEN 'a key has its own collation' END,"
-    "   CASE WHEN x.indnatts > x.indnkeyatts THEN 'INCLUDE columns' END," + v.indexReason +
-    "   CASE WHEN i.reloptions IS NOT NULL THEN 'storage parameters' END)"
-    " FROM managed c"
-    " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
-    " WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_constraint co WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid)"
-    " AND NOT i.relispartition"  // a partition's copy of its parent's index: the parent's
-    " AND (x.indexprs IS NOT NULL OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL" + v.indexTest +
-    "   OR 0 <> ANY (x.indoption::pg_catalog.int2[])"
-    "   OR x.indclass::pg_catalog.oid[] OPERATOR(pg_catalog.&&) (SELECT nd.classes FROM nondefault nd)"
-    // A key's collation is compared with its column's only where it is neither none nor the default.
-    "   OR (NOT x.indcollation::pg_catalog.oid[] OPERATOR(pg_catalog.<@) '{0,100}'::pg_catalog.oid[]"
-    "     AND EXISTS (SELECT FROM pg_catalog.generate_series(0, x.indnkeyatts - 1) k"
-    "     JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k]"
-    "     WHERE x.indcollation[k] <> a.attcollation)))";
+    "   OR x.indnatts > x.indnkeyatts OR i.reloptions IS NOT NULL" + v.constraintTest + ")";
+  // Indexes that no constraint owns are not here: every option of one has a field (expression
+  // keys, order, operator classes, collations, INCLUDE, NULLS NOT DISTINCT, storage parameters).
 }
 
 // (2) Names: every relation (r) and constraint (c) of the schema, and the sequences (s) no

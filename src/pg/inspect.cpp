@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <future>
+#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -90,8 +91,13 @@ const std::string kColumnsQuery =
 // the referenced names, as a JSON array in key order. Constraints that a partitioned parent
 // propagated (conparentid <> 0) are the parent's, not declared on this table; so are the checks
 // a partition inherited and does not also declare itself (conislocal false).
-const std::string kConstraintsQuery =
-    std::string("SELECT c.relname, co.conname, co.contype, co.conkey::text,"
+// A unique constraint's NULLS NOT DISTINCT (its index's) comes last, from servers that have it (15+).
+std::string constraintsQuery(int serverVersion) {
+  const std::string nullsNotDistinct =
+      serverVersion >= 150000 ? ", CASE WHEN co.contype = 'u' THEN (SELECT ux.indnullsnotdistinct"
+                                "   FROM pg_catalog.pg_index ux WHERE ux.indexrelid = co.conindid) END"
+                              : ", NULL";
+  return std::string("SELECT c.relname, co.conname, co.contype, co.conkey::text,"
     " rn.nspname, rc.relname, co.confkey::text,"
     " CASE WHEN co.contype = 'f' AND NOT (rc.relnamespace = n.oid AND rc.relkind IN ('r', 'p')"
     "   AND NOT rc.relispartition") + notExtensionMember("rc") + ")"
@@ -114,7 +120,8 @@ const std::string kConstraintsQuery =
     "     (SELECT o.oprname FROM pg_catalog.pg_operator o WHERE o.oid = co.conexclop[k.i])) ORDER BY k.i)"
     "     FROM pg_catalog.generate_series(1, x.indnkeyatts) AS k(i)))"
     "   FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid"
-    "   JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE x.indexrelid = co.conindid) END"
+    "   JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE x.indexrelid = co.conindid) END" +
+    nullsNotDistinct +
     " FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid"
@@ -123,16 +130,40 @@ const std::string kConstraintsQuery =
     " WHERE n.nspname = $1 AND co.contype IN ('p', 'u', 'f', 'c', 'x') AND co.conparentid = 0 AND" + kManagedTables +
     " AND (co.conislocal OR NOT c.relispartition)" +
     " ORDER BY c.relname, co.conname";
+}
 
 // (3) Indexes no constraint of their table owns. Keys are the first indnkeyatts attribute numbers
 // of indkey (INCLUDE columns follow them); a 0 is an expression, and the expressions come as a
-// JSON array, pg_get_indexdef(oid, k, true) for each in key order.
+// JSON array, pg_get_indexdef(oid, k, true) for each in key order. Then each key's options: the
+// indoption bits (DESC, NULLS FIRST); operator classes (a JSON array, "" for a type's default
+// unless it has parameters, which need its name) and collations (a JSON array, "" where it is
+// the column's), looked up only for the few indexes that are not all defaults, so that most
+// indexes cost no lookup; storage parameters (reloptions) and operator class parameters (the
+// index attributes' attoptions, which only non-btree, non-hash classes take) as JSON; NULLS NOT
+// DISTINCT from servers that have it (15+).
 // A partition's index attached to its parent's index (relispartition) is the parent's.
-std::string indexesQuery(const std::string& definition) {
+std::string indexesQuery(const std::string& definition, int serverVersion) {
   return "SELECT c.relname, i.relname, am.amname, x.indisunique, x.indisvalid, x.indnkeyatts, x.indkey::text,"
          " CASE WHEN x.indexprs IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(x.indexrelid, k.i, true)"
          "   ORDER BY k.i) FROM pg_catalog.generate_series(1, x.indnkeyatts) AS k(i) WHERE x.indkey[k.i - 1] = 0) END,"
-         " pg_catalog.pg_get_expr(x.indpred, x.indrelid, true), " + definition +
+         " pg_catalog.pg_get_expr(x.indpred, x.indrelid, true), " + definition + ","
+         " x.indoption::text,"
+         " CASE WHEN am.amname NOT IN ('btree', 'hash') OR x.indclass::pg_catalog.oid[] OPERATOR(pg_catalog.&&)"
+         "   (SELECT pg_catalog.array_agg(nd.oid) FROM pg_catalog.pg_opclass nd WHERE NOT nd.opcdefault)"
+         "   THEN (SELECT pg_catalog.json_agg(CASE WHEN oc.opcdefault AND ca.attoptions IS NULL THEN '' ELSE oc.opcname END"
+         "   ORDER BY u.n) FROM pg_catalog.unnest(x.indclass::pg_catalog.oid[]) WITH ORDINALITY AS u(o, n)"
+         "   JOIN pg_catalog.pg_opclass oc ON oc.oid = u.o LEFT JOIN pg_catalog.pg_attribute ca"
+         "   ON ca.attrelid = x.indexrelid AND ca.attnum = u.n) END,"
+         " CASE WHEN NOT x.indcollation::pg_catalog.oid[] OPERATOR(pg_catalog.<@) '{0,100}'::pg_catalog.oid[]"
+         "   THEN (SELECT pg_catalog.json_agg(CASE WHEN x.indkey[u.n - 1] <> 0 AND u.o <> 0 AND u.o <> a.attcollation"
+         "   THEN co.collname ELSE '' END ORDER BY u.n) FROM pg_catalog.unnest(x.indcollation::pg_catalog.oid[])"
+         "   WITH ORDINALITY AS u(o, n) LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid"
+         "   AND a.attnum = x.indkey[u.n - 1] LEFT JOIN pg_catalog.pg_collation co ON co.oid = u.o) END,"
+         " pg_catalog.array_to_json(i.reloptions),"
+         " CASE WHEN am.amname NOT IN ('btree', 'hash') THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_array("
+         "   ia.attnum, ia.attoptions) ORDER BY ia.attnum) FROM pg_catalog.pg_attribute ia"
+         "   WHERE ia.attrelid = x.indexrelid AND ia.attoptions IS NOT NULL) END," +
+         (serverVersion >= 150000 ? " x.indnullsnotdistinct" : " false") +
          " FROM pg_catalog.pg_namespace n"
          " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
          " JOIN pg_catalog.pg_index x ON x.indrelid = c.oid"
@@ -143,8 +174,6 @@ std::string indexesQuery(const std::string& definition) {
          "   WHERE co.conindid <> 0)"
          " ORDER BY c.relname, i.relname";
 }
-const std::string kIndexesQuery = indexesQuery("pg_catalog.pg_get_indexdef(x.indexrelid)");
-const std::string kIndexesQueryNoDefinition = indexesQuery("NULL");
 
 // (4) Enums with their values in sort order (an enum with no value gives one NULL row).
 constexpr const char* kEnumsQuery =
@@ -234,6 +263,15 @@ std::vector<std::string> nameList(const pqxx::field& f) {
 // The numbers of an int2[] or int2vector column; NULL is none.
 std::vector<int> numbers(const pqxx::field& f) { return f.is_null() ? std::vector<int>{} : attributeNumbers(f.c_str()); }
 
+// The index attributes' attoptions, by attribute number: [[1, ["siglen=32"]], ...].
+std::map<int, std::vector<std::string>> attoptions(const pqxx::field& f) {
+  std::map<int, std::vector<std::string>> out;
+  if (f.is_null()) return out;
+  for (const auto& entry : nlohmann::json::parse(f.c_str()))
+    out[entry.at(0).get<int>()] = entry.at(1).get<std::vector<std::string>>();
+  return out;
+}
+
 schema::FkAction fkAction(const pqxx::field& f) { return fkActionOf(f.is_null() ? 'a' : f.c_str()[0]); }
 
 schema::Deferrable deferrableOf(const pqxx::field& deferrable, const pqxx::field& deferred) {
@@ -300,13 +338,15 @@ struct OtherResults {
 // Queries (2) to (10), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
 std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, const std::string& schemaName,
                                                 bool withColumns, bool indexDefinitions) {
+  const int serverVersion = tx.conn().server_version();
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
   batch.retain(10);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
-  const auto constraints = batch.insert(withSchema(kConstraintsQuery, schemaLiteral));
-  const auto indexes = batch.insert(withSchema(indexDefinitions ? kIndexesQuery : kIndexesQueryNoDefinition, schemaLiteral));
+  const auto constraints = batch.insert(withSchema(constraintsQuery(serverVersion), schemaLiteral));
+  const auto indexes = batch.insert(withSchema(
+      indexesQuery(indexDefinitions ? "pg_catalog.pg_get_indexdef(x.indexrelid)" : "NULL", serverVersion), schemaLiteral));
   const auto enums = batch.insert(withSchema(kEnumsQuery, schemaLiteral));
   const auto extensions = batch.insert(kExtensionsQuery);
   const auto sequences = batch.insert(withSchema(kSequencesQuery, schemaLiteral));
@@ -402,6 +442,7 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
       case 'u':
         t.uniques.push_back(schema::Unique{name, ref.names(t, numbers(row[3])), {}});
         t.uniques.back().deferrable = deferrableOf(row[12], row[13]);
+        t.uniques.back().nullsNotDistinct = isTrue(row[17]);
         break;
       case 'f': {
         schema::ForeignKey fk;
@@ -461,6 +502,10 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
     }
     idx.where = optional(row[8]);
     if (!row[9].is_null()) idx.definition = row[9].c_str();
+    idx.include = ref.names(t, std::vector<int>(attnums.begin() + std::min(keyCount, attnums.size()), attnums.end()));
+    applyKeyOptions(idx.keys, numbers(row[10]), nameList(row[11]), nameList(row[12]), attoptions(row[14]));
+    idx.with = parameters(nameList(row[13]));
+    idx.nullsNotDistinct = isTrue(row[15]);
     t.indexes.push_back(std::move(idx));
   }
 

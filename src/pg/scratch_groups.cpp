@@ -13,6 +13,8 @@ std::vector<const schema::TableQuestion::ColumnQ*> namedColumns(const schema::Ta
   std::string texts;
   for (const auto& [expr, field] : q.checks) texts += lower(expr) + "\n";
   for (const auto& [expr, field] : q.predicates) texts += lower(expr) + "\n";
+  for (const auto& index : q.indexes)
+    for (const auto& key : index.keys) texts += lower(key.column.empty() ? key.expression : key.column) + "\n";
   const bool escapes = texts.find("u&") != std::string::npos;
   std::vector<const schema::TableQuestion::ColumnQ*> named;
   for (const auto& c : q.columns) {
@@ -29,7 +31,7 @@ std::vector<ScratchGroup> groupQuestions(const schema::CanonQuestions& questions
   std::vector<ScratchGroup> groups;
   for (size_t i = 0; i < questions.tables.size(); ++i) {
     const auto& q = questions.tables[i];
-    if (q.checks.empty() && q.predicates.empty()) continue;
+    if (q.checks.empty() && q.predicates.empty() && q.indexes.empty()) continue;
     const auto named = namedColumns(q);
     auto fits = [&](const ScratchGroup& g) {
       if (g.columns.size() + named.size() > kColumnsPerTable) return false;

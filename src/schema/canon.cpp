@@ -294,6 +294,39 @@ const std::string* liveExclusionFor(const Table* live, const Exclusion& declared
   return nullptr;
 }
 
+// The live text of an expression key that is, on its face, the declared one: any key of any
+// index of the live table will do, as for predicates.
+const std::string* liveKeyExpressionFor(const Table* live, const IndexKey& declared) {
+  if (!live || declared.expression.empty()) return nullptr;
+  for (const auto& lix : live->indexes)
+    for (const auto& lk : lix.keys)
+      if (!lk.expression.empty() && cheaplySame(declared.expression, lk.expression)) return &lk.expression;
+  return nullptr;
+}
+
+// Whether a declared operator class is one the live table's indexes already use (live indexes
+// name only classes that are not their type's default, so the name is certainly not a default).
+bool liveOpclass(const Table* live, const std::string& opclass) {
+  if (!live) return false;
+  for (const auto& lix : live->indexes)
+    for (const auto& lk : lix.keys)
+      if (lk.opclass == opclass) return true;
+  return false;
+}
+
+// An index is asked about when one of its expression keys or named operator classes is not
+// already in the live table as Postgres printed it, or its storage parameters are not those of a
+// live index (Postgres checks names and values only when it builds or alters an index).
+bool asksIndex(const Table* live, const Index& declared) {
+  for (const auto& k : declared.keys) {
+    if (!k.expression.empty() && !liveKeyExpressionFor(live, k)) return true;
+    if (!k.opclass.empty() && !liveOpclass(live, k.opclass)) return true;
+  }
+  if (declared.with.empty()) return false;
+  return !live || std::none_of(live->indexes.begin(), live->indexes.end(),
+                               [&](const Index& l) { return l.with == declared.with; });
+}
+
 bool asksDefault(const Column* live, const Column& declared, bool typeSame) {
   return declared.defaultExpr && declared.identity == Identity::None && !liveDefaultFor(live, declared, typeSame);
 }
@@ -380,6 +413,11 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
     for (const auto& ix : wanted.indexes) {
       if (!ix.where || livePredicateFor(live, ix)) continue;
       tq.predicates.emplace_back(*ix.where, ix.field + ".where");
+      askTable = true;
+    }
+    for (const auto& ix : wanted.indexes) {
+      if (!asksIndex(live, ix)) continue;
+      tq.indexes.push_back({ix.method, ix.keys, ix.field, ix.with});
       askTable = true;
     }
     if (!askTable) continue;
@@ -475,6 +513,22 @@ core::Result<Model> canonicalModel(const Model& have, const Model& want, const C
       x.definition = it->second;
     }
     for (auto& ix : table.indexes) {
+      if (asksIndex(live, ix)) {
+        auto it = canon.indexKeys.find({key, ix.field});
+        if (it == canon.indexKeys.end() || it->second.size() != ix.keys.size()) return missing(ix.field + ".keys");
+        for (size_t k = 0; k < ix.keys.size(); ++k) {
+          IndexKey& key = ix.keys[k];
+          const Canon::IndexKeyAnswer& answer = it->second[k];
+          if (!key.expression.empty()) {
+            key.column = answer.column;
+            key.expression = answer.column.empty() ? answer.expression : "";
+          }
+          key.opclass = answer.opclass;
+        }
+      } else {
+        for (auto& k : ix.keys)
+          if (const std::string* text = liveKeyExpressionFor(live, k)) k.expression = *text;
+      }
       if (!ix.where) continue;
       if (const std::string* text = livePredicateFor(live, ix)) {
         ix.where = *text;

@@ -47,6 +47,16 @@ struct TableQuestion {
     std::string field;
   };
   std::vector<ExclusionQ> exclusions;
+  // Declared indexes whose expression keys or operator classes Postgres must spell, or whose
+  // storage parameters it must accept: each is built on the scratch table (its keys, method and
+  // storage parameters), and each key is read back.
+  struct IndexQ {
+    std::string method;
+    std::vector<IndexKey> keys;  // as declared
+    std::string field;           // the index's: "spec.tables[0].indexes[1]"
+    Parameters with;
+  };
+  std::vector<IndexQ> indexes;
 };
 
 // An extension the plan creates: its types and functions must be there while the questions are
@@ -106,6 +116,16 @@ struct Canon {
   std::map<std::pair<std::string, std::string>, std::string> exclusions;  // (table, exclusionSql) -> pg_get_constraintdef
   std::map<std::pair<std::string, std::string>, std::string> domainDefaults;           // (domain, expr)
   std::map<std::pair<std::string, std::string>, std::string> domainChecks;             // (domain, expr)
+  // One key of an asked index as Postgres stored it: the expression printed back, or the column
+  // when Postgres stored it as a plain column key (an expression "(id)" is the column id), and the
+  // operator class (empty when it is the default for the key's type).
+  struct IndexKeyAnswer {
+    std::string expression;
+    std::string opclass;
+    std::string column;
+    bool operator==(const IndexKeyAnswer&) const = default;
+  };
+  std::map<std::pair<std::string, std::string>, std::vector<IndexKeyAnswer>> indexKeys;  // (table, index field)
 };
 
 // Cheap, server-free normalisation: aliases Postgres resolves the same way ("int4" -> "integer",

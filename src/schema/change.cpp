@@ -41,6 +41,7 @@ constexpr KindName kKinds[] = {
     {ChangeKind::ReplaceMaterializedView, "ReplaceMaterializedView"},
     {ChangeKind::CreatePartition, "CreatePartition"}, {ChangeKind::AttachPartition, "AttachPartition"},
     {ChangeKind::ChangePartitionBy, "ChangePartitionBy"}, {ChangeKind::DetachPartition, "DetachPartition"},
+    {ChangeKind::AlterIndex, "AlterIndex"},
 };
 
 }  // namespace

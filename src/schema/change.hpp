@@ -23,6 +23,7 @@ enum class ChangeKind {
   CreateView, ReplaceView, CreateMaterializedView,  // contract Part 2, views
   CreatePartition, AttachPartition,  // contract Part 2
   ChangePartitionBy,  // always blocked: Postgres cannot re-partition a table in place
+  AlterIndex,  // storage parameters of an index (ALTER INDEX SET/RESET): no rebuild
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -128,6 +129,11 @@ struct CompositeTypeChange {
   std::vector<std::pair<std::string, std::string>> users;  // as DomainChange::users
   std::string blocker;
   bool operator==(const CompositeTypeChange&) const = default;
+// An index whose storage parameters (`with`) differ, and nothing else.
+struct IndexChange {
+  Index from;  // live
+  Index to;    // desired
+  bool operator==(const IndexChange&) const = default;
 };
 struct Comment {
   std::string column;  // empty: the table's comment
@@ -168,7 +174,8 @@ struct PartitionIndex {
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
-                            CompositeTypeChange, View, ViewChange, Partition, PartitioningChange>;
+                            CompositeTypeChange, View, ViewChange, Partition, PartitioningChange,
+                            IndexChange>;
 
 struct Change {
   ChangeKind kind{};

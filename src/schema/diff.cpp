@@ -202,8 +202,11 @@ class Differ {
     for (auto& f : t.foreignKeys) name(f.name, f.columns, "fkey", false);
     for (auto& c : t.checks) name(c.name, {}, "check", false);
     for (auto& i : t.indexes) {
+      // As Postgres names an unnamed index: its keys ("expr" for an expression, where Postgres
+      // would often use the function's name) and then its INCLUDE columns.
       std::vector<std::string> cols;
-      for (const auto& k : i.keys) cols.push_back(k.column);
+      for (const auto& k : i.keys) cols.push_back(k.column.empty() ? "expr" : k.column);
+      cols.insert(cols.end(), i.include.begin(), i.include.end());
       name(i.name, cols, "idx", true);
     }
     return t;
@@ -404,9 +407,11 @@ class Differ {
 
   // Pairs declared objects with live ones: by name first, then by definition (a declared
   // constraint's name is not drift on its own). Reports missing, changed and extra objects.
-  template <class D, class Same, class Usable = std::nullptr_t>
+  // `kept`, when given, is called with each declared object and the live one it keeps.
+  template <class D, class Same, class Usable = std::nullptr_t, class Kept = std::nullptr_t>
   void pairUp(const Table& want, const Table& live, const std::vector<D>& declared, const std::vector<D>& existing,
-              ChangeKind addKind, ChangeKind dropKind, const Same& same, const Usable& usable = nullptr) {
+              ChangeKind addKind, ChangeKind dropKind, const Same& same, const Usable& usable = nullptr,
+              const Kept& kept = nullptr) {
     const std::string& T = want.name;
     const std::string& L = live.name;
     std::vector<bool> liveUsed(existing.size(), false), wantDone(declared.size(), false);
@@ -416,6 +421,8 @@ class Differ {
       if (unusable) {
         D fix = l;
         add(addKind, T + "." + l.name, T, L, fix).repair = true;
+      } else if constexpr (!std::is_same_v<Kept, std::nullptr_t>) {
+        kept(d, l);
       }
       (void)d;
     };
@@ -449,7 +456,8 @@ class Differ {
     const std::string& T = want.name;
     pairUp<Unique>(want, live, want.uniques, live.uniques, ChangeKind::AddUnique, ChangeKind::DropUnique,
                    [&](const Unique& d, const Unique& l) {
-                     return liveColumns(T, d.columns) == l.columns && d.deferrable == l.deferrable;
+                     return liveColumns(T, d.columns) == l.columns && d.deferrable == l.deferrable &&
+                            d.nullsNotDistinct == l.nullsNotDistinct;
                    });
     pairUp<ForeignKey>(
         want, live, want.foreignKeys, live.foreignKeys, ChangeKind::AddForeignKey, ChangeKind::DropForeignKey,
@@ -470,22 +478,42 @@ class Differ {
         [](const Check& l) { return l.validated; });
   }
 
+  // A declared key (its expression already Postgres' text: canonicalModel) and a live one.
+  bool sameIndexKey(const std::string& table, const IndexKey& d, const IndexKey& l) const {
+    if (d.column.empty() != l.column.empty()) return false;
+    if (!d.column.empty() ? liveColumn(table, d.column) != l.column : !cheaplySame(d.expression, l.expression))
+      return false;
+    return d.descending == l.descending && d.nullsFirst == l.nullsFirst && d.opclass == l.opclass &&
+           d.opclassParameters == l.opclassParameters && d.collation == l.collation;
+  }
+
+  // Everything of an index's definition but its storage parameters, which change in place.
+  bool sameIndexDefinition(const Table& want, const Table& live, const Index& d, const Index& l) const {
+    const std::string& T = want.name;
+    if (d.unique != l.unique || d.method != l.method || d.keys.size() != l.keys.size() ||
+        d.nullsNotDistinct != l.nullsNotDistinct || liveColumns(T, d.include) != l.include)
+      return false;
+    for (size_t k = 0; k < d.keys.size(); ++k)
+      if (!sameIndexKey(T, d.keys[k], l.keys[k])) return false;
+    if (d.where.has_value() != l.where.has_value()) return false;
+    if (!d.where) return true;
+    if (auto it = canon_.predicates.find({live.name, *d.where}); it != canon_.predicates.end())
+      return normalizeExpression(it->second) == normalizeExpression(*l.where);
+    return cheaplySame(*d.where, *l.where);
+  }
+
   void indexes(const Table& want, const Table& live) {
     const std::string& T = want.name;
     pairUp<Index>(
         want, live, want.indexes, live.indexes, ChangeKind::CreateIndex, ChangeKind::DropIndex,
+        [&](const Index& d, const Index& l) { return sameIndexDefinition(want, live, d, l); },
+        [](const Index& l) { return l.valid; },
         [&](const Index& d, const Index& l) {
-          if (d.unique != l.unique || d.method != l.method || d.keys.size() != l.keys.size()) return false;
-          for (size_t k = 0; k < d.keys.size(); ++k) {
-            if (!l.keys[k].expression.empty() || liveColumn(T, d.keys[k].column) != l.keys[k].column) return false;
-          }
-          if (d.where.has_value() != l.where.has_value()) return false;
-          if (!d.where) return true;
-          if (auto it = canon_.predicates.find({live.name, *d.where}); it != canon_.predicates.end())
-            return normalizeExpression(it->second) == normalizeExpression(*l.where);
-          return cheaplySame(*d.where, *l.where);
-        },
-        [](const Index& l) { return l.valid; });
+          if (d.with == l.with) return;
+          IndexChange change{l, d};
+          change.to.name = l.name;  // matched by definition, the live name is the one to alter
+          add(ChangeKind::AlterIndex, T + "." + l.name, T, live.name, std::move(change));
+        });
   }
 
   // Declared sequences are created (before the tables whose defaults call them) and altered;

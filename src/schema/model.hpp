@@ -3,6 +3,7 @@
 // the catalog holds (live); the comments say where the two differ. No I/O, no library types.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "schema/unmanaged.hpp"
@@ -53,6 +54,7 @@ struct Unique {
   std::vector<std::string> columns;
   std::string field;  // desired only
   Deferrable deferrable = Deferrable::No;
+  bool nullsNotDistinct = false;  // NULLS NOT DISTINCT (PostgreSQL 15+): two NULL keys collide
   bool operator==(const Unique&) const = default;
 };
 
@@ -80,10 +82,26 @@ struct Check {
   bool operator==(const Check&) const = default;
 };
 
-// One key of an index: a column, or an expression (live only; pg_get_indexdef(oid, k, true)).
+// Storage or operator class parameters ("fillfactor" -> "90"), sorted by name; values are text
+// as Postgres stores them in reloptions/attoptions.
+using Parameters = std::vector<std::pair<std::string, std::string>>;
+
+// One key of an index: a column, or an expression (desired: as written, then as Postgres printed
+// it; live: pg_get_indexdef(oid, k, true)).
 struct IndexKey {
   std::string column;
   std::string expression;
+  bool descending = false;
+  // Desired: `nulls` as written, else the order's default (NULLS FIRST for DESC), so that the
+  // defaults are never drift. Live: indoption.
+  bool nullsFirst = false;
+  // Empty for the default operator class of the key's type and method. Desired: as written, then
+  // empty when Postgres says it is that default; live: the name only when it is not the default.
+  std::string opclass;
+  Parameters opclassParameters;  // live: the index attribute's attoptions
+  // Empty for the column's own collation (column keys only). Live: the name when it differs.
+  std::string collation;
+  std::string field;  // desired only: "spec.tables[0].indexes[1].keys[0]" (empty for `columns`)
   bool operator==(const IndexKey&) const = default;
 };
 
@@ -96,6 +114,9 @@ struct Index {
   bool valid = true;       // live: indisvalid (false after a failed CREATE INDEX CONCURRENTLY)
   std::string definition;  // live only: pg_get_indexdef, for messages
   std::string field;       // desired only
+  std::vector<std::string> include;  // INCLUDE columns (stored, not keys)
+  bool nullsNotDistinct = false;     // NULLS NOT DISTINCT (PostgreSQL 15+, unique indexes)
+  Parameters with;                   // storage parameters; live: reloptions
   bool operator==(const Index&) const = default;
 };
 
@@ -120,6 +141,8 @@ struct Exclusion {
   std::string definition;
   std::string field;  // desired only
   bool operator==(const Exclusion&) const = default;
+};
+
 // How a partitioned table splits its rows (contract Part 2, `partitionBy`).
 struct PartitionBy {
   std::string strategy;                  // range | list | hash, as the API spells them
@@ -223,6 +246,8 @@ struct CompositeType {
   std::vector<TypeAttribute> attributes;  // live: in attnum order
   std::string field;                      // desired only: "spec.compositeTypes[0]"
   bool operator==(const CompositeType&) const = default;
+};
+
 // A view or materialized view of the schema (contract Part 2, "Code objects").
 enum class CheckOption { None, Local, Cascaded };
 

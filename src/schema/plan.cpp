@@ -53,7 +53,8 @@ int phase(ChangeKind k) {
     case ChangeKind::CreateView:
     case ChangeKind::ReplaceView:
     case ChangeKind::CreateMaterializedView:
-    case ChangeKind::ReplaceMaterializedView: return 13;
+    case ChangeKind::ReplaceMaterializedView:
+    case ChangeKind::AlterIndex: return 13;
     case ChangeKind::InsertSeedRow: return 14;
     case ChangeKind::DropForeignKey:
     case ChangeKind::DropView:  // before the columns and tables they read are dropped

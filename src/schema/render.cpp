@@ -1,5 +1,7 @@
 #include "schema/render.hpp"
 
+#include <algorithm>
+
 #include "schema/canon.hpp"
 #include "schema/sql.hpp"
 #include "schema/user_types.hpp"
@@ -46,10 +48,42 @@ std::string columnDefinition(const Column& c) {
   return out;
 }
 
+}  // namespace
+
+std::string parameterListSql(const Parameters& parameters) {
+  std::vector<std::string> items;
+  for (const auto& [name, value] : parameters) items.push_back(ident(name) + " = " + literal(value));
+  return "(" + joinComma(items) + ")";
+}
+
+std::string indexKeySql(const IndexKey& k) {
+  std::string out = k.column.empty() ? "(" + k.expression + ")" : ident(k.column);
+  if (!k.collation.empty()) out += " COLLATE " + ident(k.collation);
+  if (!k.opclass.empty()) {
+    out += " " + ident(k.opclass);
+    if (!k.opclassParameters.empty()) out += " " + parameterListSql(k.opclassParameters);
+  }
+  if (k.descending) out += " DESC";
+  if (k.nullsFirst != k.descending) out += k.nullsFirst ? " NULLS FIRST" : " NULLS LAST";
+  return out;
+}
+
+namespace {
+
 std::string indexColumns(const Index& ix) {
   std::vector<std::string> keys;
-  for (const auto& k : ix.keys) keys.push_back(k.column.empty() ? "(" + k.expression + ")" : ident(k.column));
+  for (const auto& k : ix.keys) keys.push_back(indexKeySql(k));
   return joinComma(keys);
+}
+
+// What follows the keys of CREATE INDEX, in the order Postgres takes it.
+std::string indexClauses(const Index& ix) {
+  std::string out;
+  if (!ix.include.empty()) out += " INCLUDE (" + sql::identList(ix.include) + ")";
+  if (ix.nullsNotDistinct) out += " NULLS NOT DISTINCT";
+  if (!ix.with.empty()) out += " WITH " + parameterListSql(ix.with);
+  if (ix.where) out += " WHERE " + *ix.where;
+  return out;
 }
 
 class Renderer {
@@ -108,7 +142,7 @@ class Renderer {
       }
       case ChangeKind::AddUnique: {
         const auto& u = get<Unique>();
-        return constraintFromIndex(u.name, u.columns, "UNIQUE", deferrableSql(u.deferrable));
+        return constraintFromIndex(u.name, u.columns, "UNIQUE", deferrableSql(u.deferrable), u.nullsNotDistinct);
       }
       case ChangeKind::AddCheck: return validatedConstraint(get<Check>().name, checkDefinition(get<Check>()));
       case ChangeKind::AddForeignKey: {
@@ -121,6 +155,7 @@ class Renderer {
       case ChangeKind::DropForeignKey: return dropConstraint(get<ForeignKey>().name);
       case ChangeKind::CreateIndex:
         return c_.onPartitionedTable ? createPartitionedIndex(get<Index>()) : createIndex(get<Index>());
+      case ChangeKind::AlterIndex: return alterIndexStorage(get<IndexChange>());
       case ChangeKind::DropIndex: {
         // An index of a partitioned table cannot be dropped CONCURRENTLY; dropping it drops its
         // partitions' indexes too.
@@ -209,6 +244,9 @@ class Renderer {
       case ChangeKind::DetachPartition:
         return withLock(on(LockMode::AccessExclusive), q(get<Partition>().of.table), LockMode::AccessExclusive);
       case ChangeKind::RenameTable: return {{q(get<Rename>().from), LockMode::AccessExclusive}};
+      // SET/RESET of these parameters locks the index itself, not its table, and lets reads and
+      // writes go on.
+      case ChangeKind::AlterIndex: return {{q(get<IndexChange>().to.name), LockMode::ShareUpdateExclusive}};
       case ChangeKind::InsertSeedRow: return on(LockMode::RowExclusive);
       case ChangeKind::SetComment: return on(LockMode::ShareUpdateExclusive);
       case ChangeKind::AddForeignKey:  // also on the referenced table, for its triggers
@@ -361,8 +399,8 @@ class Renderer {
       parts.push_back("CONSTRAINT " + ident(t.primaryKey->name) + " PRIMARY KEY (" +
                       sql::identList(t.primaryKey->columns) + ")");
     for (const auto& u : t.uniques)
-      parts.push_back("CONSTRAINT " + ident(u.name) + " UNIQUE (" + sql::identList(u.columns) + ")" +
-                      deferrableSql(u.deferrable));
+      parts.push_back("CONSTRAINT " + ident(u.name) + " UNIQUE" + (u.nullsNotDistinct ? " NULLS NOT DISTINCT" : "") + " (" +
+                      sql::identList(u.columns) + ")" + deferrableSql(u.deferrable));
     for (const auto& ck : t.checks) parts.push_back("CONSTRAINT " + ident(ck.name) + " " + checkDefinition(ck));
     for (const auto& x : t.exclusions) parts.push_back("CONSTRAINT " + ident(x.name) + " " + x.definition);
     std::vector<std::string> s{std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + q(t.name) + " (" +
@@ -482,10 +520,11 @@ class Renderer {
   // Unique and primary keys: the index is built CONCURRENTLY (no write lock while it builds),
   // then attached as the constraint, which only needs a brief lock.
   std::vector<Step> constraintFromIndex(const std::string& name, const std::vector<std::string>& columns,
-                                        const std::string& kind, const std::string& attributes = "") const {
+                                        const std::string& kind, const std::string& attributes = "",
+                                        bool nullsNotDistinct = false) const {
     const std::string dropIndex = "DROP INDEX CONCURRENTLY IF EXISTS " + q(name);
     Step build = concurrently(step({"CREATE UNIQUE INDEX CONCURRENTLY " + ident(name) + " ON " + q(c_.table) + " (" +
-                                    sql::identList(columns) + ")"}));
+                                    sql::identList(columns) + ")" + (nullsNotDistinct ? " NULLS NOT DISTINCT" : "")}));
     build.onFailure = {dropIndex};
     Step attach =
         step({alter() + "ADD CONSTRAINT " + ident(name) + " " + kind + " USING INDEX " + ident(name) + attributes});
@@ -514,8 +553,8 @@ class Renderer {
 
   std::vector<Step> createIndex(const Index& ix) const {
     const std::string head = std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX ";
-    std::string tail = ident(ix.name) + " ON " + q(c_.table) + " USING " + ident(ix.method) + " (" + indexColumns(ix) + ")";
-    if (ix.where) tail += " WHERE " + *ix.where;
+    const std::string tail =
+        ident(ix.name) + " ON " + q(c_.table) + " USING " + ident(ix.method) + " (" + indexColumns(ix) + ")" + indexClauses(ix);
     if (c_.onNewTable) {
       Step s = step({head + tail});
       s.locks = {{q(c_.table), LockMode::Share}};
@@ -549,9 +588,7 @@ class Renderer {
   std::vector<Step> createPartitionedIndex(const Index& ix) const {
     const std::string unique = ix.unique ? "UNIQUE " : "";
     auto definition = [&](const std::string& name, const std::string& on) {
-      std::string out = ident(name) + " ON " + on + " USING " + ident(ix.method) + " (" + indexColumns(ix) + ")";
-      if (ix.where) out += " WHERE " + *ix.where;
-      return out;
+      return ident(name) + " ON " + on + " USING " + ident(ix.method) + " (" + indexColumns(ix) + ")" + indexClauses(ix);
     };
     if (c_.onNewTable || c_.partitionIndexes.empty()) {
       // Nothing to build: the table and its partitions are new, or it has none yet.
@@ -578,6 +615,25 @@ class Renderer {
     attachAll.locks = {{q(c_.table), LockMode::ShareUpdateExclusive}};
     out.push_back(std::move(attachAll));
     return out;
+  }
+
+  // Storage parameters change in place: set what is declared and differs, reset what is no longer
+  // declared. They apply to pages written from now on; nothing is rebuilt.
+  std::vector<Step> alterIndexStorage(const IndexChange& change) const {
+    Parameters set;
+    std::vector<std::string> reset;
+    for (const auto& p : change.to.with)
+      if (std::find(change.from.with.begin(), change.from.with.end(), p) == change.from.with.end()) set.push_back(p);
+    for (const auto& [name, value] : change.from.with) {
+      const bool kept = std::any_of(change.to.with.begin(), change.to.with.end(),
+                                    [&](const auto& p) { return p.first == name; });
+      if (!kept) reset.push_back(name);
+    }
+    std::vector<std::string> s;
+    const std::string alterIndex = "ALTER INDEX " + q(change.to.name) + " ";
+    if (!reset.empty()) s.push_back(alterIndex + "RESET (" + sql::identList(reset) + ")");
+    if (!set.empty()) s.push_back(alterIndex + "SET " + parameterListSql(set));
+    return {step(std::move(s))};
   }
 
   std::vector<Step> insertSeedRow(const SeedInsert& seed) const {

@@ -12,4 +12,11 @@ namespace schema {
 
 std::vector<Step> render(const Change& change, const std::string& schemaName);
 
+// One key of CREATE INDEX: the column (quoted) or the expression (parenthesised), then COLLATE,
+// the operator class with its parameters, and the order where they are not the defaults.
+std::string indexKeySql(const IndexKey& key);
+
+// "("fillfactor" = '90', ...)": storage or operator class parameters, names quoted, values literals.
+std::string parameterListSql(const Parameters& parameters);
+
 }  // namespace schema

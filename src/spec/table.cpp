@@ -120,12 +120,13 @@ schema::FkAction readAction(const Fields& fk, std::string_view key) {
 }
 
 schema::Unique readUnique(const Item& item, Issues& issues) {
-  Fields fields(item, {"name", "columns", "deferrable"}, issues);
+  Fields fields(item, {"name", "columns", "deferrable", "nullsNotDistinct"}, issues);
   schema::Unique u;
   u.name = fields.identifier("name").value_or("");
   u.columns = requiredColumns(fields, "columns");
   u.field = item.path;
   u.deferrable = readDeferrable(fields);
+  u.nullsNotDistinct = fields.boolean("nullsNotDistinct").value_or(false);
   return u;
 }
 
@@ -163,12 +164,102 @@ bool isAccessMethodName(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
+// A map of parameter names to values (`with`, `opclassParameters`), sorted by name. Values are
+// scalars taken as text (fillfactor: 90 is "90"); they are rendered as literals, names quoted.
+schema::Parameters readParameters(const Fields& owner, std::string_view key) {
+  schema::Parameters out;
+  auto item = owner.get(key);
+  if (!item) return out;
+  Fields parameters(*item, owner.issues());
+  for (const auto& [name, value] : parameters.entries()) {
+    const std::string path = parameters.pathOf(name);
+    if (!isAccessMethodName(name)) {
+      owner.issues().report(path, quoteShort(name) + " is not a parameter name: lowercase letters, digits and _");
+      continue;
+    }
+    auto text = scalarText(Item{value, path}, owner.issues());
+    if (!text) {
+      if (value.IsNull()) owner.issues().report(path, "must have a value");
+      continue;
+    }
+    out.emplace_back(name, *text);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Only btree (the one built-in method that keeps keys in order) takes ASC/DESC and NULLS.
+constexpr const char* kOrderedMethod = "btree";
+
+schema::IndexKey readIndexKey(const Item& item, const std::string& method, Issues& issues) {
+  Fields fields(item, {"column", "expression", "order", "nulls", "opclass", "opclassParameters", "collation"}, issues);
+  schema::IndexKey key;
+  key.field = item.path;
+  const bool hasColumn = fields.has("column"), hasExpression = fields.has("expression");
+  if (hasColumn == hasExpression)
+    issues.report(item.path, "must set exactly one of column and expression");
+  key.column = fields.identifier("column").value_or("");
+  key.expression = fields.nonBlankText("expression").value_or("");
+  if (auto order = fields.text("order")) {
+    if (*order != "asc" && *order != "desc")
+      issues.report(fields.pathOf("order"), "must be asc or desc, found " + quoteShort(*order));
+    key.descending = *order == "desc";
+    if (method != kOrderedMethod)
+      issues.report(fields.pathOf("order"), "only btree indexes have an order; this index's method is " + method);
+  }
+  key.nullsFirst = key.descending;  // Postgres' default: NULLS LAST for ASC, NULLS FIRST for DESC
+  if (auto nulls = fields.text("nulls")) {
+    if (*nulls != "first" && *nulls != "last")
+      issues.report(fields.pathOf("nulls"), "must be first or last, found " + quoteShort(*nulls));
+    key.nullsFirst = *nulls == "first";
+    if (method != kOrderedMethod)
+      issues.report(fields.pathOf("nulls"), "only btree indexes order NULLs; this index's method is " + method);
+  }
+  if (auto opclass = fields.text("opclass")) {
+    if (!isAccessMethodName(*opclass))
+      issues.report(fields.pathOf("opclass"), quoteShort(*opclass) +
+                                                  " is not an operator class name: lowercase letters, digits and _, "
+                                                  "such as text_pattern_ops or gin_trgm_ops");
+    key.opclass = *opclass;
+  }
+  key.opclassParameters = readParameters(fields, "opclassParameters");
+  if (!key.opclassParameters.empty() && key.opclass.empty())
+    issues.report(fields.pathOf("opclassParameters"), "needs opclass: parameters belong to an operator class");
+  if (auto collation = fields.identifier("collation")) {
+    key.collation = *collation;
+    if (hasExpression)
+      issues.report(fields.pathOf("collation"), "is for column keys; an expression key takes its collation from the expression");
+  }
+  return key;
+}
+
+// `columns` (plain column keys, the shorthand) or `keys`: exactly one of them.
+std::vector<schema::IndexKey> readIndexKeys(const Fields& fields, const std::string& method) {
+  std::vector<schema::IndexKey> keys;
+  if (fields.has("columns") && fields.has("keys")) {
+    fields.issues().report(fields.pathOf("keys"), "set either columns or keys, not both");
+    return keys;
+  }
+  if (!fields.get("keys")) {
+    if (!fields.has("columns")) fields.issues().report(fields.pathOf("columns"), "must be set, or keys instead");
+    for (auto& column : fields.identifiers("columns")) {
+      schema::IndexKey key;
+      key.column = std::move(column);
+      keys.push_back(std::move(key));
+    }
+    if (keys.empty() && fields.get("columns")) fields.issues().report(fields.pathOf("columns"), "must name at least one column");
+    return keys;
+  }
+  for (const auto& item : fields.list("keys")) keys.push_back(readIndexKey(item, method, fields.issues()));
+  if (keys.empty()) fields.issues().report(fields.pathOf("keys"), "must declare at least one key");
+  return keys;
+}
+
 schema::Index readIndex(const Item& item, Issues& issues) {
-  Fields fields(item, {"name", "columns", "where", "method", "unique"}, issues);
+  Fields fields(item, {"name", "columns", "keys", "include", "where", "method", "unique", "nullsNotDistinct", "with"},
+                issues);
   schema::Index index;
   index.name = fields.identifier("name").value_or("");
-  for (auto& column : requiredColumns(fields, "columns")) index.keys.push_back(schema::IndexKey{std::move(column), {}});
-  index.where = fields.nonBlankText("where");
   if (auto method = fields.text("method")) {
     if (!isAccessMethodName(*method))
       issues.report(fields.pathOf("method"), quoteShort(*method) +
@@ -176,8 +267,16 @@ schema::Index readIndex(const Item& item, Issues& issues) {
                                                  "gin, gist, spgist or brin");
     index.method = *method;
   }
+  index.keys = readIndexKeys(fields, index.method);
+  index.where = fields.nonBlankText("where");
   index.unique = fields.boolean("unique").value_or(false);
   index.field = item.path;
+  index.include = fields.identifiers("include");
+  if (index.include.empty() && fields.get("include")) issues.report(fields.pathOf("include"), "must name at least one column");
+  index.nullsNotDistinct = fields.boolean("nullsNotDistinct").value_or(false);
+  if (index.nullsNotDistinct && !index.unique)
+    issues.report(fields.pathOf("nullsNotDistinct"), "applies to unique indexes only; set unique: true");
+  index.with = readParameters(fields, "with");
   return index;
 }
 

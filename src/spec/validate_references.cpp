@@ -95,6 +95,17 @@ void checkForeignKey(const TablesByName& tables, const schema::Table& t, const s
                                "foreign key to reference a primary key or unique constraint");
 }
 
+// Key columns (a column may be a key twice) and INCLUDE columns (each once) are columns of `t`.
+void checkIndexColumns(const schema::Table& t, const schema::Index& ix, Issues& issues) {
+  for (size_t i = 0; i < ix.keys.size(); ++i) {
+    const auto& k = ix.keys[i];
+    if (k.column.empty() || t.column(k.column)) continue;
+    const std::string path = k.field.empty() ? indexPath(ix.field + ".columns", i) : k.field + ".column";
+    issues.report(path, quoted(k.column) + " is not a column of table " + quoted(t.name));
+  }
+  checkColumnList(t, ix.include, ix.field + ".include", false, issues);
+}
+
 }  // namespace
 
 void checkReferences(const DatabaseSchema& resource, Issues& issues) {
@@ -107,11 +118,7 @@ void checkReferences(const DatabaseSchema& resource, Issues& issues) {
     checkColumns(t, issues);
     for (const auto& u : t.uniques) checkColumnList(t, u.columns, u.field + ".columns", false, issues);
     for (const auto& fk : t.foreignKeys) checkForeignKey(tables, t, fk, issues);
-    for (const auto& ix : t.indexes) {
-      std::vector<std::string> columns;
-      for (const auto& k : ix.keys) columns.push_back(k.column);
-      checkColumnList(t, columns, ix.field + ".columns", true, issues);
-    }
+    for (const auto& ix : t.indexes) checkIndexColumns(t, ix, issues);
     for (const auto& x : t.exclusions)
       for (size_t i = 0; i < x.elements.size(); ++i)
         if (const auto& column = x.elements[i].column; !column.empty() && !t.column(column))

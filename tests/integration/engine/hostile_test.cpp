@@ -111,6 +111,17 @@ TEST_F(HostileTest, SqlSmuggledIntoAnySlotIsRefusedNamingTheFieldAndChangesNothi
             "    - name: n\n      columns:\n        - {name: a, type: integer}\n"
             "      indexes:\n        - {name: n_i, columns: [a], where: \"true) WITH (fillfactor = 10\"}\n"),
        "spec.tables[2].indexes[0].where"},
+      {"expression key on a live table",
+       specOf("", "      indexes:\n        - {name: t_k, keys: [{expression: \"id); DROP TABLE canary; --\"}]}\n", ""),
+       "spec.tables[0].indexes[0].keys[0].expression"},
+      {"expression key that closes the key list and adds a predicate",
+       specOf("", "      indexes:\n        - {name: t_k, keys: [{expression: \"id)) WHERE ((id > 0\"}]}\n", ""),
+       "spec.tables[0].indexes[0].keys[0].expression"},
+      {"expression key of a new table that is two keys",
+       specOf("", "",
+            "    - name: n\n      columns:\n        - {name: a, type: integer}\n"
+            "      indexes:\n        - {name: n_k, keys: [{expression: \"a), (a\"}]}\n"),
+       "spec.tables[2].indexes[0].keys[0].expression"},
   };
   for (const auto& slot : slots) {
     const auto error = applyUnapproved(slot.tables);

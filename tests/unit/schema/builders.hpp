@@ -31,7 +31,11 @@ inline schema::Table table(std::string name, std::vector<schema::Column> columns
 inline schema::Index index(std::string name, std::vector<std::string> columns) {
   schema::Index ix;
   ix.name = std::move(name);
-  for (auto& c : columns) ix.keys.push_back({std::move(c), ""});
+  for (auto& c : columns) {
+    schema::IndexKey key;
+    key.column = std::move(c);
+    ix.keys.push_back(std::move(key));
+  }
   return ix;
 }
 
