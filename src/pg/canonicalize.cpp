@@ -276,7 +276,7 @@ std::optional<schema::CanonFailure> diagnoseIndex(pqxx::transaction_base& tx, co
     const bool expression = !key.expression.empty();
     const std::string what = expression ? "not a single expression: " + key.expression : "not a single key";
     auto refusal = [&](const schema::IndexKey& tried) {
-      schema::TableQuestion one{q.table, q.columns, {}, {}, {{index.method, {tried}, index.field, {}}}};
+      schema::TableQuestion one{q.table, q.columns, {}, {}, {}, {}, {{index.method, {tried}, index.field, {}}}};
       return tryOne(tx, tableScratch(kProbeTable, one, false, {}, {}, {0}), what);
     };
     auto err = refusal(key);
@@ -290,7 +290,7 @@ std::optional<schema::CanonFailure> diagnoseIndex(pqxx::transaction_base& tx, co
     if (!key.opclass.empty() && !refusal(bare)) return schema::CanonFailure{key.field + ".opclass", *err, false};
     return schema::CanonFailure{key.field + (expression ? ".expression" : ".column"), *err, false};
   }
-  schema::TableQuestion whole{q.table, q.columns, {}, {}, {index}};
+  schema::TableQuestion whole{q.table, q.columns, {}, {}, {}, {}, {index}};
   whole.indexes[0].with.clear();
   if (auto err = tryOne(tx, tableScratch(kProbeTable, whole, false, {}, {}, {0}), "not one index"))
     return schema::CanonFailure{index.field + ".keys", *err, false};

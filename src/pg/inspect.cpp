@@ -226,6 +226,8 @@ const std::string kViewsQuery =
     " FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')" + notExtensionMember("c") +
+    " ORDER BY c.relname";
+
 // (10) Partitioned tables and partitions: the key as Postgres prints it (with its strategy and
 // plain key columns for export), and a partition's parent (pg_inherits; qualified when it is in
 // another schema) and bounds.

@@ -129,6 +129,7 @@ struct CompositeTypeChange {
   std::vector<std::pair<std::string, std::string>> users;  // as DomainChange::users
   std::string blocker;
   bool operator==(const CompositeTypeChange&) const = default;
+};
 // An index whose storage parameters (`with`) differ, and nothing else.
 struct IndexChange {
   Index from;  // live
@@ -149,6 +150,7 @@ struct ViewChange {
   View to;    // desired, canonical
   bool orReplace = false;
   bool operator==(const ViewChange&) const = default;
+};
 // CreatePartition, AttachPartition, DetachPartition: the partition (declared name for create and
 // attach, live name for detach) and its parent and bounds (for detach: the live ones).
 struct Partition {
