@@ -1,7 +1,7 @@
 # The only set-up path on a fresh Debian 12 machine (run as root):
 #   make          install missing packages, then build
 #   make test     ... then run every test suite (ends with ctest's summary line)
-#   make run      the demo: PostgreSQL, the API test server, kubectl apply, the operator until Ready
+#   make run      the demo: PostgreSQL, a real kube-apiserver and etcd, kubectl apply, the operator until Ready
 #   make demo-cli the command line alone: a drifted database planned and fixed by the CLI
 .DEFAULT_GOAL := all
 
