@@ -79,7 +79,7 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   const schema::ViewQuestions viewQuestions = schema::viewQuestions(*have, *want);
   schema::ViewAnswers viewAnswers;
   if (!viewQuestions.empty()) {
-    auto answered = pg::canonicalizeViews(conn, schemaName, viewQuestions);
+    auto answered = pg::canonicalizeViews(conn, schemaName, questions, viewQuestions);
     if (!answered) return answered.error();
     viewAnswers = std::move(*answered);
   }
@@ -87,7 +87,7 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   if (!want) return want.error();
   // Partition keys and bounds the same way, once the types are Postgres's.
   const std::vector<schema::PartitionQuestion> partitionQuestions = schema::partitionQuestions(*have, *want);
-  auto partitionAnswers = pg::askPartitions(conn, partitionQuestions);
+  auto partitionAnswers = pg::askPartitions(conn, schemaName, questions, partitionQuestions);
   if (!partitionAnswers) return partitionAnswers.error();
   want = schema::withPartitionAnswers(*have, std::move(*want), *partitionAnswers);
   if (!want) return want.error();

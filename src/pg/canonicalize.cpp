@@ -218,36 +218,6 @@ void execute(pqxx::transaction_base& tx, const Scratch& s) {
   for (const auto& sql : s.statements) tx.exec_params(sql);
 }
 
-// What the plan creates that a declaration may name, made first in the question transaction (and
-// rolled back with it): the extensions and sequences the plan creates, and each changed enum as a
-// temporary enum of the same name with the declared values. The refusal of an extension or a
-// sequence (a name another relation holds), or nullopt.
-std::optional<schema::CanonFailure> prepare(pqxx::transaction_base& tx, const std::string& schemaName,
-                                            const schema::CanonQuestions& questions) {
-  for (const auto& e : questions.extensions) {
-    try {
-      tx.exec_params("CREATE EXTENSION IF NOT EXISTS " + ident(e.name) + " WITH SCHEMA " + ident(schemaName));
-    } catch (const pqxx::sql_error& err) {
-      return schema::CanonFailure{e.field, "cannot create extension " + e.name + ": " + detail::firstLine(err.what()), true};
-    }
-  }
-  for (const auto& s : questions.newSequences) {
-    try {
-      tx.exec_params("CREATE SEQUENCE " + schema::sql::qualified(schemaName, s.name) + " AS " + s.type);
-    } catch (const pqxx::sql_error& err) {
-      return schema::CanonFailure{s.field + ".name", "cannot create sequence " + s.name + ": " + detail::firstLine(err.what()),
-                                  true};
-    }
-  }
-  for (const auto& e : questions.shadowEnums) {
-    std::string values;
-    for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + schema::sql::literal(v);
-    tx.exec_params("CREATE TYPE pg_temp." + ident(e.name) + " AS ENUM (" + values + ")");
-  }
-  // Domains and composite types last: they may be over the enums.
-  return detail::createNewUserTypes(tx, schemaName, questions);
-}
-
 // The server's reason for refusing a question, or nullopt when the question is sound. Runs under
 // a savepoint on a scratch table named kProbeTable, rolled back afterwards.
 std::optional<std::string> tryOne(pqxx::transaction_base& tx, const Scratch& s,
@@ -312,7 +282,7 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::st
     tx.abort();
     return refused;
   };
-  if (auto failed = prepare(tx, schemaName, questions)) {
+  if (auto failed = detail::createPlannedObjects(tx, schemaName, questions)) {
     refused.push_back(*failed);
     return finish();
   }
@@ -358,6 +328,40 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::st
 }
 
 }  // namespace
+
+namespace detail {
+
+// What the plan creates that a declaration may name, made first in the question transaction (and
+// rolled back with it): the extensions and sequences the plan creates, and each changed enum as a
+// temporary enum of the same name with the declared values. The refusal of an extension or a
+// sequence (a name another relation holds), or nullopt.
+std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base& tx, const std::string& schemaName,
+                                            const schema::CanonQuestions& questions) {
+  for (const auto& e : questions.extensions) {
+    try {
+      tx.exec_params("CREATE EXTENSION IF NOT EXISTS " + ident(e.name) + " WITH SCHEMA " + ident(schemaName));
+    } catch (const pqxx::sql_error& err) {
+      return schema::CanonFailure{e.field, "cannot create extension " + e.name + ": " + detail::firstLine(err.what()), true};
+    }
+  }
+  for (const auto& s : questions.newSequences) {
+    try {
+      tx.exec_params("CREATE SEQUENCE " + schema::sql::qualified(schemaName, s.name) + " AS " + s.type);
+    } catch (const pqxx::sql_error& err) {
+      return schema::CanonFailure{s.field + ".name", "cannot create sequence " + s.name + ": " + detail::firstLine(err.what()),
+                                  true};
+    }
+  }
+  for (const auto& e : questions.shadowEnums) {
+    std::string values;
+    for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + schema::sql::literal(v);
+    tx.exec_params("CREATE TYPE pg_temp." + ident(e.name) + " AS ENUM (" + values + ")");
+  }
+  // Domains and composite types last: they may be over the enums.
+  return detail::createNewUserTypes(tx, schemaName, questions);
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -542,7 +546,7 @@ std::optional<std::string> askAll(pqxx::connection& conn, const std::string& sch
   std::optional<std::string> batchError;
   pqxx::work tx(conn, "canonicalize");
   try {
-    if (auto failed = prepare(tx, schemaName, questions)) {
+    if (auto failed = detail::createPlannedObjects(tx, schemaName, questions)) {
       batchError = failed->message;
     } else {
       for (const auto& s : scratches) execute(tx, s);
@@ -689,7 +693,7 @@ std::optional<std::string> askExtras(pqxx::connection& conn, const std::string& 
   std::optional<std::string> error;
   pqxx::work tx(conn, "canonicalize-extras");
   try {
-    if (auto failed = prepare(tx, schemaName, questions)) {
+    if (auto failed = detail::createPlannedObjects(tx, schemaName, questions)) {
       error = failed->message;
     } else {
       for (const auto& [i, s] : scratches) tx.exec_params(s.statement);
@@ -725,7 +729,7 @@ std::optional<schema::CanonFailure> diagnoseExtras(pqxx::connection& conn, const
     }
     tx.exec("ROLLBACK TO SAVEPOINT so_canon_extra");
   };
-  if (auto failed = prepare(tx, schemaName, questions)) refused = *failed;
+  if (auto failed = detail::createPlannedObjects(tx, schemaName, questions)) refused = *failed;
   for (const auto& q : questions.tables) {
     for (size_t j = 0; j < q.generated.size(); ++j) tryAlone(q, j, kNone, q.generated[j].field);
     for (size_t j = 0; j < q.exclusions.size(); ++j) tryAlone(q, kNone, j, q.exclusions[j].field);

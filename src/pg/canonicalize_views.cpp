@@ -21,6 +21,7 @@
 
 #include "pg/inspect.hpp"
 #include "pg/pqerror.hpp"
+#include "pg/user_types.hpp"
 #include "pg/view_catalog.hpp"
 #include "schema/sql.hpp"
 
@@ -29,13 +30,9 @@ namespace {
 
 using schema::sql::ident;
 
-// Shadows first: while asked, the declared views see the declared tables and enums.
+// Shadows first: while asked, the declared views see the declared tables (over the types the
+// plan creates, made before them by pg::detail::createPlannedObjects).
 void makeShadows(pqxx::transaction_base& tx, const schema::ViewQuestions& q) {
-  for (const auto& e : q.enums) {
-    std::string values;
-    for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + schema::sql::literal(v);
-    tx.exec_params("CREATE TYPE pg_temp." + ident(e.name) + " AS ENUM (" + values + ")");
-  }
   for (const auto& t : q.tables) {
     std::string columns;
     for (const auto& c : t.columns) columns += (columns.empty() ? "" : ", ") + ident(c.name) + " " + c.type;
@@ -186,6 +183,7 @@ core::Result<schema::ViewAnswers> readAnswers(pqxx::transaction_base& tx, const 
 }  // namespace
 
 core::Result<schema::ViewAnswers> canonicalizeViews(pqxx::connection& conn, const std::string& schemaName,
+                                                    const schema::CanonQuestions& planned,
                                                     const schema::ViewQuestions& questions) {
   if (questions.empty()) return schema::ViewAnswers{};
   // Options the server's major lacks are the declaration's fault, said as such.
@@ -197,6 +195,10 @@ core::Result<schema::ViewAnswers> canonicalizeViews(pqxx::connection& conn, cons
   try {
     pqxx::work tx(conn, "canonicalize-views");
     core::Result<schema::ViewAnswers> out = schema::ViewAnswers{};
+    if (auto failed = detail::createPlannedObjects(tx, schemaName, planned)) {
+      tx.abort();
+      return core::invalid(failed->field, failed->message);
+    }
     try {
       makeShadows(tx, questions);
     } catch (const pqxx::sql_error& e) {

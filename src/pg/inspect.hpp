@@ -42,9 +42,11 @@ core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::stri
                                          const schema::CanonQuestions& questions);
 
 // Puts every declared view query to the server as a temporary view, over temporary stand-ins for
-// the tables and enums the plan changes, in a transaction that is rolled back. A query Postgres
-// refuses, or that is not one query, is an Invalid error naming its field.
+// the tables the plan changes and the types it creates (`planned`, made as pg::canonicalize makes
+// them), in a transaction that is rolled back. A query Postgres refuses, or that is not one
+// query, is an Invalid error naming its field.
 core::Result<schema::ViewAnswers> canonicalizeViews(pqxx::connection& conn, const std::string& schemaName,
+                                                    const schema::CanonQuestions& planned,
                                                     const schema::ViewQuestions& questions);
 
 // Answers the fact questions in one query (and one more for each rebuilt enum, one for every

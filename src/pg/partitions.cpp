@@ -13,6 +13,7 @@
 #include <pqxx/transaction>
 
 #include "pg/pqerror.hpp"
+#include "pg/user_types.hpp"
 #include "schema/sql.hpp"
 
 namespace pg {
@@ -58,12 +59,17 @@ std::string partitionSql(size_t i, size_t j, const schema::PartitionQuestion::Bo
 
 }  // namespace
 
-core::Result<schema::PartitionAnswers> askPartitions(pqxx::connection& conn,
+core::Result<schema::PartitionAnswers> askPartitions(pqxx::connection& conn, const std::string& schemaName,
+                                                     const schema::CanonQuestions& planned,
                                                      const std::vector<schema::PartitionQuestion>& questions) {
   schema::PartitionAnswers answers;
   if (questions.empty()) return answers;
   try {
     pqxx::work tx(conn, "partition-questions");
+    if (auto failed = detail::createPlannedObjects(tx, schemaName, planned)) {
+      tx.abort();
+      return core::invalid(failed->field, failed->message);
+    }
     // The statement being run, to name its field when Postgres refuses it.
     std::string field;
     try {

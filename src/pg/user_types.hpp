@@ -21,6 +21,14 @@ extern const char* const kUserTypesQuery;
 // Fills model.domains and model.compositeTypes from the rows of kUserTypesQuery.
 void decodeUserTypes(const pqxx::result& rows, schema::Model& model);
 
+// What the plan creates that a declaration may name, made first in a question transaction (and
+// rolled back with it): the extensions and sequences the plan creates, each changed or new enum as
+// a temporary enum of the same name (found first, unqualified), then the domains and composite
+// types. Used by every question transaction (pg::canonicalize, pg::askPartitions). The refusal,
+// naming the declaration, or nullopt.
+std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base& tx, const std::string& schemaName,
+                                                         const schema::CanonQuestions& questions);
+
 // Creates the domains and composite types the plan creates, in the schema and in order, inside
 // the question transaction (rolled back with it). The refusal, naming the declaration, or nullopt.
 std::optional<schema::CanonFailure> createNewUserTypes(pqxx::transaction_base& tx, const std::string& schemaName,

@@ -71,7 +71,14 @@ std::vector<PartitionQuestion> partitionQuestions(const Model& have, const Model
     }
     if (!ask) continue;
     q.parent = parent.name;
-    for (const auto& c : parent.columns) q.columns.emplace_back(c.name, typeSql(c, want));
+    for (const auto& c : parent.columns) {
+      // An enum the plan creates or changes is a temporary one while asked (pg::askPartitions
+      // makes it, as pg::canonicalize does), found unqualified; every other type as declared.
+      const Enum* e = want.enumType(c.type);
+      const Enum* live = e ? have.enumType(c.type) : nullptr;
+      const bool shadowed = e && (!live || live->values != e->values);
+      q.columns.emplace_back(c.name, shadowed ? sql::ident(c.type) : typeSql(c, want));
+    }
     q.strategy = upper(parent.partitionBy->strategy);
     for (const auto& c : parent.partitionBy->columns) q.keys.push_back(sql::ident(c));
     // Each expression in parentheses of its own, so that it is one key ("a), (b" is a syntax error).

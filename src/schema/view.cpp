@@ -259,10 +259,8 @@ ViewQuestions viewQuestions(const Model& have, const Model& want) {
   std::set<std::string> shadowedEnums;
   for (const auto& e : want.enums) {
     const Enum* live = have.enumType(e.name);
-    if (!live || live->values != e.values) {
-      q.enums.push_back(e);
-      shadowedEnums.insert(e.name);
-    }
+    // Made as temporary enums by the question transaction (pg::detail::createPlannedObjects).
+    if (!live || live->values != e.values) shadowedEnums.insert(e.name);
   }
   std::set<std::string> reshaped;  // live tables the plan changes the shape of
   for (const auto& m : matchTables(have, want)) {

@@ -36,7 +36,6 @@ struct ViewQuestion {
 // own names in a rolled-back transaction, over the shadow tables and enums.
 struct ViewQuestions {
   std::vector<ShadowTable> tables;
-  std::vector<Enum> enums;  // declared enums the plan creates or changes, shadowed the same way
   std::vector<ViewQuestion> views;
   bool empty() const { return views.empty(); }
 };

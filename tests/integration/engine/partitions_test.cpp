@@ -99,6 +99,40 @@ TEST_F(PartitionsTest, APartitionsOwnIndexCheckAndCommentAreManagedAndInheritedO
   EXPECT_EQ(drift(plan(r).plan), Drift{"CreateIndex events_2027.events_2027_kind_idx [safe]"});
 }
 
+TEST_F(PartitionsTest, ColumnsOfADomainAndAnEnumTheSamePlanCreatesArePartitionedInOneApply) {
+  // The partition questions are asked before any type exists: the plan's enum, domain and
+  // composite type are made in the question transaction first, as for every other question.
+  const auto r = resource(R"yaml(  enums:
+    - {name: region, values: [eu, us, apac]}
+  domains:
+    - {name: email_address, type: text, checks: [{name: email_address_check, expression: "VALUE ~ '@'"}]}
+  compositeTypes:
+    - {name: money_amount, attributes: [{name: cents, type: bigint}, {name: currency, type: text}]}
+  tables:
+    - name: accounts
+      columns:
+        - {name: id, type: bigint, nullable: false}
+        - {name: region, type: region, nullable: false}
+        - {name: email, type: email_address}
+        - {name: balance, type: money_amount}
+      partitionBy: {strategy: list, columns: [region]}
+    - name: accounts_eu
+      partitionOf: {table: accounts, bounds: "FOR VALUES IN ('eu')"}
+    - name: accounts_rest
+      partitionOf: {table: accounts, bounds: "for values in ( 'us','apac' )"}
+)yaml");
+  const auto report = applied(r);
+  EXPECT_TRUE(report.remaining.drift.empty()) << drift(report.remaining)[0];
+  EXPECT_EQ(value("SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'accounts_rest'"),
+            "FOR VALUES IN ('us', 'apac')");
+  EXPECT_EQ(value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'accounts'::regclass"
+                  " AND attname = 'email'"),
+            "email_address");
+  exec("INSERT INTO accounts VALUES (1, 'apac', 'a@b', ROW(5, 'EUR'))");
+  EXPECT_EQ(value("SELECT tableoid::regclass::text FROM accounts WHERE id = 1"), "accounts_rest");
+  EXPECT_EQ(drift(plan(r).plan), Drift{});
+}
+
 TEST_F(PartitionsTest, AttachesALivePlainTableAndGatesADetach) {
   applied(resource(eventsSpec()));
   exec("CREATE TABLE events_2027 (id bigint NOT NULL, created_at timestamptz NOT NULL, kind text)");

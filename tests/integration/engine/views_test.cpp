@@ -93,6 +93,30 @@ TEST_F(ViewsTest, CreatesViewsAfterWhatTheyReadWhateverTheDeclaredOrderThenIsInS
   EXPECT_EQ(value("SELECT string_agg(customer_id::text, ',') FROM big_spenders"), "1");
 }
 
+TEST_F(ViewsTest, AViewOverColumnsOfADomainAndACompositeTypeTheSamePlanCreatesIsCreatedInOneApply) {
+  const std::string body = R"yaml(  domains:
+    - {name: email_address, type: text, checks: [{name: email_address_check, expression: "VALUE ~ '@'"}]}
+  compositeTypes:
+    - {name: money_amount, attributes: [{name: cents, type: bigint}, {name: currency, type: text}]}
+  enums:
+    - {name: tier, values: [free, paid]}
+  tables:
+    - name: members
+      columns:
+        - {name: id, type: bigint, nullable: false}
+        - {name: email, type: email_address}
+        - {name: balance, type: money_amount}
+        - {name: tier, type: tier}
+  views:
+    - name: paying_members
+      query: "SELECT id, email, (balance).cents AS cents FROM members WHERE tier = 'paid'"
+)yaml";
+  const auto report = applied(body);
+  EXPECT_TRUE(report.remaining.drift.empty()) << drift(report.remaining)[0];
+  EXPECT_EQ(relkind("paying_members"), "v");
+  EXPECT_EQ(drift(plan(resource(body)).plan), Drift{});
+}
+
 TEST_F(ViewsTest, AReindentedOrDifferentlySpelledQueryIsNotDrift) {
   exec(kTablesSql);
   exec("CREATE VIEW active_customers AS SELECT id, email FROM customers WHERE deleted_at IS NULL");
