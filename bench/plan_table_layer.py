@@ -11,7 +11,9 @@ gets), 10 domains (with checks) and 20 sequences. A throwaway PostgreSQL gets it
   floor     the catalog read the in-sync plan sends on one connection, through `psql -f`
   drifted   `schema-operator plan` after the generator's drift and one drift of each new kind
   floor+    every statement the drifted plan sent on one connection, through `psql -f`
-Round trips are statements in the server log. Written to bench/results/plan_table_layer.txt.
+Statements are counted in the server log; the questions among them (scratch tables, partitions,
+expression indexes) are sent pipelined, so they cost one round trip however many there are
+(tests/integration/engine/partitions_test.cpp counts round trips on the wire). Written to bench/results/plan_table_layer.txt.
 """
 import argparse
 import json
@@ -143,17 +145,17 @@ def report(results, runs, pg_version):
              f"# the generator's schema plus an expression index, a range-partitioned table with {PARTITIONS}",
              f"# partitions and a parent index, {DOMAINS} domains with checks, {SEQUENCES} sequences.",
              "# in sync / drifted: `schema-operator plan`, fresh process, wall time; floor / floor+: the statements",
-             "# the in-sync / drifted plan sent on one connection, through `psql -f`. trips: statements in the log.",
+             "# the in-sync / drifted plan sent on one connection, through `psql -f`, one round trip each.",
              ""]
     for r in results:
         med = {k: benchlib.stats(r[k])[0] for k in ("insync", "floor", "drifted", "floor_all")}
         lines += [f"{r['n']} tables:",
-                  f"  in sync  {benchlib.fmt(r['insync'])}  {r['insync_trips']} trips, "
+                  f"  in sync  {benchlib.fmt(r['insync'])}  {r['insync_trips']} statements, "
                   f"peak RSS {max(r['insync_rss']) / 1024:.0f} MB",
-                  f"  floor    {benchlib.fmt(r['floor'])}  {r['floor_trips']} trips",
-                  f"  drifted  {benchlib.fmt(r['drifted'])}  {r['drifted_trips']} trips, "
+                  f"  floor    {benchlib.fmt(r['floor'])}  {r['floor_trips']} statements",
+                  f"  drifted  {benchlib.fmt(r['drifted'])}  {r['drifted_trips']} statements, "
                   f"peak RSS {max(r['drifted_rss']) / 1024:.0f} MB",
-                  f"  floor+   {benchlib.fmt(r['floor_all'])}  {r['floor_all_trips']} trips",
+                  f"  floor+   {benchlib.fmt(r['floor_all'])}  {r['floor_all_trips']} statements",
                   f"  in sync / floor {med['insync'] / med['floor']:.2f}x   drifted / floor+ "
                   f"{med['drifted'] / med['floor_all']:.2f}x",
                   "  drift of the new kinds reported: " + "; ".join(f"{c} {o}" for c, o in r["new_kinds"])]

@@ -19,6 +19,7 @@
 #include <pqxx/transaction>
 
 #include "pg/inspect.hpp"
+#include "pg/pipelined.hpp"
 #include "pg/pqerror.hpp"
 #include "pg/scratch_groups.hpp"
 #include "pg/user_types.hpp"
@@ -549,9 +550,15 @@ std::optional<std::string> askAll(pqxx::connection& conn, const std::string& sch
     if (auto failed = detail::createPlannedObjects(tx, schemaName, questions)) {
       batchError = failed->message;
     } else {
-      for (const auto& s : scratches) execute(tx, s);
-      batchError = readAnswers(tx, questions, types, scratches, groups, ownColumns, defaults, canon);
-      if (!batchError) batchError = detail::askDomains(tx, questions, canon);
+      // Every scratch statement in one round trip, however many questions there are.
+      std::vector<std::string> statements;
+      for (const auto& s : scratches) statements.insert(statements.end(), s.statements.begin(), s.statements.end());
+      if (auto refused = detail::execPipelined(tx, statements)) {
+        batchError = refused->message;
+      } else {
+        batchError = readAnswers(tx, questions, types, scratches, groups, ownColumns, defaults, canon);
+        if (!batchError) batchError = detail::askDomains(tx, questions, canon);
+      }
     }
   } catch (const pqxx::sql_error& e) {
     batchError = detail::firstLine(e.what());

@@ -20,6 +20,7 @@
 #include <pqxx/transaction>
 
 #include "pg/inspect.hpp"
+#include "pg/pipelined.hpp"
 #include "pg/pqerror.hpp"
 #include "pg/user_types.hpp"
 #include "pg/view_catalog.hpp"
@@ -32,12 +33,18 @@ using schema::sql::ident;
 
 // Shadows first: while asked, the declared views see the declared tables (over the types the
 // plan creates, made before them by pg::detail::createPlannedObjects).
-void makeShadows(pqxx::transaction_base& tx, const schema::ViewQuestions& q) {
+std::vector<std::string> shadowStatements(const schema::ViewQuestions& q) {
+  std::vector<std::string> out;
   for (const auto& t : q.tables) {
     std::string columns;
     for (const auto& c : t.columns) columns += (columns.empty() ? "" : ", ") + ident(c.name) + " " + c.type;
-    tx.exec_params("CREATE TEMPORARY TABLE " + ident(t.name) + " (" + columns + ") ON COMMIT DROP");
+    out.push_back("CREATE TEMPORARY TABLE " + ident(t.name) + " (" + columns + ") ON COMMIT DROP");
   }
+  return out;
+}
+
+std::string viewStatement(const schema::ViewQuestion& v) {
+  return "CREATE TEMPORARY VIEW " + ident(v.name) + " AS " + v.query;
 }
 
 // The names a query mentions: quoted identifiers as written, other words lower-cased (as Postgres
@@ -116,7 +123,7 @@ std::map<std::string, std::string> makeViews(pqxx::transaction_base& tx, const s
     for (const auto* v : pending) {
       tx.exec("SAVEPOINT so_canon_view");
       try {
-        tx.exec_params("CREATE TEMPORARY VIEW " + ident(v->name) + " AS " + v->query);
+        tx.exec_params(viewStatement(*v));
         tx.exec("RELEASE SAVEPOINT so_canon_view");
         refused.erase(v->name);
         progress = true;
@@ -193,25 +200,35 @@ core::Result<schema::ViewAnswers> canonicalizeViews(pqxx::connection& conn, cons
         return core::invalid(v.field + ".options.securityInvoker",
                              "security_invoker views need PostgreSQL 15 or later; this server is " + serverVersion(conn));
   try {
-    pqxx::work tx(conn, "canonicalize-views");
-    core::Result<schema::ViewAnswers> out = schema::ViewAnswers{};
-    if (auto failed = detail::createPlannedObjects(tx, schemaName, planned)) {
-      tx.abort();
-      return core::invalid(failed->field, failed->message);
+    // Every view at once first, in one round trip, in the order their mentions give; only when
+    // Postgres refuses one are they asked again one by one, each under a savepoint, to name it.
+    for (const bool together : {true, false}) {
+      pqxx::work tx(conn, "canonicalize-views");
+      if (auto failed = detail::createPlannedObjects(tx, schemaName, planned)) {
+        tx.abort();
+        return core::invalid(failed->field, failed->message);
+      }
+      if (auto refused = detail::execPipelined(tx, shadowStatements(questions))) {
+        tx.abort();
+        return core::terminal("cannot stand in the declared tables for the view queries: " + refused->message);
+      }
+      core::Result<schema::ViewAnswers> out = schema::ViewAnswers{};
+      if (together) {
+        std::vector<std::string> views;
+        for (const auto* v : scratchOrder(questions)) views.push_back(viewStatement(*v));
+        if (detail::execPipelined(tx, views)) {
+          tx.abort();
+          continue;
+        }
+        out = readAnswers(tx, schemaName, questions);
+      } else {
+        const auto refused = makeViews(tx, questions);
+        out = refused.empty() ? readAnswers(tx, schemaName, questions) : refusal(questions, refused);
+      }
+      tx.abort();  // scratch only: nothing is ever committed
+      return out;
     }
-    try {
-      makeShadows(tx, questions);
-    } catch (const pqxx::sql_error& e) {
-      tx.abort();
-      return core::terminal("cannot stand in the declared tables for the view queries: " + detail::firstLine(e.what()));
-    }
-    const auto refused = makeViews(tx, questions);
-    if (!refused.empty())
-      out = refusal(questions, refused);
-    else
-      out = readAnswers(tx, schemaName, questions);
-    tx.abort();  // scratch only: nothing is ever committed
-    return out;
+    return core::terminal("cannot put the declared view queries to Postgres");  // not reached
   } catch (const nlohmann::json::exception& e) {
     return core::terminal(std::string("cannot read back the declared views: ") + e.what());
   } catch (const std::exception& e) {

@@ -1,6 +1,6 @@
 // Safety, as in pg/canonicalize.cpp: the author's key expressions and bounds are pasted into DDL
-// on scratch tables only, each statement sent alone through exec_params (the extended protocol
-// runs exactly one statement), in a transaction that is always rolled back; and what the scratch
+// on scratch tables only, each statement sent alone through the extended protocol (which runs
+// exactly one statement; all of them in one round trip, pg/pipelined.hpp), in a transaction that is always rolled back; and what the scratch
 // tables became is checked against what was asked (a partitioned table with as many keys as
 // declared; partitions that are plain tables with no storage options of their own), so text that
 // smuggles in a sub-partitioning, storage parameters or a tablespace is refused. Only Postgres's
@@ -12,6 +12,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include "pg/pipelined.hpp"
 #include "pg/pqerror.hpp"
 #include "pg/user_types.hpp"
 #include "schema/sql.hpp"
@@ -70,21 +71,20 @@ core::Result<schema::PartitionAnswers> askPartitions(pqxx::connection& conn, con
       tx.abort();
       return core::invalid(failed->field, failed->message);
     }
-    // The statement being run, to name its field when Postgres refuses it.
-    std::string field;
-    try {
-      for (size_t i = 0; i < questions.size(); ++i) {
-        field = questions[i].field;
-        tx.exec_params(parentSql(i, questions[i]));
-        for (size_t j = 0; j < questions[i].bounds.size(); ++j) {
-          field = questions[i].bounds[j].field + ".bounds";
-          tx.exec_params(partitionSql(i, j, questions[i].bounds[j]));
-        }
+    // Every scratch table in one round trip, each statement alone; the field of each, to name
+    // it when Postgres refuses it.
+    std::vector<std::string> statements, fields;
+    for (size_t i = 0; i < questions.size(); ++i) {
+      statements.push_back(parentSql(i, questions[i]));
+      fields.push_back(questions[i].field);
+      for (size_t j = 0; j < questions[i].bounds.size(); ++j) {
+        statements.push_back(partitionSql(i, j, questions[i].bounds[j]));
+        fields.push_back(questions[i].bounds[j].field + ".bounds");
       }
-    } catch (const pqxx::sql_error& e) {
-      const std::string message = detail::firstLine(e.what());
+    }
+    if (auto refused = detail::execPipelined(tx, statements)) {
       tx.abort();
-      return core::invalid(field, message);
+      return core::invalid(fields[refused->index], refused->message);
     }
     std::map<std::string, Made> made;
     for (const auto& row : tx.exec_params(kReadBack)) {

@@ -2,8 +2,11 @@
 // partitions and a default one created and then in sync, equivalent spellings of bounds not
 // drift, a plain table attached, a detach gated as destructive, an index on the live parent built
 // the lock-safe way, a partition key change blocked, bounds Postgres refuses an input error that
-// names the field, and bounds that try to be more than bounds refused.
+// names the field, bounds that try to be more than bounds refused, and the questions about any
+// number of partitions and expression indexes sent in a fixed number of round trips.
 #include "engine_fixture.hpp"
+#include "support/round_trips.hpp"
+#include "support/wire_trips.hpp"
 
 namespace {
 
@@ -263,4 +266,47 @@ TEST_F(PartitionsTest, BoundsPostgresRefusesOrThatAreMoreThanBoundsAreInputError
   EXPECT_NE(planError(resource(twoStatements)).find("spec.tables[6].partitionOf.bounds: "), std::string::npos);
   EXPECT_EQ(value("SELECT count(*) FROM pg_class WHERE relname = 'victim'"), "1");
   EXPECT_EQ(value("SELECT count(*) FROM pg_class WHERE relname LIKE 'events%'"), "0") << "nothing was changed";
+}
+
+TEST_F(PartitionsTest, QuestionsAboutManyBoundsAndExpressionIndexesTakeAsManyRoundTripsAsAboutOne) {
+  // Bounds written as dates on a timestamptz key and expression keys written without the casts
+  // Postgres adds are not the live text on their face: every plan asks about each of them.
+  auto spec = [](int n) {
+    std::string body = R"yaml(  tables:
+    - name: log
+      columns:
+        - {name: id, type: bigint, nullable: false}
+        - {name: at, type: timestamptz, nullable: false}
+        - {name: label, type: "varchar(40)"}
+      partitionBy: {strategy: range, columns: [at]}
+)yaml";
+    for (int i = 0; i < n; ++i) {
+      const std::string year = std::to_string(2000 + i), next = std::to_string(2001 + i);
+      body += "    - name: log_" + year + "\n      partitionOf: {table: log, bounds: \"FOR VALUES FROM ('" + year +
+              "-01-01') TO ('" + next + "-01-01')\"}\n      indexes:\n        - {name: log_" + year +
+              "_label_idx, keys: [{expression: \"lower(label)\"}]}\n";
+    }
+    return body;
+  };
+  struct Count {
+    long long wire = 0, statements = 0;
+  };
+  auto plannedInSync = [&](int n) {
+    exec("DROP TABLE IF EXISTS log");
+    const auto r = resource(spec(n));
+    const auto report = applied(r);
+    EXPECT_TRUE(report.remaining.drift.empty()) << drift(report.remaining)[0];
+    auto conn = connect();
+    const testsupport::WireTrips wire(*conn);
+    const testsupport::RoundTrips logged(*conn);
+    auto planned = engine::run(*conn, r, engine::Options{});
+    EXPECT_TRUE(planned && planned->plan.drift.empty()) << "in sync after the apply";
+    return std::make_pair(Count{wire.count(), logged.count()}, wire.describe());
+  };
+  const auto [one, oneTrips] = plannedInSync(1);
+  const auto [twelve, twelveTrips] = plannedInSync(12);
+  // Asked each time: twelve partitions and indexes are more statements than one...
+  EXPECT_GE(twelve.statements, one.statements + 22);
+  // ...in the same round trips.
+  EXPECT_EQ(twelve.wire, one.wire) << "one:\n" << oneTrips << "twelve:\n" << twelveTrips;
 }

@@ -5,6 +5,8 @@
 // up in the same transaction and is blocked by an undeclared one, and a hostile query is an input
 // error that changes nothing.
 #include "engine_fixture.hpp"
+#include "support/round_trips.hpp"
+#include "support/wire_trips.hpp"
 
 namespace {
 
@@ -347,4 +349,29 @@ TEST_F(ViewsTest, SecurityInvokerIsAnInputErrorWhereTheServerLacksIt) {
   EXPECT_EQ(drift(report.remaining), Drift{});
   EXPECT_EQ(value("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'v'::regclass"),
             "security_invoker=true");
+}
+
+TEST_F(ViewsTest, QuestionsAboutManyViewsTakeAsManyRoundTripsAsAboutOne) {
+  // Written as people write them, not as pg_get_viewdef prints them: every plan asks about each.
+  auto body = [](int n) {
+    std::string views;
+    for (int i = 0; i < n; ++i)
+      views += "    - {name: big_orders_" + std::to_string(i) + ", query: \"select id, total_cents from orders where total_cents > " +
+               std::to_string(100 * i) + "\"}\n";
+    return withViews(views);
+  };
+  auto plannedInSync = [&](int n) {
+    exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    applied(body(n));
+    auto conn = connect();
+    const testsupport::WireTrips wire(*conn);
+    const testsupport::RoundTrips logged(*conn);
+    auto planned = engine::run(*conn, resource(body(n)), engine::Options{});
+    EXPECT_TRUE(planned && planned->plan.drift.empty()) << "in sync after the apply";
+    return std::make_tuple(wire.count(), logged.count(), wire.describe());
+  };
+  const auto [oneWire, oneStatements, oneTrips] = plannedInSync(1);
+  const auto [tenWire, tenStatements, tenTrips] = plannedInSync(10);
+  EXPECT_GE(tenStatements, oneStatements + 9) << "each view is asked about";
+  EXPECT_EQ(tenWire, oneWire) << "one:\n" << oneTrips << "ten:\n" << tenTrips;
 }
