@@ -257,3 +257,14 @@ TEST_F(EngineTest, TheSessionsOwnStatementTimeoutDoesNotBoundAValidate) {
   EXPECT_EQ(value("SELECT convalidated FROM pg_constraint WHERE conname = 'slow_check'"), "t");
   EXPECT_EQ(pqxx::nontransaction(*conn).exec1("SHOW statement_timeout")[0].as<std::string>(), "250ms");
 }
+
+// The catalog read's planned cost passes jit_above_cost on large schemas, and compiling it took
+// ten times as long as running it: the engine's sessions run with JIT off.
+TEST_F(EngineTest, TheEngineSessionRunsWithoutJit) {
+  const auto r = resource("  tables:\n    - name: t\n      columns: [{name: id, type: bigint}]\n");
+  auto conn = connect();
+  pqxx::nontransaction(*conn).exec("SET jit = on");
+  auto planned = engine::run(*conn, r, engine::Options{});
+  ASSERT_TRUE(planned) << planned.error().describe();
+  EXPECT_EQ(pqxx::nontransaction(*conn).exec1("SHOW jit")[0].as<std::string>(), "off");
+}
