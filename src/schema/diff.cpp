@@ -703,12 +703,10 @@ class Differ {
     const std::string& T = want.name;
     const std::string& L = live.name;
     const PartitionOf& of = *want.partitionOf;
-    if (live.partitionOf) {
-      if (live.partitionOf->table != liveTable(of.table) || live.partitionOf->bounds != of.bounds) {
-        detach(T, live);
-        add(ChangeKind::AttachPartition, T, T, L, Partition{T, of, {}, {}});
-      }
-    } else {
+    const bool attaching = !live.partitionOf || live.partitionOf->table != liveTable(of.table) ||
+                           live.partitionOf->bounds != of.bounds;
+    if (attaching) {
+      if (live.partitionOf) detach(T, live);
       add(ChangeKind::AttachPartition, T, T, L, Partition{T, of, {}, {}});
     }
     Table w = want, l = live;  // only checks: uniques and foreign keys are the parent's
@@ -717,7 +715,23 @@ class Differ {
     l.uniques.clear();
     l.foreignKeys.clear();
     constraints(w, l);
-    indexes(want, live);
+    indexes(want, attaching ? withoutAdoptedIndexes(want, live) : live);
+  }
+
+  // `live` without the indexes ATTACH PARTITION will adopt: each one that matches an index
+  // declared on the parent (Postgres attaches it to the parent's instead of building another) and
+  // no index declared on the partition itself. Such an index is typically what a detach left
+  // behind; dropping it before the attach would only make Postgres build it again.
+  Table withoutAdoptedIndexes(const Table& want, const Table& live) const {
+    const Table* parent = want_.table(want.partitionOf->table);
+    if (!parent) return live;
+    Table out = live;
+    std::erase_if(out.indexes, [&](const Index& l) {
+      auto matches = [&](const Index& d) { return sameIndexDefinition(want, live, d, l); };
+      return std::any_of(parent->indexes.begin(), parent->indexes.end(), matches) &&
+             std::none_of(want.indexes.begin(), want.indexes.end(), matches);
+    });
+    return out;
   }
 
   // A live partition declared as a plain table is detached (destructive: its rows leave the

@@ -169,6 +169,23 @@ TEST_F(PartitionsTest, AttachesALivePlainTableAndGatesADetach) {
   EXPECT_EQ(drift(plan(detach).plan), Drift{});
 }
 
+TEST_F(PartitionsTest, AnIndexADetachLeftBehindIsAdoptedByTheAttachNotDroppedFirst) {
+  const std::string parentIndex = R"yaml(      indexes:
+        - {name: events_kind_idx, columns: [kind]}
+)yaml";
+  const auto r = resource(eventsSpec(parentIndex));
+  applied(r);
+  exec("ALTER TABLE events DETACH PARTITION events_m12");
+  // The partition keeps its copy of the parent's index, now an index of a plain table.
+  EXPECT_EQ(value("SELECT count(*) FROM pg_indexes WHERE tablename = 'events_m12'"), "1");
+  EXPECT_EQ(drift(plan(r).plan), Drift{"AttachPartition events_m12 [safe]"});
+  const auto report = applied(r);
+  EXPECT_EQ(statements(report).size(), 1u) << statements(report)[0];
+  EXPECT_EQ(value("SELECT count(*) FROM pg_indexes WHERE tablename = 'events_m12'"), "1");
+  EXPECT_EQ(value("SELECT count(*) FROM pg_inherits WHERE inhparent = 'events_kind_idx'::regclass"), "13");
+  EXPECT_EQ(drift(plan(r).plan), Drift{});
+}
+
 TEST_F(PartitionsTest, ChangedBoundsAreADetachAndAttachGatedTogether) {
   applied(resource(eventsSpec()));
   std::string moved = eventsSpec();
