@@ -337,6 +337,7 @@ VARS = {
     ("readColumnExtras", "fields"): COLUMN,
     ("readDeferrable", "fields"): ["spec.tables[].unique[]", "spec.tables[].foreignKeys[]"],
     ("readExclusion", "fields"): "spec.tables[].exclusions[]",
+    ("readTable", "switches"): "spec.tables[].rowLevelSecurity",
     ("readExclusionElement", "fields"): "spec.tables[].exclusions[].elements[]",
     ("eitherWord", "fields"): None,
     ("readApply", "apply"): "spec.apply",

@@ -223,6 +223,13 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
   out["name"] = t.name;
   if (t.comment) out["comment"] = *t.comment;
   if (t.unlogged) out["unlogged"] = true;
+  // Written when either switch is on; a table without it keeps what it has under the operator.
+  if (t.rowLevelSecurity && (t.rowLevelSecurity->enabled || t.rowLevelSecurity->forced)) {
+    Json rls;
+    rls["enabled"] = t.rowLevelSecurity->enabled;
+    if (t.rowLevelSecurity->forced) rls["forced"] = true;
+    out["rowLevelSecurity"] = rls;
+  }
   // A partition declares none of its columns, keys and foreign keys: they are its parent's.
   const bool partition = t.partitionOf.has_value();
   if (partition) out["partitionOf"] = partitionOfJson(*t.partitionOf);

@@ -76,7 +76,7 @@ const std::string kColumnsQuery =
     " CASE WHEN a.attcollation <> t.typcollation THEN (SELECT cl.collname FROM pg_catalog.pg_collation cl"
     "   WHERE cl.oid = a.attcollation) END,"
     " CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,"
-    " c.relpersistence"
+    " c.relpersistence, c.relrowsecurity, c.relforcerowsecurity"
     " FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
@@ -384,6 +384,7 @@ void decodeColumns(const pqxx::result& columns, schema::Model& model, std::unord
         t.name = std::move(table);
         t.comment = optional(row[1]);
         t.unlogged = row[13].c_str()[0] == 'u';
+        t.rowLevelSecurity = schema::RowSecurity{row[14].c_str()[0] == 't', row[15].c_str()[0] == 't'};
         model.tables.push_back(std::move(t));
       }
       current = &it->second;

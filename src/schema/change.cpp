@@ -42,6 +42,10 @@ constexpr KindName kKinds[] = {
     {ChangeKind::CreatePartition, "CreatePartition"}, {ChangeKind::AttachPartition, "AttachPartition"},
     {ChangeKind::ChangePartitionBy, "ChangePartitionBy"}, {ChangeKind::DetachPartition, "DetachPartition"},
     {ChangeKind::AlterIndex, "AlterIndex"},
+    {ChangeKind::EnableRowLevelSecurity, "EnableRowLevelSecurity"},
+    {ChangeKind::ForceRowLevelSecurity, "ForceRowLevelSecurity"},
+    {ChangeKind::DisableRowLevelSecurity, "DisableRowLevelSecurity"},
+    {ChangeKind::NoForceRowLevelSecurity, "NoForceRowLevelSecurity"},
 };
 
 }  // namespace

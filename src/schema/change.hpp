@@ -24,6 +24,7 @@ enum class ChangeKind {
   CreatePartition, AttachPartition,  // contract Part 2
   ChangePartitionBy,  // always blocked: Postgres cannot re-partition a table in place
   AlterIndex,  // storage parameters of an index (ALTER INDEX SET/RESET): no rebuild
+  EnableRowLevelSecurity, ForceRowLevelSecurity,  // contract Part 2, Access
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -33,6 +34,7 @@ enum class ChangeKind {
   DropDomain, DropDomainCheck, DropType, DropTypeAttribute,
   DropView, DropMaterializedView, ReplaceMaterializedView,
   DetachPartition,  // contract Part 2
+  DisableRowLevelSecurity, NoForceRowLevelSecurity,  // contract Part 2, Access: they widen access
 };
 
 enum class Safety { Safe, Destructive, Blocked };

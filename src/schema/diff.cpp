@@ -213,6 +213,7 @@ class Differ {
   }
 
   void createTable(const Table& want) {
+    rowSecurity(want, nullptr);
     if (want.partitionOf) return createPartition(want);
     Table t = named(want, nullptr);
     for (auto& c : t.columns) c.type = typeSql(c, want_);
@@ -272,6 +273,7 @@ class Differ {
     if (m.renamed) add(ChangeKind::RenameTable, T, T, L, Rename{L, T});
     if (want.comment && storedComment(*want.comment) != live.comment)
       add(ChangeKind::SetComment, T, T, L, Comment{"", storedComment(*want.comment)});
+    rowSecurity(want, &live);
     if (want.partitionOf) return alterPartition(want, live);
     partitioning(want, live);
     columns(want, live);
@@ -356,6 +358,22 @@ class Differ {
                     " needs Postgres 17 (ALTER COLUMN ... SET EXPRESSION); this server is older: add a new generated "
                     "column (and drop this one), or keep the expression";
     }
+  }
+
+  // Row-level security, where declared (contract Part 2, Access): each switch on its own, turning
+  // one off is destructive (it widens access). `live` is null for a table the plan creates.
+  void rowSecurity(const Table& want, const Table* live) {
+    if (!want.rowLevelSecurity) return;
+    const RowSecurity now = live && live->rowLevelSecurity ? *live->rowLevelSecurity : RowSecurity{};
+    const RowSecurity& wanted = *want.rowLevelSecurity;
+    const std::string& T = want.name;
+    const std::string L = live ? live->name : "";
+    if (wanted.enabled != now.enabled)
+      add(wanted.enabled ? ChangeKind::EnableRowLevelSecurity : ChangeKind::DisableRowLevelSecurity, T, T, L,
+          std::monostate{}).onNewTable = !live;
+    if (wanted.forced != now.forced)
+      add(wanted.forced ? ChangeKind::ForceRowLevelSecurity : ChangeKind::NoForceRowLevelSecurity, T, T, L,
+          std::monostate{}).onNewTable = !live;
   }
 
   // UNLOGGED and exclusion constraints (contract Part 2).

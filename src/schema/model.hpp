@@ -165,6 +165,14 @@ struct PartitionOf {
   bool operator==(const PartitionOf&) const = default;
 };
 
+// ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY. `forced` applies the policies to the
+// table's owner too.
+struct RowSecurity {
+  bool enabled = false;
+  bool forced = false;
+  bool operator==(const RowSecurity&) const = default;
+};
+
 struct Table {
   std::string name;
   std::optional<std::string> comment;  // as for Column::comment
@@ -177,6 +185,8 @@ struct Table {
   std::vector<std::string> renamedFrom;  // desired only
   std::string field;                     // desired only, e.g. "spec.tables[3]"
   bool unlogged = false;                 // UNLOGGED: not written to the WAL, emptied after a crash
+  // Row-level security (contract Part 2, Access). Desired: managed only when declared; live: always.
+  std::optional<RowSecurity> rowLevelSecurity;
   std::vector<Exclusion> exclusions;
   std::optional<PartitionBy> partitionBy;  // a partitioned table
   // A partition. Desired: its columns are its parent's (the reader copies them, for questions

@@ -41,7 +41,11 @@ int phase(ChangeKind k) {
     case ChangeKind::SetComment:
     case ChangeKind::AlterSequence:  // OWNED BY needs the column, renamed and added by now
     case ChangeKind::SetLogged:
-    case ChangeKind::SetUnlogged: return 10;
+    case ChangeKind::SetUnlogged:
+    case ChangeKind::EnableRowLevelSecurity:
+    case ChangeKind::ForceRowLevelSecurity:
+    case ChangeKind::DisableRowLevelSecurity:
+    case ChangeKind::NoForceRowLevelSecurity: return 10;
     case ChangeKind::AddPrimaryKey:
     case ChangeKind::AddUnique:
     case ChangeKind::AddCheck:

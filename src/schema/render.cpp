@@ -174,6 +174,10 @@ class Renderer {
       case ChangeKind::DropExclusion: return dropConstraint(get<Exclusion>().name);
       case ChangeKind::SetLogged: return one(alter() + "SET LOGGED");
       case ChangeKind::SetUnlogged: return one(alter() + "SET UNLOGGED");
+      case ChangeKind::EnableRowLevelSecurity: return one(alter() + "ENABLE ROW LEVEL SECURITY");
+      case ChangeKind::ForceRowLevelSecurity: return one(alter() + "FORCE ROW LEVEL SECURITY");
+      case ChangeKind::DisableRowLevelSecurity: return one(alter() + "DISABLE ROW LEVEL SECURITY");
+      case ChangeKind::NoForceRowLevelSecurity: return one(alter() + "NO FORCE ROW LEVEL SECURITY");
       case ChangeKind::CreateDomain:
       case ChangeKind::AddDomainCheck:
       case ChangeKind::CreateType:

@@ -336,7 +336,7 @@ void checkPartitionFields(const Fields& fields, bool partitioned) {
 
 schema::Table readTable(const Item& item, Issues& issues) {
   Fields fields(item, {"name", "comment", "columns", "primaryKey", "unique", "foreignKeys", "checks", "indexes",
-                       "renamedFrom", "unlogged", "exclusions", "partitionBy", "partitionOf"},
+                       "renamedFrom", "unlogged", "exclusions", "partitionBy", "partitionOf", "rowLevelSecurity"},
                 issues);
   schema::Table t;
   t.name = fields.requiredIdentifier("name");
@@ -373,6 +373,13 @@ schema::Table readTable(const Item& item, Issues& issues) {
   for (const auto& index : fields.list("indexes")) t.indexes.push_back(readIndex(index, issues));
   t.renamedFrom = fields.identifiers("renamedFrom");
   t.unlogged = fields.boolean("unlogged").value_or(false);
+  if (auto rls = fields.object("rowLevelSecurity", {"enabled", "forced"})) {
+    // Declared: managed, each switch off unless said (forced without enabled is legal in
+    // Postgres, and kept as written: it takes effect once enabled).
+    const Fields& switches = *rls;
+    t.rowLevelSecurity =
+        schema::RowSecurity{switches.boolean("enabled").value_or(false), switches.boolean("forced").value_or(false)};
+  }
   for (const auto& x : fields.list("exclusions")) t.exclusions.push_back(readExclusion(x, issues));
   return t;
 }

@@ -32,3 +32,8 @@ CREATE UNLOGGED TABLE availability_cache (
   room_id integer PRIMARY KEY,
   free_until timestamptz
 );
+
+-- Row-level security (contract Part 2, Access): enabled on one table, enabled and forced on another.
+ALTER TABLE bookings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE codes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE codes FORCE ROW LEVEL SECURITY;

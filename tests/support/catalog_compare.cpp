@@ -11,8 +11,9 @@ namespace {
 // Each query yields one text per object; $1 is the schema. Definitions are Postgres's own text
 // (pg_get_constraintdef, pg_get_indexdef, pg_get_expr), so two spellings of one object compare equal.
 const char* const kQueries[] = {
-    // Tables, with kind, persistence and comment.
+    // Tables, with kind, persistence, row-level security and comment.
     "SELECT 'table ' || c.relname || ' kind=' || c.relkind::text || ' persistence=' || c.relpersistence::text"
+    " || ' rls=' || c.relrowsecurity || '/' || c.relforcerowsecurity"
     " || ' comment=' || coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'none')"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')",
     // Columns in order.

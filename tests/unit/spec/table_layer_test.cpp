@@ -111,3 +111,24 @@ TEST(TableLayer, RejectsBadExclusions) {
 }
 
 }  // namespace
+
+TEST(TableLayer, ReadsRowLevelSecurityOnlyWhereDeclared) {
+  const auto m = parseOk(withSpec(R"(tables:
+  - name: a
+    columns: [{name: id, type: int}]
+    rowLevelSecurity: {enabled: true}
+  - name: b
+    columns: [{name: id, type: int}]
+    rowLevelSecurity: {enabled: true, forced: true}
+  - name: c
+    columns: [{name: id, type: int}]
+)"))
+                     .model;
+  EXPECT_EQ(m.tables[0].rowLevelSecurity, (schema::RowSecurity{true, false}));
+  EXPECT_EQ(m.tables[1].rowLevelSecurity, (schema::RowSecurity{true, true}));
+  EXPECT_FALSE(m.tables[2].rowLevelSecurity.has_value()) << "not declared: not managed";
+  EXPECT_TRUE(rejects(table("[{name: id, type: int}]", "    rowLevelSecurity: {enabled: yes please}\n"),
+                      "spec.tables[0].rowLevelSecurity.enabled", ""));
+  EXPECT_TRUE(rejects(table("[{name: id, type: int}]", "    rowLevelSecurity: {enabled: true, bypass: true}\n"),
+                      "spec.tables[0].rowLevelSecurity.bypass", ""));
+}
