@@ -338,6 +338,8 @@ VARS = {
     ("readDeferrable", "fields"): ["spec.tables[].unique[]", "spec.tables[].foreignKeys[]"],
     ("readExclusion", "fields"): "spec.tables[].exclusions[]",
     ("readTable", "switches"): "spec.tables[].rowLevelSecurity",
+    ("readPolicy", "fields"): "spec.tables[].policies[]",
+    ("readPolicyCommand", "fields"): "spec.tables[].policies[]",
     ("readExclusionElement", "fields"): "spec.tables[].exclusions[].elements[]",
     ("eitherWord", "fields"): None,
     ("readApply", "apply"): "spec.apply",
@@ -453,6 +455,8 @@ def scan_function(facts, file, func, params, body):
         facts.enums[("spec", "mode")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readSequenceType":
         facts.enums[("spec.sequences[]", "type")] = re.findall(r"\*value == \"(\w+)\"", body)
+    if func == "readPolicyCommand":
+        facts.enums[("spec.tables[].policies[]", "command")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readCheckOption":
         facts.enums[("spec.views[].options", "checkOption")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readPartitionBy":

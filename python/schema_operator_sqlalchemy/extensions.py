@@ -2,8 +2,9 @@
 
 That package keeps what it declares in `metadata.info` under one key per kind, so this module
 reads them without importing it. Rows become seed rows (`spec.seed`, a kind the resource has);
-every other kind is refused naming the object, because the operator does not manage it yet and an
-export that silently left it out would hand the operator a schema without it.
+every other kind is refused naming the object, because the operator does not manage it yet (or,
+for views and policies, this exporter does not translate them yet) and an export that silently
+left it out would hand the operator a schema without it.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from .errors import UnsupportedModelError
 
 # metadata.info key -> (the collection's list attribute, why the resource cannot carry it)
 REFUSED_KINDS = {
-    "views": ("views", "views are not managed by the operator yet (spec.views)"),
+    "views": ("views", "views are not exported from models yet: declare them under spec.views by hand"),
     "functions": ("functions", "functions are not managed by the operator yet (spec.functions)"),
     "procedures": ("procedures", "procedures are not managed by the operator yet (spec.functions)"),
     "triggers": ("triggers", "triggers are not managed by the operator yet (tables[].triggers)"),
@@ -27,7 +28,7 @@ REFUSED_KINDS = {
     "roles": ("roles", "roles are cluster-wide: a DatabaseSchema never creates or drops them"),
     "schemas": ("schemas", "a DatabaseSchema owns one existing schema and never creates schemas"),
     "databases": ("databases", "a DatabaseSchema never creates databases"),
-    "policies": ("policies", "row-level security policies are not managed by the operator yet (tables[].policies)"),
+    "policies": ("policies", "policies are not exported from models yet: declare them under tables[].policies by hand"),
 }
 
 

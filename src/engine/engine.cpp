@@ -9,6 +9,7 @@
 
 #include "pg/failure.hpp"
 #include "pg/partitions.hpp"
+#include "pg/policies.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -90,6 +91,12 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   auto partitionAnswers = pg::askPartitions(conn, schemaName, questions, partitionQuestions);
   if (!partitionAnswers) return partitionAnswers.error();
   want = schema::withPartitionAnswers(*have, std::move(*want), *partitionAnswers);
+  if (!want) return want.error();
+  // Policy expressions the same way.
+  const std::vector<schema::PolicyQuestion> policyQuestions = schema::policyQuestions(*have, *want);
+  auto policyAnswers = pg::askPolicies(conn, schemaName, questions, policyQuestions);
+  if (!policyAnswers) return policyAnswers.error();
+  want = schema::withPolicyAnswers(*have, std::move(*want), *policyAnswers);
   if (!want) return want.error();
 
   std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);

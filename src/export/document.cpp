@@ -280,6 +280,21 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
   for (const auto& x : sortedByName(t.exclusions))
     if (!leftOut.part(t.name, x.name)) exclusions.push_back(exclusionJson(x));
   if (!exclusions.empty()) out["exclusions"] = std::move(exclusions);
+  // Policies as a person writes them: defaults (all, permissive, PUBLIC) left out.
+  if (!t.policies.empty()) {
+    Json policies = Json::array();
+    for (const auto& p : t.policies) {
+      Json item;
+      item["name"] = p.name;
+      if (p.command != "all") item["command"] = p.command;
+      if (!p.permissive) item["permissive"] = false;
+      if (p.roles != std::vector<std::string>{"public"}) item["roles"] = p.roles;
+      if (p.usingExpr) item["using"] = *p.usingExpr;
+      if (p.withCheck) item["withCheck"] = *p.withCheck;
+      policies.push_back(std::move(item));
+    }
+    out["policies"] = std::move(policies);
+  }
   return out;
 }
 

@@ -66,7 +66,7 @@ std::string unexpressibleQuery(int serverVersion) {
     "   p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_proc p ON p.pronamespace = n.oid"
     " WHERE n.nspname = $1" + notFromExtension("pg_proc", "p.oid") +
-    // What hangs on a table: triggers, rules, policies, exclusion constraints, grants.
+    // What hangs on a table: triggers, rules, exclusion constraints, grants.
     " UNION ALL SELECT 'o', 'trigger', '', c.relname || '.' || tg.tgname, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = c.oid"
@@ -75,9 +75,6 @@ std::string unexpressibleQuery(int serverVersion) {
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_rewrite r ON r.ev_class = c.oid"
     " WHERE n.nspname = $1 AND r.rulename <> '_RETURN'" + notFromExtension("pg_class", "c.oid") +
-    " UNION ALL SELECT 'o', 'policy', '', c.relname || '.' || po.polname, ''"
-    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " JOIN pg_catalog.pg_policy po ON po.polrelid = c.oid WHERE n.nspname = $1" +
     // Exclusion constraints are written; only a deferrable one has no field.
     " UNION ALL SELECT 'p', 'exclusion constraint', c.relname::text, co.conname::text, 'deferrable'"
     " FROM managed c JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid WHERE co.contype = 'x'"

@@ -245,6 +245,19 @@ const std::string kPartitionsQuery =
     " WHERE n.nspname = $1 AND (c.relkind = 'p' OR c.relispartition) AND" + kManagedTables +
     " ORDER BY c.relname";
 
+// (11) Row-level security policies of the managed tables: the command (polcmd), permissive, the
+// roles by name, sorted ("public" for PUBLIC, oid 0), and the expressions as Postgres prints them.
+const std::string kPoliciesQuery =
+    "SELECT c.relname, po.polname, po.polcmd, po.polpermissive,"
+    " (SELECT pg_catalog.json_agg(s.role ORDER BY s.role) FROM (SELECT CASE WHEN r.oid = 0 THEN 'public'"
+    "   ELSE pg_catalog.pg_get_userbyid(r.oid)::text END AS role FROM pg_catalog.unnest(po.polroles) AS r(oid)) s),"
+    " pg_catalog.pg_get_expr(po.polqual, po.polrelid), pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid)"
+    " FROM pg_catalog.pg_namespace n"
+    " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    " JOIN pg_catalog.pg_policy po ON po.polrelid = c.oid"
+    " WHERE n.nspname = $1 AND" + kManagedTables +
+    " ORDER BY c.relname, po.polname";
+
 // (5) Extensions are database-wide.
 constexpr const char* kExtensionsQuery = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname";
 
@@ -339,6 +352,7 @@ struct OtherResults {
   pqxx::result unmanaged;  // (8)
   pqxx::result views;      // (9)
   pqxx::result partitions;  // (10)
+  pqxx::result policies;    // (11)
 };
 
 // Queries (2) to (10), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
@@ -347,7 +361,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const int serverVersion = tx.conn().server_version();
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(10);  // held until resume(): the queries leave together
+  batch.retain(11);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(constraintsQuery(serverVersion), schemaLiteral));
@@ -360,6 +374,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const auto unmanaged = batch.insert(withSchema(unmanagedObjectsQuery(tx.conn().server_version()), schemaLiteral));
   const auto views = batch.insert(withSchema(kViewsQuery, schemaLiteral));
   const auto partitions = batch.insert(withSchema(kPartitionsQuery, schemaLiteral));
+  const auto policies = batch.insert(withSchema(kPoliciesQuery, schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
@@ -367,6 +382,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
                 batch.retrieve(sequences), batch.retrieve(userTypes), batch.retrieve(unmanaged)};
   out.second.views = batch.retrieve(views);
   out.second.partitions = batch.retrieve(partitions);
+  out.second.policies = batch.retrieve(policies);
   batch.complete();
   return out;
 }
@@ -432,6 +448,35 @@ void decodePartitions(const pqxx::result& partitions, schema::Model& model,
       t.partitionBy = std::move(by);
     }
     if (!row[5].is_null() && !row[6].is_null()) t.partitionOf = schema::PartitionOf{row[5].c_str(), row[6].c_str(), {}};
+  }
+}
+
+// (11): each table's policies.
+std::string policyCommandOf(char polcmd) {
+  switch (polcmd) {
+    case 'r': return "select";
+    case 'a': return "insert";
+    case 'w': return "update";
+    case 'd': return "delete";
+    default: return "all";  // '*'
+  }
+}
+
+void decodePolicies(const pqxx::result& policies, schema::Model& model,
+                    const std::unordered_map<std::string, TableRef>& byName) {
+  for (const auto& row : policies) {
+    auto it = byName.find(row[0].c_str());
+    if (it == byName.end()) continue;
+    schema::RowPolicy p;
+    p.name = row[1].c_str();
+    p.command = policyCommandOf(row[2].c_str()[0]);
+    p.permissive = isTrue(row[3]);
+    p.roles.clear();
+    if (!row[4].is_null())
+      for (const auto& role : nlohmann::json::parse(row[4].c_str())) p.roles.push_back(role.get<std::string>());
+    if (!row[5].is_null()) p.usingExpr = row[5].c_str();
+    if (!row[6].is_null()) p.withCheck = row[6].c_str();
+    model.tables[it->second.index].policies.push_back(std::move(p));
   }
 }
 
@@ -542,6 +587,7 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
   detail::decodeUserTypes(r.userTypes, model);
   for (const auto& row : r.unmanaged) model.unmanaged.push_back({row[0].c_str(), row[1].c_str()});
   decodePartitions(r.partitions, model, byName);
+  decodePolicies(r.policies, model, byName);
 }
 
 // A view's options from its reloptions ("security_barrier=true", "check_option=local").

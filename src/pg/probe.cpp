@@ -8,6 +8,7 @@
 #include <map>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
@@ -196,6 +197,14 @@ core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& sch
     // Autocommit: one statement is its own snapshot, and one round trip.
     pqxx::nontransaction tx(conn, "probe");
     for (const auto& e : questions.rebuiltEnums) readEnumUses(tx, schemaName, e, facts.enumUses[e]);
+    if (!questions.roles.empty()) {
+      // The names travel as one JSON parameter: never part of the query's text.
+      const pqxx::result roles = tx.exec_params(
+          "SELECT r.name FROM pg_catalog.json_array_elements_text($1::pg_catalog.json) AS r(name)"
+          " WHERE EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r.name)",
+          nlohmann::json(questions.roles).dump());
+      for (const auto& row : roles) facts.existingRoles.insert(row[0].c_str());
+    }
     if (!questions.droppedSequences.empty()) {
       readSequenceUses(tx, schemaName, questions.droppedSequences, facts.sequenceUses);
       for (const auto& name : questions.droppedSequences) facts.sequenceUses.try_emplace(name);  // used by nothing

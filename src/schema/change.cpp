@@ -46,6 +46,8 @@ constexpr KindName kKinds[] = {
     {ChangeKind::ForceRowLevelSecurity, "ForceRowLevelSecurity"},
     {ChangeKind::DisableRowLevelSecurity, "DisableRowLevelSecurity"},
     {ChangeKind::NoForceRowLevelSecurity, "NoForceRowLevelSecurity"},
+    {ChangeKind::CreatePolicy, "CreatePolicy"},       {ChangeKind::AlterPolicy, "AlterPolicy"},
+    {ChangeKind::DropPolicy, "DropPolicy"},
 };
 
 }  // namespace

@@ -25,6 +25,7 @@ enum class ChangeKind {
   ChangePartitionBy,  // always blocked: Postgres cannot re-partition a table in place
   AlterIndex,  // storage parameters of an index (ALTER INDEX SET/RESET): no rebuild
   EnableRowLevelSecurity, ForceRowLevelSecurity,  // contract Part 2, Access
+  CreatePolicy, AlterPolicy,  // contract Part 2, Access; blocked while a named role is missing
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -35,6 +36,7 @@ enum class ChangeKind {
   DropView, DropMaterializedView, ReplaceMaterializedView,
   DetachPartition,  // contract Part 2
   DisableRowLevelSecurity, NoForceRowLevelSecurity,  // contract Part 2, Access: they widen access
+  DropPolicy,  // contract Part 2, Access
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -175,11 +177,18 @@ struct PartitionIndex {
   bool operator==(const PartitionIndex&) const = default;
 };
 
+// CreatePolicy, DropPolicy: the policy (declared or live). AlterPolicy: both, the live name.
+struct PolicyChange {
+  RowPolicy from;
+  RowPolicy to;
+  bool operator==(const PolicyChange&) const = default;
+};
+
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
                             CompositeTypeChange, View, ViewChange, Partition, PartitioningChange,
-                            IndexChange>;
+                            IndexChange, RowPolicy, PolicyChange>;
 
 struct Change {
   ChangeKind kind{};

@@ -214,6 +214,7 @@ class Differ {
 
   void createTable(const Table& want) {
     rowSecurity(want, nullptr);
+    policies(want, nullptr);
     if (want.partitionOf) return createPartition(want);
     Table t = named(want, nullptr);
     for (auto& c : t.columns) c.type = typeSql(c, want_);
@@ -274,6 +275,7 @@ class Differ {
     if (want.comment && storedComment(*want.comment) != live.comment)
       add(ChangeKind::SetComment, T, T, L, Comment{"", storedComment(*want.comment)});
     rowSecurity(want, &live);
+    policies(want, &live);
     if (want.partitionOf) return alterPartition(want, live);
     partitioning(want, live);
     columns(want, live);
@@ -374,6 +376,39 @@ class Differ {
     if (wanted.forced != now.forced)
       add(wanted.forced ? ChangeKind::ForceRowLevelSecurity : ChangeKind::NoForceRowLevelSecurity, T, T, L,
           std::monostate{}).onNewTable = !live;
+  }
+
+  // Policies (contract Part 2, Access), by name: a missing one is created, an undeclared one
+  // dropped (destructive). Roles and expressions change in place (ALTER POLICY); the command,
+  // permissiveness, or an expression taken away, by a drop and create held together. `want`'s
+  // expressions are Postgres's own text by now (withPolicyAnswers).
+  void policies(const Table& want, const Table* live) {
+    const std::string& T = want.name;
+    const std::string L = live ? live->name : "";
+    for (const auto& p : want.policies) {
+      const RowPolicy* lp = nullptr;
+      if (live)
+        for (const auto& candidate : live->policies)
+          if (candidate.name == p.name) lp = &candidate;
+      const std::string object = T + "." + p.name;
+      if (!lp) {
+        add(ChangeKind::CreatePolicy, object, T, L, p).onNewTable = !live;
+        continue;
+      }
+      if (p.command != lp->command || p.permissive != lp->permissive || (lp->usingExpr && !p.usingExpr) ||
+          (lp->withCheck && !p.withCheck)) {
+        add(ChangeKind::DropPolicy, object, T, L, *lp);
+        add(ChangeKind::CreatePolicy, object, T, L, p);
+      } else if (p.roles != lp->roles || p.usingExpr != lp->usingExpr || p.withCheck != lp->withCheck) {
+        add(ChangeKind::AlterPolicy, object, T, L, PolicyChange{*lp, p});
+      }
+    }
+    if (!live) return;
+    for (const auto& lp : live->policies) {
+      const bool declared = std::any_of(want.policies.begin(), want.policies.end(),
+                                        [&](const RowPolicy& p) { return p.name == lp.name; });
+      if (!declared) add(ChangeKind::DropPolicy, T + "." + lp.name, T, L, lp);
+    }
   }
 
   // UNLOGGED and exclusion constraints (contract Part 2).

@@ -166,6 +166,18 @@ void blockPartitionOfBlocked(Change& c, const std::set<std::string>& blockedPare
 
 }  // namespace
 
+// Roles a policy the change creates or alters names (PUBLIC is no role).
+static std::vector<std::string> rolesNamed(const Change& c) {
+  const RowPolicy* p = nullptr;
+  if (c.kind == ChangeKind::CreatePolicy) p = &std::get<RowPolicy>(c.detail);
+  if (c.kind == ChangeKind::AlterPolicy) p = &std::get<PolicyChange>(c.detail).to;
+  std::vector<std::string> out;
+  if (p)
+    for (const auto& r : p->roles)
+      if (r != "public") out.push_back(r);
+  return out;
+}
+
 FactQuestions factsNeeded(const std::vector<Change>& changes) {
   FactQuestions q;
   for (const auto& c : changes) {
@@ -184,8 +196,34 @@ FactQuestions factsNeeded(const std::vector<Change>& changes) {
     if (narrowsRange(c)) q.sequenceValues.push_back(std::get<SequenceChange>(c.detail).from.name);
     if (c.kind == ChangeKind::DropSequence) q.droppedSequences.push_back(std::get<Sequence>(c.detail).name);
     userTypeFactsNeeded(c, q);
+    for (const auto& role : rolesNamed(c)) q.roles.push_back(role);
   }
+  std::sort(q.roles.begin(), q.roles.end());
+  q.roles.erase(std::unique(q.roles.begin(), q.roles.end()), q.roles.end());
   return q;
+}
+
+// Roles are never created (they are cluster-wide): a policy naming a missing one is blocked with
+// that reason, and the rest of the plan proceeds. A replaced policy's drop is held with it.
+static void blockOnMissingRoles(std::vector<Change>& changes, const Facts& facts) {
+  std::set<std::string> blockedPolicies;
+  for (auto& c : changes) {
+    std::vector<std::string> missing;
+    for (const auto& r : rolesNamed(c))
+      if (!facts.existingRoles.count(r)) missing.push_back(r);
+    if (missing.empty()) continue;
+    std::string names;
+    for (size_t i = 0; i < missing.size(); ++i) names += (i ? ", " : "") + missing[i];
+    c.safety = Safety::Blocked;
+    c.reason = (missing.size() == 1 ? "role " + names + " does not exist" : "roles " + names + " do not exist") +
+               "; the operator never creates roles (they belong to the whole cluster): create it, and the policy follows";
+    blockedPolicies.insert(c.object);
+  }
+  for (auto& c : changes)
+    if (c.kind == ChangeKind::DropPolicy && blockedPolicies.count(c.object)) {
+      c.safety = Safety::Blocked;
+      c.reason = "held with the policy that replaces it, which is blocked";
+    }
 }
 
 std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
@@ -233,6 +271,7 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
     if (!blockedParents.empty()) blockPartitionOfBlocked(c, blockedParents);
     out.push_back(std::move(c));
   }
+  blockOnMissingRoles(out, facts);
   return out;
 }
 

@@ -19,9 +19,10 @@ struct FactQuestions {
   std::vector<std::string> rebuiltEnums;  // what uses this enum, that rebuilding it must carry over?
   std::vector<std::string> sequenceValues;   // the value a sequence whose range narrows has reached
   std::vector<std::string> droppedSequences; // what uses a sequence the plan drops?
+  std::vector<std::string> roles;            // does the role exist? (the policies' roles, sorted)
   bool empty() const {
     return tablesWithRows.empty() && nullCounts.empty() && seedRows.empty() && rebuiltEnums.empty() &&
-           sequenceValues.empty() && droppedSequences.empty();
+           sequenceValues.empty() && droppedSequences.empty() && roles.empty();
   }
 };
 
@@ -45,6 +46,7 @@ struct Facts {
   std::map<std::string, EnumUses> enumUses;  // by enum name
   std::map<std::string, long long> sequenceValues;     // last_value, by sequence name
   std::map<std::string, SequenceUses> sequenceUses;    // by sequence name
+  std::set<std::string> existingRoles;                 // of FactQuestions::roles, those that exist
 };
 
 FactQuestions factsNeeded(const std::vector<Change>& changes);

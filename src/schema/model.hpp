@@ -165,6 +165,20 @@ struct PartitionOf {
   bool operator==(const PartitionOf&) const = default;
 };
 
+// A row-level security policy (contract Part 2, Access). `usingExpr` and `withCheck` as
+// pg_get_expr prints them (desired: the author's text until Postgres has answered). `roles`
+// sorted, "public" for PUBLIC (what an empty TO means).
+struct RowPolicy {
+  std::string name;
+  std::string command = "all";  // all | select | insert | update | delete
+  bool permissive = true;
+  std::vector<std::string> roles{"public"};
+  std::optional<std::string> usingExpr;
+  std::optional<std::string> withCheck;
+  std::string field;  // desired only: "spec.tables[0].policies[1]"
+  bool operator==(const RowPolicy&) const = default;
+};
+
 // ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY. `forced` applies the policies to the
 // table's owner too.
 struct RowSecurity {
@@ -187,6 +201,7 @@ struct Table {
   bool unlogged = false;                 // UNLOGGED: not written to the WAL, emptied after a crash
   // Row-level security (contract Part 2, Access). Desired: managed only when declared; live: always.
   std::optional<RowSecurity> rowLevelSecurity;
+  std::vector<RowPolicy> policies;  // contract Part 2, Access
   std::vector<Exclusion> exclusions;
   std::optional<PartitionBy> partitionBy;  // a partitioned table
   // A partition. Desired: its columns are its parent's (the reader copies them, for questions

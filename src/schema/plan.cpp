@@ -58,11 +58,15 @@ int phase(ChangeKind k) {
     case ChangeKind::ReplaceView:
     case ChangeKind::CreateMaterializedView:
     case ChangeKind::ReplaceMaterializedView:
-    case ChangeKind::AlterIndex: return 13;
+    case ChangeKind::AlterIndex:
+    // Policies once the columns and tables their expressions read are there.
+    case ChangeKind::CreatePolicy:
+    case ChangeKind::AlterPolicy: return 13;
     case ChangeKind::InsertSeedRow: return 14;
     case ChangeKind::DropForeignKey:
     case ChangeKind::DropView:  // before the columns and tables they read are dropped
-    case ChangeKind::DropMaterializedView: return 15;
+    case ChangeKind::DropMaterializedView:
+    case ChangeKind::DropPolicy: return 15;
     case ChangeKind::DropPrimaryKey:
     case ChangeKind::DropUnique:
     case ChangeKind::DropCheck:
@@ -143,6 +147,8 @@ std::string replacementKey(const Change& c) {
     case ChangeKind::DropDomainCheck: return "domain check:" + c.object;
     case ChangeKind::AttachPartition:
     case ChangeKind::DetachPartition: return "partition:" + c.object;
+    case ChangeKind::CreatePolicy:
+    case ChangeKind::DropPolicy: return "policy:" + c.object;
     default: return "";
   }
 }
@@ -150,7 +156,7 @@ std::string replacementKey(const Change& c) {
 bool isDrop(ChangeKind k) {
   return k == ChangeKind::DropPrimaryKey || k == ChangeKind::DropUnique || k == ChangeKind::DropCheck ||
          k == ChangeKind::DropForeignKey || k == ChangeKind::DropIndex || k == ChangeKind::DropExclusion ||
-         k == ChangeKind::DropDomainCheck || k == ChangeKind::DetachPartition;
+         k == ChangeKind::DropDomainCheck || k == ChangeKind::DetachPartition || k == ChangeKind::DropPolicy;
 }
 
 }  // namespace

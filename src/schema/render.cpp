@@ -1,6 +1,7 @@
 #include "schema/render.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "schema/canon.hpp"
 #include "schema/sql.hpp"
@@ -178,6 +179,10 @@ class Renderer {
       case ChangeKind::ForceRowLevelSecurity: return one(alter() + "FORCE ROW LEVEL SECURITY");
       case ChangeKind::DisableRowLevelSecurity: return one(alter() + "DISABLE ROW LEVEL SECURITY");
       case ChangeKind::NoForceRowLevelSecurity: return one(alter() + "NO FORCE ROW LEVEL SECURITY");
+      case ChangeKind::CreatePolicy: return one(createPolicy(get<RowPolicy>()));
+      case ChangeKind::AlterPolicy: return one(alterPolicy(get<PolicyChange>()));
+      case ChangeKind::DropPolicy:
+        return one("DROP POLICY IF EXISTS " + ident(get<RowPolicy>().name) + " ON " + q(c_.table));
       case ChangeKind::CreateDomain:
       case ChangeKind::AddDomainCheck:
       case ChangeKind::CreateType:
@@ -213,6 +218,30 @@ class Renderer {
   }
   std::string q(const std::string& name) const { return sql::qualified(schema_, name); }
   std::string alter() const { return "ALTER TABLE " + q(c_.table) + " "; }
+
+  // "TO a, b" ("public" is the keyword PUBLIC, every other role an identifier).
+  static std::string policyRoles(const RowPolicy& p) {
+    std::string out;
+    for (const auto& r : p.roles) out += (out.empty() ? "" : ", ") + (r == "public" ? std::string("PUBLIC") : ident(r));
+    return " TO " + out;
+  }
+  // The expressions are the text Postgres printed for them (pg::askPolicies), never the author's.
+  static std::string policyExpressions(const RowPolicy& p) {
+    std::string out;
+    if (p.usingExpr) out += " USING (" + *p.usingExpr + ")";
+    if (p.withCheck) out += " WITH CHECK (" + *p.withCheck + ")";
+    return out;
+  }
+  std::string createPolicy(const RowPolicy& p) const {
+    std::string command = p.command;
+    for (auto& ch : command) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return "CREATE POLICY " + ident(p.name) + " ON " + q(c_.table) + " AS " + (p.permissive ? "PERMISSIVE" : "RESTRICTIVE") +
+           " FOR " + command + policyRoles(p) + policyExpressions(p);
+  }
+  // Roles and expressions change in place; command and permissiveness cannot (a drop and create).
+  std::string alterPolicy(const PolicyChange& pc) const {
+    return "ALTER POLICY " + ident(pc.from.name) + " ON " + q(c_.table) + policyRoles(pc.to) + policyExpressions(pc.to);
+  }
   std::string alterColumn(const std::string& column) const { return alter() + "ALTER COLUMN " + ident(column) + " "; }
 
   Step step(std::vector<std::string> statements) const {

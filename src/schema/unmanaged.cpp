@@ -9,7 +9,8 @@ bool isManagedKind(std::string_view kind) {
   // Kinds the catalog listing knows (docs/unmanaged.md) that a resource declares. Tables,
   // columns, constraints, indexes, enums, sequences and extensions are managed and never listed,
   // so they are not named here. Add a kind here when the resource learns to declare it.
-  static const std::set<std::string_view> managed = {"CompositeType", "Domain", "MaterializedView", "Partition", "View"};
+  static const std::set<std::string_view> managed = {"CompositeType", "Domain", "MaterializedView", "Partition", "Policy",
+                                                          "View"};
   return managed.count(kind) > 0;
 }
 

@@ -322,6 +322,40 @@ schema::Exclusion readExclusion(const Item& item, Issues& issues) {
 
 // A partition has its parent's columns, keys and foreign keys; it may declare its own indexes,
 // checks and comment.
+// policies[].command: what the policy applies to.
+std::string readPolicyCommand(const Fields& fields) {
+  auto value = fields.text("command");
+  if (!value) return "all";
+  if (*value == "all" || *value == "select" || *value == "insert" || *value == "update" || *value == "delete")
+    return *value;
+  fields.issues().report(fields.pathOf("command"),
+                         "must be all, select, insert, update or delete, found " + quoteShort(*value));
+  return "all";
+}
+
+// spec.tables[i].policies[j] (contract Part 2, Access). `using` and `withCheck` are SQL text put
+// to Postgres (pg::askPolicies) before they reach a statement.
+schema::RowPolicy readPolicy(const Item& item, Issues& issues) {
+  Fields fields(item, {"name", "command", "permissive", "roles", "using", "withCheck"}, issues);
+  schema::RowPolicy p;
+  p.field = item.path;
+  p.name = fields.requiredIdentifier("name");
+  p.command = readPolicyCommand(fields);
+  p.permissive = fields.boolean("permissive").value_or(true);
+  if (fields.get("roles")) {
+    p.roles = fields.identifiers("roles");
+    if (p.roles.empty()) issues.report(fields.pathOf("roles"), "must name at least one role, or be left out (PUBLIC)");
+  }
+  // As Postgres lists them: sorted, PUBLIC by the name pg_get_userbyid gives no role ("public").
+  for (auto& r : p.roles)
+    if (r == "PUBLIC") r = "public";
+  std::sort(p.roles.begin(), p.roles.end());
+  p.roles.erase(std::unique(p.roles.begin(), p.roles.end()), p.roles.end());
+  p.usingExpr = fields.nonBlankText("using");
+  p.withCheck = fields.nonBlankText("withCheck");
+  return p;
+}
+
 void checkPartitionFields(const Fields& fields, bool partitioned) {
   for (const char* key : {"columns", "primaryKey", "unique", "foreignKeys"})
     if (fields.has(key))
@@ -336,7 +370,8 @@ void checkPartitionFields(const Fields& fields, bool partitioned) {
 
 schema::Table readTable(const Item& item, Issues& issues) {
   Fields fields(item, {"name", "comment", "columns", "primaryKey", "unique", "foreignKeys", "checks", "indexes",
-                       "renamedFrom", "unlogged", "exclusions", "partitionBy", "partitionOf", "rowLevelSecurity"},
+                       "renamedFrom", "unlogged", "exclusions", "partitionBy", "partitionOf", "rowLevelSecurity",
+                       "policies"},
                 issues);
   schema::Table t;
   t.name = fields.requiredIdentifier("name");
@@ -381,6 +416,7 @@ schema::Table readTable(const Item& item, Issues& issues) {
         schema::RowSecurity{switches.boolean("enabled").value_or(false), switches.boolean("forced").value_or(false)};
   }
   for (const auto& x : fields.list("exclusions")) t.exclusions.push_back(readExclusion(x, issues));
+  for (const auto& p : fields.list("policies")) t.policies.push_back(readPolicy(p, issues));
   return t;
 }
 

@@ -129,6 +129,8 @@ void checkNames(const DatabaseSchema& resource, Issues& issues) {
   for (const auto& t : model.tables) {
     checkColumns(t, issues);
     checkConstraintNames(t, issues);
+    Namespace policies("policy name");
+    for (const auto& p : t.policies) policies.declare(p.name, Where{p.field, ".name"}, issues);
   }
 
   // Indexes, and the indexes behind unique constraints, are relations of the schema: their names

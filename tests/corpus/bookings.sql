@@ -37,3 +37,6 @@ CREATE UNLOGGED TABLE availability_cache (
 ALTER TABLE bookings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE codes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE codes FORCE ROW LEVEL SECURITY;
+-- Policies (contract Part 2, Access): to PUBLIC, so that the rebuilt database needs no role.
+CREATE POLICY bookings_open ON bookings FOR SELECT USING (NOT cancelled);
+CREATE POLICY bookings_guest ON bookings AS RESTRICTIVE FOR UPDATE USING (guest IS NOT NULL) WITH CHECK (guest <> '');

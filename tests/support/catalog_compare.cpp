@@ -16,6 +16,13 @@ const char* const kQueries[] = {
     " || ' rls=' || c.relrowsecurity || '/' || c.relforcerowsecurity"
     " || ' comment=' || coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'none')"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')",
+    // Row-level security policies, with what they apply to and their expressions as stored.
+    "SELECT 'policy ' || c.relname || '.' || po.polname || ' cmd=' || po.polcmd::text || ' permissive=' ||"
+    " po.polpermissive || ' roles=' || array_to_string(ARRAY(SELECT CASE WHEN r = 0 THEN 'public'"
+    " ELSE pg_get_userbyid(r)::text END FROM unnest(po.polroles) r ORDER BY 1), ',') || ' using=' ||"
+    " coalesce(pg_get_expr(po.polqual, po.polrelid), '-') || ' check=' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), '-')"
+    " FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = $1",
     // Columns in order.
     "SELECT 'column ' || c.relname || '.' || a.attname || ' #' || row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)"
     " || ' type=' || format_type(a.atttypid, a.atttypmod) || ' notnull=' || a.attnotnull"
