@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy import MetaData, Table
 
 from .errors import ModelsNotFoundError, UnsupportedModelError
-from .extensions import refuse_declarative_extensions, seed_from_rows
+from .extensions import refuse_declarative_extensions, seed_from_rows, views_from_declared
 from .tables import ExportContext, TableExporter
 
 DEFAULT_SCHEMA = "public"
@@ -128,6 +128,9 @@ def export_resource(
     if ctx.sequences:
         spec["sequences"] = sorted(ctx.sequences, key=lambda s: s["name"])
     spec["tables"] = exported_tables
+    views = views_from_declared(metadata, target_schema)
+    if views:
+        spec["views"] = views
     seed = seed_from_rows(metadata, target_schema, {t["name"]: t for t in exported_tables})
     if seed:
         spec["seed"] = seed

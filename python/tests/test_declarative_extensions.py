@@ -1,5 +1,6 @@
-"""Objects of sqlalchemy-declarative-extensions: rows become seed rows (round-tripped through the
-binary); every kind the operator does not manage is an error naming the object."""
+"""Objects of sqlalchemy-declarative-extensions: rows become seed rows and views spec.views (each
+round-tripped through the binary); every kind the operator does not manage is an error naming the
+object."""
 from __future__ import annotations
 
 import os
@@ -7,10 +8,13 @@ import subprocess
 
 import pytest
 import yaml
-from sqlalchemy import Column, Identity, Integer, MetaData, String, Table, create_engine
+from sqlalchemy import Column, Identity, Integer, MetaData, String, Table, create_engine, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy_declarative_extensions import (Function, Row, View, declare_database,
                                                register_sqlalchemy_events)
 from sqlalchemy_declarative_extensions.dialects.postgresql import Role, Trigger
+from sqlalchemy_declarative_extensions.dialects.postgresql import MaterializedOptions
+from sqlalchemy_declarative_extensions.dialects.postgresql import View as PgView
 
 from pg_server import PASSWORD
 from schema_operator_sqlalchemy import UnsupportedModelError, export_resource, to_yaml
@@ -56,6 +60,58 @@ def test_rows_are_exported_as_seed_rows_and_inserted_by_apply(pg, binary):
     assert rows[0] == rows[1] == [(1, "open", 1), (2, "it's closed", 9)]
 
 
+# The package warns about `materialized` on every View it makes with it, its own variant included.
+@pytest.mark.filterwarnings("ignore:`materialized` and `constraints` have been relocated:DeprecationWarning")
+def test_views_are_exported_and_rebuilt_as_the_package_made_them(pg, binary):
+    md = statuses_metadata()
+    tickets = md.tables["tickets"]
+    declare_database(md, views=[
+        View("open_tickets", "SELECT id, title FROM tickets WHERE title IS NOT NULL"),
+        View("long_titles", select(tickets.c.id).where(tickets.c.id > 5)),
+        PgView("ticket_counts", "SELECT count(*) AS n FROM tickets", materialized=MaterializedOptions()),
+    ])
+    resource = export_resource(md, name="tickets", mode="Apply")
+    assert [(v["name"], v.get("materialized", False)) for v in resource["spec"]["views"]] == [
+        ("open_tickets", False), ("long_titles", False), ("ticket_counts", True)]
+
+    # Database A as the package makes it: the tables by create_all, each view by its own CREATE
+    # statement (its create_all hook wants the optional sqlglot to compare definitions).
+    db_a, db_b = pg.create_database("views_a"), pg.create_database("views_b")
+    engine = create_engine(pg.url(db_a))
+    try:
+        md.create_all(engine)
+        with engine.begin() as conn:
+            for view in md.info["views"]:
+                for statement in PgView.coerce_from_unknown(view).to_sql_create(postgresql.dialect()):
+                    conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+    document = to_yaml(resource)
+    env = dict(os.environ)
+    for db, command in ((db_b, "apply"), (db_a, "plan"), (db_b, "plan")):
+        env["DATABASE_URL"] = f"postgresql://postgres:{PASSWORD}@127.0.0.1:{pg.port}/{db}?sslmode=disable"
+        proc = subprocess.run([binary, command, "-f", "-", "-o", "json"], input=document, env=env,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, (command, db, proc.stdout, proc.stderr)
+    definitions = []
+    for db in (db_a, db_b):
+        with pg.connect(db) as conn:
+            definitions.append(conn.execute(
+                "SELECT c.relname, c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class c"
+                " WHERE c.relkind IN ('v', 'm') AND c.relnamespace = 'public'::regnamespace ORDER BY 1").fetchall())
+    assert definitions[0] == definitions[1]
+    assert [d[0] for d in definitions[0]] == ["long_titles", "open_tickets", "ticket_counts"]
+
+
+def test_a_view_in_another_schema_is_refused():
+    md = statuses_metadata()
+    declare_database(md, views=[View("open_tickets", "SELECT 1", schema="audit")])
+    with pytest.raises(UnsupportedModelError) as e:
+        export_resource(md, name="tickets")
+    assert str(e.value) == "view audit.open_tickets (sqlalchemy-declarative-extensions): it is in schema 'audit'; this export is of 'public'"
+
+
 def test_a_row_for_a_table_outside_the_export_is_refused():
     md = statuses_metadata()
     declare_database(md, rows=[Row("audit.events", id=1)])
@@ -65,7 +121,6 @@ def test_a_row_for_a_table_outside_the_export_is_refused():
 
 
 @pytest.mark.parametrize("declared, named", [
-    ({"views": [View("open_tickets", "SELECT id FROM tickets")]}, "view open_tickets (sqlalchemy-declarative-extensions): views are not managed"),
     ({"functions": [Function("touch", "BEGIN RETURN NEW; END", returns="trigger", language="plpgsql")]},
      "function touch (sqlalchemy-declarative-extensions): functions are not managed"),
     ({"triggers": [Trigger.before("update", on="tickets", execute="touch", name="tickets_touch")]},
