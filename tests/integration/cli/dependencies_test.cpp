@@ -49,8 +49,10 @@ TEST(ApplyDependencies, WithAllowDestructiveThePendingChangesAreNotAwaitingAppro
   auto& pg = PostgresServer::shared();
   const auto db = pg.createDatabase("deps");
   pg.exec(db, "CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, legacy text)");
-  // The drop fails on it (a view there would block the drop before it ran: views are planned).
-  pg.exec(db, "CREATE POLICY legacy_only ON customers USING (legacy IS NOT NULL)");
+  // The drop fails on it (a view or a policy there would be planned around the drop: both are
+  // managed kinds; a trigger is not).
+  pg.exec(db, "CREATE FUNCTION keep_legacy() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+              "CREATE TRIGGER legacy_watch BEFORE UPDATE OF legacy ON customers FOR EACH ROW EXECUTE FUNCTION keep_legacy()");
 
   const auto r = cli({"apply", "-f", "-", "--database-url", pg.socketUrl(db), "--allow-destructive"}, {},
                      document(customersSpec()));
