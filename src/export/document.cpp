@@ -1,6 +1,7 @@
 #include "export/document.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "export/default_names.hpp"
 
@@ -280,6 +281,31 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
   for (const auto& x : sortedByName(t.exclusions))
     if (!leftOut.part(t.name, x.name)) exclusions.push_back(exclusionJson(x));
   if (!exclusions.empty()) out["exclusions"] = std::move(exclusions);
+  // Grants when roles other than the owner hold any (a table without the list keeps its own);
+  // columns with the same role and privileges in one entry.
+  if (t.grants && !t.grants->empty()) {
+    std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> byRoleAndPrivileges;
+    Json grants = Json::array();
+    for (const auto& g : *t.grants) {
+      if (g.columns.empty()) {
+        Json item;
+        item["role"] = g.role;
+        item["privileges"] = g.privileges;
+        grants.push_back(std::move(item));
+      } else {
+        auto& columns = byRoleAndPrivileges[{g.role, g.privileges}];
+        columns.insert(columns.end(), g.columns.begin(), g.columns.end());
+      }
+    }
+    for (const auto& [key, columns] : byRoleAndPrivileges) {
+      Json item;
+      item["role"] = key.first;
+      item["privileges"] = key.second;
+      item["columns"] = columns;
+      grants.push_back(std::move(item));
+    }
+    out["grants"] = std::move(grants);
+  }
   // Policies as a person writes them: defaults (all, permissive, PUBLIC) left out.
   if (!t.policies.empty()) {
     Json policies = Json::array();

@@ -66,7 +66,7 @@ std::string unexpressibleQuery(int serverVersion) {
     "   p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_proc p ON p.pronamespace = n.oid"
     " WHERE n.nspname = $1" + notFromExtension("pg_proc", "p.oid") +
-    // What hangs on a table: triggers, rules, exclusion constraints, grants.
+    // What hangs on a table: triggers, rules, exclusion constraints.
     " UNION ALL SELECT 'o', 'trigger', '', c.relname || '.' || tg.tgname, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = c.oid"
@@ -79,8 +79,6 @@ std::string unexpressibleQuery(int serverVersion) {
     " UNION ALL SELECT 'p', 'exclusion constraint', c.relname::text, co.conname::text, 'deferrable'"
     " FROM managed c JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid WHERE co.contype = 'x'"
     " AND co.conparentid = 0 AND co.condeferrable" +
-    " UNION ALL SELECT 'o', 'grants', '', c.relname::text, 'privileges granted on the table'"
-    " FROM managed c WHERE c.relacl IS NOT NULL" +
     // Other kinds of schema objects.
     " UNION ALL SELECT 'o', 'collation', '', co.collname::text, '' FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_collation co ON co.collnamespace = n.oid WHERE n.nspname = $1" +

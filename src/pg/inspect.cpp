@@ -4,6 +4,8 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -258,6 +260,27 @@ const std::string kPoliciesQuery =
     " WHERE n.nspname = $1 AND" + kManagedTables +
     " ORDER BY c.relname, po.polname";
 
+// (12) Privileges held by roles other than the owner: on each managed table ('t'), on its columns
+// ('c'), and on the schema ('s'); one row per privilege (aclexplode), "public" for PUBLIC. A NULL
+// ACL (the default: the owner alone) gives no row.
+const std::string kGrantsQuery =
+    "SELECT 't', c.relname, NULL::text, CASE WHEN a.grantee = 0 THEN 'public'"
+    "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
+    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    " CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a"
+    " WHERE n.nspname = $1 AND" + kManagedTables + " AND a.grantee <> c.relowner"
+    " UNION ALL SELECT 'c', c.relname, att.attname::text, CASE WHEN a.grantee = 0 THEN 'public'"
+    "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
+    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    " JOIN pg_catalog.pg_attribute att ON att.attrelid = c.oid AND att.attnum > 0 AND NOT att.attisdropped"
+    "   AND att.attacl IS NOT NULL"
+    " CROSS JOIN LATERAL pg_catalog.aclexplode(att.attacl) AS a"
+    " WHERE n.nspname = $1 AND" + kManagedTables + " AND a.grantee <> c.relowner"
+    " UNION ALL SELECT 's', n.nspname::text, NULL, CASE WHEN a.grantee = 0 THEN 'public'"
+    "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
+    " FROM pg_catalog.pg_namespace n CROSS JOIN LATERAL pg_catalog.aclexplode(n.nspacl) AS a"
+    " WHERE n.nspname = $1 AND a.grantee <> n.nspowner";
+
 // (5) Extensions are database-wide.
 constexpr const char* kExtensionsQuery = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname";
 
@@ -353,6 +376,7 @@ struct OtherResults {
   pqxx::result views;      // (9)
   pqxx::result partitions;  // (10)
   pqxx::result policies;    // (11)
+  pqxx::result grants;      // (12)
 };
 
 // Queries (2) to (10), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
@@ -361,7 +385,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const int serverVersion = tx.conn().server_version();
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(11);  // held until resume(): the queries leave together
+  batch.retain(12);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(constraintsQuery(serverVersion), schemaLiteral));
@@ -375,6 +399,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const auto views = batch.insert(withSchema(kViewsQuery, schemaLiteral));
   const auto partitions = batch.insert(withSchema(kPartitionsQuery, schemaLiteral));
   const auto policies = batch.insert(withSchema(kPoliciesQuery, schemaLiteral));
+  const auto grants = batch.insert(withSchema(kGrantsQuery, schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
@@ -383,6 +408,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   out.second.views = batch.retrieve(views);
   out.second.partitions = batch.retrieve(partitions);
   out.second.policies = batch.retrieve(policies);
+  out.second.grants = batch.retrieve(grants);
   batch.complete();
   return out;
 }
@@ -477,6 +503,29 @@ void decodePolicies(const pqxx::result& policies, schema::Model& model,
     if (!row[5].is_null()) p.usingExpr = row[5].c_str();
     if (!row[6].is_null()) p.withCheck = row[6].c_str();
     model.tables[it->second.index].policies.push_back(std::move(p));
+  }
+}
+
+// (12): every table's grants and the schema's, each (role, column) one Grant. Live grants are
+// always known (empty: the owner alone).
+void decodeGrants(const pqxx::result& grants, schema::Model& model,
+                  const std::unordered_map<std::string, TableRef>& byName) {
+  std::map<std::tuple<char, std::string, std::string, std::string>, std::set<std::string>> held;
+  for (const auto& row : grants)
+    held[{row[0].c_str()[0], row[1].c_str(), row[2].is_null() ? "" : row[2].c_str(), row[3].c_str()}].insert(
+        row[4].c_str());
+  for (auto& t : model.tables) t.grants.emplace();
+  model.schemaGrants.emplace();
+  for (const auto& [key, privileges] : held) {
+    const auto& [kind, object, column, role] = key;
+    schema::Grant g{role, {privileges.begin(), privileges.end()}, {}, {}};
+    if (!column.empty()) g.columns = {column};
+    if (kind == 's') {
+      model.schemaGrants->push_back(std::move(g));
+      continue;
+    }
+    auto it = byName.find(object);
+    if (it != byName.end()) model.tables[it->second.index].grants->push_back(std::move(g));
   }
 }
 
@@ -588,6 +637,7 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
   for (const auto& row : r.unmanaged) model.unmanaged.push_back({row[0].c_str(), row[1].c_str()});
   decodePartitions(r.partitions, model, byName);
   decodePolicies(r.policies, model, byName);
+  decodeGrants(r.grants, model, byName);
 }
 
 // A view's options from its reloptions ("security_barrier=true", "check_option=local").

@@ -48,6 +48,7 @@ constexpr KindName kKinds[] = {
     {ChangeKind::NoForceRowLevelSecurity, "NoForceRowLevelSecurity"},
     {ChangeKind::CreatePolicy, "CreatePolicy"},       {ChangeKind::AlterPolicy, "AlterPolicy"},
     {ChangeKind::DropPolicy, "DropPolicy"},
+    {ChangeKind::Grant, "Grant"},                     {ChangeKind::Revoke, "Revoke"},
 };
 
 }  // namespace

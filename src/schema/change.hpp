@@ -26,6 +26,7 @@ enum class ChangeKind {
   AlterIndex,  // storage parameters of an index (ALTER INDEX SET/RESET): no rebuild
   EnableRowLevelSecurity, ForceRowLevelSecurity,  // contract Part 2, Access
   CreatePolicy, AlterPolicy,  // contract Part 2, Access; blocked while a named role is missing
+  Grant,  // contract Part 2, Access; blocked while the role is missing
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -37,6 +38,7 @@ enum class ChangeKind {
   DetachPartition,  // contract Part 2
   DisableRowLevelSecurity, NoForceRowLevelSecurity,  // contract Part 2, Access: they widen access
   DropPolicy,  // contract Part 2, Access
+  Revoke,      // contract Part 2, Access
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -177,6 +179,16 @@ struct PartitionIndex {
   bool operator==(const PartitionIndex&) const = default;
 };
 
+// Grant, Revoke: privileges of one role on one object (a table, one of its columns, or the
+// schema: `table` empty).
+struct GrantChange {
+  std::string table;   // declared name; empty: the schema
+  std::string column;  // empty: the whole table
+  std::string role;    // "public" for PUBLIC
+  std::vector<std::string> privileges;
+  bool operator==(const GrantChange&) const = default;
+};
+
 // CreatePolicy, DropPolicy: the policy (declared or live). AlterPolicy: both, the live name.
 struct PolicyChange {
   RowPolicy from;
@@ -188,7 +200,7 @@ using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, En
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
                             CompositeTypeChange, View, ViewChange, Partition, PartitioningChange,
-                            IndexChange, RowPolicy, PolicyChange>;
+                            IndexChange, RowPolicy, PolicyChange, GrantChange>;
 
 struct Change {
   ChangeKind kind{};

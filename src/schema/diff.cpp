@@ -107,6 +107,7 @@ class Differ {
     pruneTables();
     userTypes();  // after the tables and their drops: a type is dropped only when no column keeps it
     seeds();
+    if (want_.schemaGrants) grants("", *want_.schemaGrants, have_.schemaGrants);
     attachDependentKeys();
     partitionedIndexes();
     return std::move(out_);
@@ -215,6 +216,7 @@ class Differ {
   void createTable(const Table& want) {
     rowSecurity(want, nullptr);
     policies(want, nullptr);
+    if (want.grants) grants(want.name, *want.grants, std::nullopt, /*newTable=*/true);
     if (want.partitionOf) return createPartition(want);
     Table t = named(want, nullptr);
     for (auto& c : t.columns) c.type = typeSql(c, want_);
@@ -276,6 +278,7 @@ class Differ {
       add(ChangeKind::SetComment, T, T, L, Comment{"", storedComment(*want.comment)});
     rowSecurity(want, &live);
     policies(want, &live);
+    if (want.grants) grants(T, *want.grants, live.grants);
     if (want.partitionOf) return alterPartition(want, live);
     partitioning(want, live);
     columns(want, live);
@@ -408,6 +411,49 @@ class Differ {
       const bool declared = std::any_of(want.policies.begin(), want.policies.end(),
                                         [&](const RowPolicy& p) { return p.name == lp.name; });
       if (!declared) add(ChangeKind::DropPolicy, T + "." + lp.name, T, L, lp);
+    }
+  }
+
+  // Grants where declared (contract Part 2, Access): the object holds exactly the declared
+  // privileges for every role but its owner. Compared privilege by privilege, per column where
+  // columns are named; one Grant and one Revoke at most per (column, role). `table` empty: the
+  // schema itself.
+  void grants(const std::string& table, const std::vector<Grant>& declared,
+              const std::optional<std::vector<Grant>>& live, bool newTable = false) {
+    using Key = std::pair<std::string, std::string>;  // (column or "", role)
+    auto flatten = [](const std::vector<Grant>& grants) {
+      std::map<Key, std::set<std::string>> out;
+      for (const auto& g : grants) {
+        if (g.columns.empty())
+          out[{"", g.role}].insert(g.privileges.begin(), g.privileges.end());
+        for (const auto& c : g.columns) out[{c, g.role}].insert(g.privileges.begin(), g.privileges.end());
+      }
+      return out;
+    };
+    const auto want = flatten(declared);
+    const auto have = live ? flatten(*live) : std::map<Key, std::set<std::string>>{};
+    const std::string liveName = table.empty() || newTable ? "" : liveTable(table);
+    auto emit = [&](ChangeKind kind, const Key& key, const std::set<std::string>& privileges) {
+      if (privileges.empty()) return;
+      const auto& [column, role] = key;
+      const std::string object =
+          (table.empty() ? "schema" : table) + (column.empty() ? "" : "." + column) + ":grant:" + role;
+      add(kind, object, table, liveName, GrantChange{table, column, role, {privileges.begin(), privileges.end()}})
+          .onNewTable = newTable;
+    };
+    for (const auto& [key, privileges] : want) {
+      std::set<std::string> missing;
+      auto it = have.find(key);
+      for (const auto& p : privileges)
+        if (it == have.end() || !it->second.count(p)) missing.insert(p);
+      emit(ChangeKind::Grant, key, missing);
+    }
+    for (const auto& [key, privileges] : have) {
+      std::set<std::string> extra;
+      auto it = want.find(key);
+      for (const auto& p : privileges)
+        if (it == want.end() || !it->second.count(p)) extra.insert(p);
+      emit(ChangeKind::Revoke, key, extra);
     }
   }
 

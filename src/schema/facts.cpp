@@ -166,8 +166,13 @@ void blockPartitionOfBlocked(Change& c, const std::set<std::string>& blockedPare
 
 }  // namespace
 
-// Roles a policy the change creates or alters names (PUBLIC is no role).
+// Roles a policy the change creates or alters names, or the role a Grant grants to (PUBLIC is no
+// role).
 static std::vector<std::string> rolesNamed(const Change& c) {
+  if (c.kind == ChangeKind::Grant) {
+    const auto& g = std::get<GrantChange>(c.detail);
+    return g.role == "public" ? std::vector<std::string>{} : std::vector<std::string>{g.role};
+  }
   const RowPolicy* p = nullptr;
   if (c.kind == ChangeKind::CreatePolicy) p = &std::get<RowPolicy>(c.detail);
   if (c.kind == ChangeKind::AlterPolicy) p = &std::get<PolicyChange>(c.detail).to;
@@ -216,7 +221,7 @@ static void blockOnMissingRoles(std::vector<Change>& changes, const Facts& facts
     for (size_t i = 0; i < missing.size(); ++i) names += (i ? ", " : "") + missing[i];
     c.safety = Safety::Blocked;
     c.reason = (missing.size() == 1 ? "role " + names + " does not exist" : "roles " + names + " do not exist") +
-               "; the operator never creates roles (they belong to the whole cluster): create it, and the policy follows";
+               "; the operator never creates roles (they belong to the whole cluster): create it, and this follows";
     blockedPolicies.insert(c.object);
   }
   for (auto& c : changes)

@@ -165,6 +165,17 @@ struct PartitionOf {
   bool operator==(const PartitionOf&) const = default;
 };
 
+// Privileges a role holds (contract Part 2, Access): on the whole object, or, with `columns`, on
+// those columns of a table. Privileges upper-case as GRANT writes them, sorted; columns sorted;
+// "public" for PUBLIC. The owner's own privileges are never part of it.
+struct Grant {
+  std::string role;
+  std::vector<std::string> privileges;
+  std::vector<std::string> columns;
+  std::string field;  // desired only
+  bool operator==(const Grant&) const = default;
+};
+
 // A row-level security policy (contract Part 2, Access). `usingExpr` and `withCheck` as
 // pg_get_expr prints them (desired: the author's text until Postgres has answered). `roles`
 // sorted, "public" for PUBLIC (what an empty TO means).
@@ -202,6 +213,8 @@ struct Table {
   // Row-level security (contract Part 2, Access). Desired: managed only when declared; live: always.
   std::optional<RowSecurity> rowLevelSecurity;
   std::vector<RowPolicy> policies;  // contract Part 2, Access
+  // Desired: managed only when declared (`grants: []` is "no role but the owner"); live: always.
+  std::optional<std::vector<Grant>> grants;
   std::vector<Exclusion> exclusions;
   std::optional<PartitionBy> partitionBy;  // a partitioned table
   // A partition. Desired: its columns are its parent's (the reader copies them, for questions
@@ -345,6 +358,8 @@ struct Model {
   // by kind then name.
   std::vector<UnmanagedObject> unmanaged;
   std::vector<View> views;     // in declared order (live: by name)
+  // Grants on the schema itself: as Table::grants.
+  std::optional<std::vector<Grant>> schemaGrants;
 
   const Table* table(const std::string& n) const {
     for (const auto& t : tables)

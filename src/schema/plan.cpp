@@ -61,7 +61,9 @@ int phase(ChangeKind k) {
     case ChangeKind::AlterIndex:
     // Policies once the columns and tables their expressions read are there.
     case ChangeKind::CreatePolicy:
-    case ChangeKind::AlterPolicy: return 13;
+    case ChangeKind::AlterPolicy:
+    case ChangeKind::Grant:
+    case ChangeKind::Revoke: return 13;
     case ChangeKind::InsertSeedRow: return 14;
     case ChangeKind::DropForeignKey:
     case ChangeKind::DropView:  // before the columns and tables they read are dropped

@@ -179,6 +179,8 @@ class Renderer {
       case ChangeKind::ForceRowLevelSecurity: return one(alter() + "FORCE ROW LEVEL SECURITY");
       case ChangeKind::DisableRowLevelSecurity: return one(alter() + "DISABLE ROW LEVEL SECURITY");
       case ChangeKind::NoForceRowLevelSecurity: return one(alter() + "NO FORCE ROW LEVEL SECURITY");
+      case ChangeKind::Grant:
+      case ChangeKind::Revoke: return one(grantOrRevoke(get<GrantChange>()));
       case ChangeKind::CreatePolicy: return one(createPolicy(get<RowPolicy>()));
       case ChangeKind::AlterPolicy: return one(alterPolicy(get<PolicyChange>()));
       case ChangeKind::DropPolicy:
@@ -218,6 +220,17 @@ class Renderer {
   }
   std::string q(const std::string& name) const { return sql::qualified(schema_, name); }
   std::string alter() const { return "ALTER TABLE " + q(c_.table) + " "; }
+
+  // GRANT p, q ON TABLE t TO r; on columns GRANT p (c), q (c) ON TABLE t; on the schema ON SCHEMA s.
+  std::string grantOrRevoke(const GrantChange& g) const {
+    std::string privileges;
+    for (const auto& p : g.privileges)
+      privileges += (privileges.empty() ? "" : ", ") + p + (g.column.empty() ? "" : " (" + ident(g.column) + ")");
+    const std::string on = g.table.empty() ? "SCHEMA " + ident(schema_) : "TABLE " + q(g.table);
+    const std::string role = g.role == "public" ? "PUBLIC" : ident(g.role);
+    return c_.kind == ChangeKind::Grant ? "GRANT " + privileges + " ON " + on + " TO " + role
+                                        : "REVOKE " + privileges + " ON " + on + " FROM " + role;
+  }
 
   // "TO a, b" ("public" is the keyword PUBLIC, every other role an identifier).
   static std::string policyRoles(const RowPolicy& p) {
@@ -267,7 +280,10 @@ class Renderer {
       case ChangeKind::CreateSequence:
       case ChangeKind::AlterSequence:
       case ChangeKind::DropSequence:
-      case ChangeKind::ChangePartitionBy: return {};
+      case ChangeKind::ChangePartitionBy:
+      // GRANT and REVOKE change the catalog row, and wait for no lock on the table.
+      case ChangeKind::Grant:
+      case ChangeKind::Revoke: return {};
       // Creating a partition locks its parent; attaching one only SHARE UPDATE EXCLUSIVE (the table
       // attached is scanned for rows outside the bounds under ACCESS EXCLUSIVE); detaching locks both.
       case ChangeKind::CreatePartition:

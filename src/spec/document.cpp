@@ -85,6 +85,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   givePartitionsTheirColumns(out.model, issues);
   out.model.seeds = readSeeds(spec, out.model);
   out.model.views = readViews(spec);
+  out.model.schemaGrants = readGrants(spec, /*onTable=*/false);
 }
 
 }  // namespace
@@ -114,7 +115,7 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
 
   if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
                                       "extensions", "enums", "sequences", "tables", "seed", "domains",
-                                      "compositeTypes", "strict", "views"}))
+                                      "compositeTypes", "strict", "views", "grants"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");

@@ -29,6 +29,10 @@ std::optional<schema::PartitionOf> readPartitionOf(const Fields& table);
 // and indexes may name. Reports a partitionOf.table that is not a declared partitioned table.
 void givePartitionsTheirColumns(schema::Model& model, Issues& issues);
 
+// `grants` of the schema (spec) or of a table (onTable: whole-table and column privileges);
+// nullopt when the list is not there (grants not managed). spec/grants.cpp.
+std::optional<std::vector<schema::Grant>> readGrants(const Fields& owner, bool onTable);
+
 // spec.sequences, each checked as CREATE SEQUENCE checks its options.
 std::vector<schema::Sequence> readSequences(const Fields& spec);
 

@@ -40,3 +40,6 @@ ALTER TABLE codes FORCE ROW LEVEL SECURITY;
 -- Policies (contract Part 2, Access): to PUBLIC, so that the rebuilt database needs no role.
 CREATE POLICY bookings_open ON bookings FOR SELECT USING (NOT cancelled);
 CREATE POLICY bookings_guest ON bookings AS RESTRICTIVE FOR UPDATE USING (guest IS NOT NULL) WITH CHECK (guest <> '');
+-- Grants (contract Part 2, Access): to PUBLIC, so that the rebuilt database needs no role.
+GRANT SELECT, INSERT ON rooms TO PUBLIC;
+GRANT SELECT (guest), UPDATE (guest) ON bookings TO PUBLIC;

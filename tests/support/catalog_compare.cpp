@@ -14,6 +14,9 @@ const char* const kQueries[] = {
     // Tables, with kind, persistence, row-level security and comment.
     "SELECT 'table ' || c.relname || ' kind=' || c.relkind::text || ' persistence=' || c.relpersistence::text"
     " || ' rls=' || c.relrowsecurity || '/' || c.relforcerowsecurity"
+    " || ' grants=' || coalesce((SELECT string_agg(x, ',' ORDER BY x) FROM (SELECT CASE WHEN a.grantee = 0 THEN 'public'"
+    "   ELSE pg_get_userbyid(a.grantee)::text END || ':' || a.privilege_type AS x FROM aclexplode(c.relacl) a"
+    "   WHERE a.grantee <> c.relowner) g), '')"
     " || ' comment=' || coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'none')"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')",
     // Row-level security policies, with what they apply to and their expressions as stored.

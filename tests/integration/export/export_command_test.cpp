@@ -109,6 +109,7 @@ TEST(ExportCommand, ListsWhatItCannotExpressAndNeverWritesItWrong) {
           "  (to_tsvector('simple', body)) STORED);"
           "CREATE TABLE deferred (id int PRIMARY KEY, parent int REFERENCES deferred DEFERRABLE INITIALLY DEFERRED);"
           "ALTER TABLE users ENABLE ROW LEVEL SECURITY;"
+          "GRANT SELECT, UPDATE ON users TO PUBLIC;"
           "CREATE POLICY own ON users USING (tenant = 1);");
   const auto r = exportOf(db);
   ASSERT_EQ(r.exitCode, 0) << show(r);
@@ -140,7 +141,8 @@ TEST(ExportCommand, ListsWhatItCannotExpressAndNeverWritesItWrong) {
   // Row-level security is declared on the table (contract Part 2, Access), not left out.
   EXPECT_EQ(r.out.find("row-level security"), std::string::npos) << r.out;
   EXPECT_NE(body.find("rowLevelSecurity: {enabled: true}"), std::string::npos) << body;
-  // So are its policies.
+  // So are its grants, and its policies.
+  EXPECT_NE(body.find("grants:\n        - {role: public, privileges: [SELECT, UPDATE]}"), std::string::npos) << body;
   EXPECT_EQ(r.out.find("policy users.own"), std::string::npos) << r.out;
   EXPECT_NE(body.find("{name: own, using: \"(tenant = 1)\"}"), std::string::npos) << body;
   // Views are a kind the resource declares: written, not left out.

@@ -132,3 +132,29 @@ TEST(TableLayer, ReadsRowLevelSecurityOnlyWhereDeclared) {
   EXPECT_TRUE(rejects(table("[{name: id, type: int}]", "    rowLevelSecurity: {enabled: true, bypass: true}\n"),
                       "spec.tables[0].rowLevelSecurity.bypass", ""));
 }
+
+TEST(TableLayer, ReadsGrantsOnlyWhereDeclaredAndRefusesWordsGrantDoesNotTake) {
+  const auto m = parseOk(withSpec(R"(grants: [{role: app, privileges: [usage]}]
+tables:
+  - name: a
+    columns: [{name: id, type: int}, {name: note, type: text}]
+    grants:
+      - {role: PUBLIC, privileges: [select, Insert, SELECT]}
+      - {role: support, privileges: [SELECT], columns: [note, id]}
+  - name: b
+    columns: [{name: id, type: int}]
+)"))
+                     .model;
+  ASSERT_TRUE(m.schemaGrants.has_value());
+  EXPECT_EQ((*m.schemaGrants)[0].privileges, std::vector<std::string>{"USAGE"});
+  ASSERT_TRUE(m.tables[0].grants.has_value());
+  EXPECT_EQ((*m.tables[0].grants)[0].role, "public");
+  EXPECT_EQ((*m.tables[0].grants)[0].privileges, (std::vector<std::string>{"INSERT", "SELECT"}));
+  EXPECT_EQ((*m.tables[0].grants)[1].columns, (std::vector<std::string>{"id", "note"}));
+  EXPECT_FALSE(m.tables[1].grants.has_value()) << "not declared: not managed";
+  EXPECT_TRUE(rejects(table("[{name: id, type: int}]", "    grants: [{role: app, privileges: [DELETE], columns: [id]}]\n"),
+                      "spec.tables[0].grants[0].privileges[0]", "(on columns)"));
+  EXPECT_TRUE(rejects(withSpec("grants: [{role: app, privileges: [SELECT]}]\ntables: []\n"), "spec.grants[0].privileges[0]",
+                      "must be CREATE or USAGE"));
+  EXPECT_TRUE(rejects(withSpec("grants: [{role: app, privileges: [USAGE], columns: [a]}]\n"), "spec.grants[0].columns", ""));
+}
