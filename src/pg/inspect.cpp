@@ -268,7 +268,7 @@ const std::string kGrantsQuery =
     "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a"
-    " WHERE n.nspname = $1 AND" + kManagedTables + " AND a.grantee <> c.relowner"
+    " WHERE n.nspname = $1 AND c.relacl IS NOT NULL AND" + kManagedTables + " AND a.grantee <> c.relowner"
     " UNION ALL SELECT 'c', c.relname, att.attname::text, CASE WHEN a.grantee = 0 THEN 'public'"
     "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
