@@ -590,9 +590,8 @@ bool samePrinted(const std::string& table, const std::string& a, const std::stri
 }  // namespace
 
 CanonQuestions secondLookQuestions(const Model& have, const Model& declared, const Model& want) {
-  Model pending = want;  // the tables to look at again, with everything the questions need
-  pending.tables.clear();
   std::vector<const Table*> liveOf;
+  std::vector<size_t> again;  // the declared tables to look at again
   const auto matches = matchTables(have, want);
   for (size_t t = 0; t < matches.size(); ++t) {
     const Table* live = matches[t].have;
@@ -603,17 +602,21 @@ CanonQuestions secondLookQuestions(const Model& have, const Model& declared, con
     for (const auto& c : live->checks) liveChecks.push_back(c.expression);
     for (const auto& ix : live->indexes)
       if (ix.where) livePredicates.push_back(*ix.where);
-    bool again = false;
-    for (size_t k = 0; k < answered.checks.size() && !again; ++k)
-      again = unsettled(answered.checks[k].expression, written.checks[k].expression, liveChecks);
-    for (size_t k = 0; k < answered.indexes.size() && !again; ++k)
-      again = answered.indexes[k].where &&
-              unsettled(*answered.indexes[k].where, *written.indexes[k].where, livePredicates);
-    if (!again) continue;
-    pending.tables.push_back(answered);
+    bool unsettledHere = false;
+    for (size_t k = 0; k < answered.checks.size() && !unsettledHere; ++k)
+      unsettledHere = unsettled(answered.checks[k].expression, written.checks[k].expression, liveChecks);
+    for (size_t k = 0; k < answered.indexes.size() && !unsettledHere; ++k)
+      unsettledHere = answered.indexes[k].where &&
+                      unsettled(*answered.indexes[k].where, *written.indexes[k].where, livePredicates);
+    if (!unsettledHere) continue;
+    again.push_back(t);
     liveOf.push_back(live);
   }
-  if (pending.tables.empty()) return {};
+  if (again.empty()) return {};  // the usual case: no copy of the model
+  // The tables to look at again, with everything else the questions need.
+  Model pending = want;
+  pending.tables.clear();
+  for (size_t t : again) pending.tables.push_back(want.tables[t]);
 
   CanonQuestions q = canonQuestions(have, pending);
   for (size_t t = 0; t < pending.tables.size(); ++t) {

@@ -26,12 +26,6 @@ std::string printedName(const std::string& name) {
   return plain ? name : sql::ident(name);
 }
 
-const Table* liveOf(const std::vector<TableMatch>& matches, const std::string& declared) {
-  for (const auto& m : matches)
-    if (m.want->name == declared) return m.have;
-  return nullptr;
-}
-
 bool keyIsLive(const Table* live, const PartitionBy& declared) {
   return live && live->partitionBy && live->partitionBy->definition == keyOnItsFace(declared);
 }
@@ -95,10 +89,14 @@ core::Result<Model> withPartitionAnswers(const Model& have, Model want, const Pa
   auto missing = [](const std::string& field) {
     return core::invalid(field, "Postgres was not asked about this text, so it cannot be used in a statement");
   };
-  const Model declared = want;  // matchTables pairs by the declared tables, which stay put
-  const auto matches = matchTables(have, declared);
-  for (auto& t : want.tables) {
-    const Table* live = liveOf(matches, t.name);
+  const bool partitioned = std::any_of(want.tables.begin(), want.tables.end(),
+                                       [](const Table& t) { return t.partitionBy || t.partitionOf; });
+  if (!partitioned) return want;
+  // Pairs by names, which nothing below changes (only keys and bounds are rewritten in place).
+  const auto matches = matchTables(have, want);  // one entry per declared table, in declared order
+  for (size_t i = 0; i < want.tables.size(); ++i) {
+    Table& t = want.tables[i];
+    const Table* live = matches[i].have;
     if (t.partitionBy) {
       if (keyIsLive(live, *t.partitionBy)) {
         t.partitionBy->definition = live->partitionBy->definition;

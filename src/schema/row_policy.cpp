@@ -58,13 +58,15 @@ std::vector<PolicyQuestion> policyQuestions(const Model& have, const Model& want
 }
 
 core::Result<Model> withPolicyAnswers(const Model& have, Model want, const PolicyAnswers& answers) {
-  const Model declared = want;  // matchTables pairs by the declared tables, which stay put
-  const auto matches = matchTables(have, declared);
+  const bool anyPolicy = std::any_of(want.tables.begin(), want.tables.end(),
+                                     [](const Table& t) { return !t.policies.empty(); });
+  if (!anyPolicy) return want;
+  // Pairs by names, which nothing below changes (only the policies' expressions, in place): one
+  // entry per declared table, in declared order.
+  const auto matches = matchTables(have, want);
   for (size_t i = 0; i < want.tables.size(); ++i) {
     Table& t = want.tables[i];
-    const Table* live = nullptr;
-    for (const auto& m : matches)
-      if (m.want->name == t.name) live = m.have;
+    const Table* live = matches[i].have;
     for (auto& p : t.policies) {
       if (!p.usingExpr && !p.withCheck) continue;
       if (const RowPolicy* lp = liveOnItsFace(live, p)) {
