@@ -159,11 +159,19 @@ StepRun runTransactional(pqxx::connection& conn, const schema::Step& step, const
   // Only what differs from the session is set.
   std::vector<std::string> alongside;
   if (lockTimeout != options.lockTimeout) alongside.push_back("SET LOCAL lock_timeout = '" + ms(lockTimeout) + "'");
-  if (timed)
-    alongside.push_back("SET LOCAL statement_timeout = '" + ms(options.statementTimeout) + "'");
-  else if (!session.statementTimeoutOff)
-    alongside.push_back("SET LOCAL statement_timeout = '0'");
-  if (lookForHolders) alongside.push_back(holdersQuery(step.locks));
+  const std::string stepTimeout = timed ? ms(options.statementTimeout) : "0";
+  if (!timed && !session.statementTimeoutOff) alongside.push_back("SET LOCAL statement_timeout = '0'");
+  if (timed && !lookForHolders) alongside.push_back("SET LOCAL statement_timeout = '" + stepTimeout + "'");
+  // The step's own statement_timeout bounds its statements, never the look for holders before
+  // them: the look sets it (set_config of a one-row source the look is joined to, so it runs
+  // whether or not a holder is found) for the statements that follow, the look's own timer
+  // having started already.
+  if (lookForHolders && timed)
+    alongside.push_back("SELECT h.* FROM (SELECT pg_catalog.set_config('statement_timeout', '" + stepTimeout +
+                        "', true)) AS s(v) CROSS JOIN LATERAL (SELECT * FROM (" + holdersQuery(step.locks) +
+                        ") AS x WHERE s.v IS NOT NULL) AS h");
+  else if (lookForHolders)
+    alongside.push_back(holdersQuery(step.locks));
   std::string joined;
   for (const auto& s : alongside) joined += (joined.empty() ? "" : "; ") + s;
   const pqxx::result looked = tx.begin(joined);
