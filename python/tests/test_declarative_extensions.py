@@ -28,6 +28,18 @@ def statuses_metadata() -> MetaData:
     return md
 
 
+def apply_to_b_then_plan_both(pg, binary, resource, db_a, db_b):
+    """The promise: the export applied to empty database B, then planned in sync against A (made by
+    the package) and against B."""
+    document = to_yaml(resource)
+    env = dict(os.environ)
+    for db, command in ((db_b, "apply"), (db_a, "plan"), (db_b, "plan")):
+        env["DATABASE_URL"] = f"postgresql://postgres:{PASSWORD}@127.0.0.1:{pg.port}/{db}?sslmode=disable"
+        proc = subprocess.run([binary, command, "-f", "-", "-o", "json"], input=document, env=env,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, (command, db, proc.stdout, proc.stderr)
+
+
 def test_rows_are_exported_as_seed_rows_and_inserted_by_apply(pg, binary):
     md = statuses_metadata()
     # Rows with the same columns: create_all inserts them in one batch, which would give a row that
@@ -46,13 +58,7 @@ def test_rows_are_exported_as_seed_rows_and_inserted_by_apply(pg, binary):
     finally:
         engine.dispose()
 
-    document = to_yaml(resource)
-    env = dict(os.environ)
-    for db, command in ((db_b, "apply"), (db_a, "plan"), (db_b, "plan")):
-        env["DATABASE_URL"] = f"postgresql://postgres:{PASSWORD}@127.0.0.1:{pg.port}/{db}?sslmode=disable"
-        proc = subprocess.run([binary, command, "-f", "-", "-o", "json"], input=document, env=env,
-                              capture_output=True, text=True)
-        assert proc.returncode == 0, (command, db, proc.stdout, proc.stderr)
+    apply_to_b_then_plan_both(pg, binary, resource, db_a, db_b)
     rows = []
     for db in (db_a, db_b):
         with pg.connect(db) as conn:
@@ -87,13 +93,7 @@ def test_views_are_exported_and_rebuilt_as_the_package_made_them(pg, binary):
     finally:
         engine.dispose()
 
-    document = to_yaml(resource)
-    env = dict(os.environ)
-    for db, command in ((db_b, "apply"), (db_a, "plan"), (db_b, "plan")):
-        env["DATABASE_URL"] = f"postgresql://postgres:{PASSWORD}@127.0.0.1:{pg.port}/{db}?sslmode=disable"
-        proc = subprocess.run([binary, command, "-f", "-", "-o", "json"], input=document, env=env,
-                              capture_output=True, text=True)
-        assert proc.returncode == 0, (command, db, proc.stdout, proc.stderr)
+    apply_to_b_then_plan_both(pg, binary, resource, db_a, db_b)
     definitions = []
     for db in (db_a, db_b):
         with pg.connect(db) as conn:

@@ -1,7 +1,7 @@
 // Grants on a real PostgreSQL (contract Part 2, Access): table, column and schema privileges
 // granted as declared and then in sync, another role's privileges revoked only with approval,
 // undeclared grants left alone, a missing role blocking its grant while the rest is applied.
-#include "engine_fixture.hpp"
+#include "roles_fixture.hpp"
 
 namespace {
 
@@ -21,22 +21,8 @@ std::string orders(const std::string& grants, const std::string& schemaGrants = 
 
 }  // namespace
 
-class GrantsTest : public EngineTest {
+class GrantsTest : public RolesTest {
  protected:
-  void SetUp() override {
-    EngineTest::SetUp();
-    exec("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'so_app') THEN CREATE ROLE so_app; END IF;"
-         " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'so_support') THEN CREATE ROLE so_support; END IF; END $$");
-  }
-  void TearDown() override {
-    exec("DROP OWNED BY so_app, so_support");
-    EngineTest::TearDown();
-  }
-  engine::Report applied(const spec::DatabaseSchema& r, bool allowDestructive = false) {
-    auto report = apply(r, allowDestructive);
-    if (report.failure) ADD_FAILURE() << report.failure->statement << ": " << report.failure->message;
-    return report;
-  }
   // "role:privilege" on orders and "role.column:privilege" on its columns, sorted.
   std::string held() {
     return value(

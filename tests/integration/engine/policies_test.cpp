@@ -3,7 +3,7 @@
 // expressions changed in place, a command change and an undeclared policy gated, a missing role
 // blocking its policy while the rest of the plan runs, hostile expressions refused with nothing
 // changed.
-#include "engine_fixture.hpp"
+#include "roles_fixture.hpp"
 
 namespace {
 
@@ -24,22 +24,8 @@ const char* kTenantPolicy =
 
 }  // namespace
 
-class PoliciesTest : public EngineTest {
+class PoliciesTest : public RolesTest {
  protected:
-  void SetUp() override {
-    EngineTest::SetUp();
-    exec("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'so_app') THEN CREATE ROLE so_app; END IF;"
-         " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'so_support') THEN CREATE ROLE so_support; END IF; END $$");
-  }
-  void TearDown() override {
-    exec("DROP OWNED BY so_app, so_support");
-    EngineTest::TearDown();
-  }
-  engine::Report applied(const spec::DatabaseSchema& r, bool allowDestructive = false) {
-    auto report = apply(r, allowDestructive);
-    if (report.failure) ADD_FAILURE() << report.failure->statement << ": " << report.failure->message;
-    return report;
-  }
   std::string policy(const std::string& name) {
     return value("SELECT polcmd::text || ' ' || polpermissive::text || ' ' || array_to_string(ARRAY(SELECT CASE WHEN r = 0"
                  " THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(polroles) r ORDER BY 1), ',') || ' ' ||"

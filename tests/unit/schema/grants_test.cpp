@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "builders.hpp"
+#include "plan_helpers.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -15,18 +16,8 @@ using namespace testbuild;
 
 namespace {
 
-Plan planFor(const Model& have, const Model& want, const std::set<std::string>& roles = {"app", "support"}) {
-  Facts facts;
-  facts.existingRoles = roles;
-  return plan(classify(diff(have, want, Policy{}, Canon{}), facts), want.schema);
-}
-
-std::vector<std::string> driftOf(const Plan& p) {
-  std::vector<std::string> out;
-  for (const auto& c : p.drift)
-    out.push_back(std::string(toString(c.kind)) + " " + c.object + " [" + std::string(toString(c.safety)) + "]");
-  return out;
-}
+using plantest::driftOf;
+using plantest::planWithRoles;
 
 Model withGrants(std::optional<std::vector<Grant>> grants) {
   Model m = model({table("orders", {col("id", "bigint", false), col("status", "text")})});
@@ -37,7 +28,7 @@ Model withGrants(std::optional<std::vector<Grant>> grants) {
 }  // namespace
 
 TEST(Grants, MissingPrivilegesAreGrantedPerRoleAndColumn) {
-  const Plan p = planFor(withGrants(std::vector<Grant>{}),
+  const Plan p = planWithRoles(withGrants(std::vector<Grant>{}),
                          withGrants(std::vector<Grant>{{"app", {"INSERT", "SELECT"}, {}, ""},
                                                        {"support", {"SELECT"}, {"id", "status"}, ""}}));
   EXPECT_EQ(driftOf(p), (std::vector<std::string>{"Grant orders:grant:app [safe]", "Grant orders.id:grant:support [safe]",
@@ -48,7 +39,7 @@ TEST(Grants, MissingPrivilegesAreGrantedPerRoleAndColumn) {
 }
 
 TEST(Grants, PrivilegesOfUndeclaredRolesAreRevokedAndThatIsDestructive) {
-  const Plan p = planFor(withGrants(std::vector<Grant>{{"app", {"DELETE", "SELECT"}, {}, ""},
+  const Plan p = planWithRoles(withGrants(std::vector<Grant>{{"app", {"DELETE", "SELECT"}, {}, ""},
                                                        {"public", {"SELECT"}, {}, ""}}),
                          withGrants(std::vector<Grant>{{"app", {"SELECT"}, {}, ""}}));
   EXPECT_EQ(driftOf(p), (std::vector<std::string>{"Revoke orders:grant:app [destructive]",
@@ -60,13 +51,13 @@ TEST(Grants, PrivilegesOfUndeclaredRolesAreRevokedAndThatIsDestructive) {
 
 TEST(Grants, NotDeclaredIsNotManagedAndAnEmptyListLeavesTheOwnerAlone) {
   const auto live = withGrants(std::vector<Grant>{{"app", {"SELECT"}, {}, ""}});
-  EXPECT_TRUE(planFor(live, withGrants(std::nullopt)).drift.empty());
-  EXPECT_EQ(driftOf(planFor(live, withGrants(std::vector<Grant>{}))),
+  EXPECT_TRUE(planWithRoles(live, withGrants(std::nullopt)).drift.empty());
+  EXPECT_EQ(driftOf(planWithRoles(live, withGrants(std::vector<Grant>{}))),
             (std::vector<std::string>{"Revoke orders:grant:app [destructive]"}));
 }
 
 TEST(Grants, AMissingRoleBlocksItsGrantOnly) {
-  const Plan p = planFor(withGrants(std::vector<Grant>{}),
+  const Plan p = planWithRoles(withGrants(std::vector<Grant>{}),
                          withGrants(std::vector<Grant>{{"app", {"SELECT"}, {}, ""}, {"nobody", {"SELECT"}, {}, ""}}));
   EXPECT_EQ(driftOf(p), (std::vector<std::string>{"Grant orders:grant:app [safe]", "Grant orders:grant:nobody [blocked]"}));
   EXPECT_NE(p.drift[1].reason.find("role nobody does not exist"), std::string::npos) << p.drift[1].reason;
@@ -78,7 +69,7 @@ TEST(Grants, OnTheSchemaAndOnANewTable) {
   want.schemaGrants = std::vector<Grant>{{"app", {"USAGE"}, {}, ""}};
   Model have = model({});
   have.schemaGrants = std::vector<Grant>{{"public", {"CREATE", "USAGE"}, {}, ""}};
-  const Plan p = planFor(have, want);
+  const Plan p = planWithRoles(have, want);
   EXPECT_EQ(driftOf(p), (std::vector<std::string>{"CreateTable orders [safe]", "Grant orders:grant:app [safe]",
                                                   "Grant schema:grant:app [safe]", "Revoke schema:grant:public [destructive]"}));
   const auto statements = p.statements();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "builders.hpp"
+#include "plan_helpers.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -16,18 +17,8 @@ using namespace testbuild;
 
 namespace {
 
-Plan planFor(const Model& have, const Model& want, const std::set<std::string>& roles = {"app", "support"}) {
-  Facts facts;
-  facts.existingRoles = roles;
-  return plan(classify(diff(have, want, Policy{}, Canon{}), facts), want.schema);
-}
-
-std::vector<std::string> driftOf(const Plan& p) {
-  std::vector<std::string> out;
-  for (const auto& c : p.drift)
-    out.push_back(std::string(toString(c.kind)) + " " + c.object + " [" + std::string(toString(c.safety)) + "]");
-  return out;
-}
+using plantest::driftOf;
+using plantest::planWithRoles;
 
 RowPolicy tenantPolicy() {
   RowPolicy p;
@@ -51,7 +42,7 @@ TEST(RowPolicies, AMissingPolicyIsCreatedWithEveryClause) {
   p.permissive = false;
   p.roles = {"app", "public"};
   p.withCheck = "(tenant_id > 0)";
-  const Plan plan = planFor(withPolicies({}), withPolicies({p}));
+  const Plan plan = planWithRoles(withPolicies({}), withPolicies({p}));
   EXPECT_EQ(driftOf(plan), (std::vector<std::string>{"CreatePolicy invoices.tenant [safe]"}));
   EXPECT_EQ(plan.statements(),
             (std::vector<std::string>{R"(CREATE POLICY "tenant" ON "public"."invoices" AS RESTRICTIVE FOR UPDATE TO "app", PUBLIC USING ((tenant_id = 1)) WITH CHECK ((tenant_id > 0)))"}));
@@ -61,17 +52,17 @@ TEST(RowPolicies, RolesAndExpressionsChangeInPlace) {
   RowPolicy changed = tenantPolicy();
   changed.roles = {"app", "support"};
   changed.usingExpr = "(tenant_id = 2)";
-  const Plan plan = planFor(withPolicies({tenantPolicy()}), withPolicies({changed}));
+  const Plan plan = planWithRoles(withPolicies({tenantPolicy()}), withPolicies({changed}));
   EXPECT_EQ(driftOf(plan), (std::vector<std::string>{"AlterPolicy invoices.tenant [safe]"}));
   EXPECT_EQ(plan.statements(),
             (std::vector<std::string>{R"(ALTER POLICY "tenant" ON "public"."invoices" TO "app", "support" USING ((tenant_id = 2)))"}));
-  EXPECT_TRUE(planFor(withPolicies({tenantPolicy()}), withPolicies({tenantPolicy()})).drift.empty());
+  EXPECT_TRUE(planWithRoles(withPolicies({tenantPolicy()}), withPolicies({tenantPolicy()})).drift.empty());
 }
 
 TEST(RowPolicies, ACommandChangeIsADropAndCreateHeldTogether) {
   RowPolicy select = tenantPolicy();
   select.command = "select";
-  const Plan plan = planFor(withPolicies({tenantPolicy()}), withPolicies({select}));
+  const Plan plan = planWithRoles(withPolicies({tenantPolicy()}), withPolicies({select}));
   EXPECT_EQ(driftOf(plan), (std::vector<std::string>{"DropPolicy invoices.tenant [destructive]",
                                                      "CreatePolicy invoices.tenant [safe]"}));
   EXPECT_EQ(plan.statements(),
@@ -81,7 +72,7 @@ TEST(RowPolicies, ACommandChangeIsADropAndCreateHeldTogether) {
 }
 
 TEST(RowPolicies, AnUndeclaredPolicyIsADestructiveDrop) {
-  const Plan plan = planFor(withPolicies({tenantPolicy()}), withPolicies({}));
+  const Plan plan = planWithRoles(withPolicies({tenantPolicy()}), withPolicies({}));
   EXPECT_EQ(driftOf(plan), (std::vector<std::string>{"DropPolicy invoices.tenant [destructive]"}));
 }
 
@@ -91,7 +82,7 @@ TEST(RowPolicies, AMissingRoleBlocksThatPolicyAndNothingElse) {
   other.roles = {"auditor", "nobody"};
   Model want = withPolicies({tenantPolicy(), other});
   want.tables[0].comment = "invoices";
-  const Plan plan = planFor(withPolicies({}), want);
+  const Plan plan = planWithRoles(withPolicies({}), want);
   ASSERT_EQ(plan.drift.size(), 3u);
   EXPECT_EQ(driftOf(plan), (std::vector<std::string>{"SetComment invoices [safe]", "CreatePolicy invoices.tenant [safe]",
                                                      "CreatePolicy invoices.other [blocked]"}));

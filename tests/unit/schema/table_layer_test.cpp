@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "builders.hpp"
+#include "plan_helpers.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -13,16 +14,8 @@ using namespace testbuild;
 
 namespace {
 
-Plan planFor(const Model& have, const Model& want) {
-  return plan(classify(diff(have, want, Policy{}, Canon{}), Facts{}), want.schema);
-}
-
-std::vector<std::string> driftOf(const Plan& p) {
-  std::vector<std::string> out;
-  for (const auto& c : p.drift)
-    out.push_back(std::string(toString(c.kind)) + " " + c.object + " [" + std::string(toString(c.safety)) + "]");
-  return out;
-}
+using plantest::driftOf;
+using plantest::planFor;
 
 Column collated(Column c, std::string collation) {
   c.collation = std::move(collation);
