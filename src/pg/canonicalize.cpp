@@ -362,6 +362,14 @@ std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base&
   return detail::createNewUserTypes(tx, schemaName, questions);
 }
 
+std::optional<core::Error> makeScratch(pqxx::transaction_base& tx, const std::string& schemaName,
+                                       const schema::CanonQuestions& planned, const std::vector<std::string>& statements,
+                                       const std::vector<std::string>& fields) {
+  if (auto failed = createPlannedObjects(tx, schemaName, planned)) return core::invalid(failed->field, failed->message);
+  if (auto refused = execPipelined(tx, statements)) return core::invalid(fields.at(refused->index), refused->message);
+  return std::nullopt;
+}
+
 }  // namespace detail
 
 namespace {

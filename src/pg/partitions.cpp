@@ -12,7 +12,6 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
-#include "pg/pipelined.hpp"
 #include "pg/pqerror.hpp"
 #include "pg/user_types.hpp"
 #include "schema/sql.hpp"
@@ -67,10 +66,6 @@ core::Result<schema::PartitionAnswers> askPartitions(pqxx::connection& conn, con
   if (questions.empty()) return answers;
   try {
     pqxx::work tx(conn, "partition-questions");
-    if (auto failed = detail::createPlannedObjects(tx, schemaName, planned)) {
-      tx.abort();
-      return core::invalid(failed->field, failed->message);
-    }
     // Every scratch table in one round trip, each statement alone; the field of each, to name
     // it when Postgres refuses it.
     std::vector<std::string> statements, fields;
@@ -82,9 +77,9 @@ core::Result<schema::PartitionAnswers> askPartitions(pqxx::connection& conn, con
         fields.push_back(questions[i].bounds[j].field + ".bounds");
       }
     }
-    if (auto refused = detail::execPipelined(tx, statements)) {
+    if (auto refused = detail::makeScratch(tx, schemaName, planned, statements, fields)) {
       tx.abort();
-      return core::invalid(fields[refused->index], refused->message);
+      return *refused;
     }
     std::map<std::string, Made> made;
     for (const auto& row : tx.exec_params(kReadBack)) {

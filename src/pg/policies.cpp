@@ -14,7 +14,6 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
-#include "pg/pipelined.hpp"
 #include "pg/pqerror.hpp"
 #include "pg/user_types.hpp"
 #include "schema/sql.hpp"
@@ -56,10 +55,6 @@ core::Result<schema::PolicyAnswers> askPolicies(pqxx::connection& conn, const st
   if (questions.empty()) return answers;
   try {
     pqxx::work tx(conn, "policy-questions");
-    if (auto failed = detail::createPlannedObjects(tx, schemaName, planned)) {
-      tx.abort();
-      return core::invalid(failed->field, failed->message);
-    }
     std::vector<std::string> statements, fields;
     for (const auto& q : questions) {
       statements.push_back(tableSql(q));
@@ -69,9 +64,9 @@ core::Result<schema::PolicyAnswers> askPolicies(pqxx::connection& conn, const st
         fields.push_back(p.field);
       }
     }
-    if (auto refused = detail::execPipelined(tx, statements)) {
+    if (auto refused = detail::makeScratch(tx, schemaName, planned, statements, fields)) {
       tx.abort();
-      return core::invalid(fields[refused->index], refused->message);
+      return *refused;
     }
     struct Made {
       std::optional<std::string> usingExpr, withCheck;

@@ -8,6 +8,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction_base>
 
+#include "core/error.hpp"
 #include "schema/canon.hpp"
 #include "schema/model.hpp"
 
@@ -28,6 +29,13 @@ void decodeUserTypes(const pqxx::result& rows, schema::Model& model);
 // naming the declaration, or nullopt.
 std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base& tx, const std::string& schemaName,
                                                          const schema::CanonQuestions& questions);
+
+// A question transaction's scratch work: createPlannedObjects, then `statements` in one round
+// trip (execPipelined). The refusal as an input error naming the declaration (fields[i] for
+// statements[i]); nullopt when Postgres took everything. On a refusal the caller rolls back.
+std::optional<core::Error> makeScratch(pqxx::transaction_base& tx, const std::string& schemaName,
+                                       const schema::CanonQuestions& planned, const std::vector<std::string>& statements,
+                                       const std::vector<std::string>& fields);
 
 // Creates the domains and composite types the plan creates, in the schema and in order, inside
 // the question transaction (rolled back with it). The refusal, naming the declaration, or nullopt.

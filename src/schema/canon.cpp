@@ -357,14 +357,9 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
     if (std::find(have.extensions.begin(), have.extensions.end(), e) == have.extensions.end())
       q.extensions.push_back({e, "spec.extensions[" + std::to_string(i) + "]"});
   }
-  std::set<std::string> shadowed;
-  for (const auto& e : want.enums) {
-    const Enum* live = have.enumType(e.name);
-    if (!live || live->values != e.values) {
-      q.shadowEnums.push_back(e);
-      shadowed.insert(e.name);
-    }
-  }
+  const std::set<std::string> shadowed = shadowedEnums(have, want);
+  for (const auto& e : want.enums)
+    if (shadowed.count(e.name)) q.shadowEnums.push_back(e);
   for (const auto& s : want.sequences) {
     const bool live = std::any_of(have.sequences.begin(), have.sequences.end(),
                                   [&](const Sequence& l) { return l.name == s.name; });
@@ -429,8 +424,7 @@ CanonQuestions canonQuestions(const Model& have, const Model& want) {
       TableQuestion::ColumnQ cq;
       cq.name = col.name;
       if (want.enumType(col.type))
-        // Unqualified, so that a shadowing temporary enum is found first.
-        cq.type = shadowed.count(col.type) ? sql::ident(col.type) : typeSql(col, want);
+        cq.type = scratchTypeSql(col, want, shadowed);
       else if (typeSameOf[i])
         cq.type = lc->type;
       else

@@ -52,6 +52,19 @@ std::string typeSql(const Column& column, const Model& want) {
   return column.type;
 }
 
+std::set<std::string> shadowedEnums(const Model& have, const Model& want) {
+  std::set<std::string> out;
+  for (const auto& e : want.enums) {
+    const Enum* live = have.enumType(e.name);
+    if (!live || live->values != e.values) out.insert(e.name);
+  }
+  return out;
+}
+
+std::string scratchTypeSql(const Column& column, const Model& want, const std::set<std::string>& shadowed) {
+  return shadowed.count(column.type) && want.enumType(column.type) ? sql::ident(column.type) : typeSql(column, want);
+}
+
 std::string canonicalType(const Column& declared, const Model& want, const Canon& canon) {
   if (want.enumType(declared.type)) return declared.type;
   if (auto it = canon.types.find(declared.type); it != canon.types.end()) return it->second;

@@ -52,6 +52,7 @@ std::string keyOnItsFace(const PartitionBy& by) {
 std::vector<PartitionQuestion> partitionQuestions(const Model& have, const Model& want) {
   std::vector<PartitionQuestion> out;
   const auto matches = matchTables(have, want);
+  const std::set<std::string> shadowed = shadowedEnums(have, want);
   for (const auto& m : matches) {
     const Table& parent = *m.want;
     if (!parent.partitionBy) continue;
@@ -65,14 +66,7 @@ std::vector<PartitionQuestion> partitionQuestions(const Model& have, const Model
     }
     if (!ask) continue;
     q.parent = parent.name;
-    for (const auto& c : parent.columns) {
-      // An enum the plan creates or changes is a temporary one while asked (pg::askPartitions
-      // makes it, as pg::canonicalize does), found unqualified; every other type as declared.
-      const Enum* e = want.enumType(c.type);
-      const Enum* live = e ? have.enumType(c.type) : nullptr;
-      const bool shadowed = e && (!live || live->values != e->values);
-      q.columns.emplace_back(c.name, shadowed ? sql::ident(c.type) : typeSql(c, want));
-    }
+    for (const auto& c : parent.columns) q.columns.emplace_back(c.name, scratchTypeSql(c, want, shadowed));
     q.strategy = upper(parent.partitionBy->strategy);
     for (const auto& c : parent.partitionBy->columns) q.keys.push_back(sql::ident(c));
     // Each expression in parentheses of its own, so that it is one key ("a), (b" is a syntax error).

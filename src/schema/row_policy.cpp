@@ -4,7 +4,6 @@
 
 #include "schema/canon.hpp"
 #include "schema/match.hpp"
-#include "schema/sql.hpp"
 
 namespace schema {
 
@@ -34,6 +33,7 @@ const RowPolicy* liveOnItsFace(const Table* live, const RowPolicy& declared) {
 
 std::vector<PolicyQuestion> policyQuestions(const Model& have, const Model& want) {
   std::vector<PolicyQuestion> out;
+  const std::set<std::string> shadowed = shadowedEnums(have, want);
   for (const auto& m : matchTables(have, want)) {
     const Table& t = *m.want;
     PolicyQuestion q;
@@ -45,13 +45,7 @@ std::vector<PolicyQuestion> policyQuestions(const Model& have, const Model& want
     if (q.policies.empty()) continue;
     q.table = t.name;
     q.field = t.field;
-    for (const auto& c : t.columns) {
-      // An enum the plan creates or changes is a temporary one while asked, found unqualified.
-      const Enum* e = want.enumType(c.type);
-      const Enum* liveEnum = e ? have.enumType(c.type) : nullptr;
-      const bool shadowed = e && (!liveEnum || liveEnum->values != e->values);
-      q.columns.emplace_back(c.name, shadowed ? sql::ident(c.type) : typeSql(c, want));
-    }
+    for (const auto& c : t.columns) q.columns.emplace_back(c.name, scratchTypeSql(c, want, shadowed));
     out.push_back(std::move(q));
   }
   return out;

@@ -58,8 +58,7 @@ TableShape shapeOf(const TableMatch& m, const Model& want, const std::set<std::s
   for (size_t i = 0; i < t.columns.size(); ++i) {
     const Column& c = t.columns[i];
     const bool isEnum = want.enumType(c.type) != nullptr;
-    // A shadowed enum is found unqualified (pg_temp comes first); any other by its qualified name.
-    const std::string type = !isEnum ? c.type : shadowedEnums.count(c.type) ? sql::ident(c.type) : typeSql(c, want);
+    const std::string type = scratchTypeSql(c, want, shadowedEnums);
     out.columns.push_back({c.name, type});
     if (out.changes) continue;
     const Column& lc = m.have->columns[i];
@@ -256,15 +255,10 @@ class ViewDiffer {
 ViewQuestions viewQuestions(const Model& have, const Model& want) {
   ViewQuestions q;
   if (want.views.empty()) return q;
-  std::set<std::string> shadowedEnums;
-  for (const auto& e : want.enums) {
-    const Enum* live = have.enumType(e.name);
-    // Made as temporary enums by the question transaction (pg::detail::createPlannedObjects).
-    if (!live || live->values != e.values) shadowedEnums.insert(e.name);
-  }
+  const std::set<std::string> shadowed = shadowedEnums(have, want);
   std::set<std::string> reshaped;  // live tables the plan changes the shape of
   for (const auto& m : matchTables(have, want)) {
-    TableShape shape = shapeOf(m, want, shadowedEnums);
+    TableShape shape = shapeOf(m, want, shadowed);
     if (!shape.changes) continue;
     q.tables.push_back({m.want->name, std::move(shape.columns)});
     if (m.have) reshaped.insert(m.have->name);
