@@ -346,6 +346,11 @@ VARS = {
     ("readPolicyCommand", "fields"): "spec.tables[].policies[]",
     ("readExclusionElement", "fields"): "spec.tables[].exclusions[].elements[]",
     ("eitherWord", "fields"): None,
+    ("oneOf", "fields"): None,
+    ("readFunctions", "spec"): "spec",
+    ("readFunction", "fields"): "spec.functions[]",
+    ("readSettings", "fields"): "spec.functions[]",
+    ("readSettings", "set"): None,  # free-form: parameter names
     ("readApply", "apply"): "spec.apply",
     ("readSeeds", "spec"): "spec",
     ("readSeeds", "seed"): "spec.seed[]",
@@ -469,6 +474,11 @@ def scan_function(facts, file, func, params, body):
         for key in ("order", "nulls"):
             for p in each("fields"):
                 facts.enums[(p, key)] = re.findall(r"\*%s != \"(\w+)\"" % key, body)
+    # oneOf(fields, "key", {"a", "b", ...}, fallback): an enum of the words listed.
+    for m in re.finditer(r"oneOf\((\w+), \"(\w+)\", \{([^}]*)\}", body):
+        for p in each(m.group(1)):
+            facts.reads.setdefault((p, m.group(2)), set()).add("text")
+            facts.enums[(p, m.group(2))] = re.findall(r"\"(\w+)\"", m.group(3))
     # eitherWord(fields, "key", "a", "b"): an enum of two words.
     for m in re.finditer(r"eitherWord\((\w+), \"(\w+)\", \"(\w+)\", \"(\w+)\"\)", body):
         for p in each(m.group(1)):

@@ -8,11 +8,13 @@
 #include <pqxx/except>
 
 #include "pg/failure.hpp"
+#include "pg/functions.hpp"
 #include "pg/partitions.hpp"
 #include "pg/policies.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
+#include "schema/function.hpp"
 #include "schema/view.hpp"
 #include "schema/version_needs.hpp"
 
@@ -29,9 +31,11 @@ constexpr size_t kSplitReadTables = 200;
 // (a live check that no longer parses against the declared columns) only means "not the same", so
 // the first answers stand; a lost connection is still an error.
 core::Result<schema::Model> secondLook(pqxx::connection& conn, const std::string& schemaName,
-                                       const schema::Model& have, const schema::Model& declared, schema::Model want) {
-  const schema::CanonQuestions questions = schema::secondLookQuestions(have, declared, want);
+                                       const schema::Model& have, const schema::Model& declared, schema::Model want,
+                                       const std::vector<schema::Function>& newFunctions) {
+  schema::CanonQuestions questions = schema::secondLookQuestions(have, declared, want);
   if (questions.empty()) return want;
+  questions.newFunctions = newFunctions;
   auto answers = pg::canonicalize(conn, schemaName, questions);
   if (!answers) {
     if (answers.error().kind == core::ErrorKind::Transient) return answers.error();
@@ -63,24 +67,35 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
 
   // Every declared type and expression Postgres has not printed already (as the live object's
   // text) is put to it; the plan is then made from what it printed, never from the author's text.
-  schema::Canon canon;
   const schema::CanonQuestions questions = schema::canonQuestions(*have, resource.model);
+  // Functions first (over the types the plan creates and the declared tables): a default, check,
+  // index, view, partition or policy may call one the plan creates, which then stands in the
+  // schema, as Postgres printed it, while those are asked.
+  const schema::FunctionQuestions functionQuestions = schema::functionQuestions(*have, resource.model);
+  auto functionAnswers = pg::askFunctions(conn, schemaName, questions, functionQuestions);
+  if (!functionAnswers) return functionAnswers.error();
+  auto declared = schema::withFunctionAnswers(*have, resource.model, *functionAnswers);
+  if (!declared) return declared.error();
+  schema::CanonQuestions planned = questions;
+  planned.newFunctions = schema::functionsForQuestions(*have, *declared);
+
+  schema::Canon canon;
   if (!questions.empty()) {
-    auto answers = pg::canonicalize(conn, schemaName, questions);
+    auto answers = pg::canonicalize(conn, schemaName, planned);
     if (!answers) return answers.error();
     canon = std::move(*answers);
   }
-  auto want = schema::canonicalModel(*have, resource.model, canon);
+  auto want = schema::canonicalModel(*have, *declared, canon);
   if (!want) return want.error();
-  if (auto settled = secondLook(conn, schemaName, *have, resource.model, std::move(*want)); settled)
+  if (auto settled = secondLook(conn, schemaName, *have, *declared, std::move(*want), planned.newFunctions); settled)
     want = std::move(*settled);
   else
     return settled.error();
-  // View queries likewise, once the types they meet are known.
+  // View queries likewise.
   const schema::ViewQuestions viewQuestions = schema::viewQuestions(*have, *want);
   schema::ViewAnswers viewAnswers;
   if (!viewQuestions.empty()) {
-    auto answered = pg::canonicalizeViews(conn, schemaName, questions, viewQuestions);
+    auto answered = pg::canonicalizeViews(conn, schemaName, planned, viewQuestions);
     if (!answered) return answered.error();
     viewAnswers = std::move(*answered);
   }
@@ -88,13 +103,13 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   if (!want) return want.error();
   // Partition keys and bounds the same way, once the types are Postgres's.
   const std::vector<schema::PartitionQuestion> partitionQuestions = schema::partitionQuestions(*have, *want);
-  auto partitionAnswers = pg::askPartitions(conn, schemaName, questions, partitionQuestions);
+  auto partitionAnswers = pg::askPartitions(conn, schemaName, planned, partitionQuestions);
   if (!partitionAnswers) return partitionAnswers.error();
   want = schema::withPartitionAnswers(*have, std::move(*want), *partitionAnswers);
   if (!want) return want.error();
   // Policy expressions the same way.
   const std::vector<schema::PolicyQuestion> policyQuestions = schema::policyQuestions(*have, *want);
-  auto policyAnswers = pg::askPolicies(conn, schemaName, questions, policyQuestions);
+  auto policyAnswers = pg::askPolicies(conn, schemaName, planned, policyQuestions);
   if (!policyAnswers) return policyAnswers.error();
   want = schema::withPolicyAnswers(*have, std::move(*want), *policyAnswers);
   if (!want) return want.error();

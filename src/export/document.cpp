@@ -414,6 +414,29 @@ Json viewJson(const schema::View& v, std::vector<std::string>& leftOut) {
   return out;
 }
 
+// A function as declared: the texts as Postgres prints them, options only where they are not
+// the default.
+Json functionJson(const schema::Function& f) {
+  Json out;
+  out["name"] = f.name;
+  if (f.procedure) out["kind"] = "procedure";
+  if (!f.arguments.empty()) out["arguments"] = f.arguments;
+  if (!f.procedure) out["returns"] = f.returns;
+  out["language"] = f.language;
+  out["body"] = f.body;
+  if (f.volatility != "volatile") out["volatility"] = f.volatility;
+  if (f.strict) out["strict"] = true;
+  if (f.securityDefiner) out["securityDefiner"] = true;
+  if (f.parallel != "unsafe") out["parallel"] = f.parallel;
+  if (!f.settings.empty()) {
+    Json set = Json::object();
+    for (const auto& s : f.settings) set[s.name] = s.value;
+    out["set"] = std::move(set);
+  }
+  if (f.comment) out["comment"] = *f.comment;
+  return out;
+}
+
 Json seedJson(const SeedTable& seed) {
   Json rows = Json::array();
   for (const auto& values : seed.rows) {
@@ -527,6 +550,11 @@ Exported exportSchema(const schema::Model& live, const CatalogExtras& extras, co
   Json views = Json::array();
   for (const auto& v : sortedByName(live.views)) views.push_back(viewJson(v, viewsLeftOut));
   if (!views.empty()) spec["views"] = std::move(views);
+
+  // By name, then argument types (the live read's order): overloads in a stable order.
+  Json functions = Json::array();
+  for (const auto& f : live.functions) functions.push_back(functionJson(f));
+  if (!functions.empty()) spec["functions"] = std::move(functions);
 
   Json seeds = Json::array();
   for (const auto& seed : extras.seeds) seeds.push_back(seedJson(seed));

@@ -24,6 +24,7 @@
 #include "pg/scratch_groups.hpp"
 #include "pg/user_types.hpp"
 #include "schema/render.hpp"
+#include "schema/function.hpp"
 #include "schema/sql.hpp"
 
 namespace pg {
@@ -358,8 +359,19 @@ std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base&
     for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + schema::sql::literal(v);
     tx.exec_params("CREATE TYPE pg_temp." + ident(e.name) + " AS ENUM (" + values + ")");
   }
-  // Domains and composite types last: they may be over the enums.
-  return detail::createNewUserTypes(tx, schemaName, questions);
+  // Domains and composite types after the enums they may be over; then the functions, whose
+  // signatures may use any of them. Their bodies were checked when they were asked.
+  if (auto failed = detail::createNewUserTypes(tx, schemaName, questions)) return failed;
+  if (questions.newFunctions.empty()) return std::nullopt;
+  std::vector<std::string> statements{"SET LOCAL check_function_bodies TO off"};
+  for (const auto& f : questions.newFunctions)
+    statements.push_back(schema::createFunctionSql(f, schema::sql::qualified(schemaName, f.name), false));
+  if (auto refused = execPipelined(tx, statements))
+    return schema::CanonFailure{refused->index == 0 ? "" : questions.newFunctions[refused->index - 1].field,
+                                refused->message, true};
+  // Back to checking: what is asked after this is the declarations' own text.
+  tx.exec("SET LOCAL check_function_bodies TO on");
+  return std::nullopt;
 }
 
 std::optional<core::Error> makeScratch(pqxx::transaction_base& tx, const std::string& schemaName,

@@ -31,17 +31,23 @@ namespace {
 
 using schema::sql::ident;
 
-// Shadows first: while asked, the declared views see the declared tables (over the types the
-// plan creates, made before them by pg::detail::createPlannedObjects).
-std::vector<std::string> shadowStatements(const schema::ViewQuestions& q) {
+}  // namespace
+
+namespace detail {
+
+std::vector<std::string> shadowTableStatements(const std::vector<schema::ShadowTable>& tables) {
   std::vector<std::string> out;
-  for (const auto& t : q.tables) {
+  for (const auto& t : tables) {
     std::string columns;
     for (const auto& c : t.columns) columns += (columns.empty() ? "" : ", ") + ident(c.name) + " " + c.type;
     out.push_back("CREATE TEMPORARY TABLE " + ident(t.name) + " (" + columns + ") ON COMMIT DROP");
   }
   return out;
 }
+
+}  // namespace detail
+
+namespace {
 
 std::string viewStatement(const schema::ViewQuestion& v) {
   return "CREATE TEMPORARY VIEW " + ident(v.name) + " AS " + v.query;
@@ -208,7 +214,7 @@ core::Result<schema::ViewAnswers> canonicalizeViews(pqxx::connection& conn, cons
         tx.abort();
         return core::invalid(failed->field, failed->message);
       }
-      if (auto refused = detail::execPipelined(tx, shadowStatements(questions))) {
+      if (auto refused = detail::execPipelined(tx, detail::shadowTableStatements(questions.tables))) {
         tx.abort();
         return core::terminal("cannot stand in the declared tables for the view queries: " + refused->message);
       }

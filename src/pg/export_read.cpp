@@ -61,11 +61,16 @@ std::string unexpressibleQuery(int serverVersion) {
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_type t ON t.typnamespace = n.oid"
     " WHERE n.nspname = $1 AND t.typtype IN ('b', 'r', 'p') AND t.typcategory <> 'A'" +
     notFromExtension("pg_type", "t.oid") +
-    // Functions, procedures, aggregates.
+    // Aggregates, window functions, and routines in C or internal or with a SQL-standard body
+    // (BEGIN ATOMIC): spec.functions has the others.
     " UNION ALL SELECT 'o', CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, '',"
-    "   p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', ''"
+    "   p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"
+    "   CASE WHEN p.prokind IN ('a', 'w') THEN '' WHEN p.prosqlbody IS NOT NULL THEN 'a SQL-standard body (BEGIN ATOMIC)'"
+    "     ELSE 'in language ' || l.lanname END"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_proc p ON p.pronamespace = n.oid"
-    " WHERE n.nspname = $1" + notFromExtension("pg_proc", "p.oid") +
+    " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+    " WHERE n.nspname = $1 AND (p.prokind IN ('a', 'w') OR l.lanname IN ('c', 'internal') OR p.prosqlbody IS NOT NULL)" +
+    notFromExtension("pg_proc", "p.oid") +
     // What hangs on a table: triggers, rules, exclusion constraints.
     " UNION ALL SELECT 'o', 'trigger', '', c.relname || '.' || tg.tgname, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"

@@ -1,5 +1,7 @@
 #include "pg/inspect.hpp"
 
+#include "pg/functions.hpp"
+
 #include <cstdlib>
 #include <future>
 #include <map>
@@ -15,6 +17,7 @@
 #include <pqxx/transaction>
 
 #include "pg/catalog_decode.hpp"
+#include "pg/functions.hpp"
 #include "pg/pqerror.hpp"
 #include "pg/unmanaged_query.hpp"
 #include "pg/user_types.hpp"
@@ -377,6 +380,7 @@ struct OtherResults {
   pqxx::result partitions;  // (10)
   pqxx::result policies;    // (11)
   pqxx::result grants;      // (12)
+  pqxx::result functions;   // (13)
 };
 
 // Queries (2) to (10), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
@@ -385,7 +389,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const int serverVersion = tx.conn().server_version();
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(12);  // held until resume(): the queries leave together
+  batch.retain(13);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(constraintsQuery(serverVersion), schemaLiteral));
@@ -400,6 +404,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const auto partitions = batch.insert(withSchema(kPartitionsQuery, schemaLiteral));
   const auto policies = batch.insert(withSchema(kPoliciesQuery, schemaLiteral));
   const auto grants = batch.insert(withSchema(kGrantsQuery, schemaLiteral));
+  const auto functions = batch.insert(withSchema(detail::kFunctionsQuery, schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
@@ -409,6 +414,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   out.second.partitions = batch.retrieve(partitions);
   out.second.policies = batch.retrieve(policies);
   out.second.grants = batch.retrieve(grants);
+  out.second.functions = batch.retrieve(functions);
   batch.complete();
   return out;
 }
@@ -637,6 +643,7 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
   for (const auto& row : r.unmanaged) model.unmanaged.push_back({row[0].c_str(), row[1].c_str()});
   decodePartitions(r.partitions, model, byName);
   decodePolicies(r.policies, model, byName);
+  detail::decodeFunctions(r.functions, model);
   decodeGrants(r.grants, model, byName);
 }
 

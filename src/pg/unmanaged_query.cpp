@@ -24,8 +24,10 @@ const char* const kCommon =
     "WITH ns AS MATERIALIZED (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1),"
     " rels AS MATERIALIZED (SELECT c.oid, c.relname, c.relkind, c.relispartition, c.reltype FROM pg_catalog.pg_class c"
     "   WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')),"
-    " procs AS MATERIALIZED (SELECT p.oid, p.proname, p.prokind, p.proargtypes FROM pg_catalog.pg_proc p"
-    "   WHERE p.pronamespace = (SELECT oid FROM ns)),"
+    " procs AS MATERIALIZED (SELECT p.oid, p.proname, p.prokind, p.proargtypes,"
+    "   p.prolang IN (SELECT oid FROM pg_catalog.pg_language WHERE lanname IN ('c', 'internal'))"
+    "     OR p.prosqlbody IS NOT NULL AS undeclarable"
+    "   FROM pg_catalog.pg_proc p WHERE p.pronamespace = (SELECT oid FROM ns)),"
     " types AS MATERIALIZED (SELECT t.oid, t.typname, t.typtype, t.typarray FROM pg_catalog.pg_type t"
     "   WHERE t.typnamespace = (SELECT oid FROM ns))";
 
@@ -41,9 +43,9 @@ std::string relations(const std::string& condition) {
 }
 
 // "name(type,type)": how the contract names a routine.
-std::string routines(const std::string& prokinds) {
+std::string routines(const std::string& condition) {
   return "SELECT p.proname || '(' || pg_catalog.replace(pg_catalog.oidvectortypes(p.proargtypes), ', ', ',') || ')'"
-         " FROM procs p WHERE p.prokind IN (" + prokinds + ")" + notPart("pg_proc", "p.oid");
+         " FROM procs p WHERE " + condition + notPart("pg_proc", "p.oid");
 }
 
 // What hangs on a relation of the schema, named "relation.object"; an extension's relation
@@ -94,9 +96,11 @@ std::vector<Piece> pieces(int serverVersion) {
       {"BaseType", types("t.typtype = 'b' AND t.oid NOT IN (SELECT typarray FROM types)")},
       // CREATE TYPE name; with nothing else: a placeholder until its functions exist.
       {"ShellType", types("t.typtype = 'p'")},
-      {"Function", routines("'f', 'w'")},
-      {"Procedure", routines("'p'")},
-      {"Aggregate", routines("'a'")},
+      // spec.functions declares functions and procedures written in a language as text; window
+      // functions, C and internal ones, and SQL-standard bodies (BEGIN ATOMIC) it cannot.
+      {"Function", routines("p.prokind = 'w' OR (p.prokind = 'f' AND p.undeclarable)")},
+      {"Procedure", routines("p.prokind = 'p' AND p.undeclarable")},
+      {"Aggregate", routines("p.prokind = 'a'")},
       // Not internal (foreign keys' own triggers) and not cloned onto a partition from its parent's.
       {"Trigger", onRelation("pg_trigger", "tg", "tgrelid", "tgname", "NOT tg.tgisinternal AND tg.tgparentid = 0")},
       {"Policy", onRelation("pg_policy", "po", "polrelid", "polname", "true")},

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "schema/canon.hpp"
 #include "schema/model.hpp"
+#include "schema/view.hpp"
 
 namespace pg::detail {
 
@@ -36,6 +37,10 @@ std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base&
 std::optional<core::Error> makeScratch(pqxx::transaction_base& tx, const std::string& schemaName,
                                        const schema::CanonQuestions& planned, const std::vector<std::string>& statements,
                                        const std::vector<std::string>& fields);
+
+// CREATE TEMPORARY TABLE for each shadow table (schema/view.hpp): while a question is asked, the
+// declarations see the declared tables (found first, unqualified) rather than the live ones.
+std::vector<std::string> shadowTableStatements(const std::vector<schema::ShadowTable>& tables);
 
 // Creates the domains and composite types the plan creates, in the schema and in order, inside
 // the question transaction (rolled back with it). The refusal, naming the declaration, or nullopt.

@@ -95,6 +95,10 @@ struct CanonQuestions {
   // made in the schema before the questions (and rolled back with them), so that a column, an
   // attribute or another domain may name them.
   std::vector<std::variant<Domain, CompositeType>> newUserTypes;
+  // Declared functions the plan creates, as Postgres printed them (filled once they are asked,
+  // schema::functionsForQuestions): made in the schema for the view, partition and policy
+  // questions (and rolled back with them), so that a view or policy may call them.
+  std::vector<Function> newFunctions;
 };
 
 // A question Postgres refused: a type that does not exist, an expression that does not parse or

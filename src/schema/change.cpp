@@ -49,6 +49,8 @@ constexpr KindName kKinds[] = {
     {ChangeKind::CreatePolicy, "CreatePolicy"},       {ChangeKind::AlterPolicy, "AlterPolicy"},
     {ChangeKind::DropPolicy, "DropPolicy"},
     {ChangeKind::Grant, "Grant"},                     {ChangeKind::Revoke, "Revoke"},
+    {ChangeKind::CreateFunction, "CreateFunction"},   {ChangeKind::ReplaceFunction, "ReplaceFunction"},
+    {ChangeKind::DropFunction, "DropFunction"},
 };
 
 }  // namespace

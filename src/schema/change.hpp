@@ -27,6 +27,7 @@ enum class ChangeKind {
   EnableRowLevelSecurity, ForceRowLevelSecurity,  // contract Part 2, Access
   CreatePolicy, AlterPolicy,  // contract Part 2, Access; blocked while a named role is missing
   Grant,  // contract Part 2, Access; blocked while the role is missing
+  CreateFunction, ReplaceFunction,  // contract Part 2, functions; blocked while the language is missing
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -39,6 +40,7 @@ enum class ChangeKind {
   DisableRowLevelSecurity, NoForceRowLevelSecurity,  // contract Part 2, Access: they widen access
   DropPolicy,  // contract Part 2, Access
   Revoke,      // contract Part 2, Access
+  DropFunction,  // contract Part 2, functions
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -196,11 +198,22 @@ struct PolicyChange {
   bool operator==(const PolicyChange&) const = default;
 };
 
+// ReplaceFunction: the function as it is and as declared. `dropAndCreate` when CREATE OR REPLACE
+// cannot make it (another result type, argument names or defaults, function <-> procedure): it
+// is dropped and created in one transaction, the declared views on it taken down and made again
+// around it (Change::dependentViews); any other dependent blocks it (Change::blockedBy).
+struct FunctionChange {
+  Function from;
+  Function to;
+  bool dropAndCreate = false;
+  bool operator==(const FunctionChange&) const = default;
+};
+
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
                             CompositeTypeChange, View, ViewChange, Partition, PartitioningChange,
-                            IndexChange, RowPolicy, PolicyChange, GrantChange>;
+                            IndexChange, RowPolicy, PolicyChange, GrantChange, Function, FunctionChange>;
 
 struct Change {
   ChangeKind kind{};

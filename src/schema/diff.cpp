@@ -1,4 +1,5 @@
 #include "schema/diff.hpp"
+#include "schema/function.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -903,6 +904,7 @@ class Differ {
 
 std::vector<Change> diff(const Model& have, const Model& want, const Policy& policy, const Canon& canon) {
   std::vector<Change> changes = Differ(have, want, policy, canon).run();
+  diffFunctions(have, want, policy, changes);  // before the views: a replaced function takes its views along
   diffViews(have, want, policy, changes);
   return changes;
 }

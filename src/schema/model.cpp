@@ -16,6 +16,15 @@ std::string SeedRow::object() const {
   return out + "]";
 }
 
+std::string Function::signature() const {
+  std::string types;
+  for (size_t i = 0; i < argumentTypes.size(); ++i) {
+    if (argumentTypes[i] == ' ' && i > 0 && argumentTypes[i - 1] == ',') continue;  // "a, b" -> "a,b"
+    types.push_back(argumentTypes[i]);
+  }
+  return name + "(" + types + ")";
+}
+
 const char* toSql(FkAction a) {
   switch (a) {
     case FkAction::NoAction: return "NO ACTION";

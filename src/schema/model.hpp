@@ -327,6 +327,56 @@ struct View {
   bool operator==(const View&) const = default;
 };
 
+// A function or procedure of the schema (contract Part 2, "Code objects"), identified by its name
+// and argument types (overloads are distinct objects). Desired texts are the author's until
+// Postgres has answered for them (schema/function.hpp): then, like live ones, they are what
+// Postgres prints (pg_get_function_arguments, pg_get_function_result, proconfig), never the
+// author's spelling. The body is kept byte for byte: Postgres stores it as given (prosrc).
+struct FunctionSetting {
+  std::string name;   // a configuration parameter, lower case
+  std::string value;  // as proconfig holds it after "name="
+  bool operator==(const FunctionSetting&) const = default;
+};
+
+// Live only: an object that depends on a function (pg_depend), as the plan must treat it when the
+// function is dropped: a view or trigger can be made again around it, anything else stands in the way.
+struct FunctionDependent {
+  enum class Kind { View, Trigger, Other };
+  Kind kind = Kind::Other;
+  std::string table;        // a trigger's table; a view's name
+  std::string name;         // the trigger's name; empty for a view
+  std::string description;  // pg_describe_object: "trigger orders_touch on table orders"
+  bool operator==(const FunctionDependent&) const = default;
+};
+
+struct Function {
+  std::string name;
+  bool procedure = false;         // CREATE PROCEDURE (no result, volatility, strictness or parallel)
+  std::string arguments;          // as in CREATE FUNCTION: names, modes, types and defaults
+  std::string argumentTypes;      // the identity: oidvectortypes(proargtypes), e.g. "bigint, text"
+  std::string returns;            // functions only: "trigger", "SETOF orders", "TABLE(id bigint)"
+  std::string language;           // lanname
+  std::string body;               // prosrc
+  std::string volatility = "volatile";  // volatile | stable | immutable
+  bool strict = false;
+  bool securityDefiner = false;
+  std::string parallel = "unsafe";      // unsafe | restricted | safe
+  std::vector<FunctionSetting> settings;  // SET clauses, sorted by name
+  std::optional<std::string> comment;     // as Table::comment
+  std::vector<FunctionDependent> dependents;  // live only
+  // Desired only: the relations of the schema whose row type the signature uses (from the answer's
+  // pg_depend): a function over a table the plan creates is made after that table.
+  std::vector<std::string> rowTypes;
+  // Desired only: its language is not in the database (nor made by the plan's extensions), so
+  // Postgres was not asked about it and its change is blocked.
+  bool missingLanguage = false;
+  std::string field;  // desired only: "spec.functions[0]"
+
+  // "touch_updated_at(bigint,text)": how the contract names it.
+  std::string signature() const;
+  bool operator==(const Function&) const = default;
+};
+
 // A row that must exist. Values are text (rendered as literals Postgres casts to the column
 // type); nullopt is SQL NULL. `key` names the columns that identify the row: the table's primary
 // key when it has one, else every given column.
@@ -360,6 +410,7 @@ struct Model {
   std::vector<View> views;     // in declared order (live: by name)
   // Grants on the schema itself: as Table::grants.
   std::optional<std::vector<Grant>> schemaGrants;
+  std::vector<Function> functions;  // in declared order (live: by name and argument types)
 
   const Table* table(const std::string& n) const {
     for (const auto& t : tables)

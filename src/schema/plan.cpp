@@ -89,6 +89,10 @@ int phase(ChangeKind k) {
     case ChangeKind::AttachPartition: return 10;
     case ChangeKind::ChangePartitionBy: return 4;  // always blocked: never rendered
     case ChangeKind::DetachPartition: return 15;
+    // Functions: phaseIn puts them between the phases named here.
+    case ChangeKind::CreateFunction:
+    case ChangeKind::ReplaceFunction: return 2;
+    case ChangeKind::DropFunction: return 20;
   }
   return 23;
 }
@@ -120,6 +124,16 @@ int phaseIn(const Change& c, const Referenced& referenced) {
   const int uniqueKeys = 2 * phase(ChangeKind::AddUnique) - 1;
   if (c.kind == ChangeKind::AddUnique) return uniqueKeys;
   if (c.kind == ChangeKind::CreatePartition || c.kind == ChangeKind::AttachPartition) return 2 * phase(c.kind) + 1;
+  if (c.kind == ChangeKind::CreateFunction || c.kind == ChangeKind::ReplaceFunction) {
+    // After the sequences a body may call and before the tables whose defaults, checks and
+    // indexes call it; one over a table's row type once that table has its columns (pg_depend
+    // of the function Postgres made for the question says which).
+    const Function& f = c.kind == ChangeKind::CreateFunction ? std::get<Function>(c.detail)
+                                                             : std::get<FunctionChange>(c.detail).to;
+    return f.rowTypes.empty() ? 2 * phase(c.kind) + 1 : 2 * phase(ChangeKind::WidenType) + 1;
+  }
+  // After the tables (whose defaults may call it), before the types its signature may use.
+  if (c.kind == ChangeKind::DropFunction) return 2 * phase(c.kind) + 1;
   if (c.kind == ChangeKind::CreateIndex) {
     const auto& ix = std::get<Index>(c.detail);
     std::vector<std::string> columns;

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "schema/canon.hpp"
+#include "schema/function.hpp"
 #include "schema/sql.hpp"
 #include "schema/user_types.hpp"
 #include "schema/view_render.hpp"
@@ -134,6 +135,7 @@ class Renderer {
       case ChangeKind::DropIdentity: return one(alterColumn(get<ColumnChange>().to.name) + "DROP IDENTITY IF EXISTS");
       case ChangeKind::SetComment: {
         if (std::holds_alternative<View>(c_.detail)) return renderView(c_, schema_);
+        if (std::holds_alternative<Function>(c_.detail)) return renderFunction(c_, schema_);
         const auto& cm = get<Comment>();
         return one(commentOn(cm.column, cm.text));
       }
@@ -209,6 +211,9 @@ class Renderer {
         return one("ALTER TABLE " + q(p.of.table) + " DETACH PARTITION " + q(p.name));
       }
       case ChangeKind::ChangePartitionBy: return {};  // always blocked
+      case ChangeKind::CreateFunction:
+      case ChangeKind::ReplaceFunction:
+      case ChangeKind::DropFunction: return renderFunction(c_, schema_);
     }
     return {};
   }

@@ -123,6 +123,7 @@ class ViewDiffer {
 
   void run() {
     columnsUnderViews();
+    functionsUnderViews();
     for (const View* v : creationOrder(want_.views)) declared(*v);
     drops();
   }
@@ -177,6 +178,35 @@ class ViewDiffer {
       }
       for (const View* live : closure)
         if (!want_.view(live->name) && !pruned_.count(live->name)) c.undeclaredViews.push_back(live->name);
+    }
+  }
+
+  // DROP FUNCTION fails while a view calls it. A function dropped and created again takes the
+  // views on it (and their readers) down and back up around itself; one dropped for good may only
+  // go once the plan drops its views (prune) first.
+  void functionsUnderViews() {
+    const size_t count = out_.size();
+    for (size_t i = 0; i < count; ++i) {
+      Change& c = out_[i];
+      const Function* live = nullptr;
+      if (c.kind == ChangeKind::DropFunction) live = &std::get<Function>(c.detail);
+      if (c.kind == ChangeKind::ReplaceFunction && std::get<FunctionChange>(c.detail).dropAndCreate)
+        live = &std::get<FunctionChange>(c.detail).from;
+      if (!live) continue;
+      std::set<std::string> callers;
+      for (const auto& d : live->dependents)
+        if (d.kind == FunctionDependent::Kind::View && have_.view(d.table)) callers.insert(d.table);
+      if (callers.empty()) continue;
+      const auto closure = readers_.closure(have_, callers);
+      if (c.kind == ChangeKind::ReplaceFunction) {
+        settle(c, closure);
+        continue;
+      }
+      std::string kept;
+      for (const View* v : closure)
+        if (!pruned_.count(v->name)) kept += (kept.empty() ? "" : ", ") + v->name;
+      if (!kept.empty() && c.blockedBy.empty())
+        c.blockedBy = "view " + kept + " calls " + c.object + "; Postgres cannot drop it while the view is there";
     }
   }
 
@@ -252,17 +282,23 @@ class ViewDiffer {
 
 }  // namespace
 
-ViewQuestions viewQuestions(const Model& have, const Model& want) {
-  ViewQuestions q;
-  if (want.views.empty()) return q;
+std::vector<ShadowTable> reshapedTables(const Model& have, const Model& want, std::set<std::string>* reshapedLive) {
+  std::vector<ShadowTable> out;
   const std::set<std::string> shadowed = shadowedEnums(have, want);
-  std::set<std::string> reshaped;  // live tables the plan changes the shape of
   for (const auto& m : matchTables(have, want)) {
     TableShape shape = shapeOf(m, want, shadowed);
     if (!shape.changes) continue;
-    q.tables.push_back({m.want->name, std::move(shape.columns)});
-    if (m.have) reshaped.insert(m.have->name);
+    out.push_back({m.want->name, std::move(shape.columns)});
+    if (m.have && reshapedLive) reshapedLive->insert(m.have->name);
   }
+  return out;
+}
+
+ViewQuestions viewQuestions(const Model& have, const Model& want) {
+  ViewQuestions q;
+  if (want.views.empty()) return q;
+  std::set<std::string> reshaped;  // live tables the plan changes the shape of
+  q.tables = reshapedTables(have, want, &reshaped);
   bool ask = false;
   for (const auto& v : want.views) {
     const View* live = have.view(v.name);

@@ -25,6 +25,11 @@ struct ShadowTable {
   std::vector<ViewColumn> columns;
 };
 
+// The shadow tables a question transaction needs: every declared table the plan creates,
+// renames, or reshapes. `reshapedLive` (optional) gets the live names of those that exist.
+std::vector<ShadowTable> reshapedTables(const Model& have, const Model& want,
+                                        std::set<std::string>* reshapedLive = nullptr);
+
 struct ViewQuestion {
   std::string name;
   std::string query;  // as declared

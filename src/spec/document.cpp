@@ -86,6 +86,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   out.model.seeds = readSeeds(spec, out.model);
   out.model.views = readViews(spec);
   out.model.schemaGrants = readGrants(spec, /*onTable=*/false);
+  out.model.functions = readFunctions(spec);
 }
 
 }  // namespace
@@ -115,7 +116,7 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
 
   if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
                                       "extensions", "enums", "sequences", "tables", "seed", "domains",
-                                      "compositeTypes", "strict", "views", "grants"}))
+                                      "compositeTypes", "strict", "views", "grants", "functions"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");

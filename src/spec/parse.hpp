@@ -42,6 +42,8 @@ std::vector<schema::CompositeType> readCompositeTypes(const Fields& spec);
 // spec.views, each query left for Postgres to parse.
 std::vector<schema::View> readViews(const Fields& spec);
 
+// spec.functions, each signature and body left for Postgres to parse (spec/function.cpp).
+std::vector<schema::Function> readFunctions(const Fields& spec);
 // One index of spec.tables[i].indexes or spec.views[i].indexes.
 schema::Index readIndexItem(const Item& index, Issues& issues);
 

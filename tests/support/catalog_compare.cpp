@@ -64,6 +64,11 @@ const char* const kQueries[] = {
     "SELECT 'view ' || c.relname || ' kind=' || c.relkind::text || ' options=' || coalesce((SELECT string_agg(o, ',' ORDER BY o) FROM unnest(c.reloptions) o), '')"
     " || ' comment=' || coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'none') || ' ' || pg_get_viewdef(c.oid, true)"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')",
+    // Functions and procedures: everything CREATE FUNCTION says, and the comment.
+    "SELECT 'function ' || p.proname || '(' || oidvectortypes(p.proargtypes) || ') ' || pg_get_functiondef(p.oid)"
+    " || ' comment=' || coalesce(quote_literal(obj_description(p.oid, 'pg_proc')), 'none')"
+    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.prokind IN ('f', 'p')"
+    "   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')",
 };
 
 // Whether a line is about one of the tables: "table T ", "column T.", "constraint T.", "index T.".

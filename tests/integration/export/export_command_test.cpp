@@ -101,6 +101,7 @@ TEST(ExportCommand, ListsWhatItCannotExpressAndNeverWritesItWrong) {
           "CREATE INDEX users_email_incl ON users (tenant) INCLUDE (email);"
           "CREATE VIEW active_users AS SELECT id FROM users;"
           "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+          "CREATE AGGREGATE total_cents(bigint) (SFUNC = int8pl, STYPE = bigint);"
           "CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();"
           "CREATE DOMAIN email_address AS text CHECK (VALUE LIKE '%@%');"
           "CREATE TABLE events (at timestamptz NOT NULL, v text) PARTITION BY RANGE (at);"
@@ -114,7 +115,7 @@ TEST(ExportCommand, ListsWhatItCannotExpressAndNeverWritesItWrong) {
   const auto r = exportOf(db);
   ASSERT_EQ(r.exitCode, 0) << show(r);
   const std::vector<std::string> expected = {
-      "function touch()",
+      "aggregate total_cents(bigint)",
       "trigger users.users_touch",
   };
   for (const auto& item : expected) {
@@ -138,6 +139,11 @@ TEST(ExportCommand, ListsWhatItCannotExpressAndNeverWritesItWrong) {
             std::string::npos)
       << body;
   EXPECT_NE(body.find("deferrable: initially-deferred"), std::string::npos) << body;
+  // A function is written (contract Part 2, "Code objects"), not left out.
+  EXPECT_EQ(r.out.find("function touch()"), std::string::npos) << r.out;
+  EXPECT_NE(body.find("{name: touch, returns: trigger, language: plpgsql, body: \"BEGIN RETURN NEW; END\"}"),
+            std::string::npos)
+      << body;
   // Row-level security is declared on the table (contract Part 2, Access), not left out.
   EXPECT_EQ(r.out.find("row-level security"), std::string::npos) << r.out;
   EXPECT_NE(body.find("rowLevelSecurity: {enabled: true}"), std::string::npos) << body;

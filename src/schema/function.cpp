@@ -1,0 +1,321 @@
+#include "schema/function.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "schema/sql.hpp"
+
+namespace schema {
+
+namespace {
+
+using sql::ident;
+using sql::literal;
+
+// Functions of the same name in the other list, in order.
+std::vector<const Function*> named(const std::vector<Function>& functions, const std::string& name) {
+  std::vector<const Function*> out;
+  for (const auto& f : functions)
+    if (f.name == name) out.push_back(&f);
+  return out;
+}
+
+// Everything but the identity and the comment: what CREATE OR REPLACE sets.
+bool sameDefinition(const Function& a, const Function& b) {
+  return a.procedure == b.procedure && a.arguments == b.arguments && a.returns == b.returns && a.language == b.language &&
+         a.body == b.body && a.volatility == b.volatility && a.strict == b.strict &&
+         a.securityDefiner == b.securityDefiner && a.parallel == b.parallel && a.settings == b.settings;
+}
+
+// CREATE OR REPLACE cannot change the result type, a parameter's name or default, nor make a
+// function a procedure: Postgres refuses, and the function is dropped and made again instead.
+bool replaceableInPlace(const Function& live, const Function& wanted) {
+  return live.procedure == wanted.procedure && live.returns == wanted.returns && live.arguments == wanted.arguments;
+}
+
+std::string upper(std::string word) {
+  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::toupper(c); });
+  return word;
+}
+
+std::string qualified(const std::string& schemaName, const std::string& name) {
+  return ident(schemaName) + "." + ident(name);
+}
+
+// Parameters whose value is a list (GUC_LIST_QUOTE): each element is its own literal.
+bool listSetting(const std::string& name) { return name == "search_path" || name == "temp_tablespaces"; }
+
+// "a, \"b c\"" -> {"a", "b c"}: the elements of a list value as Postgres flattens it.
+std::vector<std::string> listElements(const std::string& value) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i]))) ++i;
+    std::string element;
+    if (i < value.size() && value[i] == '"') {
+      for (++i; i < value.size(); ++i) {
+        if (value[i] == '"' && i + 1 < value.size() && value[i + 1] == '"') {
+          element.push_back('"');
+          ++i;
+        } else if (value[i] == '"') {
+          ++i;
+          break;
+        } else {
+          element.push_back(value[i]);
+        }
+      }
+      while (i < value.size() && value[i] != ',') ++i;
+    } else {
+      while (i < value.size() && value[i] != ',') element.push_back(value[i++]);
+      while (!element.empty() && std::isspace(static_cast<unsigned char>(element.back()))) element.pop_back();
+    }
+    if (!element.empty()) out.push_back(element);
+    if (i < value.size() && value[i] == ',') ++i;
+  }
+  return out;
+}
+
+// "plpgsql.variable_conflict" -> each part an identifier.
+std::string settingNameSql(const std::string& name) {
+  const auto dot = name.find('.');
+  return dot == std::string::npos ? ident(name) : ident(name.substr(0, dot)) + "." + ident(name.substr(dot + 1));
+}
+
+class FunctionDiffer {
+ public:
+  FunctionDiffer(const Model& have, const Model& want, const Policy& policy, std::vector<Change>& out)
+      : have_(have), want_(want), policy_(policy), out_(out) {
+    for (const auto& c : out_)
+      if (c.kind == ChangeKind::DropTable) droppedTables_.insert(c.liveTable.empty() ? c.object : c.liveTable);
+  }
+
+  void run() {
+    std::set<const Function*> matched;
+    for (const auto& f : want_.functions) {
+      const Function* live = nullptr;
+      if (!f.missingLanguage)
+        for (const Function* l : named(have_.functions, f.name))
+          if (l->argumentTypes == f.argumentTypes) live = l;
+      if (live) matched.insert(live);
+      declared(f, live);
+    }
+    if (!policy_.prune) return;
+    for (const auto& l : have_.functions) {
+      if (matched.count(&l)) continue;
+      Change& c = add(ChangeKind::DropFunction, l, l);
+      blockOnDependents(c, l, /*dropping=*/true);
+    }
+  }
+
+ private:
+  Change& add(ChangeKind kind, const Function& f, Detail detail) {
+    Change c;
+    c.kind = kind;
+    c.object = f.signature();
+    c.safety = isDestructive(kind) ? Safety::Destructive : Safety::Safe;
+    c.detail = std::move(detail);
+    out_.push_back(std::move(c));
+    return out_.back();
+  }
+
+  void declared(const Function& f, const Function* live) {
+    if (!live) {
+      Function made = f;
+      if (made.comment && made.comment->empty()) made.comment.reset();
+      Change& c = add(ChangeKind::CreateFunction, f, std::move(made));
+      if (f.missingLanguage) c.blockedBy = missingLanguage(f);
+      return;
+    }
+    if (!sameDefinition(f, *live)) {
+      FunctionChange change{*live, f, !replaceableInPlace(*live, f)};
+      if (!change.to.comment) change.to.comment = live->comment;  // not managed: kept as it is
+      const bool dropAndCreate = change.dropAndCreate;
+      Change& c = add(ChangeKind::ReplaceFunction, f, std::move(change));
+      if (dropAndCreate) blockOnDependents(c, *live, /*dropping=*/false);
+      return;
+    }
+    const auto stored = f.comment && !f.comment->empty() ? f.comment : std::nullopt;
+    if (f.comment && stored != live->comment) {
+      Function commented = *live;
+      commented.comment = stored;
+      add(ChangeKind::SetComment, f, std::move(commented));
+    }
+  }
+
+  // DROP FUNCTION fails while anything depends on it. Views are diffViews' (made again around a
+  // replaced function when declared); what else depends on it must be gone first: a dropped
+  // function's dependents on a table the plan drops go with that table; anything else blocks.
+  void blockOnDependents(Change& c, const Function& live, bool dropping) {
+    std::string standing;
+    for (const auto& d : live.dependents) {
+      if (d.kind == FunctionDependent::Kind::View) continue;
+      if (dropping && !d.table.empty() && droppedTables_.count(d.table)) continue;
+      standing += (standing.empty() ? "" : "; ") + d.description;
+    }
+    if (standing.empty()) return;
+    c.blockedBy = "Postgres cannot " + std::string(dropping ? "drop " : "drop and create again ") + c.object +
+                  " while other objects depend on it (" + standing + "); " +
+                  (dropping ? "declare the function, or remove what uses it first"
+                            : "keep its result type, parameter names and defaults, or remove what uses it first");
+  }
+
+  static std::string missingLanguage(const Function& f) {
+    return "language " + f.language + " is not installed in the database; create it (often CREATE EXTENSION " +
+           f.language + ", or declare it under spec.extensions) before " + f.signature() + " can be made";
+  }
+
+  const Model& have_;
+  const Model& want_;
+  const Policy& policy_;
+  std::vector<Change>& out_;
+  std::set<std::string> droppedTables_;
+};
+
+}  // namespace
+
+FunctionQuestions functionQuestions(const Model& have, const Model& want) {
+  FunctionQuestions q;
+  std::set<std::string> languages;
+  for (size_t i = 0; i < want.functions.size(); ++i) {
+    const Function& f = want.functions[i];
+    const auto live = named(have.functions, f.name);
+    const bool onItsFace =
+        std::any_of(live.begin(), live.end(), [&](const Function* l) { return sameDefinition(f, *l); });
+    if (onItsFace) continue;
+    q.functions.push_back({i, "so_fn_" + std::to_string(i), f});
+    languages.insert(f.language);
+  }
+  if (q.functions.empty()) return q;
+  q.languages.assign(languages.begin(), languages.end());
+  q.tables = reshapedTables(have, want);
+  return q;
+}
+
+core::Result<Model> withFunctionAnswers(const Model& have, Model want, const FunctionAnswers& answers) {
+  for (size_t i = 0; i < want.functions.size(); ++i) {
+    Function& f = want.functions[i];
+    if (auto it = answers.byIndex.find(i); it != answers.byIndex.end()) {
+      f.arguments = it->second.arguments;
+      f.argumentTypes = it->second.argumentTypes;
+      f.returns = it->second.returns;
+      f.settings = it->second.settings;
+      f.rowTypes = it->second.rowTypes;
+      continue;
+    }
+    if (answers.missingLanguages.count(f.language)) {
+      f.missingLanguage = true;
+      continue;
+    }
+    const auto live = named(have.functions, f.name);
+    auto same = std::find_if(live.begin(), live.end(), [&](const Function* l) { return sameDefinition(f, *l); });
+    if (same == live.end())
+      return core::invalid(f.field, "Postgres was not asked about this function, so it cannot be used in a statement");
+    f.argumentTypes = (*same)->argumentTypes;
+  }
+  // Two declarations of one function (the same name and argument types) would both be made.
+  for (size_t i = 0; i < want.functions.size(); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      const Function& a = want.functions[i];
+      const Function& b = want.functions[j];
+      if (!a.missingLanguage && !b.missingLanguage && a.name == b.name && a.argumentTypes == b.argumentTypes)
+        return core::invalid(a.field, "declares " + a.signature() + " again (" + b.field +
+                                          " has the same name and argument types)");
+    }
+  return want;
+}
+
+std::vector<Function> functionsForQuestions(const Model& have, const Model& want) {
+  std::vector<Function> out;
+  if (want.functions.empty()) return out;
+  std::set<std::string> reshaped;
+  for (const auto& t : reshapedTables(have, want)) reshaped.insert(t.name);
+  for (const auto& f : want.functions) {
+    if (f.missingLanguage) continue;
+    const auto live = named(have.functions, f.name);
+    const bool exists = std::any_of(live.begin(), live.end(), [&](const Function* l) { return l->argumentTypes == f.argumentTypes; });
+    const bool overLiveRows = std::all_of(f.rowTypes.begin(), f.rowTypes.end(), [&](const std::string& t) {
+      return have.table(t) && !reshaped.count(t);
+    });
+    if (!exists && overLiveRows) out.push_back(f);
+  }
+  return out;
+}
+
+void diffFunctions(const Model& have, const Model& want, const Policy& policy, std::vector<Change>& changes) {
+  if (have.functions.empty() && want.functions.empty()) return;
+  FunctionDiffer(have, want, policy, changes).run();
+}
+
+std::string dollarQuoted(const std::string& text) {
+  std::string tag = "$body$";
+  for (int n = 1; text.find(tag) != std::string::npos; ++n) tag = "$body" + std::to_string(n) + "$";
+  return tag + text + tag;
+}
+
+std::string settingValueSql(const FunctionSetting& s) {
+  if (!listSetting(s.name)) return literal(s.value);
+  std::string out;
+  for (const auto& element : listElements(s.value)) out += (out.empty() ? "" : ", ") + literal(element);
+  return out.empty() ? "''" : out;
+}
+
+std::string createFunctionSql(const Function& f, const std::string& qualifiedName, bool orReplace) {
+  std::string sql = std::string("CREATE ") + (orReplace ? "OR REPLACE " : "") + (f.procedure ? "PROCEDURE " : "FUNCTION ") +
+                    qualifiedName + "(" + f.arguments + ")";
+  if (!f.procedure) sql += " RETURNS " + f.returns;
+  sql += " LANGUAGE " + ident(f.language);
+  if (!f.procedure) {
+    sql += " " + upper(f.volatility);
+    sql += f.strict ? " STRICT" : " CALLED ON NULL INPUT";
+  }
+  sql += f.securityDefiner ? " SECURITY DEFINER" : " SECURITY INVOKER";
+  if (!f.procedure) sql += " PARALLEL " + upper(f.parallel);
+  for (const auto& s : f.settings) sql += " SET " + settingNameSql(s.name) + " TO " + settingValueSql(s);
+  return sql + " AS " + dollarQuoted(f.body);
+}
+
+std::vector<Step> renderFunction(const Change& c, const std::string& schemaName) {
+  Step step;
+  step.kind = c.kind;
+  step.object = c.object;
+  step.safety = c.safety;
+  auto& out = step.statements;
+  // A SQL body is resolved against the catalog when it is made, and the tables it reads may come
+  // later in the plan; Postgres has already checked it (pg::askFunctions, over the declared tables).
+  auto make = [&](const Function& f, bool orReplace) {
+    if (f.language == "sql") out.push_back("SET LOCAL check_function_bodies TO off");
+    out.push_back(createFunctionSql(f, qualified(schemaName, f.name), orReplace));
+  };
+  switch (c.kind) {
+    case ChangeKind::CreateFunction: {
+      const auto& f = std::get<Function>(c.detail);
+      make(f, false);
+      if (f.comment) out.push_back(commentOnFunctionSql(f, schemaName));
+      break;
+    }
+    case ChangeKind::ReplaceFunction: {
+      const auto& change = std::get<FunctionChange>(c.detail);
+      if (change.dropAndCreate) out.push_back(dropFunctionSql(change.from, schemaName));
+      make(change.to, !change.dropAndCreate);
+      if (change.dropAndCreate ? change.to.comment.has_value() : change.to.comment != change.from.comment)
+        out.push_back(commentOnFunctionSql(change.to, schemaName));
+      break;
+    }
+    case ChangeKind::DropFunction: out.push_back(dropFunctionSql(std::get<Function>(c.detail), schemaName)); break;
+    case ChangeKind::SetComment: out.push_back(commentOnFunctionSql(std::get<Function>(c.detail), schemaName)); break;
+    default: return {};
+  }
+  return {std::move(step)};
+}
+
+std::string dropFunctionSql(const Function& f, const std::string& schemaName) {
+  return std::string("DROP ") + (f.procedure ? "PROCEDURE " : "FUNCTION ") + qualified(schemaName, f.name) + "(" +
+         f.argumentTypes + ")";
+}
+
+std::string commentOnFunctionSql(const Function& f, const std::string& schemaName) {
+  return std::string("COMMENT ON ") + (f.procedure ? "PROCEDURE " : "FUNCTION ") + qualified(schemaName, f.name) + "(" +
+         f.argumentTypes + ") IS " + (f.comment ? literal(*f.comment) : "NULL");
+}
+
+}  // namespace schema

@@ -1,0 +1,230 @@
+// Functions and procedures on a real PostgreSQL (contract Part 2, "Code objects"): created and
+// working, other spellings of the same signature and settings not drift, a body changed in place,
+// a result type changed by a drop and create that takes its declared view along, blocked by an
+// undeclared dependent or a missing language while the rest runs, undeclared ones dropped only
+// with prune and approval, and hostile text refused with nothing changed.
+#include "engine_fixture.hpp"
+
+namespace {
+
+const char* kTouch = R"yaml(    - name: touch_updated_at
+      returns: trigger
+      language: plpgsql
+      body: "BEGIN NEW.updated_at := now(); RETURN NEW; END"
+      set: {search_path: "pg_catalog, public"}
+)yaml";
+
+std::string addCents(const std::string& returns = "bigint", const std::string& body = "SELECT a + b") {
+  return R"yaml(    - name: add_cents
+      arguments: "a bigint, b bigint DEFAULT 0"
+      returns: )yaml" + returns + R"yaml(
+      language: sql
+      body: ")yaml" + body + R"yaml("
+      volatility: immutable
+      strict: true
+      parallel: safe
+)yaml";
+}
+
+const char* kArchive = R"yaml(    - name: archive
+      kind: procedure
+      arguments: "older_than date"
+      language: plpgsql
+      body: "BEGIN DELETE FROM orders WHERE placed_on < older_than; END"
+      comment: "removes old orders"
+)yaml";
+
+const char* kOrders = R"yaml(  tables:
+    - name: orders
+      columns:
+        - {name: id, type: bigint, nullable: false}
+        - {name: placed_on, type: date}
+        - {name: updated_at, type: timestamptz}
+      primaryKey: [id]
+)yaml";
+
+std::string functions(const std::string& items) { return std::string(kOrders) + "  functions:\n" + items; }
+
+}  // namespace
+
+class FunctionsTest : public EngineTest {
+ protected:
+  std::string oidOf(const std::string& name) { return value("SELECT oid::text FROM pg_proc WHERE proname = '" + name + "'"); }
+};
+
+TEST_F(FunctionsTest, CreatedWorkingAndInSyncUnderOtherSpellings) {
+  const auto r = resource(functions(std::string(kTouch) + addCents() + kArchive));
+  applied(r);
+  EXPECT_EQ(value("SELECT add_cents(2, 3)"), "5");
+  EXPECT_EQ(value("SELECT add_cents(2)"), "2");
+  EXPECT_EQ(value("SELECT provolatile::text || proisstrict::text || proparallel::text FROM pg_proc WHERE proname = 'add_cents'"),
+            "itrues");
+  EXPECT_EQ(value("SELECT array_to_string(proconfig, ';') FROM pg_proc WHERE proname = 'touch_updated_at'"),
+            "search_path=pg_catalog, public");
+  EXPECT_EQ(value("SELECT obj_description('archive'::regproc, 'pg_proc')"), "removes old orders");
+  exec("INSERT INTO orders VALUES (1, '2020-01-01', NULL), (2, '2030-01-01', NULL); CALL archive('2025-01-01')");
+  EXPECT_EQ(value("SELECT string_agg(id::text, ',') FROM orders"), "2");
+  EXPECT_EQ(drift(plan(r).plan), Drift{});
+
+  // The same functions spelt otherwise: upper-case types, other white space, the list setting
+  // without its space. Postgres prints them all the same.
+  const std::string respelt = R"yaml(    - name: touch_updated_at
+      returns: TRIGGER
+      language: PLPGSQL
+      body: "BEGIN NEW.updated_at := now(); RETURN NEW; END"
+      set: {SEARCH_PATH: "pg_catalog,public"}
+    - name: add_cents
+      arguments: "a  BIGINT, b int8 default 0"
+      returns: INT8
+      language: sql
+      body: "SELECT a + b"
+      volatility: immutable
+      strict: true
+      parallel: safe
+)yaml";
+  EXPECT_EQ(drift(plan(resource(functions(respelt + kArchive))).plan), Drift{});
+}
+
+TEST_F(FunctionsTest, AChangedBodyIsReplacedInPlaceAndTheTriggerOnItKeepsWorking) {
+  applied(resource(functions(std::string(kTouch) + addCents())));
+  exec("CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch_updated_at()");
+  const std::string before = oidOf("add_cents");
+  const auto changed = resource(functions(std::string(kTouch) + addCents("bigint", "SELECT a + b + 100")));
+  EXPECT_EQ(drift(plan(changed).plan), Drift{"ReplaceFunction add_cents(bigint,bigint) [safe]"});
+  applied(changed);
+  EXPECT_EQ(value("SELECT add_cents(1, 1)"), "102");
+  EXPECT_EQ(oidOf("add_cents"), before) << "replaced in place, not dropped";
+  exec("INSERT INTO orders VALUES (1, NULL, NULL); UPDATE orders SET placed_on = '2026-01-01'");
+  EXPECT_EQ(value("SELECT updated_at IS NOT NULL FROM orders"), "t");
+}
+
+TEST_F(FunctionsTest, AnotherResultTypeDropsAndCreatesTheFunctionWithItsDeclaredViewInOneStep) {
+  const std::string view = "  views:\n    - {name: order_cents, query: \"SELECT id, add_cents(id, 1) AS cents FROM orders\"}\n";
+  applied(resource(functions(addCents()) + view));
+  const auto widened = resource(functions(addCents("numeric", "SELECT (a + b)::numeric")) + view);
+  EXPECT_EQ(drift(plan(widened).plan), Drift{"ReplaceFunction add_cents(bigint,bigint) [safe]"});
+  applied(widened);
+  EXPECT_EQ(value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'order_cents'::regclass"
+                  " AND attname = 'cents'"),
+            "numeric");
+  EXPECT_EQ(drift(plan(widened).plan), Drift{});
+}
+
+TEST_F(FunctionsTest, AnUndeclaredDependentBlocksTheDropAndCreateNamingIt) {
+  applied(resource(functions(addCents())));
+  exec("ALTER TABLE orders ADD COLUMN total bigint DEFAULT add_cents(1, 2)");
+  const auto widened = resource(functions(addCents("numeric", "SELECT (a + b)::numeric")));
+  const auto report = apply(widened);
+  ASSERT_EQ(report.remaining.drift.size(), 2u);  // the function, and the undeclared column (left alone)
+  const auto& blocked = report.remaining.drift[0];
+  EXPECT_EQ(blocked.safety, schema::Safety::Blocked);
+  EXPECT_NE(blocked.reason.find("default value for column total of table orders"), std::string::npos) << blocked.reason;
+  EXPECT_EQ(value("SELECT format_type(prorettype, NULL) FROM pg_proc WHERE proname = 'add_cents'"), "bigint");
+}
+
+TEST_F(FunctionsTest, UndeclaredFunctionsAreDroppedOnlyWithPruneAndApproval) {
+  applied(resource(functions(addCents())));
+  exec("CREATE FUNCTION by_hand() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+  EXPECT_EQ(drift(plan(resource(functions(addCents()))).plan), Drift{}) << "without prune, left alone";
+  const auto pruning = resource("  prune: true\n" + functions(addCents()));
+  EXPECT_EQ(drift(apply(pruning).remaining), Drift{"DropFunction by_hand() [destructive]"});
+  EXPECT_EQ(value("SELECT count(*) FROM pg_proc WHERE proname = 'by_hand'"), "1") << "not without approval";
+  applied(pruning, /*allowDestructive=*/true);
+  EXPECT_EQ(value("SELECT count(*) FROM pg_proc WHERE proname = 'by_hand'"), "0");
+}
+
+TEST_F(FunctionsTest, AMissingLanguageBlocksItsFunctionAndTheRestIsApplied) {
+  const std::string python = R"yaml(    - name: in_python
+      returns: int
+      language: plnosuchlang
+      body: "return 1"
+)yaml";
+  const auto report = apply(resource(functions(python + addCents())));
+  ASSERT_FALSE(report.failure);
+  ASSERT_EQ(report.remaining.drift.size(), 1u);
+  EXPECT_EQ(report.remaining.drift[0].safety, schema::Safety::Blocked);
+  EXPECT_NE(report.remaining.drift[0].reason.find("language plnosuchlang is not installed"), std::string::npos);
+  EXPECT_EQ(value("SELECT add_cents(1, 2)"), "3");
+  EXPECT_EQ(value("SELECT count(*) FROM pg_proc WHERE proname = 'in_python'"), "0");
+}
+
+TEST_F(FunctionsTest, SignaturesAndBodiesOverTablesTheSamePlanCreatesAreAppliedInOneGo) {
+  const std::string overOrders = R"yaml(    - name: open_orders
+      returns: SETOF orders
+      language: sql
+      body: "SELECT * FROM orders WHERE placed_on > now()"
+      volatility: stable
+)yaml";
+  const auto r = resource(functions(overOrders));
+  applied(r);
+  exec("INSERT INTO orders VALUES (1, '2999-01-01', NULL)");
+  EXPECT_EQ(value("SELECT id FROM open_orders()"), "1");
+  EXPECT_EQ(drift(plan(r).plan), Drift{});
+}
+
+TEST_F(FunctionsTest, DefaultsChecksAndPoliciesMayCallFunctionsTheSamePlanCreates) {
+  const auto r = resource(R"yaml(  tables:
+    - name: accounts
+      columns:
+        - {name: id, type: bigint, nullable: false}
+        - {name: code, type: text, nullable: false, default: "next_code()"}
+        - {name: balance, type: bigint, nullable: false, default: "0"}
+      primaryKey: [id]
+      checks:
+        - {name: accounts_balance_check, expression: "is_cents(balance)"}
+      rowLevelSecurity: {enabled: true}
+      policies:
+        - {name: positive, using: "is_cents(balance)"}
+  functions:
+    - name: next_code
+      returns: text
+      language: sql
+      body: "SELECT 'A-' || (floor(random() * 1000))::int"
+    - name: is_cents
+      arguments: "v bigint"
+      returns: boolean
+      language: sql
+      body: "SELECT v >= 0"
+      volatility: immutable
+)yaml");
+  applied(r);
+  exec("INSERT INTO accounts (id) VALUES (1)");
+  EXPECT_EQ(value("SELECT code LIKE 'A-%' FROM accounts"), "t");
+  EXPECT_EQ(drift(plan(r).plan), Drift{});
+}
+
+TEST_F(FunctionsTest, HostileOrWrongTextIsAnInputErrorNamingTheFunctionAndNothingIsChanged) {
+  exec("CREATE TABLE keep (id int)");
+  const std::string definer = R"yaml(    - name: sneaky
+      returns: "int SECURITY DEFINER"
+      language: sql
+      body: "SELECT 1"
+)yaml";
+  EXPECT_EQ(planError(resource(functions(definer))).rfind("spec.functions[0]: ", 0), 0u) << planError(resource(functions(definer)));
+  const std::string closing = R"yaml(    - name: sneaky
+      arguments: "a int) RETURNS int LANGUAGE sql AS 'SELECT 2' --"
+      returns: int
+      language: sql
+      body: "SELECT 1"
+)yaml";
+  EXPECT_EQ(planError(resource(functions(closing))).rfind("spec.functions[0]: ", 0), 0u);
+  const std::string badType = R"yaml(    - name: typo
+      arguments: "a no_such_type"
+      returns: int
+      language: sql
+      body: "SELECT 1"
+)yaml";
+  const std::string error = planError(resource(functions(badType)));
+  EXPECT_EQ(error.rfind("spec.functions[0]: ", 0), 0u) << error;
+  EXPECT_NE(error.find("no_such_type"), std::string::npos) << error;
+  // A body that closes the dollar quote it might travel in stays a body.
+  const std::string quoted = R"yaml(    - name: quoted
+      returns: text
+      language: sql
+      body: "SELECT '$body$; DROP TABLE keep; --'::text"
+)yaml";
+  applied(resource(functions(quoted)));
+  EXPECT_EQ(value("SELECT quoted()"), "$body$; DROP TABLE keep; --");
+  EXPECT_EQ(value("SELECT count(*) FROM pg_class WHERE relname = 'keep'"), "1");
+  EXPECT_EQ(value("SELECT count(*) FROM pg_proc WHERE proname IN ('sneaky', 'typo')"), "0");
+}

@@ -1,0 +1,258 @@
+// Contract Part 2, "Code objects": functions and procedures in questions, diff, classify and plan —
+// created with every clause, replaced in place, dropped and created again with the views on them,
+// blocked by other dependents or a missing language, dropped only with prune; changes in, exact SQL out.
+#include <gtest/gtest.h>
+
+#include "builders.hpp"
+#include "plan_helpers.hpp"
+#include "schema/canon.hpp"
+#include "schema/diff.hpp"
+#include "schema/facts.hpp"
+#include "schema/function.hpp"
+#include "schema/plan.hpp"
+#include "schema/policy.hpp"
+
+using namespace schema;
+using namespace testbuild;
+
+namespace {
+
+using plantest::driftOf;
+using plantest::planFor;
+
+Function touch() {
+  Function f;
+  f.name = "touch";
+  f.returns = "trigger";
+  f.language = "plpgsql";
+  f.body = "BEGIN NEW.updated_at := now(); RETURN NEW; END";
+  return f;
+}
+
+Function addCents() {
+  Function f;
+  f.name = "add_cents";
+  f.arguments = "a bigint, b bigint DEFAULT 0";
+  f.argumentTypes = "bigint, bigint";
+  f.returns = "bigint";
+  f.language = "sql";
+  f.body = "SELECT a + b";
+  f.volatility = "immutable";
+  f.strict = true;
+  f.parallel = "safe";
+  return f;
+}
+
+Model withFunctions(std::vector<Function> functions) {
+  Model m;
+  m.functions = std::move(functions);
+  return m;
+}
+
+Plan planPruning(const Model& have, const Model& want) {
+  Policy prune;
+  prune.prune = true;
+  return plan(classify(diff(have, want, prune, Canon{}), Facts{}), want.schema);
+}
+
+}  // namespace
+
+TEST(Functions, AMissingFunctionIsCreatedWithEveryClauseAndItsComment) {
+  Function f = touch();
+  f.securityDefiner = true;
+  f.volatility = "stable";
+  f.settings = {{"search_path", "pg_catalog, \"my schema\""}, {"work_mem", "64MB"}};
+  f.comment = "stamps updated_at";
+  const Plan p = planFor(withFunctions({}), withFunctions({f}));
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"CreateFunction touch() [safe]"}));
+  EXPECT_EQ(p.statements(),
+            (std::vector<std::string>{
+                R"(CREATE FUNCTION "public"."touch"() RETURNS trigger LANGUAGE "plpgsql" STABLE CALLED ON NULL INPUT SECURITY DEFINER PARALLEL UNSAFE SET "search_path" TO 'pg_catalog', 'my schema' SET "work_mem" TO '64MB' AS $body$BEGIN NEW.updated_at := now(); RETURN NEW; END$body$)",
+                R"(COMMENT ON FUNCTION "public"."touch"() IS 'stamps updated_at')"}));
+}
+
+TEST(Functions, AProcedureTakesNoResultVolatilityStrictnessOrParallelClause) {
+  Function f;
+  f.name = "archive";
+  f.procedure = true;
+  f.arguments = "older_than date";
+  f.argumentTypes = "date";
+  f.language = "plpgsql";
+  f.body = "BEGIN END";
+  const Plan p = planFor(withFunctions({}), withFunctions({f}));
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"CreateFunction archive(date) [safe]"}));
+  EXPECT_EQ(p.statements(), (std::vector<std::string>{
+                                R"(CREATE PROCEDURE "public"."archive"(older_than date) LANGUAGE "plpgsql" SECURITY INVOKER AS $body$BEGIN END$body$)"}));
+}
+
+TEST(Functions, ASqlBodyIsMadeWithoutCheckingItAgainAsItsTablesMayComeLaterInThePlan) {
+  const Plan p = planFor(withFunctions({}), withFunctions({addCents()}));
+  EXPECT_EQ(p.statements(),
+            (std::vector<std::string>{
+                "SET LOCAL check_function_bodies TO off",
+                R"(CREATE FUNCTION "public"."add_cents"(a bigint, b bigint DEFAULT 0) RETURNS bigint LANGUAGE "sql" IMMUTABLE STRICT SECURITY INVOKER PARALLEL SAFE AS $body$SELECT a + b$body$)"}));
+  ASSERT_EQ(p.steps.size(), 1u);  // one transaction: the SET LOCAL ends with it
+}
+
+TEST(Functions, TheSameFunctionIsNoDriftAndAChangedBodyOrOptionIsReplacedInPlace) {
+  EXPECT_TRUE(planFor(withFunctions({addCents()}), withFunctions({addCents()})).drift.empty());
+  Function changed = addCents();
+  changed.body = "SELECT a + b + 0";
+  changed.volatility = "stable";
+  const Plan p = planFor(withFunctions({addCents()}), withFunctions({changed}));
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"ReplaceFunction add_cents(bigint,bigint) [safe]"}));
+  ASSERT_EQ(p.statements().size(), 2u);
+  EXPECT_EQ(p.statements()[1].rfind(R"(CREATE OR REPLACE FUNCTION "public"."add_cents"(a bigint, b bigint DEFAULT 0))", 0), 0u);
+}
+
+TEST(Functions, AnotherResultTypeIsADropAndCreateInOneStepWithTheDeclaredViewsOnIt) {
+  Function live = addCents();
+  live.dependents = {{FunctionDependent::Kind::View, "totals", "", "rule _RETURN on view totals"}};
+  Function wanted = addCents();
+  wanted.returns = "numeric";
+  View totals;
+  totals.name = "totals";
+  totals.query = "SELECT add_cents(1, 2) AS n";
+  Model have = withFunctions({live});
+  have.views = {totals};
+  Model want = withFunctions({wanted});
+  want.views = {totals};
+  const Plan p = planFor(have, want);
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"ReplaceFunction add_cents(bigint,bigint) [safe]"}));
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].statements,
+            (std::vector<std::string>{
+                R"(DROP VIEW "public"."totals")", R"(DROP FUNCTION "public"."add_cents"(bigint, bigint))",
+                "SET LOCAL check_function_bodies TO off",
+                R"(CREATE FUNCTION "public"."add_cents"(a bigint, b bigint DEFAULT 0) RETURNS numeric LANGUAGE "sql" IMMUTABLE STRICT SECURITY INVOKER PARALLEL SAFE AS $body$SELECT a + b$body$)",
+                R"(CREATE VIEW "public"."totals" AS SELECT add_cents(1, 2) AS n)"}));
+}
+
+TEST(Functions, ADropAndCreateUnderAnUndeclaredViewOrAnotherDependentIsBlockedNamingIt) {
+  Function live = addCents();
+  live.dependents = {{FunctionDependent::Kind::Other, "orders", "", "default value for column total of table orders"}};
+  Function wanted = addCents();
+  wanted.arguments = "x bigint, y bigint DEFAULT 0";  // parameter names: OR REPLACE cannot
+  const Plan p = planFor(withFunctions({live}), withFunctions({wanted}));
+  ASSERT_EQ(p.drift.size(), 1u);
+  EXPECT_EQ(p.drift[0].safety, Safety::Blocked);
+  EXPECT_NE(p.drift[0].reason.find("default value for column total of table orders"), std::string::npos);
+  EXPECT_TRUE(p.steps.empty());
+
+  live.dependents = {{FunctionDependent::Kind::View, "totals", "", "rule _RETURN on view totals"}};
+  View totals;
+  totals.name = "totals";
+  Model have = withFunctions({live});
+  have.views = {totals};
+  const Plan underView = planFor(have, withFunctions({wanted}));
+  ASSERT_EQ(underView.drift.size(), 1u);
+  EXPECT_EQ(underView.drift[0].safety, Safety::Blocked);
+  EXPECT_NE(underView.drift[0].reason.find("totals"), std::string::npos);
+}
+
+TEST(Functions, UndeclaredFunctionsAreDroppedOnlyWithPruneAndNotWhileSomethingKeptUsesThem) {
+  EXPECT_TRUE(planFor(withFunctions({addCents()}), withFunctions({})).drift.empty());
+  const Plan pruned = planPruning(withFunctions({addCents()}), withFunctions({}));
+  EXPECT_EQ(driftOf(pruned), (std::vector<std::string>{"DropFunction add_cents(bigint,bigint) [destructive]"}));
+  EXPECT_EQ(pruned.statements(), (std::vector<std::string>{R"(DROP FUNCTION "public"."add_cents"(bigint, bigint))"}));
+
+  Function used = addCents();
+  used.dependents = {{FunctionDependent::Kind::Trigger, "orders", "orders_total", "trigger orders_total on table orders"}};
+  Model have = withFunctions({used});
+  have.tables = {table("orders", {col("id", "bigint", false)})};
+  Model want;
+  want.tables = have.tables;
+  const Plan kept = planPruning(have, want);
+  ASSERT_EQ(kept.drift.size(), 1u);
+  EXPECT_EQ(kept.drift[0].safety, Safety::Blocked);
+  EXPECT_NE(kept.drift[0].reason.find("trigger orders_total on table orders"), std::string::npos);
+  // When the plan drops the table the trigger is on, the function goes after it.
+  const Plan withTable = planPruning(have, Model{});
+  EXPECT_EQ(driftOf(withTable), (std::vector<std::string>{"DropTable orders [destructive]",
+                                                          "DropFunction add_cents(bigint,bigint) [destructive]"}));
+}
+
+TEST(Functions, AFunctionInAMissingLanguageIsBlockedAndNeverRendered) {
+  Function f = touch();
+  f.language = "plpython3u";
+  f.missingLanguage = true;
+  const Plan p = planFor(withFunctions({}), withFunctions({f}));
+  ASSERT_EQ(p.drift.size(), 1u);
+  EXPECT_EQ(p.drift[0].safety, Safety::Blocked);
+  EXPECT_NE(p.drift[0].reason.find("language plpython3u is not installed"), std::string::npos);
+  EXPECT_TRUE(p.steps.empty());
+}
+
+TEST(Functions, AFunctionComesBeforeTheTablesUnlessItsSignatureUsesARowType) {
+  Model want = model({table("orders", {col("id", "bigint", false)})});
+  Function plain = touch();
+  Function overRows;
+  overRows.name = "open_orders";
+  overRows.returns = "SETOF orders";
+  overRows.language = "sql";
+  overRows.body = "SELECT * FROM orders";
+  overRows.rowTypes = {"orders"};
+  want.functions = {overRows, plain};
+  EXPECT_EQ(driftOf(planFor(Model{}, want)),
+            (std::vector<std::string>{"CreateFunction touch() [safe]", "CreateTable orders [safe]",
+                                      "CreateFunction open_orders() [safe]"}));
+}
+
+TEST(Functions, OnlyACommentThatChangedIsSetAlone) {
+  Function live = addCents();
+  Function wanted = addCents();
+  wanted.comment = "adds";
+  const Plan p = planFor(withFunctions({live}), withFunctions({wanted}));
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"SetComment add_cents(bigint,bigint) [safe]"}));
+  EXPECT_EQ(p.statements(),
+            (std::vector<std::string>{R"(COMMENT ON FUNCTION "public"."add_cents"(bigint, bigint) IS 'adds')"}));
+  live.comment = "adds";
+  wanted.comment.reset();  // not declared: not managed
+  EXPECT_TRUE(planFor(withFunctions({live}), withFunctions({wanted})).drift.empty());
+}
+
+TEST(Functions, TheBodyTravelsUnderADollarTagItDoesNotContain) {
+  EXPECT_EQ(dollarQuoted("SELECT 1"), "$body$SELECT 1$body$");
+  EXPECT_EQ(dollarQuoted("x $body$; DROP TABLE t; $body$"), "$body1$x $body$; DROP TABLE t; $body$$body1$");
+}
+
+TEST(Functions, AListSettingIsOneLiteralPerElement) {
+  EXPECT_EQ(settingValueSql({"search_path", "\"$user\", public"}), "'$user', 'public'");
+  EXPECT_EQ(settingValueSql({"search_path", "\"a \"\"b\"\", c\""}), "'a \"b\", c'");
+  EXPECT_EQ(settingValueSql({"statement_timeout", "5s'; DROP TABLE t; --"}), "'5s''; DROP TABLE t; --'");
+}
+
+TEST(FunctionQuestions, OnlyDeclarationsThatAreNotOnTheirFaceALiveFunctionAreAsked) {
+  Function live = addCents();
+  Function same = addCents();
+  same.argumentTypes.clear();  // a declaration does not know it until Postgres says
+  Function respelt = same;
+  respelt.arguments = "a bigint, b bigint default 0";
+  EXPECT_TRUE(functionQuestions(withFunctions({live}), withFunctions({same})).empty());
+  const FunctionQuestions q = functionQuestions(withFunctions({live}), withFunctions({respelt}));
+  ASSERT_EQ(q.functions.size(), 1u);
+  EXPECT_EQ(q.functions[0].scratchName, "so_fn_0");
+  EXPECT_EQ(q.languages, (std::vector<std::string>{"sql"}));
+
+  auto unasked = withFunctionAnswers(withFunctions({live}), withFunctions({same}), {});
+  ASSERT_TRUE(unasked);
+  EXPECT_EQ(unasked->functions[0].argumentTypes, "bigint, bigint");
+  EXPECT_FALSE(withFunctionAnswers(withFunctions({live}), withFunctions({respelt}), {}));
+}
+
+TEST(FunctionQuestions, TheAnswerReplacesTheAuthorsTextAndTwoDeclarationsOfOneFunctionAreRefused) {
+  Function declared = addCents();
+  declared.arguments = "a BIGINT, b BIGINT DEFAULT 0";
+  FunctionAnswers answers;
+  answers.byIndex[0] = {"a bigint, b bigint DEFAULT 0", "bigint, bigint", "bigint", {}, {}};
+  auto answered = withFunctionAnswers(Model{}, withFunctions({declared}), answers);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->functions[0].arguments, "a bigint, b bigint DEFAULT 0");
+
+  Function twin = declared;
+  twin.field = "spec.functions[1]";
+  answers.byIndex[1] = answers.byIndex[0];
+  auto twice = withFunctionAnswers(Model{}, withFunctions({declared, twin}), answers);
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().field, "spec.functions[1]");
+}
