@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy import MetaData, Table
 
 from .errors import ModelsNotFoundError, UnsupportedModelError
-from .extensions import refuse_declarative_extensions, seed_from_rows, views_from_declared
+from .extensions import functions_from_declared, refuse_declarative_extensions, seed_from_rows, views_from_declared
 from .tables import ExportContext, TableExporter
 
 DEFAULT_SCHEMA = "public"
@@ -131,6 +131,9 @@ def export_resource(
     views = views_from_declared(metadata, target_schema)
     if views:
         spec["views"] = views
+    functions = functions_from_declared(metadata, target_schema)
+    if functions:
+        spec["functions"] = functions
     seed = seed_from_rows(metadata, target_schema, {t["name"]: t for t in exported_tables})
     if seed:
         spec["seed"] = seed
@@ -169,8 +172,9 @@ class _Dumper(yaml.SafeDumper):
 
     def represent_mapping(self, tag, mapping, flow_style=None):
         node = super().represent_mapping(tag, mapping, flow_style)
-        # A column, an enum or a key is one line, quoted SQL text or not.
-        node.flow_style = all(isinstance(v, yaml.ScalarNode) for _, v in node.value)
+        # A column, an enum or a key is one line, quoted SQL text or not; a mapping holding a
+        # multi-line text (a function with its body) is a block, so the text can be one too.
+        node.flow_style = all(isinstance(v, yaml.ScalarNode) and "\n" not in v.value for _, v in node.value)
         return node
 
 
@@ -178,7 +182,9 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     # SQL text is full of single quotes ('pending', nextval('t_id_seq'::regclass)): double quotes
     # keep it readable instead of doubling every one. SQLAlchemy's names are str subclasses
     # (quoted_name, conv), written as the plain strings they are.
-    style = '"' if "'" in data else None
+    # A multi-line text (a function's body) is a literal block, its lines as written; PyYAML
+    # falls back to double quotes where a block cannot keep the text exactly (trailing spaces).
+    style = "|" if "\n" in data else '"' if "'" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
 
 

@@ -1,15 +1,18 @@
 """Objects of `sqlalchemy-declarative-extensions` (views, functions, triggers, grants, rows, ...).
 
 That package keeps what it declares in `metadata.info` under one key per kind, so this module
-reads them without importing it. Rows become seed rows (`spec.seed`) and views `spec.views`, kinds
-the resource has; every other kind is refused naming the object, because the operator does not
-manage it yet and an export that silently left it out would hand the operator a schema without it.
+reads them without importing it. Rows become seed rows (`spec.seed`), views `spec.views`, functions
+and procedures `spec.functions`, kinds the resource has; every other kind is refused naming the
+object, because the operator does not manage it yet and an export that silently left it out would
+hand the operator a schema without it.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 import json
+import re
 import uuid
 from typing import Any, Optional
 
@@ -19,8 +22,6 @@ from .errors import UnsupportedModelError
 
 # metadata.info key -> (the collection's list attribute, why the resource cannot carry it)
 REFUSED_KINDS = {
-    "functions": ("functions", "functions are not managed by the operator yet (spec.functions)"),
-    "procedures": ("procedures", "procedures are not managed by the operator yet (spec.functions)"),
     "triggers": ("triggers", "triggers are not managed by the operator yet (tables[].triggers)"),
     "grants": ("grants", "grants are not managed by the operator yet (grants, defaultPrivileges)"),
     "roles": ("roles", "roles are cluster-wide: a DatabaseSchema never creates or drops them"),
@@ -112,6 +113,175 @@ def views_from_declared(metadata: MetaData, schema: str) -> list[dict]:
             entry["materialized"] = True
         out.append(entry)
     return out
+
+
+# The attributes of the package's PostgreSQL Function and Procedure that spec.functions carries.
+# Any other attribute set away from its default (LEAKPROOF today, whatever a later version adds)
+# is refused by name: the operator would make the function without it.
+_FUNCTION_ATTRIBUTES = {"name", "definition", "returns", "language", "schema", "parameters", "security",
+                        "volatility", "parallel", "strict"}
+_PROCEDURE_ATTRIBUTES = {"name", "definition", "language", "schema", "security"}
+# A SQL-standard body (`RETURN a + b`, `BEGIN ATOMIC ... END`), which create_all writes unquoted.
+_SQL_STANDARD_BODY = re.compile(r"\W*(BEGIN\s+ATOMIC|RETURN)\W", re.IGNORECASE)
+
+
+def functions_from_declared(metadata: MetaData, schema: str) -> list[dict]:
+    """The package's functions, then its procedures, as `spec.functions` entries: each as the
+    package's own create_all hook makes it (the PostgreSQL variant of the object, normalized), so
+    the body is the text between its `$$` and the arguments the list it writes in parentheses."""
+    functions = _declared(metadata, "functions", "functions")
+    procedures = _declared(metadata, "procedures", "procedures")
+    return ([_function_entry(f, schema) for f in functions] +
+            [_procedure_entry(p, schema) for p in procedures])
+
+
+def _declared(metadata: MetaData, key: str, attr: str) -> list:
+    collection = metadata.info.get(key)
+    if collection is None or not _is_extension_object(collection):
+        return []
+    return _items(collection, attr)
+
+
+def _function_entry(declared: Any, schema: str) -> dict:
+    # Only now: the package is installed, since it made the collection.
+    from sqlalchemy_declarative_extensions.dialects.postgresql import Function  # noqa: PLC0415
+
+    # As compare_functions does before it creates: a dialect-neutral Function becomes PostgreSQL's.
+    function = Function.from_unknown_function(declared)
+    where = f"function {_describe(function)} (sqlalchemy-declarative-extensions)"
+    _check_routine(where, function, schema, _FUNCTION_ATTRIBUTES)
+    _refuse_out_parameters(where, function)
+    made = _normalized(where, function)
+    returns = getattr(made, "returns", None)
+    if returns is None:
+        # The package's CREATE has no RETURNS to write then, and create_all fails on it.
+        raise UnsupportedModelError(where, "it declares no result type: set returns= (\"void\" for none)")
+    entry: dict[str, Any] = {"name": _unqualified_name(function)}
+    arguments = ", ".join(p.to_sql_create() for p in made.parameters or ())
+    if arguments:
+        entry["arguments"] = arguments
+    entry["returns"] = returns.to_sql_create()
+    entry.update(_routine_entry(made))
+    entry.update(_function_options(where, made))
+    return entry
+
+
+def _procedure_entry(declared: Any, schema: str) -> dict:
+    try:
+        from sqlalchemy_declarative_extensions.dialects.postgresql import Procedure  # noqa: PLC0415
+    except ImportError:  # a version without procedures cannot have declared one; kept safe anyway
+        raise UnsupportedModelError(f"procedure {_describe(declared)} (sqlalchemy-declarative-extensions)",
+                                    "this version of the package has no PostgreSQL procedure") from None
+    procedure = Procedure.from_unknown_procedure(declared)
+    where = f"procedure {_describe(procedure)} (sqlalchemy-declarative-extensions)"
+    _check_routine(where, procedure, schema, _PROCEDURE_ATTRIBUTES)
+    made = _normalized(where, procedure)
+    return {"name": _unqualified_name(procedure), "kind": "procedure", **_routine_entry(made)}
+
+
+def _routine_entry(made: Any) -> dict:
+    """What functions and procedures share: the language as PostgreSQL folds the unquoted word
+    the package writes, the body as it keeps it (`prosrc`), SECURITY DEFINER."""
+    entry: dict[str, Any] = {"language": made.language.lower(), "body": made.definition}
+    if _word(getattr(made, "security", None)) == "definer":
+        entry["securityDefiner"] = True
+    return entry
+
+
+def _check_routine(where: str, routine: Any, schema: str, mapped: set) -> None:
+    routine_schema = _routine_schema(routine)
+    if (routine_schema or schema) != schema:
+        raise UnsupportedModelError(where, f"it is in schema {routine_schema!r}; this export is of {schema!r}")
+    unmapped = _options_set(routine, mapped)
+    if unmapped:
+        name, value = unmapped[0]
+        raise UnsupportedModelError(where, f"{name}={value!r} has no field in spec.functions")
+    if _sql_standard_body(routine):
+        # PostgreSQL keeps such a body parsed, not as text: the operator lists it as not managed.
+        raise UnsupportedModelError(where, "a SQL-standard body (RETURN ... or BEGIN ATOMIC) cannot be declared "
+                                           "in spec.functions: write it as a query, e.g. \"SELECT a + b\"")
+
+
+def _routine_schema(routine: Any) -> Optional[str]:
+    # The package writes the name double-quoted and split at dots: "audit.touch" is audit's.
+    if routine.schema is None and "." in routine.name:
+        return routine.name.split(".", 1)[0]
+    return routine.schema
+
+
+def _unqualified_name(routine: Any) -> str:
+    return routine.name.split(".", 1)[1] if routine.schema is None and "." in routine.name else routine.name
+
+
+def _options_set(routine: Any, mapped: set) -> list[tuple[str, Any]]:
+    """The object's dataclass attributes outside `mapped` that are not at their default."""
+    out = []
+    for field in dataclasses.fields(routine):
+        if field.name in mapped:
+            continue
+        if field.default is not dataclasses.MISSING:
+            default = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            default = field.default_factory()
+        else:
+            default = dataclasses.MISSING  # a required attribute: always set
+        value = getattr(routine, field.name)
+        if value != default:
+            out.append((field.name, getattr(value, "value", value)))
+    return out
+
+
+def _sql_standard_body(routine: Any) -> bool:
+    # The package's own test decides how its CREATE writes the body; ours where it has none.
+    has = getattr(routine, "_has_sqlbody", None)
+    if isinstance(has, bool):
+        return has
+    return routine.language.lower() == "sql" and bool(_SQL_STANDARD_BODY.match(routine.definition))
+
+
+def _refuse_out_parameters(where: str, function: Any) -> None:
+    # normalize() keeps only the input parameters, so create_all makes the function without its
+    # OUT parameters: neither the declaration nor that database is something to export.
+    from sqlalchemy_declarative_extensions.dialects.postgresql import FunctionParam  # noqa: PLC0415
+
+    for parameter in function.parameters or ():
+        parameter = FunctionParam.from_unknown(parameter)
+        if parameter.mode == "o":
+            raise UnsupportedModelError(f"{where}, parameter {parameter.name}",
+                                        "create_all leaves OUT parameters out: declare the result in returns=")
+
+
+def _normalized(where: str, routine: Any) -> Any:
+    # The package's normalize() is what its create_all hook writes; what it cannot write (a
+    # TABLE(...) result given as text, say) it raises on, here named.
+    try:
+        return routine.normalize()
+    except (NotImplementedError, ValueError, TypeError, AttributeError) as e:
+        raise UnsupportedModelError(where, f"sqlalchemy-declarative-extensions cannot create it: {e}") from None
+
+
+def _function_options(where: str, made: Any) -> dict:
+    """volatility, strict and parallel where they are not PostgreSQL's defaults."""
+    options: dict[str, Any] = {}
+    volatility = _word(getattr(made, "volatility", None)) or "volatile"
+    parallel = _word(getattr(made, "parallel", None)) or "unsafe"
+    if volatility not in ("volatile", "stable", "immutable"):
+        raise UnsupportedModelError(where, f"volatility {volatility!r} is not volatile, stable or immutable")
+    if parallel not in ("unsafe", "restricted", "safe"):
+        raise UnsupportedModelError(where, f"parallel {parallel!r} is not unsafe, restricted or safe")
+    if volatility != "volatile":
+        options["volatility"] = volatility
+    if getattr(made, "strict", False):
+        options["strict"] = True
+    if parallel != "unsafe":
+        options["parallel"] = parallel
+    return options
+
+
+def _word(value: Any) -> Optional[str]:
+    # The package's enums (FunctionVolatility.stable is "STABLE"), or the word itself.
+    value = getattr(value, "value", value)
+    return value.lower() if isinstance(value, str) else None
 
 
 def _seed_value(where: str, column: str, value: Any) -> Any:

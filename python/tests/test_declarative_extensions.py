@@ -1,6 +1,6 @@
-"""Objects of sqlalchemy-declarative-extensions: rows become seed rows and views spec.views (each
-round-tripped through the binary); every kind the operator does not manage is an error naming the
-object."""
+"""Objects of sqlalchemy-declarative-extensions: rows become seed rows, views spec.views, functions
+and procedures spec.functions (each round-tripped through the binary); every kind the operator does
+not manage, and what spec.functions cannot carry, is an error naming the object."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,11 @@ from sqlalchemy import Column, Identity, Integer, MetaData, String, Table, creat
 from sqlalchemy.dialects import postgresql
 from sqlalchemy_declarative_extensions import (Function, Row, View, declare_database,
                                                register_sqlalchemy_events)
-from sqlalchemy_declarative_extensions.dialects.postgresql import Role, Trigger
+from sqlalchemy_declarative_extensions.dialects.postgresql import (FunctionParallel, FunctionParam,
+                                                                   FunctionReturn, FunctionSecurity,
+                                                                   FunctionVolatility, Procedure,
+                                                                   ProcedureSecurity, Role, Trigger)
+from sqlalchemy_declarative_extensions.dialects.postgresql import Function as PgFunction
 from sqlalchemy_declarative_extensions.dialects.postgresql import MaterializedOptions
 from sqlalchemy_declarative_extensions.dialects.postgresql import View as PgView
 
@@ -120,9 +124,121 @@ def test_a_row_for_a_table_outside_the_export_is_refused():
     assert str(e.value) == "row of events (sqlalchemy-declarative-extensions): it is in schema 'audit'; this export is of 'public'"
 
 
+# Each function's catalog row as PostgreSQL prints it: what `plan` compares, and more (the body
+# byte for byte, the language, the settings).
+FUNCTIONS_QUERY = """
+    SELECT p.proname, p.prokind::text, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid),
+           l.lanname, p.prosrc, p.provolatile::text, p.proisstrict, p.prosecdef, p.proparallel::text,
+           p.proleakproof, p.proconfig, obj_description(p.oid, 'pg_proc')
+    FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+    WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1, 3"""
+
+
+def routines_metadata() -> MetaData:
+    """The tables, a plpgsql trigger function (its body indented, as written in a module), SQL
+    functions with arguments, defaults, options and a table result, and procedures."""
+    md = statuses_metadata()
+    declare_database(md, functions=[
+        Function("touch_tickets", """
+            BEGIN
+              NEW.title := coalesce(NEW.title, 'untitled');
+              RETURN NEW;
+            END;
+            """, returns="trigger", language="plpgsql"),
+        PgFunction("add_cents", "SELECT a + b", returns="bigint",
+                   parameters=["a bigint", FunctionParam("b", "bigint", default=0)],
+                   volatility=FunctionVolatility.immutable, strict=True, parallel=FunctionParallel.safe),
+        PgFunction("open_ticket_count", "SELECT count(*) FROM tickets WHERE title IS NOT NULL", returns="bigint",
+                   volatility=FunctionVolatility.stable, security=FunctionSecurity.definer),
+        PgFunction("ranked_statuses", "SELECT id, label FROM statuses WHERE rank >= min_rank ORDER BY rank",
+                   parameters=[FunctionParam("min_rank", "integer")],
+                   returns=FunctionReturn(table=[("id", "integer"), ("label", "varchar")])),
+    ], procedures=[
+        Procedure("forget_untitled", "BEGIN DELETE FROM tickets WHERE title IS NULL; END", language="plpgsql"),
+        Procedure("reset_ranks", "UPDATE statuses SET rank = 0", security=ProcedureSecurity.definer),
+    ])
+    return md
+
+
+def test_functions_and_procedures_are_exported_and_made_as_the_package_makes_them(pg, binary):
+    md = routines_metadata()
+    resource = export_resource(md, name="tickets", mode="Apply")
+    functions = {f["name"]: f for f in resource["spec"]["functions"]}
+    assert list(functions) == ["touch_tickets", "add_cents", "open_ticket_count", "ranked_statuses",
+                               "forget_untitled", "reset_ranks"]
+    # The body as the package's CREATE carries it between its $$: dedented, its lines kept.
+    assert functions["touch_tickets"] == {
+        "name": "touch_tickets", "returns": "trigger", "language": "plpgsql",
+        "body": "\nBEGIN\n  NEW.title := coalesce(NEW.title, 'untitled');\n  RETURN NEW;\nEND;\n"}
+    assert functions["add_cents"] == {
+        "name": "add_cents", "arguments": "a int8, b int8 DEFAULT 0", "returns": "int8", "language": "sql",
+        "body": "SELECT a + b", "volatility": "immutable", "strict": True, "parallel": "safe"}
+    assert functions["open_ticket_count"]["securityDefiner"] is True
+    assert functions["ranked_statuses"]["returns"] == "TABLE(id int4, label varchar)"
+    assert functions["reset_ranks"] == {"name": "reset_ranks", "kind": "procedure", "language": "sql",
+                                        "body": "UPDATE statuses SET rank = 0", "securityDefiner": True}
+    # The YAML keeps the multi-line body a literal block: what apply reads is the same text.
+    assert "    body: |" in to_yaml(resource)
+    assert yaml.safe_load(to_yaml(resource))["spec"]["functions"] == resource["spec"]["functions"]
+
+    # Database A as the package makes it: create_all with its own hooks creating the routines.
+    db_a, db_b = pg.create_database("functions_a"), pg.create_database("functions_b")
+    register_sqlalchemy_events(md, functions=True, procedures=True)
+    engine = create_engine(pg.url(db_a))
+    try:
+        md.create_all(engine)
+    finally:
+        engine.dispose()
+
+    apply_to_b_then_plan_both(pg, binary, resource, db_a, db_b)
+    catalogs = []
+    for db in (db_a, db_b):
+        with pg.connect(db) as conn:
+            catalogs.append(conn.execute(FUNCTIONS_QUERY).fetchall())
+    assert catalogs[0] == catalogs[1]
+    assert [(row[0], row[1]) for row in catalogs[0]] == [
+        ("add_cents", "f"), ("forget_untitled", "p"), ("open_ticket_count", "f"), ("ranked_statuses", "f"),
+        ("reset_ranks", "p"), ("touch_tickets", "f")]
+
+
+@pytest.mark.parametrize("declared, message", [
+    ({"functions": [Function("touch", "BEGIN RETURN NEW; END", returns="trigger", language="plpgsql",
+                             schema="audit")]},
+     "function audit.touch (sqlalchemy-declarative-extensions): it is in schema 'audit'; this export is of 'public'"),
+    ({"procedures": [Procedure("audit.purge", "DELETE FROM tickets")]},
+     "procedure audit.purge (sqlalchemy-declarative-extensions): it is in schema 'audit'; this export is of 'public'"),
+    ({"functions": [PgFunction("same", "SELECT a", returns="int", parameters=["a int"], leakproof=True)]},
+     "function same (sqlalchemy-declarative-extensions): leakproof=True has no field in spec.functions"),
+    ({"functions": [PgFunction("plus", "RETURN a + 1", returns="int", parameters=["a int"])]},
+     "function plus (sqlalchemy-declarative-extensions): a SQL-standard body (RETURN ... or BEGIN ATOMIC) "
+     "cannot be declared in spec.functions: write it as a query, e.g. \"SELECT a + b\""),
+    ({"functions": [PgFunction("split", "SELECT 1, 2", returns="record",
+                               parameters=[FunctionParam.output("x", "int"), FunctionParam.output("y", "int")])]},
+     "function split (sqlalchemy-declarative-extensions), parameter x: create_all leaves OUT parameters out: "
+     "declare the result in returns="),
+    ({"functions": [PgFunction("nothing", "SELECT")]},
+     "function nothing (sqlalchemy-declarative-extensions): it declares no result type: set returns= "
+     "(\"void\" for none)"),
+])
+def test_what_spec_functions_cannot_carry_is_refused_by_name(declared, message):
+    md = statuses_metadata()
+    declare_database(md, **declared)
+    with pytest.raises(UnsupportedModelError) as e:
+        export_resource(md, name="tickets")
+    assert str(e.value) == message
+
+
+def test_a_function_the_package_cannot_create_is_refused_with_its_reason():
+    # A TABLE(...) result given as text: the package's normalize() (so its create_all) raises.
+    md = statuses_metadata()
+    declare_database(md, functions=[PgFunction("pairs", "SELECT 1, 2", returns="TABLE(a int, b int)")])
+    with pytest.raises(UnsupportedModelError) as e:
+        export_resource(md, name="tickets")
+    assert str(e.value).startswith("function pairs (sqlalchemy-declarative-extensions): "
+                                   "sqlalchemy-declarative-extensions cannot create it: TABLE return types")
+
+
 @pytest.mark.parametrize("declared, named", [
-    ({"functions": [Function("touch", "BEGIN RETURN NEW; END", returns="trigger", language="plpgsql")]},
-     "function touch (sqlalchemy-declarative-extensions): functions are not managed"),
     ({"triggers": [Trigger.before("update", on="tickets", execute="touch", name="tickets_touch")]},
      "trigger tickets_touch (sqlalchemy-declarative-extensions): triggers are not managed"),
     ({"roles": [Role("reporting")]}, "role reporting (sqlalchemy-declarative-extensions): roles are cluster-wide"),
