@@ -344,6 +344,11 @@ VARS = {
     ("readRoleAndPrivileges", "fields"): ["spec.grants[]", "spec.tables[].grants[]"],
     ("readGrants", "owner"): ["spec", "spec.tables[]"],
     ("readPolicyCommand", "fields"): "spec.tables[].policies[]",
+    ("readTrigger", "fields"): "spec.tables[].triggers[]",
+    ("readEvents", "fields"): "spec.tables[].triggers[]",
+    ("readFunction", "fields"): "spec.tables[].triggers[]",
+    ("checkShape", "fields"): None,
+    ("oneOf", "fields"): None,
     ("readExclusionElement", "fields"): "spec.tables[].exclusions[].elements[]",
     ("eitherWord", "fields"): None,
     ("readApply", "apply"): "spec.apply",
@@ -461,6 +466,14 @@ def scan_function(facts, file, func, params, body):
         facts.enums[("spec.sequences[]", "type")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readPolicyCommand":
         facts.enums[("spec.tables[].policies[]", "command")] = re.findall(r"\*value == \"(\w+)\"", body)
+    # oneOf(fields, "key", {"a", "b"}, ...): an enum of the words listed.
+    for m in re.finditer(r"oneOf\((\w+), \"(\w+)\", \{([^}]*)\}", body):
+        for p in each(m.group(1)):
+            facts.reads.setdefault((p, m.group(2)), set()).add("text")
+            facts.enums[(p, m.group(2))] = re.findall(r'"([\w-]+)"', m.group(3))
+    if func == "readEvents":  # the words are schema::triggerEventOrder()'s
+        order = re.search(r"order = \{([^}]*)\}", read(os.path.join(SCHEMA_SRC, "trigger.cpp")))
+        facts.enums[("spec.tables[].triggers[]", "events[]")] = re.findall(r'"(\w+)"', order.group(1)) if order else []
     if func == "readCheckOption":
         facts.enums[("spec.views[].options", "checkOption")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readPartitionBy":

@@ -10,6 +10,7 @@
 #include "pg/failure.hpp"
 #include "pg/partitions.hpp"
 #include "pg/policies.hpp"
+#include "pg/triggers.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -97,6 +98,13 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   auto policyAnswers = pg::askPolicies(conn, schemaName, questions, policyQuestions);
   if (!policyAnswers) return policyAnswers.error();
   want = schema::withPolicyAnswers(*have, std::move(*want), *policyAnswers);
+  if (!want) return want.error();
+
+  // Trigger conditions the same way.
+  const std::vector<schema::TriggerQuestion> triggerQuestions = schema::triggerQuestions(*have, *want);
+  auto triggerAnswers = pg::askTriggers(conn, schemaName, questions, triggerQuestions);
+  if (!triggerAnswers) return triggerAnswers.error();
+  want = schema::withTriggerAnswers(*have, std::move(*want), *triggerAnswers);
   if (!want) return want.error();
 
   std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);

@@ -49,6 +49,9 @@ constexpr KindName kKinds[] = {
     {ChangeKind::CreatePolicy, "CreatePolicy"},       {ChangeKind::AlterPolicy, "AlterPolicy"},
     {ChangeKind::DropPolicy, "DropPolicy"},
     {ChangeKind::Grant, "Grant"},                     {ChangeKind::Revoke, "Revoke"},
+    {ChangeKind::CreateTrigger, "CreateTrigger"},     {ChangeKind::ReplaceTrigger, "ReplaceTrigger"},
+    {ChangeKind::EnableTrigger, "EnableTrigger"},     {ChangeKind::DropTrigger, "DropTrigger"},
+    {ChangeKind::DisableTrigger, "DisableTrigger"},
 };
 
 }  // namespace

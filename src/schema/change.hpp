@@ -27,6 +27,7 @@ enum class ChangeKind {
   EnableRowLevelSecurity, ForceRowLevelSecurity,  // contract Part 2, Access
   CreatePolicy, AlterPolicy,  // contract Part 2, Access; blocked while a named role is missing
   Grant,  // contract Part 2, Access; blocked while the role is missing
+  CreateTrigger, ReplaceTrigger, EnableTrigger,  // contract Part 2; blocked while the function is missing
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -39,6 +40,7 @@ enum class ChangeKind {
   DisableRowLevelSecurity, NoForceRowLevelSecurity,  // contract Part 2, Access: they widen access
   DropPolicy,  // contract Part 2, Access
   Revoke,      // contract Part 2, Access
+  DropTrigger, DisableTrigger,  // contract Part 2, Code objects
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -196,11 +198,20 @@ struct PolicyChange {
   bool operator==(const PolicyChange&) const = default;
 };
 
+// CreateTrigger, DropTrigger, EnableTrigger, DisableTrigger: the trigger (declared, or live for a
+// drop). ReplaceTrigger: both; the statement keeps the live firing mode (`from.firing`).
+struct TriggerChange {
+  Trigger from;
+  Trigger to;
+  bool operator==(const TriggerChange&) const = default;
+};
+
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
                             CompositeTypeChange, View, ViewChange, Partition, PartitioningChange,
-                            IndexChange, RowPolicy, PolicyChange, GrantChange>;
+                            IndexChange, RowPolicy, PolicyChange, GrantChange,
+                            Trigger, TriggerChange>;
 
 struct Change {
   ChangeKind kind{};

@@ -52,6 +52,18 @@ class EngineTest : public ::testing::Test {
   engine::Report apply(const spec::DatabaseSchema& r, bool allowDestructive = false) {
     return run(r, true, allowDestructive);
   }
+  // An apply that must not fail.
+  engine::Report applied(const spec::DatabaseSchema& r, bool allowDestructive = false) {
+    auto report = apply(r, allowDestructive);
+    if (report.failure) ADD_FAILURE() << report.failure->statement << ": " << report.failure->message;
+    return report;
+  }
+  // "field: message" of the input error a plan ends in, or "no error".
+  std::string planError(const spec::DatabaseSchema& r) {
+    auto conn = connect();
+    auto report = engine::run(*conn, r, engine::Options{});
+    return report ? std::string("no error") : report.error().field + ": " + report.error().message;
+  }
 
   // "AddColumn orders.note [safe]" for each drift item, in plan order.
   static std::vector<std::string> drift(const schema::Plan& p) {

@@ -39,11 +39,6 @@ std::string eventsSpec(const std::string& extraParent = "", const std::string& e
 
 class PartitionsTest : public EngineTest {
  protected:
-  engine::Report applied(const spec::DatabaseSchema& r, bool allowDestructive = false) {
-    auto report = apply(r, allowDestructive);
-    if (report.failure) ADD_FAILURE() << report.failure->statement << ": " << report.failure->message;
-    return report;
-  }
   std::string partitionCount(const std::string& parent) {
     return value("SELECT count(*) FROM pg_inherits WHERE inhparent = '" + parent + "'::regclass");
   }
@@ -51,11 +46,6 @@ class PartitionsTest : public EngineTest {
     std::vector<std::string> out;
     for (const auto& s : r.applied) out.insert(out.end(), s.statements.begin(), s.statements.end());
     return out;
-  }
-  std::string planError(const spec::DatabaseSchema& r) {
-    auto conn = connect();
-    auto report = engine::run(*conn, r, engine::Options{});
-    return report ? std::string("no error") : report.error().field + ": " + report.error().message;
   }
 };
 

@@ -32,11 +32,6 @@ class PoliciesTest : public RolesTest {
                  " coalesce(pg_get_expr(polqual, polrelid), '-') || ' ' || coalesce(pg_get_expr(polwithcheck, polrelid), '-')"
                  " FROM pg_policy WHERE polname = '" + name + "'");
   }
-  std::string planError(const spec::DatabaseSchema& r) {
-    auto conn = connect();
-    auto report = engine::run(*conn, r, engine::Options{});
-    return report ? std::string("no error") : report.error().field + ": " + report.error().message;
-  }
 };
 
 TEST_F(PoliciesTest, CreatedWithTheTableDoingItsJobThenInSync) {

@@ -14,10 +14,4 @@ class RolesTest : public EngineTest {
     exec("DROP OWNED BY so_app, so_support");
     EngineTest::TearDown();
   }
-  // An apply that must not fail.
-  engine::Report applied(const spec::DatabaseSchema& r, bool allowDestructive = false) {
-    auto report = apply(r, allowDestructive);
-    if (report.failure) ADD_FAILURE() << report.failure->statement << ": " << report.failure->message;
-    return report;
-  }
 };
