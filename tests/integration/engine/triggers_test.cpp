@@ -2,7 +2,9 @@
 // and firing, other spellings of the same definition not drift, a changed definition replaced in
 // place (the same trigger, no moment without it), enabled and disabled (the disable gated), an
 // undeclared trigger dropped only with approval, a missing function blocking its trigger while
-// the rest of the plan runs, hostile or refused conditions input errors with nothing changed.
+// the rest of the plan runs, hostile or refused conditions input errors with nothing changed, a
+// partitioned table's trigger declared once (its clones unseen), and the questions about any
+// number of conditions sent in a fixed number of round trips.
 // The trigger functions live in schema util, referenced qualified: functions are not managed.
 #include "engine_fixture.hpp"
 
@@ -190,4 +192,48 @@ TEST_F(TriggersTest, HostileOrRefusedConditionsAreInputErrorsAndChangeNothing) {
   const std::string noOld = planError(withWhen("insert", "OLD.id > 0"));
   EXPECT_EQ(noOld.rfind(field, 0), 0u) << noOld;
   EXPECT_EQ(value("SELECT count(*) FROM pg_class WHERE relname IN ('victim', 'orders')"), "1") << "nothing changed";
+}
+
+// A trigger on a partitioned table is declared once, on it: the clones Postgres makes on each
+// partition are not seen (neither drift nor unmanaged).
+TEST_F(TriggersTest, APartitionedTablesTriggerIsDeclaredOnItAloneItsClonesUnseen) {
+  const auto r = resource(R"yaml(  tables:
+    - name: events
+      columns:
+        - {name: at, type: date, nullable: false}
+        - {name: status, type: text}
+        - {name: touched, type: integer, nullable: false, default: "0"}
+      partitionBy: {strategy: range, columns: [at]}
+      triggers:
+        - {name: events_touch, timing: before, events: [update], forEach: row, function: util.touch}
+    - name: events_2026
+      partitionOf: {table: events, bounds: "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"}
+)yaml");
+  applied(r);
+  EXPECT_EQ(value("SELECT count(*) FROM pg_trigger WHERE tgname = 'events_touch'"), "2") << "the parent's and its clone";
+  const auto again = plan(r);
+  EXPECT_EQ(drift(again.plan), Drift{});
+  EXPECT_TRUE(again.unmanaged.empty());
+}
+
+// Conditions not the live text on their face are asked on every plan: twelve take the round trips
+// one takes.
+TEST_F(TriggersTest, QuestionsAboutManyConditionsTakeAsManyRoundTripsAsAboutOne) {
+  auto spec = [](int n) {
+    std::string triggers;
+    for (int i = 0; i < n; ++i)
+      triggers += "        - {name: t" + std::to_string(i) + ", timing: after, events: [update], forEach: row, when: \"NEW.touched > " +
+                  std::to_string(i) + " + 1\", function: util.touch}\n";
+    return orders(triggers);
+  };
+  auto plannedInSync = [&](int n) {
+    exec("DROP TABLE IF EXISTS orders");
+    const auto r = resource(spec(n));
+    applied(r);
+    return planTrips(r);
+  };
+  const Trips one = plannedInSync(1);
+  const Trips twelve = plannedInSync(12);
+  EXPECT_GE(twelve.statements, one.statements + 11) << "asked each time";
+  EXPECT_EQ(twelve.wire, one.wire) << "one:\n" << one.trace << "twelve:\n" << twelve.trace;
 }
