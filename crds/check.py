@@ -344,11 +344,15 @@ VARS = {
     ("readRoleAndPrivileges", "fields"): ["spec.grants[]", "spec.tables[].grants[]"],
     ("readGrants", "owner"): ["spec", "spec.tables[]"],
     ("readPolicyCommand", "fields"): "spec.tables[].policies[]",
+    ("readTrigger", "fields"): "spec.tables[].triggers[]",
+    ("readEvents", "fields"): "spec.tables[].triggers[]",
+    ("readFunction", "fields"): "spec.tables[].triggers[]",
+    ("checkShape", "fields"): None,
+    ("oneOf", "fields"): None,
     ("readExclusionElement", "fields"): "spec.tables[].exclusions[].elements[]",
     ("eitherWord", "fields"): None,
-    ("oneOf", "fields"): None,
     ("readFunctions", "spec"): "spec",
-    ("readFunction", "fields"): "spec.functions[]",
+    ("readRoutine", "fields"): "spec.functions[]",
     ("readSettings", "fields"): "spec.functions[]",
     ("readSettings", "set"): None,  # free-form: parameter names
     ("readApply", "apply"): "spec.apply",
@@ -466,6 +470,14 @@ def scan_function(facts, file, func, params, body):
         facts.enums[("spec.sequences[]", "type")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readPolicyCommand":
         facts.enums[("spec.tables[].policies[]", "command")] = re.findall(r"\*value == \"(\w+)\"", body)
+    # oneOf(fields, "key", {"a", "b"}, ...): an enum of the words listed.
+    for m in re.finditer(r"oneOf\((\w+), \"(\w+)\", \{([^}]*)\}", body):
+        for p in each(m.group(1)):
+            facts.reads.setdefault((p, m.group(2)), set()).add("text")
+            facts.enums[(p, m.group(2))] = re.findall(r'"([\w-]+)"', m.group(3))
+    if func == "readEvents":  # the words are schema::triggerEventOrder()'s
+        order = re.search(r"order = \{([^}]*)\}", read(os.path.join(SCHEMA_SRC, "trigger.cpp")))
+        facts.enums[("spec.tables[].triggers[]", "events[]")] = re.findall(r'"(\w+)"', order.group(1)) if order else []
     if func == "readCheckOption":
         facts.enums[("spec.views[].options", "checkOption")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readPartitionBy":
@@ -474,11 +486,6 @@ def scan_function(facts, file, func, params, body):
         for key in ("order", "nulls"):
             for p in each("fields"):
                 facts.enums[(p, key)] = re.findall(r"\*%s != \"(\w+)\"" % key, body)
-    # oneOf(fields, "key", {"a", "b", ...}, fallback): an enum of the words listed.
-    for m in re.finditer(r"oneOf\((\w+), \"(\w+)\", \{([^}]*)\}", body):
-        for p in each(m.group(1)):
-            facts.reads.setdefault((p, m.group(2)), set()).add("text")
-            facts.enums[(p, m.group(2))] = re.findall(r"\"(\w+)\"", m.group(3))
     # eitherWord(fields, "key", "a", "b"): an enum of two words.
     for m in re.finditer(r"eitherWord\((\w+), \"(\w+)\", \"(\w+)\", \"(\w+)\"\)", body):
         for p in each(m.group(1)):

@@ -240,7 +240,7 @@ def test_a_function_the_package_cannot_create_is_refused_with_its_reason():
 
 @pytest.mark.parametrize("declared, named", [
     ({"triggers": [Trigger.before("update", on="tickets", execute="touch", name="tickets_touch")]},
-     "trigger tickets_touch (sqlalchemy-declarative-extensions): triggers are not managed"),
+     "trigger tickets_touch (sqlalchemy-declarative-extensions): triggers are not exported from models yet"),
     ({"roles": [Role("reporting")]}, "role reporting (sqlalchemy-declarative-extensions): roles are cluster-wide"),
     ({"schemas": ["audit"]}, "schema audit (sqlalchemy-declarative-extensions): a DatabaseSchema owns one existing schema"),
 ])

@@ -11,6 +11,7 @@
 #include "pg/functions.hpp"
 #include "pg/partitions.hpp"
 #include "pg/policies.hpp"
+#include "pg/triggers.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
@@ -112,6 +113,13 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   auto policyAnswers = pg::askPolicies(conn, schemaName, planned, policyQuestions);
   if (!policyAnswers) return policyAnswers.error();
   want = schema::withPolicyAnswers(*have, std::move(*want), *policyAnswers);
+  if (!want) return want.error();
+
+  // Trigger conditions the same way.
+  const std::vector<schema::TriggerQuestion> triggerQuestions = schema::triggerQuestions(*have, *want);
+  auto triggerAnswers = pg::askTriggers(conn, schemaName, planned, triggerQuestions);
+  if (!triggerAnswers) return triggerAnswers.error();
+  want = schema::withTriggerAnswers(*have, std::move(*want), *triggerAnswers);
   if (!want) return want.error();
 
   std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);

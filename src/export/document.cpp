@@ -218,6 +218,27 @@ struct LeftOut {
   bool part(const std::string& table, const std::string& name) const { return parts.count({table, name}) > 0; }
 };
 
+// Triggers as a person writes them: forEach statement, no updateOf, no arguments and enabled
+// left out (the defaults). A trigger that fires in replica or always mode is written enabled: only
+// enabled against disabled has a field.
+Json triggersJson(const std::vector<schema::Trigger>& triggers) {
+  Json out = Json::array();
+  for (const auto& tr : triggers) {
+    Json item;
+    item["name"] = tr.name;
+    item["timing"] = tr.timing;
+    item["events"] = tr.events;
+    if (!tr.updateOf.empty()) item["updateOf"] = tr.updateOf;
+    if (tr.forEach != "statement") item["forEach"] = tr.forEach;
+    if (tr.when) item["when"] = *tr.when;
+    item["function"] = (tr.functionSchema.empty() ? "" : tr.functionSchema + ".") + tr.function;
+    if (!tr.arguments.empty()) item["arguments"] = tr.arguments;
+    if (!tr.enabled) item["enabled"] = false;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOut& leftOut) {
   const NameRule names(t.name, extras);
   Json out;
@@ -321,6 +342,7 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
     }
     out["policies"] = std::move(policies);
   }
+  if (!t.triggers.empty()) out["triggers"] = triggersJson(t.triggers);
   return out;
 }
 

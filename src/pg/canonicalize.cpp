@@ -374,6 +374,12 @@ std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base&
   return std::nullopt;
 }
 
+std::string scratchTableSql(const std::string& name, const std::vector<std::pair<std::string, std::string>>& columns) {
+  std::string body;
+  for (const auto& [column, type] : columns) body += (body.empty() ? "" : ", ") + ident(column) + " " + type;
+  return "CREATE TEMPORARY TABLE " + ident(name) + " (" + body + ") ON COMMIT DROP";
+}
+
 std::optional<core::Error> makeScratch(pqxx::transaction_base& tx, const std::string& schemaName,
                                        const schema::CanonQuestions& planned, const std::vector<std::string>& statements,
                                        const std::vector<std::string>& fields) {

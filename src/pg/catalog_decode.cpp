@@ -119,4 +119,47 @@ std::vector<std::string> partitionKeyParts(std::string_view definition) {
   return out;
 }
 
+std::optional<std::string> triggerWhenOf(std::string_view definition) {
+  constexpr std::string_view kWhen = "WHEN (";
+  bool quoted = false;
+  size_t start = std::string_view::npos;
+  for (size_t i = 0; i < definition.size() && start == std::string_view::npos; ++i) {
+    if (definition[i] == '"') quoted = !quoted;
+    else if (!quoted && definition.substr(i, kWhen.size()) == kWhen && i > 0 && definition[i - 1] == ' ')
+      start = i + kWhen.size();
+  }
+  if (start == std::string_view::npos) return std::nullopt;
+  int depth = 1;
+  char quote = 0;  // ' or " while inside one; a doubled quote closes and opens again
+  for (size_t i = start; i < definition.size(); ++i) {
+    const char c = definition[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return std::string(definition.substr(start, i - start));
+    }
+  }
+  return std::nullopt;  // unbalanced: not a text Postgres printed
+}
+
+std::vector<std::string> triggerArguments(std::string_view hex, size_t count) {
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  std::vector<std::string> out;
+  std::string current;
+  for (size_t i = 0; i + 1 < hex.size() && out.size() < count; i += 2) {
+    const char byte = static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1]));
+    if (byte != '\0') {
+      current.push_back(byte);
+      continue;
+    }
+    out.push_back(std::move(current));
+    current.clear();
+  }
+  return out;
+}
+
 }  // namespace pg

@@ -2,6 +2,7 @@
 // The pure part of reading the catalog (pg/inspect.cpp): the text forms of its columns decoded,
 // and attribute numbers named. No server, no libpqxx.
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,16 @@ schema::Parameters parameters(const std::vector<std::string>& options);
 void applyKeyOptions(std::vector<schema::IndexKey>& keys, const std::vector<int>& indoption,
                      const std::vector<std::string>& opclasses, const std::vector<std::string>& collations,
                      const std::map<int, std::vector<std::string>>& attoptions);
+
+// The condition of a pg_get_triggerdef text ("CREATE TRIGGER t BEFORE UPDATE ON s.t FOR EACH ROW
+// WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION f()" -> "(old.* IS DISTINCT FROM new.*)"),
+// or nullopt when it has none. Before WHEN, every name is a quoted identifier or a plain word, so
+// the first WHEN ( outside double quotes starts it; it ends at its matching parenthesis, string
+// literals and quoted names skipped.
+std::optional<std::string> triggerWhenOf(std::string_view definition);
+
+// pg_trigger.tgargs as hex ("6100620000" -> "a", "b"): `count` NUL-terminated strings.
+std::vector<std::string> triggerArguments(std::string_view hex, size_t count);
 
 // The query with each $1 replaced by `literal` (the schema name, already quoted); text inside the
 // literal is never replaced again.

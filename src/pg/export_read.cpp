@@ -71,11 +71,21 @@ std::string unexpressibleQuery(int serverVersion) {
     " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
     " WHERE n.nspname = $1 AND (p.prokind IN ('a', 'w') OR l.lanname IN ('c', 'internal') OR p.prosqlbody IS NOT NULL)" +
     notFromExtension("pg_proc", "p.oid") +
-    // What hangs on a table: triggers, rules, exclusion constraints.
-    " UNION ALL SELECT 'o', 'trigger', '', c.relname || '.' || tg.tgname, ''"
+    // What hangs on a table: triggers, rules, exclusion constraints. A table's plain triggers are
+    // written (tables[].triggers); a constraint trigger, or one of a view or foreign table, is not.
+    " UNION ALL SELECT 'o', CASE WHEN tg.tgconstraint <> 0 THEN 'constraint trigger' ELSE 'trigger' END, '',"
+    "   c.relname || '.' || tg.tgname, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = c.oid"
-    " WHERE n.nspname = $1 AND NOT tg.tgisinternal" + notFromExtension("pg_class", "c.oid") +
+    " WHERE n.nspname = $1 AND NOT tg.tgisinternal AND tg.tgparentid = 0"
+    " AND (tg.tgconstraint <> 0 OR c.relkind NOT IN ('r', 'p'))" + notFromExtension("pg_class", "c.oid") +
+    // A trigger with transition tables (REFERENCING) has no field: its table goes under `ignore`,
+    // so that the export's plan does not replace it.
+    " UNION ALL SELECT 't', 'table', c.relname::text, c.relname::text,"
+    "   'trigger ' || tg.tgname || ' has transition tables (REFERENCING)'"
+    " FROM managed c JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = c.oid"
+    " WHERE NOT tg.tgisinternal AND tg.tgconstraint = 0 AND tg.tgparentid = 0"
+    " AND (tg.tgoldtable IS NOT NULL OR tg.tgnewtable IS NOT NULL)" +
     " UNION ALL SELECT 'o', 'rule', '', c.relname || '.' || r.rulename, ''"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_rewrite r ON r.ev_class = c.oid"

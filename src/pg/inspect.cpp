@@ -1,7 +1,5 @@
 #include "pg/inspect.hpp"
 
-#include "pg/functions.hpp"
-
 #include <cstdlib>
 #include <future>
 #include <map>
@@ -23,6 +21,7 @@
 #include "pg/user_types.hpp"
 #include "pg/view_catalog.hpp"
 #include "schema/sql.hpp"
+#include "schema/trigger.hpp"
 
 namespace pg {
 namespace {
@@ -284,6 +283,26 @@ const std::string kGrantsQuery =
     " FROM pg_catalog.pg_namespace n CROSS JOIN LATERAL pg_catalog.aclexplode(n.nspacl) AS a"
     " WHERE n.nspname = $1 AND a.grantee <> n.nspowner";
 
+// (14) Triggers of the managed tables that a resource declares: not internal (a foreign key's),
+// not a constraint trigger, not cloned onto a partition from its parent's (tgparentid), not an
+// extension's. Timing, events and level as tgtype bits, UPDATE OF columns as attribute numbers,
+// the function by schema and name, the arguments as hex (NUL-separated: tgargs), and the whole
+// definition only when there is a condition to take from it.
+const std::string kTriggersQuery =
+    "SELECT c.relname, t.tgname, t.tgtype, t.tgenabled, t.tgattr::text, fn.nspname, p.proname,"
+    " pg_catalog.encode(t.tgargs, 'hex'), t.tgnargs,"
+    " CASE WHEN t.tgqual IS NOT NULL THEN pg_catalog.pg_get_triggerdef(t.oid) END,"
+    " t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL"
+    " FROM pg_catalog.pg_namespace n"
+    " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    " JOIN pg_catalog.pg_trigger t ON t.tgrelid = c.oid"
+    " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid JOIN pg_catalog.pg_namespace fn ON fn.oid = p.pronamespace"
+    " WHERE n.nspname = $1 AND" + kManagedTables +
+    " AND NOT t.tgisinternal AND t.tgconstraint = 0 AND t.tgparentid = 0"
+    " AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend dep WHERE dep.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass"
+    "   AND dep.objid = t.oid AND dep.deptype = 'e')"
+    " ORDER BY c.relname, t.tgname";
+
 // (5) Extensions are database-wide.
 constexpr const char* kExtensionsQuery = "SELECT extname FROM pg_catalog.pg_extension ORDER BY extname";
 
@@ -381,6 +400,7 @@ struct OtherResults {
   pqxx::result policies;    // (11)
   pqxx::result grants;      // (12)
   pqxx::result functions;   // (13)
+  pqxx::result triggers;    // (14)
 };
 
 // Queries (2) to (10), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
@@ -389,7 +409,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const int serverVersion = tx.conn().server_version();
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(13);  // held until resume(): the queries leave together
+  batch.retain(14);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(constraintsQuery(serverVersion), schemaLiteral));
@@ -405,6 +425,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const auto policies = batch.insert(withSchema(kPoliciesQuery, schemaLiteral));
   const auto grants = batch.insert(withSchema(kGrantsQuery, schemaLiteral));
   const auto functions = batch.insert(withSchema(detail::kFunctionsQuery, schemaLiteral));
+  const auto triggers = batch.insert(withSchema(kTriggersQuery, schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
@@ -415,6 +436,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   out.second.policies = batch.retrieve(policies);
   out.second.grants = batch.retrieve(grants);
   out.second.functions = batch.retrieve(functions);
+  out.second.triggers = batch.retrieve(triggers);
   batch.complete();
   return out;
 }
@@ -535,6 +557,32 @@ void decodeGrants(const pqxx::result& grants, schema::Model& model,
   }
 }
 
+// (14): each table's triggers.
+void decodeTriggers(const pqxx::result& triggers, const std::string& schemaName, schema::Model& model,
+                    const std::unordered_map<std::string, TableRef>& byName) {
+  for (const auto& row : triggers) {
+    auto it = byName.find(row[0].c_str());
+    if (it == byName.end()) continue;
+    schema::Table& t = model.tables[it->second.index];
+    schema::Trigger tr;
+    tr.name = row[1].c_str();
+    schema::applyTriggerType(row[2].as<int>(), tr);
+    tr.firing = row[3].c_str()[0];
+    tr.enabled = tr.firing != 'D';
+    tr.updateOf = it->second.names(t, numbers(row[4]));
+    std::sort(tr.updateOf.begin(), tr.updateOf.end());
+    if (std::string_view(row[5].c_str()) != schemaName) tr.functionSchema = row[5].c_str();
+    tr.function = row[6].c_str();
+    tr.arguments = triggerArguments(row[7].c_str(), row[8].as<size_t>());
+    if (!row[9].is_null()) {
+      tr.when = triggerWhenOf(row[9].c_str());
+      if (!tr.when) tr.inexpressible = "a condition this reader cannot take apart";
+    }
+    if (isTrue(row[10])) tr.inexpressible = "transition tables (REFERENCING)";
+    t.triggers.push_back(std::move(tr));
+  }
+}
+
 void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::Model& model,
                   const std::unordered_map<std::string, TableRef>& byName) {
   const pqxx::result& constraints = r.constraints;
@@ -645,6 +693,7 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
   decodePolicies(r.policies, model, byName);
   detail::decodeFunctions(r.functions, model);
   decodeGrants(r.grants, model, byName);
+  decodeTriggers(r.triggers, schemaName, model, byName);
 }
 
 // A view's options from its reloptions ("security_barrier=true", "check_option=local").

@@ -31,12 +31,6 @@ constexpr const char* kReadBack =
     " FROM pg_catalog.pg_policy po JOIN pg_catalog.pg_class c ON c.oid = po.polrelid"
     " WHERE c.relnamespace = pg_catalog.pg_my_temp_schema()";
 
-std::string tableSql(const schema::PolicyQuestion& q) {
-  std::string columns;
-  for (const auto& [name, type] : q.columns) columns += (columns.empty() ? "" : ", ") + ident(name) + " " + type;
-  return "CREATE TEMPORARY TABLE " + ident(q.table) + " (" + columns + ") ON COMMIT DROP";
-}
-
 std::string policySql(const schema::PolicyQuestion& q, const schema::PolicyQuestion::Asked& p) {
   std::string command = p.command;
   std::transform(command.begin(), command.end(), command.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -57,7 +51,7 @@ core::Result<schema::PolicyAnswers> askPolicies(pqxx::connection& conn, const st
     pqxx::work tx(conn, "policy-questions");
     std::vector<std::string> statements, fields;
     for (const auto& q : questions) {
-      statements.push_back(tableSql(q));
+      statements.push_back(detail::scratchTableSql(q.table, q.columns));
       fields.push_back(q.field);
       for (const auto& p : q.policies) {
         statements.push_back(policySql(q, p));

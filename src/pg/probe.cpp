@@ -156,6 +156,21 @@ void readSequenceUses(pqxx::nontransaction& tx, const std::string& schemaName, c
   }
 }
 
+// Which of the trigger functions exist: named (schema "" is the managed one), with no arguments,
+// returning trigger. The names travel as one JSON parameter: never part of the query's text.
+void readTriggerFunctions(pqxx::nontransaction& tx, const std::string& schemaName,
+                          const schema::FactQuestions& questions, schema::Facts& facts) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& [schema, name] : questions.triggerFunctions) names.push_back({schema, name});
+  const pqxx::result found = tx.exec_params(
+      "SELECT f->>0, f->>1 FROM pg_catalog.json_array_elements($1::pg_catalog.json) AS f"
+      " WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+      "   WHERE n.nspname = COALESCE(NULLIF(f->>0, ''), $2) AND p.proname = f->>1 AND p.pronargs = 0"
+      "   AND p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype)",
+      names.dump(), schemaName);
+  for (const auto& row : found) facts.existingTriggerFunctions.emplace(row[0].c_str(), row[1].c_str());
+}
+
 }  // namespace
 
 core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& schemaName,
@@ -205,6 +220,7 @@ core::Result<schema::Facts> probe(pqxx::connection& conn, const std::string& sch
           nlohmann::json(questions.roles).dump());
       for (const auto& row : roles) facts.existingRoles.insert(row[0].c_str());
     }
+    if (!questions.triggerFunctions.empty()) readTriggerFunctions(tx, schemaName, questions, facts);
     if (!questions.droppedSequences.empty()) {
       readSequenceUses(tx, schemaName, questions.droppedSequences, facts.sequenceUses);
       for (const auto& name : questions.droppedSequences) facts.sequenceUses.try_emplace(name);  // used by nothing

@@ -102,7 +102,16 @@ std::vector<Piece> pieces(int serverVersion) {
       {"Procedure", routines("p.prokind = 'p' AND p.undeclarable")},
       {"Aggregate", routines("p.prokind = 'a'")},
       // Not internal (foreign keys' own triggers) and not cloned onto a partition from its parent's.
-      {"Trigger", onRelation("pg_trigger", "tg", "tgrelid", "tgname", "NOT tg.tgisinternal AND tg.tgparentid = 0")},
+      // A table's plain triggers are declared (tables[].triggers); a constraint trigger, and any
+      // trigger of a view or a foreign table, has no field.
+      {"Trigger", onRelation("pg_trigger", "tg", "tgrelid", "tgname",
+                             "NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint = 0 AND r.relkind IN ('r', 'p')")},
+      {"ConstraintTrigger", onRelation("pg_trigger", "tg", "tgrelid", "tgname",
+                                       "NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint <> 0")},
+      {"ViewTrigger", onRelation("pg_trigger", "tg", "tgrelid", "tgname",
+                                 "NOT tg.tgisinternal AND tg.tgconstraint = 0 AND r.relkind IN ('v', 'm')")},
+      {"ForeignTableTrigger", onRelation("pg_trigger", "tg", "tgrelid", "tgname",
+                                         "NOT tg.tgisinternal AND tg.tgconstraint = 0 AND r.relkind = 'f'")},
       {"Policy", onRelation("pg_policy", "po", "polrelid", "polname", "true")},
       // A view's own rule (_RETURN) is the view.
       {"Rule", onRelation("pg_rewrite", "ru", "ev_class", "rulename", "ru.rulename <> '_RETURN'")},

@@ -31,6 +31,10 @@ void decodeUserTypes(const pqxx::result& rows, schema::Model& model);
 std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base& tx, const std::string& schemaName,
                                                          const schema::CanonQuestions& questions);
 
+// CREATE TEMPORARY TABLE name (columns) ON COMMIT DROP: a question's scratch copy of a declared
+// table, its columns (name, type as SQL) as schema::scratchColumns gives them.
+std::string scratchTableSql(const std::string& name, const std::vector<std::pair<std::string, std::string>>& columns);
+
 // A question transaction's scratch work: createPlannedObjects, then `statements` in one round
 // trip (execPipelined). The refusal as an input error naming the declaration (fields[i] for
 // statements[i]); nullopt when Postgres took everything. On a refusal the caller rolls back.

@@ -51,6 +51,9 @@ constexpr KindName kKinds[] = {
     {ChangeKind::Grant, "Grant"},                     {ChangeKind::Revoke, "Revoke"},
     {ChangeKind::CreateFunction, "CreateFunction"},   {ChangeKind::ReplaceFunction, "ReplaceFunction"},
     {ChangeKind::DropFunction, "DropFunction"},
+    {ChangeKind::CreateTrigger, "CreateTrigger"},     {ChangeKind::ReplaceTrigger, "ReplaceTrigger"},
+    {ChangeKind::EnableTrigger, "EnableTrigger"},     {ChangeKind::DropTrigger, "DropTrigger"},
+    {ChangeKind::DisableTrigger, "DisableTrigger"},
 };
 
 }  // namespace

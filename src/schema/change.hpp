@@ -28,6 +28,7 @@ enum class ChangeKind {
   CreatePolicy, AlterPolicy,  // contract Part 2, Access; blocked while a named role is missing
   Grant,  // contract Part 2, Access; blocked while the role is missing
   CreateFunction, ReplaceFunction,  // contract Part 2, functions; blocked while the language is missing
+  CreateTrigger, ReplaceTrigger, EnableTrigger,  // contract Part 2; blocked while the function is missing
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -41,6 +42,7 @@ enum class ChangeKind {
   DropPolicy,  // contract Part 2, Access
   Revoke,      // contract Part 2, Access
   DropFunction,  // contract Part 2, functions
+  DropTrigger, DisableTrigger,  // contract Part 2, Code objects
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -209,11 +211,20 @@ struct FunctionChange {
   bool operator==(const FunctionChange&) const = default;
 };
 
+// CreateTrigger, DropTrigger, EnableTrigger, DisableTrigger: the trigger (declared, or live for a
+// drop). ReplaceTrigger: both; the statement keeps the live firing mode (`from.firing`).
+struct TriggerChange {
+  Trigger from;
+  Trigger to;
+  bool operator==(const TriggerChange&) const = default;
+};
+
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
                             CompositeTypeChange, View, ViewChange, Partition, PartitioningChange,
-                            IndexChange, RowPolicy, PolicyChange, GrantChange, Function, FunctionChange>;
+                            IndexChange, RowPolicy, PolicyChange, GrantChange, Function, FunctionChange,
+                            Trigger, TriggerChange>;
 
 struct Change {
   ChangeKind kind{};

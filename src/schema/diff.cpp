@@ -218,6 +218,7 @@ class Differ {
     rowSecurity(want, nullptr);
     policies(want, nullptr);
     if (want.grants) grants(want.name, *want.grants, std::nullopt, /*newTable=*/true);
+    triggers(want, nullptr);
     if (want.partitionOf) return createPartition(want);
     Table t = named(want, nullptr);
     for (auto& c : t.columns) c.type = typeSql(c, want_);
@@ -280,6 +281,7 @@ class Differ {
     rowSecurity(want, &live);
     policies(want, &live);
     if (want.grants) grants(T, *want.grants, live.grants);
+    triggers(want, &live);
     if (want.partitionOf) return alterPartition(want, live);
     partitioning(want, live);
     columns(want, live);
@@ -413,6 +415,45 @@ class Differ {
                                         [&](const RowPolicy& p) { return p.name == lp.name; });
       if (!declared) add(ChangeKind::DropPolicy, T + "." + lp.name, T, L, lp);
     }
+  }
+
+  // Triggers (contract Part 2, Code objects), by name, managed like policies: a missing one is
+  // created, an undeclared one dropped (destructive). A changed definition is one CREATE OR
+  // REPLACE TRIGGER (no moment without the trigger); whether it fires is a change of its own,
+  // since disabling is destructive. `want`'s conditions are Postgres's text by now.
+  void triggers(const Table& want, const Table* live) {
+    const std::string& T = want.name;
+    const std::string L = live ? live->name : "";
+    for (const auto& tr : want.triggers) {
+      const Trigger* lt = nullptr;
+      if (live)
+        for (const auto& candidate : live->triggers)
+          if (candidate.name == tr.name) lt = &candidate;
+      const std::string object = T + "." + tr.name;
+      if (!lt) {
+        add(ChangeKind::CreateTrigger, object, T, L, tr).onNewTable = !live;
+        continue;
+      }
+      if (!sameTriggerDefinition(T, tr, *lt)) add(ChangeKind::ReplaceTrigger, object, T, L, TriggerChange{*lt, tr});
+      if (tr.enabled && lt->firing == 'D') add(ChangeKind::EnableTrigger, object, T, L, tr);
+      if (!tr.enabled && lt->firing != 'D') add(ChangeKind::DisableTrigger, object, T, L, tr);
+    }
+    if (!live) return;
+    for (const auto& lt : live->triggers) {
+      const bool declared = std::any_of(want.triggers.begin(), want.triggers.end(),
+                                        [&](const Trigger& tr) { return tr.name == lt.name; });
+      if (!declared) add(ChangeKind::DropTrigger, T + "." + lt.name, T, L, lt);
+    }
+  }
+  // Everything but whether it fires; UPDATE OF columns as a set, by their live names.
+  bool sameTriggerDefinition(const std::string& table, const Trigger& declared, const Trigger& live) const {
+    std::vector<std::string> updateOf = liveColumns(table, declared.updateOf), liveUpdateOf = live.updateOf;
+    std::sort(updateOf.begin(), updateOf.end());
+    std::sort(liveUpdateOf.begin(), liveUpdateOf.end());
+    return live.inexpressible.empty() && declared.timing == live.timing && declared.events == live.events &&
+           declared.forEach == live.forEach && declared.when == live.when &&
+           declared.functionSchema == live.functionSchema && declared.function == live.function &&
+           declared.arguments == live.arguments && updateOf == liveUpdateOf;
   }
 
   // Grants where declared (contract Part 2, Access): the object holds exactly the declared

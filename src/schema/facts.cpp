@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "schema/trigger_facts.hpp"
 #include "schema/user_types.hpp"
 #include "schema/view.hpp"
 
@@ -205,6 +206,7 @@ FactQuestions factsNeeded(const std::vector<Change>& changes) {
   }
   std::sort(q.roles.begin(), q.roles.end());
   q.roles.erase(std::unique(q.roles.begin(), q.roles.end()), q.roles.end());
+  q.triggerFunctions = triggerFunctionsNeeded(changes);
   return q;
 }
 
@@ -277,6 +279,7 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
     out.push_back(std::move(c));
   }
   blockOnMissingRoles(out, facts);
+  blockOnMissingTriggerFunctions(out, facts);
   return out;
 }
 

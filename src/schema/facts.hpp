@@ -20,9 +20,13 @@ struct FactQuestions {
   std::vector<std::string> sequenceValues;   // the value a sequence whose range narrows has reached
   std::vector<std::string> droppedSequences; // what uses a sequence the plan drops?
   std::vector<std::string> roles;            // does the role exist? (the policies' roles, sorted)
+  // Does the trigger function (schema, name) exist, with no arguments, returning trigger? Schema
+  // "" is the managed one. Sorted, each once.
+  std::vector<std::pair<std::string, std::string>> triggerFunctions;
   bool empty() const {
     return tablesWithRows.empty() && nullCounts.empty() && seedRows.empty() && rebuiltEnums.empty() &&
-           sequenceValues.empty() && droppedSequences.empty() && roles.empty();
+           sequenceValues.empty() && droppedSequences.empty() && roles.empty() &&
+           triggerFunctions.empty();
   }
 };
 
@@ -47,6 +51,7 @@ struct Facts {
   std::map<std::string, long long> sequenceValues;     // last_value, by sequence name
   std::map<std::string, SequenceUses> sequenceUses;    // by sequence name
   std::set<std::string> existingRoles;                 // of FactQuestions::roles, those that exist
+  std::set<std::pair<std::string, std::string>> existingTriggerFunctions;  // of FactQuestions::triggerFunctions
 };
 
 FactQuestions factsNeeded(const std::vector<Change>& changes);

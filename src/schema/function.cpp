@@ -85,8 +85,11 @@ class FunctionDiffer {
  public:
   FunctionDiffer(const Model& have, const Model& want, const Policy& policy, std::vector<Change>& out)
       : have_(have), want_(want), policy_(policy), out_(out) {
-    for (const auto& c : out_)
+    for (const auto& c : out_) {
       if (c.kind == ChangeKind::DropTable) droppedTables_.insert(c.liveTable.empty() ? c.object : c.liveTable);
+      if (c.kind == ChangeKind::DropTrigger)
+        droppedTriggers_.insert({c.liveTable.empty() ? c.table : c.liveTable, std::get<Trigger>(c.detail).name});
+    }
   }
 
   void run() {
@@ -144,12 +147,15 @@ class FunctionDiffer {
 
   // DROP FUNCTION fails while anything depends on it. Views are diffViews' (made again around a
   // replaced function when declared); what else depends on it must be gone first: a dropped
-  // function's dependents on a table the plan drops go with that table; anything else blocks.
+  // function's triggers the plan drops go before it, its dependents on a table the plan drops go
+  // with that table; anything else blocks. (A trigger function keeps its signature, so the drop and
+  // create that would need its triggers made again around it does not arise.)
   void blockOnDependents(Change& c, const Function& live, bool dropping) {
     std::string standing;
     for (const auto& d : live.dependents) {
       if (d.kind == FunctionDependent::Kind::View) continue;
       if (dropping && !d.table.empty() && droppedTables_.count(d.table)) continue;
+      if (dropping && d.kind == FunctionDependent::Kind::Trigger && droppedTriggers_.count({d.table, d.name})) continue;
       standing += (standing.empty() ? "" : "; ") + d.description;
     }
     if (standing.empty()) return;
@@ -169,6 +175,7 @@ class FunctionDiffer {
   const Policy& policy_;
   std::vector<Change>& out_;
   std::set<std::string> droppedTables_;
+  std::set<std::pair<std::string, std::string>> droppedTriggers_;  // (live table, trigger)
 };
 
 }  // namespace

@@ -65,6 +65,13 @@ std::string scratchTypeSql(const Column& column, const Model& want, const std::s
   return shadowed.count(column.type) && want.enumType(column.type) ? sql::ident(column.type) : typeSql(column, want);
 }
 
+std::vector<std::pair<std::string, std::string>> scratchColumns(const Table& table, const Model& want,
+                                                                const std::set<std::string>& shadowed) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& c : table.columns) out.emplace_back(c.name, scratchTypeSql(c, want, shadowed));
+  return out;
+}
+
 std::string canonicalType(const Column& declared, const Model& want, const Canon& canon) {
   if (want.enumType(declared.type)) return declared.type;
   if (auto it = canon.types.find(declared.type); it != canon.types.end()) return it->second;

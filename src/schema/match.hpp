@@ -35,6 +35,9 @@ std::set<std::string> shadowedEnums(const Model& have, const Model& want);
 // so that the temporary one is found first (pg_temp comes first for types); anything else as
 // typeSql gives it.
 std::string scratchTypeSql(const Column& column, const Model& want, const std::set<std::string>& shadowed);
+// A declared table's columns as a question's scratch copy of it takes them: (name, scratchTypeSql).
+std::vector<std::pair<std::string, std::string>> scratchColumns(const Table& table, const Model& want,
+                                                                const std::set<std::string>& shadowed);
 
 // Does the live column already have the declared type? Uses the server's answer when it was asked.
 bool sameType(const Column& live, const Column& declared, const Model& want, const Canon& canon);

@@ -190,6 +190,30 @@ struct RowPolicy {
   bool operator==(const RowPolicy&) const = default;
 };
 
+// A trigger on a table (contract Part 2, Code objects). Events in the order insert, update,
+// delete, truncate; `updateOf` sorted (the order of UPDATE OF columns means nothing). `when` as
+// pg_get_triggerdef prints it (desired: the author's text until Postgres has answered,
+// schema/trigger.hpp). The function is one without arguments: `functionSchema` empty for the
+// managed schema. `firing` is pg_trigger.tgenabled: 'O' fires, 'D' is disabled, 'R' and 'A' fire
+// in replica (or always) mode; only O against D is managed (`enabled` is tgenabled <> 'D').
+struct Trigger {
+  std::string name;
+  std::string timing = "before";  // before | after | instead-of
+  std::vector<std::string> events;
+  std::vector<std::string> updateOf;
+  std::string forEach = "statement";  // row | statement
+  std::optional<std::string> when;
+  std::string functionSchema;
+  std::string function;
+  std::vector<std::string> arguments;
+  bool enabled = true;
+  char firing = 'O';
+  // Live only: what the declaration cannot say ("transition tables"), so it never matches one.
+  std::string inexpressible;
+  std::string field;  // desired only: "spec.tables[0].triggers[1]"
+  bool operator==(const Trigger&) const = default;
+};
+
 // ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY. `forced` applies the policies to the
 // table's owner too.
 struct RowSecurity {
@@ -213,6 +237,7 @@ struct Table {
   // Row-level security (contract Part 2, Access). Desired: managed only when declared; live: always.
   std::optional<RowSecurity> rowLevelSecurity;
   std::vector<RowPolicy> policies;  // contract Part 2, Access
+  std::vector<Trigger> triggers;    // contract Part 2, Code objects
   // Desired: managed only when declared (`grants: []` is "no role but the owner"); live: always.
   std::optional<std::vector<Grant>> grants;
   std::vector<Exclusion> exclusions;

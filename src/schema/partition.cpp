@@ -66,7 +66,7 @@ std::vector<PartitionQuestion> partitionQuestions(const Model& have, const Model
     }
     if (!ask) continue;
     q.parent = parent.name;
-    for (const auto& c : parent.columns) q.columns.emplace_back(c.name, scratchTypeSql(c, want, shadowed));
+    q.columns = scratchColumns(parent, want, shadowed);
     q.strategy = upper(parent.partitionBy->strategy);
     for (const auto& c : parent.partitionBy->columns) q.keys.push_back(sql::ident(c));
     // Each expression in parentheses of its own, so that it is one key ("a), (b" is a syntax error).

@@ -63,12 +63,19 @@ int phase(ChangeKind k) {
     case ChangeKind::CreatePolicy:
     case ChangeKind::AlterPolicy:
     case ChangeKind::Grant:
-    case ChangeKind::Revoke: return 13;
+    case ChangeKind::Revoke:
+    // Triggers once the table and the columns their UPDATE OF and WHEN name are there; whether one
+    // fires after it is (re)made, which resets it (diff emits them in that order).
+    case ChangeKind::CreateTrigger:
+    case ChangeKind::ReplaceTrigger:
+    case ChangeKind::EnableTrigger:
+    case ChangeKind::DisableTrigger: return 13;
     case ChangeKind::InsertSeedRow: return 14;
     case ChangeKind::DropForeignKey:
     case ChangeKind::DropView:  // before the columns and tables they read are dropped
     case ChangeKind::DropMaterializedView:
-    case ChangeKind::DropPolicy: return 15;
+    case ChangeKind::DropPolicy:
+    case ChangeKind::DropTrigger: return 15;  // before the columns it names are dropped
     case ChangeKind::DropPrimaryKey:
     case ChangeKind::DropUnique:
     case ChangeKind::DropCheck:

@@ -6,6 +6,7 @@
 #include "schema/canon.hpp"
 #include "schema/function.hpp"
 #include "schema/sql.hpp"
+#include "schema/trigger.hpp"
 #include "schema/user_types.hpp"
 #include "schema/view_render.hpp"
 
@@ -187,6 +188,11 @@ class Renderer {
       case ChangeKind::AlterPolicy: return one(alterPolicy(get<PolicyChange>()));
       case ChangeKind::DropPolicy:
         return one("DROP POLICY IF EXISTS " + ident(get<RowPolicy>().name) + " ON " + q(c_.table));
+      case ChangeKind::CreateTrigger:
+      case ChangeKind::ReplaceTrigger:
+      case ChangeKind::EnableTrigger:
+      case ChangeKind::DisableTrigger:
+      case ChangeKind::DropTrigger: return {step(triggerStatements())};
       case ChangeKind::CreateDomain:
       case ChangeKind::AddDomainCheck:
       case ChangeKind::CreateType:
@@ -262,6 +268,33 @@ class Renderer {
   }
   std::string alterColumn(const std::string& column) const { return alter() + "ALTER COLUMN " + ident(column) + " "; }
 
+  // A trigger's statements: the condition in them is the text Postgres printed (pg::askTriggers).
+  // CREATE OR REPLACE TRIGGER resets whether the trigger fires, so a replacement sets the live
+  // mode again in the same step; CreateTrigger of a disabled one disables it with it.
+  std::vector<std::string> triggerStatements() const {
+    auto firing = [&](const std::string& name, char mode) -> std::vector<std::string> {
+      const std::string trigger = " TRIGGER " + ident(name);
+      switch (mode) {
+        case 'D': return {alter() + "DISABLE" + trigger};
+        case 'R': return {alter() + "ENABLE REPLICA" + trigger};
+        case 'A': return {alter() + "ENABLE ALWAYS" + trigger};
+        default: return {};
+      }
+    };
+    auto make = [&](const Trigger& t, bool orReplace, char mode) {
+      std::vector<std::string> out{triggerSql(t, q(c_.table), triggerFunctionSql(t, schema_), orReplace)};
+      for (auto& s : firing(t.name, mode)) out.push_back(std::move(s));
+      return out;
+    };
+    switch (c_.kind) {
+      case ChangeKind::CreateTrigger: return make(get<Trigger>(), false, get<Trigger>().enabled ? 'O' : 'D');
+      case ChangeKind::ReplaceTrigger: return make(get<TriggerChange>().to, true, get<TriggerChange>().from.firing);
+      case ChangeKind::EnableTrigger: return {alter() + "ENABLE TRIGGER " + ident(get<Trigger>().name)};
+      case ChangeKind::DisableTrigger: return firing(get<Trigger>().name, 'D');
+      default: return {"DROP TRIGGER IF EXISTS " + ident(get<Trigger>().name) + " ON " + q(c_.table)};
+    }
+  }
+
   Step step(std::vector<std::string> statements) const {
     Step s;
     s.kind = c_.kind;
@@ -289,6 +322,12 @@ class Renderer {
       // GRANT and REVOKE change the catalog row, and wait for no lock on the table.
       case ChangeKind::Grant:
       case ChangeKind::Revoke: return {};
+      // CREATE [OR REPLACE] TRIGGER and ENABLE/DISABLE TRIGGER take SHARE ROW EXCLUSIVE (reads go
+      // on, writes wait); DROP TRIGGER, ACCESS EXCLUSIVE (the default below).
+      case ChangeKind::CreateTrigger:
+      case ChangeKind::ReplaceTrigger:
+      case ChangeKind::EnableTrigger:
+      case ChangeKind::DisableTrigger: return on(LockMode::ShareRowExclusive);
       // Creating a partition locks its parent; attaching one only SHARE UPDATE EXCLUSIVE (the table
       // attached is scanned for rows outside the bounds under ACCESS EXCLUSIVE); detaching locks both.
       case ChangeKind::CreatePartition:

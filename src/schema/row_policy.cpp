@@ -45,7 +45,7 @@ std::vector<PolicyQuestion> policyQuestions(const Model& have, const Model& want
     if (q.policies.empty()) continue;
     q.table = t.name;
     q.field = t.field;
-    for (const auto& c : t.columns) q.columns.emplace_back(c.name, scratchTypeSql(c, want, shadowed));
+    q.columns = scratchColumns(t, want, shadowed);
     out.push_back(std::move(q));
   }
   return out;

@@ -83,6 +83,7 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   out.model.compositeTypes = readCompositeTypes(spec);
   for (const auto& table : spec.list("tables")) out.model.tables.push_back(readTable(table, issues));
   givePartitionsTheirColumns(out.model, issues);
+  settleTriggerFunctions(out.model);
   out.model.seeds = readSeeds(spec, out.model);
   out.model.views = readViews(spec);
   out.model.schemaGrants = readGrants(spec, /*onTable=*/false);

@@ -11,18 +11,6 @@ namespace spec::detail {
 
 namespace {
 
-std::string oneOf(const Fields& fields, std::string_view key, const std::vector<std::string>& allowed,
-                  const std::string& fallback) {
-  auto value = fields.text(key);
-  if (!value) return fallback;
-  if (std::find(allowed.begin(), allowed.end(), *value) != allowed.end()) return *value;
-  std::string words;
-  for (size_t i = 0; i < allowed.size(); ++i)
-    words += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
-  fields.issues().report(fields.pathOf(key), "must be " + words + ", found " + quoteShort(*value));
-  return fallback;
-}
-
 // A configuration parameter's name as SET takes it: a word, or "prefix.word" for an extension's.
 bool settingName(const std::string& name) {
   if (name.empty() || name.size() > 63) return false;
@@ -69,7 +57,7 @@ std::vector<schema::FunctionSetting> readSettings(const Fields& fields) {
   return out;
 }
 
-schema::Function readFunction(const Item& item, Issues& issues) {
+schema::Function readRoutine(const Item& item, Issues& issues) {
   Fields fields(item, {"name", "kind", "arguments", "returns", "language", "body", "volatility", "strict",
                        "securityDefiner", "parallel", "set", "comment"},
                 issues);
@@ -113,7 +101,7 @@ schema::Function readFunction(const Item& item, Issues& issues) {
 
 std::vector<schema::Function> readFunctions(const Fields& spec) {
   std::vector<schema::Function> out;
-  for (const auto& item : spec.list("functions")) out.push_back(readFunction(item, spec.issues()));
+  for (const auto& item : spec.list("functions")) out.push_back(readRoutine(item, spec.issues()));
   return out;
 }
 

@@ -47,6 +47,12 @@ std::vector<schema::Function> readFunctions(const Fields& spec);
 // One index of spec.tables[i].indexes or spec.views[i].indexes.
 schema::Index readIndexItem(const Item& index, Issues& issues);
 
+// spec.tables[i].triggers[j] (spec/trigger.cpp).
+schema::Trigger readTrigger(const Item& trigger, Issues& issues);
+// A trigger function named in the managed schema itself ("app.touch" in schema app) is named
+// unqualified, as the catalog reader names it.
+void settleTriggerFunctions(schema::Model& model);
+
 // spec.seed, checked against the tables already read (rows are keyed by their primary key).
 std::vector<schema::SeedRow> readSeeds(const Fields& spec, const schema::Model& model);
 

@@ -322,4 +322,16 @@ std::optional<Fields> Fields::object(std::string_view key, std::initializer_list
   return Fields(*item, known, *issues_, redact_ ? Values::Redacted : values);
 }
 
+std::string oneOf(const Fields& fields, std::string_view key, const std::vector<std::string>& words,
+                  const std::string& fallback) {
+  auto value = fields.text(key);
+  if (!value) return fallback;
+  if (std::find(words.begin(), words.end(), *value) != words.end()) return *value;
+  std::string list;
+  for (size_t i = 0; i < words.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+  fields.issues().report(fields.pathOf(key), "must be " + list + ", found " + quoteShort(*value));
+  return fallback;
+}
+
 }  // namespace spec::detail

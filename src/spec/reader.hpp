@@ -52,6 +52,13 @@ std::optional<std::string> scalarText(const Item& item, Issues& issues);
 // false otherwise.
 bool checkIdentifier(const std::string& name, const std::string& path, Issues& issues);
 
+class Fields;
+
+// The text at `key` when it is one of `words`; `fallback` when unset, or after reporting what was
+// found ("must be a, b or c, found ...").
+std::string oneOf(const Fields& fields, std::string_view key, const std::vector<std::string>& words,
+                  const std::string& fallback);
+
 // A YAML map opened for reading. Duplicate and non-text keys are reported when it is opened;
 // keys outside `known` are reported as unknown fields (when a known list is given).
 class Fields {

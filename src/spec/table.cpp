@@ -371,7 +371,7 @@ void checkPartitionFields(const Fields& fields, bool partitioned) {
 schema::Table readTable(const Item& item, Issues& issues) {
   Fields fields(item, {"name", "comment", "columns", "primaryKey", "unique", "foreignKeys", "checks", "indexes",
                        "renamedFrom", "unlogged", "exclusions", "partitionBy", "partitionOf", "rowLevelSecurity",
-                       "policies", "grants"},
+                       "policies", "grants", "triggers"},
                 issues);
   schema::Table t;
   t.name = fields.requiredIdentifier("name");
@@ -418,6 +418,7 @@ schema::Table readTable(const Item& item, Issues& issues) {
   for (const auto& x : fields.list("exclusions")) t.exclusions.push_back(readExclusion(x, issues));
   for (const auto& p : fields.list("policies")) t.policies.push_back(readPolicy(p, issues));
   t.grants = readGrants(fields, /*onTable=*/true);
+  for (const auto& tr : fields.list("triggers")) t.triggers.push_back(readTrigger(tr, issues));
   return t;
 }
 

@@ -131,6 +131,8 @@ void checkNames(const DatabaseSchema& resource, Issues& issues) {
     checkConstraintNames(t, issues);
     Namespace policies("policy name");
     for (const auto& p : t.policies) policies.declare(p.name, Where{p.field, ".name"}, issues);
+    Namespace triggers("trigger name");
+    for (const auto& tr : t.triggers) triggers.declare(tr.name, Where{tr.field, ".name"}, issues);
   }
 
   // Indexes, and the indexes behind unique constraints, are relations of the schema: their names

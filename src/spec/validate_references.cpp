@@ -119,6 +119,7 @@ void checkReferences(const DatabaseSchema& resource, Issues& issues) {
     for (const auto& u : t.uniques) checkColumnList(t, u.columns, u.field + ".columns", false, issues);
     for (const auto& fk : t.foreignKeys) checkForeignKey(tables, t, fk, issues);
     for (const auto& ix : t.indexes) checkIndexColumns(t, ix, issues);
+    for (const auto& tr : t.triggers) checkColumnList(t, tr.updateOf, tr.field + ".updateOf", false, issues);
     for (const auto& x : t.exclusions)
       for (size_t i = 0; i < x.elements.size(); ++i)
         if (const auto& column = x.elements[i].column; !column.empty() && !t.column(column))

@@ -43,3 +43,12 @@ CREATE POLICY bookings_guest ON bookings AS RESTRICTIVE FOR UPDATE USING (guest 
 -- Grants (contract Part 2, Access): to PUBLIC, so that the rebuilt database needs no role.
 GRANT SELECT, INSERT ON rooms TO PUBLIC;
 GRANT SELECT (guest), UPDATE (guest) ON bookings TO PUBLIC;
+-- Triggers (contract Part 2, Code objects), calling Postgres's own trigger functions so that the
+-- rebuilt database needs no function: a condition, UPDATE OF columns, arguments, a disabled one.
+CREATE TABLE room_notes (room_id integer PRIMARY KEY, title text, body text, search tsvector);
+CREATE TRIGGER room_notes_search BEFORE INSERT OR UPDATE OF body, title ON room_notes
+  FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(search, 'pg_catalog.english', title, body);
+CREATE TRIGGER bookings_unchanged BEFORE UPDATE ON bookings FOR EACH ROW
+  WHEN (OLD.cancelled AND NEW.cancelled) EXECUTE FUNCTION suppress_redundant_updates_trigger();
+CREATE TRIGGER rooms_unchanged BEFORE UPDATE ON rooms FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
+ALTER TABLE rooms DISABLE TRIGGER rooms_unchanged;

@@ -26,6 +26,10 @@ const char* const kQueries[] = {
     " coalesce(pg_get_expr(po.polqual, po.polrelid), '-') || ' check=' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), '-')"
     " FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE n.nspname = $1",
+    // Triggers as Postgres prints them, and whether each fires (O, D, R, A).
+    "SELECT 'trigger ' || c.relname || '.' || t.tgname || ' ' || pg_get_triggerdef(t.oid) || ' enabled=' || t.tgenabled::text"
+    " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = $1 AND NOT t.tgisinternal",
     // Columns in order.
     "SELECT 'column ' || c.relname || '.' || a.attname || ' #' || row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)"
     " || ' type=' || format_type(a.atttypid, a.atttypmod) || ' notnull=' || a.attnotnull"

@@ -49,10 +49,11 @@ TEST(ApplyDependencies, WithAllowDestructiveThePendingChangesAreNotAwaitingAppro
   auto& pg = PostgresServer::shared();
   const auto db = pg.createDatabase("deps");
   pg.exec(db, "CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, legacy text)");
-  // The drop fails on it (a view or a policy there would be planned around the drop: both are
-  // managed kinds; a trigger is not).
+  // The drop fails on it (a view, a policy or a plain trigger there would be planned around the
+  // drop: they are managed kinds; a constraint trigger is not).
   pg.exec(db, "CREATE FUNCTION keep_legacy() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
-              "CREATE TRIGGER legacy_watch BEFORE UPDATE OF legacy ON customers FOR EACH ROW EXECUTE FUNCTION keep_legacy()");
+              "CREATE CONSTRAINT TRIGGER legacy_watch AFTER UPDATE OF legacy ON customers FOR EACH ROW"
+              " EXECUTE FUNCTION keep_legacy()");
 
   const auto r = cli({"apply", "-f", "-", "--database-url", pg.socketUrl(db), "--allow-destructive"}, {},
                      document(customersSpec()));

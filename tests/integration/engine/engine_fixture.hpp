@@ -10,6 +10,8 @@
 #include "pg/connection.hpp"
 #include "spec/resource.hpp"
 #include "support/postgres.hpp"
+#include "support/round_trips.hpp"
+#include "support/wire_trips.hpp"
 
 class EngineTest : public ::testing::Test {
  protected:
@@ -52,14 +54,27 @@ class EngineTest : public ::testing::Test {
   engine::Report apply(const spec::DatabaseSchema& r, bool allowDestructive = false) {
     return run(r, true, allowDestructive);
   }
-
   // An apply that must not fail.
   engine::Report applied(const spec::DatabaseSchema& r, bool allowDestructive = false) {
     auto report = apply(r, allowDestructive);
     if (report.failure) ADD_FAILURE() << report.failure->statement << ": " << report.failure->message;
     return report;
   }
-  // "field: message" of the input error a plan of `r` stops at, or "no error".
+  // A plan of `r`, in sync (else a failure), and the round trips it took: on the wire (a pipeline
+  // counts once) and in the server's log (each statement), with the wire's trace to show.
+  struct Trips {
+    long long wire = 0, statements = 0;
+    std::string trace;
+  };
+  Trips planTrips(const spec::DatabaseSchema& r) {
+    auto conn = connect();
+    const testsupport::WireTrips wire(*conn);
+    const testsupport::RoundTrips logged(*conn);
+    auto planned = engine::run(*conn, r, engine::Options{});
+    EXPECT_TRUE(planned && planned->plan.drift.empty()) << "in sync after the apply";
+    return {wire.count(), logged.count(), wire.describe()};
+  }
+  // "field: message" of the input error a plan ends in, or "no error".
   std::string planError(const spec::DatabaseSchema& r) {
     auto conn = connect();
     auto report = engine::run(*conn, r, engine::Options{});

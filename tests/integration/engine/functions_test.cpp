@@ -86,10 +86,15 @@ TEST_F(FunctionsTest, CreatedWorkingAndInSyncUnderOtherSpellings) {
 }
 
 TEST_F(FunctionsTest, AChangedBodyIsReplacedInPlaceAndTheTriggerOnItKeepsWorking) {
-  applied(resource(functions(std::string(kTouch) + addCents())));
-  exec("CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch_updated_at()");
+  // The trigger function is made by the same plan, before the trigger that calls it.
+  const std::string trigger = "      triggers:\n        - {name: orders_touch, timing: before, events: [update],"
+                              " forEach: row, function: touch_updated_at}\n";
+  const auto withTrigger = [&](const std::string& items) {
+    return resource(std::string(kOrders) + trigger + "  functions:\n" + items);
+  };
+  applied(withTrigger(std::string(kTouch) + addCents()));
   const std::string before = oidOf("add_cents");
-  const auto changed = resource(functions(std::string(kTouch) + addCents("bigint", "SELECT a + b + 100")));
+  const auto changed = withTrigger(std::string(kTouch) + addCents("bigint", "SELECT a + b + 100"));
   EXPECT_EQ(drift(plan(changed).plan), Drift{"ReplaceFunction add_cents(bigint,bigint) [safe]"});
   applied(changed);
   EXPECT_EQ(value("SELECT add_cents(1, 1)"), "102");

@@ -5,8 +5,6 @@
 // names the field, bounds that try to be more than bounds refused, and the questions about any
 // number of partitions and expression indexes sent in a fixed number of round trips.
 #include "engine_fixture.hpp"
-#include "support/round_trips.hpp"
-#include "support/wire_trips.hpp"
 
 namespace {
 
@@ -295,25 +293,17 @@ TEST_F(PartitionsTest, QuestionsAboutManyBoundsAndExpressionIndexesTakeAsManyRou
     }
     return body;
   };
-  struct Count {
-    long long wire = 0, statements = 0;
-  };
   auto plannedInSync = [&](int n) {
     exec("DROP TABLE IF EXISTS log");
     const auto r = resource(spec(n));
     const auto report = applied(r);
     EXPECT_TRUE(report.remaining.drift.empty()) << drift(report.remaining)[0];
-    auto conn = connect();
-    const testsupport::WireTrips wire(*conn);
-    const testsupport::RoundTrips logged(*conn);
-    auto planned = engine::run(*conn, r, engine::Options{});
-    EXPECT_TRUE(planned && planned->plan.drift.empty()) << "in sync after the apply";
-    return std::make_pair(Count{wire.count(), logged.count()}, wire.describe());
+    return planTrips(r);
   };
-  const auto [one, oneTrips] = plannedInSync(1);
-  const auto [twelve, twelveTrips] = plannedInSync(12);
+  const Trips one = plannedInSync(1);
+  const Trips twelve = plannedInSync(12);
   // Asked each time: twelve partitions and indexes are more statements than one...
   EXPECT_GE(twelve.statements, one.statements + 22);
   // ...in the same round trips.
-  EXPECT_EQ(twelve.wire, one.wire) << "one:\n" << oneTrips << "twelve:\n" << twelveTrips;
+  EXPECT_EQ(twelve.wire, one.wire) << "one:\n" << one.trace << "twelve:\n" << twelve.trace;
 }

@@ -103,6 +103,10 @@ TEST(ExportCommand, ListsWhatItCannotExpressAndNeverWritesItWrong) {
           "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
           "CREATE AGGREGATE total_cents(bigint) (SFUNC = int8pl, STYPE = bigint);"
           "CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();"
+          "CREATE CONSTRAINT TRIGGER users_check AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION touch();"
+          "CREATE TABLE audit_log (id int);"
+          "CREATE TRIGGER audit_batch AFTER INSERT ON audit_log REFERENCING NEW TABLE AS fresh"
+          "  FOR EACH STATEMENT EXECUTE FUNCTION touch();"
           "CREATE DOMAIN email_address AS text CHECK (VALUE LIKE '%@%');"
           "CREATE TABLE events (at timestamptz NOT NULL, v text) PARTITION BY RANGE (at);"
           "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');"
@@ -116,7 +120,8 @@ TEST(ExportCommand, ListsWhatItCannotExpressAndNeverWritesItWrong) {
   ASSERT_EQ(r.exitCode, 0) << show(r);
   const std::vector<std::string> expected = {
       "aggregate total_cents(bigint)",
-      "trigger users.users_touch",
+      "constraint trigger users.users_check",
+      "table audit_log: trigger audit_batch has transition tables (REFERENCING)",
   };
   for (const auto& item : expected) {
     EXPECT_NE(r.out.find("#   - " + item + "\n"), std::string::npos) << item << "\n" << r.out;
@@ -151,6 +156,11 @@ TEST(ExportCommand, ListsWhatItCannotExpressAndNeverWritesItWrong) {
   EXPECT_NE(body.find("grants:\n        - {role: public, privileges: [SELECT, UPDATE]}"), std::string::npos) << body;
   EXPECT_EQ(r.out.find("policy users.own"), std::string::npos) << r.out;
   EXPECT_NE(body.find("{name: own, using: \"(tenant = 1)\"}"), std::string::npos) << body;
+  // A table's plain trigger is declared too (contract Part 2, Code objects).
+  EXPECT_EQ(r.out.find("trigger users.users_touch"), std::string::npos) << r.out;
+  EXPECT_NE(body.find("triggers:\n        - {name: users_touch, timing: before, events: [update], forEach: row, function: touch}"),
+            std::string::npos)
+      << body;
   // Views are a kind the resource declares: written, not left out.
   EXPECT_EQ(r.err.find("view active_users"), std::string::npos) << r.err;
   const auto views = body.find("\n  views:\n");

@@ -41,10 +41,13 @@ CREATE AGGREGATE total_cents(bigint) (SFUNC = add_cents, STYPE = bigint);
 CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE TRIGGER events_touch BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE POLICY own_orders ON orders USING (id > 0);
+CREATE CONSTRAINT TRIGGER orders_check AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TRIGGER order_notes_insert INSTEAD OF INSERT ON order_notes FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE RULE orders_no_delete AS ON DELETE TO orders DO INSTEAD NOTHING;
 CREATE FOREIGN DATA WRAPPER dummy_fdw;
 CREATE SERVER dummy_server FOREIGN DATA WRAPPER dummy_fdw;
 CREATE FOREIGN TABLE remote_orders (id bigint) SERVER dummy_server;
+CREATE TRIGGER remote_orders_audit BEFORE INSERT ON remote_orders FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE FUNCTION cents_eq(bigint, numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
 CREATE OPERATOR === (LEFTARG = bigint, RIGHTARG = numeric, FUNCTION = cents_eq);
 CREATE OPERATOR FAMILY money_ops USING btree;
@@ -96,12 +99,14 @@ const std::vector<UnmanagedObject> kExpected = {
     {"Cast", "(status AS text)"},
     {"Collation", "bytewise"},
     {"CompositeType", "money_amount"},
+    {"ConstraintTrigger", "orders.orders_check"},
     {"Conversion", "latin1_to_utf8"},
     {"DefaultPrivileges", "postgres:tables"},
     {"Domain", "email"},
     {"EventTrigger", "app_ddl"},
     {"ForeignTable", "remote_orders"},
     // Functions spec.functions cannot declare (the others are managed): C, internal, BEGIN ATOMIC.
+    {"ForeignTableTrigger", "remote_orders.remote_orders_audit"},
     {"Function", "app_handler()"},
     {"Function", "atomic_one()"},
     {"Function", "heap_like(internal)"},
@@ -129,6 +134,7 @@ const std::vector<UnmanagedObject> kExpected = {
     {"Trigger", "events.events_touch"},
     {"Trigger", "orders.orders_touch"},
     {"View", "order_notes"},
+    {"ViewTrigger", "order_notes.order_notes_insert"},
 };
 
 std::string describe(const std::vector<UnmanagedObject>& objects) {

@@ -37,3 +37,30 @@ TEST(TableRef, NamesAttributeNumbersInOrderSkippingWhatIsNoColumn) {
 }
 
 }  // namespace
+
+TEST(TriggerWhen, IsTheConditionOfTheDefinitionToItsMatchingParenthesis) {
+  EXPECT_EQ(pg::triggerWhenOf("CREATE TRIGGER t BEFORE UPDATE ON app.orders FOR EACH ROW WHEN ((old.* IS DISTINCT FROM "
+                              "new.*)) EXECUTE FUNCTION util.touch('a)', 'b')"),
+            std::optional<std::string>("(old.* IS DISTINCT FROM new.*)"));
+  // Parentheses inside literals and quoted names do not count.
+  EXPECT_EQ(pg::triggerWhenOf("CREATE TRIGGER t AFTER INSERT ON s.t FOR EACH ROW WHEN ((new.\"a)\" <> ')''(')) "
+                              "EXECUTE FUNCTION f()"),
+            std::optional<std::string>("(new.\"a)\" <> ')''(')"));
+  EXPECT_EQ(pg::triggerWhenOf("CREATE TRIGGER t AFTER INSERT ON s.t FOR EACH STATEMENT EXECUTE FUNCTION f()"),
+            std::nullopt);
+}
+
+TEST(TriggerWhen, AWhenInsideAQuotedNameIsNotTheCondition) {
+  EXPECT_EQ(pg::triggerWhenOf("CREATE TRIGGER \"x WHEN (y\" BEFORE UPDATE OF \"c WHEN (\" ON s.\"t\"\"WHEN (\" FOR EACH "
+                              "ROW WHEN ((new.c > 0)) EXECUTE FUNCTION f()"),
+            std::optional<std::string>("(new.c > 0)"));
+  EXPECT_EQ(pg::triggerWhenOf("CREATE TRIGGER \"x WHEN (y\" BEFORE UPDATE ON s.t FOR EACH ROW EXECUTE FUNCTION f()"),
+            std::nullopt);
+  EXPECT_EQ(pg::triggerWhenOf("CREATE TRIGGER t BEFORE UPDATE ON s.t FOR EACH ROW WHEN ((new.c > 0)"), std::nullopt);
+}
+
+TEST(TriggerArguments, SplitsTheNulTerminatedBytes) {
+  EXPECT_EQ(pg::triggerArguments("", 0), std::vector<std::string>{});
+  EXPECT_EQ(pg::triggerArguments("6100620000", 3), (std::vector<std::string>{"a", "b", ""}));
+  EXPECT_EQ(pg::triggerArguments("C3A9270A00", 1), (std::vector<std::string>{"\xC3\xA9'\n"}));
+}
