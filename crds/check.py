@@ -339,10 +339,16 @@ VARS = {
     ("readExclusion", "fields"): "spec.tables[].exclusions[]",
     ("readTable", "switches"): "spec.tables[].rowLevelSecurity",
     ("readPolicy", "fields"): "spec.tables[].policies[]",
-    ("readSchemaGrant", "fields"): "spec.grants[]",
+    ("readObjectGrant", "fields"): ["spec.grants[]", "spec.views[].grants[]", "spec.sequences[].grants[]"],
     ("readTableGrant", "fields"): "spec.tables[].grants[]",
-    ("readRoleAndPrivileges", "fields"): ["spec.grants[]", "spec.tables[].grants[]"],
-    ("readGrants", "owner"): ["spec", "spec.tables[]"],
+    ("readRole", "fields"): ["spec.grants[]", "spec.tables[].grants[]", "spec.views[].grants[]",
+                             "spec.sequences[].grants[]", "spec.defaultPrivileges[]"],
+    ("readPrivileges", "fields"): ["spec.grants[]", "spec.tables[].grants[]", "spec.views[].grants[]",
+                                   "spec.sequences[].grants[]", "spec.defaultPrivileges[]"],
+    ("readGrants", "owner"): ["spec", "spec.tables[]", "spec.views[]", "spec.sequences[]"],
+    ("readDefaultPrivileges", "spec"): "spec",
+    ("readDefaultPrivilege", "fields"): "spec.defaultPrivileges[]",
+    ("readDefaultObjects", "fields"): "spec.defaultPrivileges[]",
     ("readPolicyCommand", "fields"): "spec.tables[].policies[]",
     ("readExclusionElement", "fields"): "spec.tables[].exclusions[].elements[]",
     ("eitherWord", "fields"): None,
@@ -461,6 +467,8 @@ def scan_function(facts, file, func, params, body):
         facts.enums[("spec.sequences[]", "type")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readPolicyCommand":
         facts.enums[("spec.tables[].policies[]", "command")] = re.findall(r"\*value == \"(\w+)\"", body)
+    if func == "readDefaultObjects":
+        facts.enums[("spec.defaultPrivileges[]", "objects")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readCheckOption":
         facts.enums[("spec.views[].options", "checkOption")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readPartitionBy":

@@ -49,6 +49,8 @@ constexpr KindName kKinds[] = {
     {ChangeKind::CreatePolicy, "CreatePolicy"},       {ChangeKind::AlterPolicy, "AlterPolicy"},
     {ChangeKind::DropPolicy, "DropPolicy"},
     {ChangeKind::Grant, "Grant"},                     {ChangeKind::Revoke, "Revoke"},
+    {ChangeKind::SetDefaultPrivileges, "SetDefaultPrivileges"},
+    {ChangeKind::RevokeDefaultPrivileges, "RevokeDefaultPrivileges"},
 };
 
 }  // namespace
@@ -72,6 +74,15 @@ std::vector<std::string_view> destructiveKindNames() {
   for (const auto& e : kKinds)
     if (isDestructive(e.kind)) out.push_back(e.name);
   return out;
+}
+
+Change changeOf(ChangeKind kind, std::string object, Detail detail) {
+  Change c;
+  c.kind = kind;
+  c.object = std::move(object);
+  c.safety = isDestructive(kind) ? Safety::Destructive : Safety::Safe;
+  c.detail = std::move(detail);
+  return c;
 }
 
 std::string_view toString(Safety s) {

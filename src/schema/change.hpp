@@ -27,6 +27,7 @@ enum class ChangeKind {
   EnableRowLevelSecurity, ForceRowLevelSecurity,  // contract Part 2, Access
   CreatePolicy, AlterPolicy,  // contract Part 2, Access; blocked while a named role is missing
   Grant,  // contract Part 2, Access; blocked while the role is missing
+  SetDefaultPrivileges,  // contract Part 2, Access; blocked while forRole or the role is missing
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -39,6 +40,7 @@ enum class ChangeKind {
   DisableRowLevelSecurity, NoForceRowLevelSecurity,  // contract Part 2, Access: they widen access
   DropPolicy,  // contract Part 2, Access
   Revoke,      // contract Part 2, Access
+  RevokeDefaultPrivileges,  // contract Part 2, Access
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -179,13 +181,17 @@ struct PartitionIndex {
   bool operator==(const PartitionIndex&) const = default;
 };
 
-// Grant, Revoke: privileges of one role on one object (a table, one of its columns, or the
-// schema: `table` empty).
+// What a Grant or Revoke is on: the keyword of GRANT ... ON, and the spec list it comes from.
+enum class GrantOn { Schema, Table, View, Sequence };
+
+// Grant, Revoke: privileges of one role on one object (a table, one of its columns, a view, a
+// sequence, or the schema: `table` empty).
 struct GrantChange {
-  std::string table;   // declared name; empty: the schema
-  std::string column;  // empty: the whole table
+  std::string table;   // declared name of the table, view or sequence; empty: the schema
+  std::string column;  // empty: the whole object
   std::string role;    // "public" for PUBLIC
   std::vector<std::string> privileges;
+  GrantOn on = GrantOn::Table;
   bool operator==(const GrantChange&) const = default;
 };
 
@@ -200,7 +206,8 @@ using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, En
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
                             CompositeTypeChange, View, ViewChange, Partition, PartitioningChange,
-                            IndexChange, RowPolicy, PolicyChange, GrantChange>;
+                            IndexChange, RowPolicy, PolicyChange, GrantChange,
+                            DefaultPrivilege>;  // SetDefaultPrivileges, RevokeDefaultPrivileges: the privileges added or taken
 
 struct Change {
   ChangeKind kind{};
@@ -235,5 +242,8 @@ struct Change {
 
   bool operator==(const Change&) const = default;
 };
+
+// A change of `kind` on `object`, its safety the kind's (classify() refines it with facts).
+Change changeOf(ChangeKind kind, std::string object, Detail detail);
 
 }  // namespace schema

@@ -10,7 +10,7 @@ bool isManagedKind(std::string_view kind) {
   // columns, constraints, indexes, enums, sequences and extensions are managed and never listed,
   // so they are not named here. Add a kind here when the resource learns to declare it.
   static const std::set<std::string_view> managed = {"CompositeType", "Domain", "MaterializedView", "Partition", "Policy",
-                                                          "View"};
+                                                          "View", "DefaultPrivileges"};
   return managed.count(kind) > 0;
 }
 

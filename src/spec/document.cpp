@@ -85,7 +85,8 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   givePartitionsTheirColumns(out.model, issues);
   out.model.seeds = readSeeds(spec, out.model);
   out.model.views = readViews(spec);
-  out.model.schemaGrants = readGrants(spec, /*onTable=*/false);
+  out.model.schemaGrants = readGrants(spec, GrantsOn::Schema);
+  out.model.defaultPrivileges = readDefaultPrivileges(spec);
 }
 
 }  // namespace
@@ -115,7 +116,8 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
 
   if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
                                       "extensions", "enums", "sequences", "tables", "seed", "domains",
-                                      "compositeTypes", "strict", "views", "grants"}))
+                                      "compositeTypes", "strict", "views", "grants",
+                                      "defaultPrivileges"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");
