@@ -339,10 +339,16 @@ VARS = {
     ("readExclusion", "fields"): "spec.tables[].exclusions[]",
     ("readTable", "switches"): "spec.tables[].rowLevelSecurity",
     ("readPolicy", "fields"): "spec.tables[].policies[]",
-    ("readSchemaGrant", "fields"): "spec.grants[]",
+    ("readObjectGrant", "fields"): ["spec.grants[]", "spec.views[].grants[]", "spec.sequences[].grants[]"],
     ("readTableGrant", "fields"): "spec.tables[].grants[]",
-    ("readRoleAndPrivileges", "fields"): ["spec.grants[]", "spec.tables[].grants[]"],
-    ("readGrants", "owner"): ["spec", "spec.tables[]"],
+    ("readRole", "fields"): ["spec.grants[]", "spec.tables[].grants[]", "spec.views[].grants[]",
+                             "spec.sequences[].grants[]", "spec.defaultPrivileges[]"],
+    ("readPrivileges", "fields"): ["spec.grants[]", "spec.tables[].grants[]", "spec.views[].grants[]",
+                                   "spec.sequences[].grants[]", "spec.defaultPrivileges[]"],
+    ("readGrants", "owner"): ["spec", "spec.tables[]", "spec.views[]", "spec.sequences[]"],
+    ("readDefaultPrivileges", "spec"): "spec",
+    ("readDefaultPrivilege", "fields"): "spec.defaultPrivileges[]",
+    ("readDefaultObjects", "fields"): "spec.defaultPrivileges[]",
     ("readPolicyCommand", "fields"): "spec.tables[].policies[]",
     ("readTrigger", "fields"): "spec.tables[].triggers[]",
     ("readEvents", "fields"): "spec.tables[].triggers[]",
@@ -478,6 +484,8 @@ def scan_function(facts, file, func, params, body):
     if func == "readEvents":  # the words are schema::triggerEventOrder()'s
         order = re.search(r"order = \{([^}]*)\}", read(os.path.join(SCHEMA_SRC, "trigger.cpp")))
         facts.enums[("spec.tables[].triggers[]", "events[]")] = re.findall(r'"(\w+)"', order.group(1)) if order else []
+    if func == "readDefaultObjects":
+        facts.enums[("spec.defaultPrivileges[]", "objects")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readCheckOption":
         facts.enums[("spec.views[].options", "checkOption")] = re.findall(r"\*value == \"(\w+)\"", body)
     if func == "readPartitionBy":

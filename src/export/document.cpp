@@ -239,6 +239,33 @@ Json triggersJson(const std::vector<schema::Trigger>& triggers) {
   return out;
 }
 
+// A `grants` list as a person writes it: a role's privileges on the whole object, then columns
+// with the same role and privileges in one entry.
+Json grantsJson(const std::vector<schema::Grant>& held) {
+  std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> byRoleAndPrivileges;
+  Json grants = Json::array();
+  for (const auto& g : held) {
+    if (g.columns.empty()) {
+      grants.push_back(Json{{"role", g.role}, {"privileges", g.privileges}});
+    } else {
+      auto& columns = byRoleAndPrivileges[{g.role, g.privileges}];
+      columns.insert(columns.end(), g.columns.begin(), g.columns.end());
+    }
+  }
+  for (const auto& [key, columns] : byRoleAndPrivileges)
+    grants.push_back(Json{{"role", key.first}, {"privileges", key.second}, {"columns", columns}});
+  return grants;
+}
+
+// Default privileges with forRole always written: the role that exports may not be the one the
+// operator connects as.
+Json defaultPrivilegesJson(const std::vector<schema::DefaultPrivilege>& entries) {
+  Json out = Json::array();
+  for (const auto& d : entries)
+    out.push_back(Json{{"forRole", d.forRole}, {"objects", d.objects}, {"role", d.role}, {"privileges", d.privileges}});
+  return out;
+}
+
 Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOut& leftOut) {
   const NameRule names(t.name, extras);
   Json out;
@@ -302,31 +329,8 @@ Json tableJson(const schema::Table& t, const CatalogExtras& extras, const LeftOu
   for (const auto& x : sortedByName(t.exclusions))
     if (!leftOut.part(t.name, x.name)) exclusions.push_back(exclusionJson(x));
   if (!exclusions.empty()) out["exclusions"] = std::move(exclusions);
-  // Grants when roles other than the owner hold any (a table without the list keeps its own);
-  // columns with the same role and privileges in one entry.
-  if (t.grants && !t.grants->empty()) {
-    std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> byRoleAndPrivileges;
-    Json grants = Json::array();
-    for (const auto& g : *t.grants) {
-      if (g.columns.empty()) {
-        Json item;
-        item["role"] = g.role;
-        item["privileges"] = g.privileges;
-        grants.push_back(std::move(item));
-      } else {
-        auto& columns = byRoleAndPrivileges[{g.role, g.privileges}];
-        columns.insert(columns.end(), g.columns.begin(), g.columns.end());
-      }
-    }
-    for (const auto& [key, columns] : byRoleAndPrivileges) {
-      Json item;
-      item["role"] = key.first;
-      item["privileges"] = key.second;
-      item["columns"] = columns;
-      grants.push_back(std::move(item));
-    }
-    out["grants"] = std::move(grants);
-  }
+  // Grants when roles other than the owner hold any (a table without the list keeps its own).
+  if (t.grants && !t.grants->empty()) out["grants"] = grantsJson(*t.grants);
   // Policies as a person writes them: defaults (all, permissive, PUBLIC) left out.
   if (!t.policies.empty()) {
     Json policies = Json::array();
@@ -373,6 +377,7 @@ Json sequenceJson(const schema::Sequence& s) {
   if (s.cache && *s.cache != 1) out["cache"] = *s.cache;
   if (s.cycle) out["cycle"] = true;
   if (!s.ownedBy.empty()) out["ownedBy"] = s.ownedBy;
+  if (s.grants && !s.grants->empty()) out["grants"] = grantsJson(*s.grants);
   return out;
 }
 
@@ -433,6 +438,7 @@ Json viewJson(const schema::View& v, std::vector<std::string>& leftOut) {
     indexes.push_back(std::move(item));
   }
   if (!indexes.empty()) out["indexes"] = std::move(indexes);
+  if (v.grants && !v.grants->empty()) out["grants"] = grantsJson(*v.grants);
   return out;
 }
 
@@ -577,6 +583,8 @@ Exported exportSchema(const schema::Model& live, const CatalogExtras& extras, co
   Json functions = Json::array();
   for (const auto& f : live.functions) functions.push_back(functionJson(f));
   if (!functions.empty()) spec["functions"] = std::move(functions);
+  if (live.defaultPrivileges && !live.defaultPrivileges->empty())
+    spec["defaultPrivileges"] = defaultPrivilegesJson(*live.defaultPrivileges);
 
   Json seeds = Json::array();
   for (const auto& seed : extras.seeds) seeds.push_back(seedJson(seed));

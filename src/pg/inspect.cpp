@@ -263,8 +263,9 @@ const std::string kPoliciesQuery =
     " ORDER BY c.relname, po.polname";
 
 // (12) Privileges held by roles other than the owner: on each managed table ('t'), on its columns
-// ('c'), and on the schema ('s'); one row per privilege (aclexplode), "public" for PUBLIC. A NULL
-// ACL (the default: the owner alone) gives no row.
+// ('c'), on the schema ('s'), on each view and materialized view ('v') and sequence ('q'); one
+// row per privilege (aclexplode), "public" for PUBLIC. A NULL ACL (the default: the owner alone)
+// gives no row, and is skipped before aclexplode (most relations have one).
 const std::string kGrantsQuery =
     "SELECT 't', c.relname, NULL::text, CASE WHEN a.grantee = 0 THEN 'public'"
     "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
@@ -281,7 +282,25 @@ const std::string kGrantsQuery =
     " UNION ALL SELECT 's', n.nspname::text, NULL, CASE WHEN a.grantee = 0 THEN 'public'"
     "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
     " FROM pg_catalog.pg_namespace n CROSS JOIN LATERAL pg_catalog.aclexplode(n.nspacl) AS a"
-    " WHERE n.nspname = $1 AND a.grantee <> n.nspowner";
+    " WHERE n.nspname = $1 AND a.grantee <> n.nspowner"
+    " UNION ALL SELECT CASE WHEN c.relkind = 'S' THEN 'q' ELSE 'v' END, c.relname, NULL,"
+    "   CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
+    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+    " CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a"
+    " WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'S') AND c.relacl IS NOT NULL AND a.grantee <> c.relowner";
+
+// (15) Default privileges in the schema (ALTER DEFAULT PRIVILEGES ... IN SCHEMA; those of no
+// schema, defaclnamespace 0, are not the schema's): the role they are for, the kind of objects
+// (r tables, S sequences, f functions, T types), and one row per privilege; first, one row with
+// current_user alone, the role a declaration without forRole is for. (13) and (14) are other
+// kinds' numbers.
+const std::string kDefaultPrivilegesQuery =
+    "SELECT current_user::text, NULL::text, NULL::text, NULL::text, NULL::text"
+    " UNION ALL SELECT NULL, pg_catalog.pg_get_userbyid(d.defaclrole)::text, d.defaclobjtype::text,"
+    "   CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
+    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_default_acl d ON d.defaclnamespace = n.oid"
+    " CROSS JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) AS a"
+    " WHERE n.nspname = $1 AND d.defaclobjtype IN ('r', 'S', 'f', 'T')";
 
 // (14) Triggers of the managed tables that a resource declares: not internal (a foreign key's),
 // not a constraint trigger, not cloned onto a partition from its parent's (tgparentid), not an
@@ -401,6 +420,7 @@ struct OtherResults {
   pqxx::result grants;      // (12)
   pqxx::result functions;   // (13)
   pqxx::result triggers;    // (14)
+  pqxx::result defaultPrivileges;  // (15)
 };
 
 // Queries (2) to (10), and (1) first when `withColumns`, as one batch on `tx`: one round trip.
@@ -409,7 +429,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const int serverVersion = tx.conn().server_version();
   const std::string schemaLiteral = tx.quote(schemaName);
   pqxx::pipeline batch(tx, "inspect");
-  batch.retain(14);  // held until resume(): the queries leave together
+  batch.retain(15);  // held until resume(): the queries leave together
   std::optional<pqxx::pipeline::query_id> columns;
   if (withColumns) columns = batch.insert(withSchema(kColumnsQuery, schemaLiteral));
   const auto constraints = batch.insert(withSchema(constraintsQuery(serverVersion), schemaLiteral));
@@ -426,6 +446,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   const auto grants = batch.insert(withSchema(kGrantsQuery, schemaLiteral));
   const auto functions = batch.insert(withSchema(detail::kFunctionsQuery, schemaLiteral));
   const auto triggers = batch.insert(withSchema(kTriggersQuery, schemaLiteral));
+  const auto defaultPrivileges = batch.insert(withSchema(kDefaultPrivilegesQuery, schemaLiteral));
   batch.resume();
   std::pair<pqxx::result, OtherResults> out;
   if (columns) out.first = batch.retrieve(*columns);
@@ -437,6 +458,7 @@ std::pair<pqxx::result, OtherResults> readBatch(pqxx::transaction_base& tx, cons
   out.second.grants = batch.retrieve(grants);
   out.second.functions = batch.retrieve(functions);
   out.second.triggers = batch.retrieve(triggers);
+  out.second.defaultPrivileges = batch.retrieve(defaultPrivileges);
   batch.complete();
   return out;
 }
@@ -534,8 +556,8 @@ void decodePolicies(const pqxx::result& policies, schema::Model& model,
   }
 }
 
-// (12): every table's grants and the schema's, each (role, column) one Grant. Live grants are
-// always known (empty: the owner alone).
+// (12): the grants of every table, view and sequence and the schema's, each (role, column) one
+// Grant. Live grants are always known (empty: the owner alone). After the views are decoded.
 void decodeGrants(const pqxx::result& grants, schema::Model& model,
                   const std::unordered_map<std::string, TableRef>& byName) {
   std::map<std::tuple<char, std::string, std::string, std::string>, std::set<std::string>> held;
@@ -543,17 +565,43 @@ void decodeGrants(const pqxx::result& grants, schema::Model& model,
     held[{row[0].c_str()[0], row[1].c_str(), row[2].is_null() ? "" : row[2].c_str(), row[3].c_str()}].insert(
         row[4].c_str());
   for (auto& t : model.tables) t.grants.emplace();
+  for (auto& v : model.views) v.grants.emplace();
+  for (auto& s : model.sequences) s.grants.emplace();
   model.schemaGrants.emplace();
+  std::unordered_map<std::string, std::optional<std::vector<schema::Grant>>*> others;  // views and sequences
+  for (auto& v : model.views) others[v.name] = &v.grants;
+  for (auto& s : model.sequences) others[s.name] = &s.grants;
   for (const auto& [key, privileges] : held) {
     const auto& [kind, object, column, role] = key;
     schema::Grant g{role, {privileges.begin(), privileges.end()}, {}, {}};
     if (!column.empty()) g.columns = {column};
     if (kind == 's') {
       model.schemaGrants->push_back(std::move(g));
+    } else if (kind == 'v' || kind == 'q') {
+      if (auto it = others.find(object); it != others.end()) (*it->second)->push_back(std::move(g));
+    } else if (auto it = byName.find(object); it != byName.end()) {
+      model.tables[it->second.index].grants->push_back(std::move(g));
+    }
+  }
+}
+
+// (15): the session's role, and the schema's default privileges, one entry per (forRole,
+// objects, role). Always known (empty: none).
+void decodeDefaultPrivileges(const pqxx::result& rows, schema::Model& model) {
+  static const std::map<char, std::string> kObjects = {{'r', "tables"}, {'S', "sequences"}, {'f', "functions"},
+                                                       {'T', "types"}};
+  std::map<std::tuple<std::string, std::string, std::string>, std::set<std::string>> held;
+  for (const auto& row : rows) {
+    if (!row[0].is_null()) {
+      model.sessionRole = row[0].c_str();
       continue;
     }
-    auto it = byName.find(object);
-    if (it != byName.end()) model.tables[it->second.index].grants->push_back(std::move(g));
+    held[{row[1].c_str(), kObjects.at(row[2].c_str()[0]), row[3].c_str()}].insert(row[4].c_str());
+  }
+  model.defaultPrivileges.emplace();
+  for (const auto& [key, privileges] : held) {
+    const auto& [forRole, objects, role] = key;
+    model.defaultPrivileges->push_back({forRole, objects, role, {privileges.begin(), privileges.end()}, ""});
   }
 }
 
@@ -694,6 +742,7 @@ void decodeOthers(const OtherResults& r, const std::string& schemaName, schema::
   detail::decodeFunctions(r.functions, model);
   decodeGrants(r.grants, model, byName);
   decodeTriggers(r.triggers, schemaName, model, byName);
+  decodeDefaultPrivileges(r.defaultPrivileges, model);
 }
 
 // A view's options from its reloptions ("security_barrier=true", "check_option=local").
@@ -813,6 +862,7 @@ core::Result<schema::Model> inspect(pqxx::connection& conn, const std::string& s
     tx.commit();
     decodeOthers(*others, schemaName, model, byName);
     decodeViews(others->views, model);
+    decodeGrants(others->grants, model, byName);  // the views' too
   } catch (const nlohmann::json::exception& e) {
     return core::terminal(std::string("cannot read the catalog of schema ") + schemaName + ": " + e.what());
   } catch (const std::exception& e) {

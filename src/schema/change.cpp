@@ -54,6 +54,8 @@ constexpr KindName kKinds[] = {
     {ChangeKind::CreateTrigger, "CreateTrigger"},     {ChangeKind::ReplaceTrigger, "ReplaceTrigger"},
     {ChangeKind::EnableTrigger, "EnableTrigger"},     {ChangeKind::DropTrigger, "DropTrigger"},
     {ChangeKind::DisableTrigger, "DisableTrigger"},
+    {ChangeKind::SetDefaultPrivileges, "SetDefaultPrivileges"},
+    {ChangeKind::RevokeDefaultPrivileges, "RevokeDefaultPrivileges"},
 };
 
 }  // namespace
@@ -77,6 +79,15 @@ std::vector<std::string_view> destructiveKindNames() {
   for (const auto& e : kKinds)
     if (isDestructive(e.kind)) out.push_back(e.name);
   return out;
+}
+
+Change changeOf(ChangeKind kind, std::string object, Detail detail) {
+  Change c;
+  c.kind = kind;
+  c.object = std::move(object);
+  c.safety = isDestructive(kind) ? Safety::Destructive : Safety::Safe;
+  c.detail = std::move(detail);
+  return c;
 }
 
 std::string_view toString(Safety s) {

@@ -29,6 +29,7 @@ enum class ChangeKind {
   Grant,  // contract Part 2, Access; blocked while the role is missing
   CreateFunction, ReplaceFunction,  // contract Part 2, functions; blocked while the language is missing
   CreateTrigger, ReplaceTrigger, EnableTrigger,  // contract Part 2; blocked while the function is missing
+  SetDefaultPrivileges,  // contract Part 2, Access; blocked while forRole or the role is missing
   // safe, or blocked while rows violate it
   SetNotNull,
   // destructive
@@ -43,6 +44,7 @@ enum class ChangeKind {
   Revoke,      // contract Part 2, Access
   DropFunction,  // contract Part 2, functions
   DropTrigger, DisableTrigger,  // contract Part 2, Code objects
+  RevokeDefaultPrivileges,  // contract Part 2, Access
 };
 
 enum class Safety { Safe, Destructive, Blocked };
@@ -183,13 +185,17 @@ struct PartitionIndex {
   bool operator==(const PartitionIndex&) const = default;
 };
 
-// Grant, Revoke: privileges of one role on one object (a table, one of its columns, or the
-// schema: `table` empty).
+// What a Grant or Revoke is on: the keyword of GRANT ... ON, and the spec list it comes from.
+enum class GrantOn { Schema, Table, View, Sequence };
+
+// Grant, Revoke: privileges of one role on one object (a table, one of its columns, a view, a
+// sequence, or the schema: `table` empty).
 struct GrantChange {
-  std::string table;   // declared name; empty: the schema
-  std::string column;  // empty: the whole table
+  std::string table;   // declared name of the table, view or sequence; empty: the schema
+  std::string column;  // empty: the whole object
   std::string role;    // "public" for PUBLIC
   std::vector<std::string> privileges;
+  GrantOn on = GrantOn::Table;
   bool operator==(const GrantChange&) const = default;
 };
 
@@ -224,7 +230,8 @@ using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, En
                             SeedInsert, Sequence, SequenceChange, Exclusion, DomainChange,
                             CompositeTypeChange, View, ViewChange, Partition, PartitioningChange,
                             IndexChange, RowPolicy, PolicyChange, GrantChange, Function, FunctionChange,
-                            Trigger, TriggerChange>;
+                            Trigger, TriggerChange,
+                            DefaultPrivilege>;  // SetDefaultPrivileges, RevokeDefaultPrivileges: the privileges added or taken
 
 struct Change {
   ChangeKind kind{};
@@ -259,5 +266,8 @@ struct Change {
 
   bool operator==(const Change&) const = default;
 };
+
+// A change of `kind` on `object`, its safety the kind's (classify() refines it with facts).
+Change changeOf(ChangeKind kind, std::string object, Detail detail);
 
 }  // namespace schema

@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "schema/grants_diff.hpp"
 #include "schema/match.hpp"
 #include "schema/sequence.hpp"
 #include "schema/user_types.hpp"
@@ -456,46 +457,15 @@ class Differ {
            declared.arguments == live.arguments && updateOf == liveUpdateOf;
   }
 
-  // Grants where declared (contract Part 2, Access): the object holds exactly the declared
-  // privileges for every role but its owner. Compared privilege by privilege, per column where
-  // columns are named; one Grant and one Revoke at most per (column, role). `table` empty: the
-  // schema itself.
+  // Grants where declared (contract Part 2, Access): the table (`table` empty: the schema itself)
+  // holds exactly the declared privileges for every role but its owner (schema/grants_diff.hpp).
   void grants(const std::string& table, const std::vector<Grant>& declared,
               const std::optional<std::vector<Grant>>& live, bool newTable = false) {
-    using Key = std::pair<std::string, std::string>;  // (column or "", role)
-    auto flatten = [](const std::vector<Grant>& grants) {
-      std::map<Key, std::set<std::string>> out;
-      for (const auto& g : grants) {
-        if (g.columns.empty())
-          out[{"", g.role}].insert(g.privileges.begin(), g.privileges.end());
-        for (const auto& c : g.columns) out[{c, g.role}].insert(g.privileges.begin(), g.privileges.end());
-      }
-      return out;
-    };
-    const auto want = flatten(declared);
-    const auto have = live ? flatten(*live) : std::map<Key, std::set<std::string>>{};
     const std::string liveName = table.empty() || newTable ? "" : liveTable(table);
-    auto emit = [&](ChangeKind kind, const Key& key, const std::set<std::string>& privileges) {
-      if (privileges.empty()) return;
-      const auto& [column, role] = key;
-      const std::string object =
-          (table.empty() ? "schema" : table) + (column.empty() ? "" : "." + column) + ":grant:" + role;
-      add(kind, object, table, liveName, GrantChange{table, column, role, {privileges.begin(), privileges.end()}})
-          .onNewTable = newTable;
-    };
-    for (const auto& [key, privileges] : want) {
-      std::set<std::string> missing;
-      auto it = have.find(key);
-      for (const auto& p : privileges)
-        if (it == have.end() || !it->second.count(p)) missing.insert(p);
-      emit(ChangeKind::Grant, key, missing);
-    }
-    for (const auto& [key, privileges] : have) {
-      std::set<std::string> extra;
-      auto it = want.find(key);
-      for (const auto& p : privileges)
-        if (it == want.end() || !it->second.count(p)) extra.insert(p);
-      emit(ChangeKind::Revoke, key, extra);
+    const GrantOn on = table.empty() ? GrantOn::Schema : GrantOn::Table;
+    for (auto& d : grantDeltas(on, table, declared, live ? &*live : nullptr)) {
+      std::string object = grantObject(d.change);
+      add(d.kind, std::move(object), table, liveName, std::move(d.change)).onNewTable = newTable;
     }
   }
 
@@ -947,6 +917,8 @@ std::vector<Change> diff(const Model& have, const Model& want, const Policy& pol
   std::vector<Change> changes = Differ(have, want, policy, canon).run();
   diffFunctions(have, want, policy, changes);  // before the views: a replaced function takes its views along
   diffViews(have, want, policy, changes);
+  diffObjectGrants(have, want, changes);  // after the views: those made again need their grants again
+  diffDefaultPrivileges(have, want, changes);
   return changes;
 }
 

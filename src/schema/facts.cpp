@@ -167,12 +167,20 @@ void blockPartitionOfBlocked(Change& c, const std::set<std::string>& blockedPare
 
 }  // namespace
 
-// Roles a policy the change creates or alters names, or the role a Grant grants to (PUBLIC is no
-// role).
+// Roles a policy the change creates or alters names, the role a Grant grants to, or the roles a
+// default privilege is for and to (PUBLIC is no role).
 static std::vector<std::string> rolesNamed(const Change& c) {
   if (c.kind == ChangeKind::Grant) {
     const auto& g = std::get<GrantChange>(c.detail);
     return g.role == "public" ? std::vector<std::string>{} : std::vector<std::string>{g.role};
+  }
+  // A default privilege names the role it is for too (empty: the session's own, which exists).
+  if (c.kind == ChangeKind::SetDefaultPrivileges) {
+    const auto& d = std::get<DefaultPrivilege>(c.detail);
+    std::vector<std::string> out;
+    for (const auto* r : {&d.forRole, &d.role})
+      if (!r->empty() && *r != "public" && (out.empty() || out.back() != *r)) out.push_back(*r);
+    return out;
   }
   const RowPolicy* p = nullptr;
   if (c.kind == ChangeKind::CreatePolicy) p = &std::get<RowPolicy>(c.detail);

@@ -176,6 +176,19 @@ struct Grant {
   bool operator==(const Grant&) const = default;
 };
 
+// Default privileges in the schema (contract Part 2, Access): what objects of one kind that
+// `forRole` creates in the schema grant to `role` from the start. `objects` is tables,
+// sequences, functions or types; privileges and role as in Grant. `forRole` empty (desired only):
+// the role the operator connects as (Model::sessionRole of the live model).
+struct DefaultPrivilege {
+  std::string forRole;
+  std::string objects;
+  std::string role;
+  std::vector<std::string> privileges;
+  std::string field;  // desired only: "spec.defaultPrivileges[0]"
+  bool operator==(const DefaultPrivilege&) const = default;
+};
+
 // A row-level security policy (contract Part 2, Access). `usingExpr` and `withCheck` as
 // pg_get_expr prints them (desired: the author's text until Postgres has answered). `roles`
 // sorted, "public" for PUBLIC (what an empty TO means).
@@ -276,6 +289,8 @@ struct Sequence {
   // "table.column" of this schema, or empty for none (desired: empty and unset are the same).
   std::string ownedBy;
   std::string field;  // desired only: "spec.sequences[0]"
+  // Privileges on the sequence (USAGE, SELECT, UPDATE): as Table::grants.
+  std::optional<std::vector<Grant>> grants;
   bool operator==(const Sequence&) const = default;
 };
 
@@ -349,6 +364,9 @@ struct View {
   std::vector<ViewColumn> columns;
   std::vector<ViewRead> reads;
   std::string field;  // desired only: "spec.views[0]"
+  // Privileges on the view: as Table::grants (a view made again by the plan has none until the
+  // plan grants them again).
+  std::optional<std::vector<Grant>> grants;
   bool operator==(const View&) const = default;
 };
 
@@ -436,6 +454,12 @@ struct Model {
   // Grants on the schema itself: as Table::grants.
   std::optional<std::vector<Grant>> schemaGrants;
   std::vector<Function> functions;  // in declared order (live: by name and argument types)
+  // ALTER DEFAULT PRIVILEGES ... IN SCHEMA (contract Part 2, Access). Desired: managed only when
+  // declared (`[]`: none in this schema); live: always, one entry per (forRole, objects, role).
+  std::optional<std::vector<DefaultPrivilege>> defaultPrivileges;
+  // Live only: current_user of the session that read the catalog, the role a declared default
+  // privilege without forRole is for (the operator creates objects as that role).
+  std::string sessionRole;
 
   const Table* table(const std::string& n) const {
     for (const auto& t : tables)

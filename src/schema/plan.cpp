@@ -15,7 +15,10 @@ namespace {
 // constraints and foreign keys, indexes, seed rows; then the drops nothing declared needs.
 int phase(ChangeKind k) {
   switch (k) {
-    case ChangeKind::CreateExtension: return 0;
+    case ChangeKind::CreateExtension:
+    // Before what the plan creates, which then starts with them, as after a migration's ALTER
+    // DEFAULT PRIVILEGES; a declared grant list still has the last word on the object.
+    case ChangeKind::SetDefaultPrivileges: return 0;
     case ChangeKind::CreateEnum:
     case ChangeKind::AddEnumValue:
     case ChangeKind::DropEnumValue:
@@ -70,6 +73,7 @@ int phase(ChangeKind k) {
     case ChangeKind::ReplaceTrigger:
     case ChangeKind::EnableTrigger:
     case ChangeKind::DisableTrigger: return 13;
+    case ChangeKind::RevokeDefaultPrivileges: return 13;
     case ChangeKind::InsertSeedRow: return 14;
     case ChangeKind::DropForeignKey:
     case ChangeKind::DropView:  // before the columns and tables they read are dropped

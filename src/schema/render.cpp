@@ -184,6 +184,8 @@ class Renderer {
       case ChangeKind::NoForceRowLevelSecurity: return one(alter() + "NO FORCE ROW LEVEL SECURITY");
       case ChangeKind::Grant:
       case ChangeKind::Revoke: return one(grantOrRevoke(get<GrantChange>()));
+      case ChangeKind::SetDefaultPrivileges:
+      case ChangeKind::RevokeDefaultPrivileges: return one(defaultPrivileges(get<DefaultPrivilege>()));
       case ChangeKind::CreatePolicy: return one(createPolicy(get<RowPolicy>()));
       case ChangeKind::AlterPolicy: return one(alterPolicy(get<PolicyChange>()));
       case ChangeKind::DropPolicy:
@@ -237,10 +239,28 @@ class Renderer {
     std::string privileges;
     for (const auto& p : g.privileges)
       privileges += (privileges.empty() ? "" : ", ") + p + (g.column.empty() ? "" : " (" + ident(g.column) + ")");
-    const std::string on = g.table.empty() ? "SCHEMA " + ident(schema_) : "TABLE " + q(g.table);
-    const std::string role = g.role == "public" ? "PUBLIC" : ident(g.role);
-    return c_.kind == ChangeKind::Grant ? "GRANT " + privileges + " ON " + on + " TO " + role
-                                        : "REVOKE " + privileges + " ON " + on + " FROM " + role;
+    // A view is a table to GRANT (ON TABLE takes plain and materialized views alike).
+    const std::string on = g.on == GrantOn::Schema     ? "SCHEMA " + ident(schema_)
+                           : g.on == GrantOn::Sequence ? "SEQUENCE " + q(g.table)
+                                                       : "TABLE " + q(g.table);
+    return grantWords(c_.kind == ChangeKind::Grant, privileges, on, g.role);
+  }
+
+  // "GRANT p ON x TO r" or "REVOKE p ON x FROM r" ("public" is the keyword PUBLIC).
+  static std::string grantWords(bool grant, const std::string& privileges, const std::string& on,
+                                const std::string& role) {
+    const std::string grantee = role == "public" ? "PUBLIC" : ident(role);
+    return grant ? "GRANT " + privileges + " ON " + on + " TO " + grantee
+                 : "REVOKE " + privileges + " ON " + on + " FROM " + grantee;
+  }
+
+  // ALTER DEFAULT PRIVILEGES [FOR ROLE r] IN SCHEMA s GRANT p ON TABLES TO role (or REVOKE).
+  std::string defaultPrivileges(const DefaultPrivilege& d) const {
+    std::string objects = d.objects;
+    std::transform(objects.begin(), objects.end(), objects.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    return "ALTER DEFAULT PRIVILEGES " + (d.forRole.empty() ? "" : "FOR ROLE " + ident(d.forRole) + " ") +
+           "IN SCHEMA " + ident(schema_) + " " +
+           grantWords(c_.kind == ChangeKind::SetDefaultPrivileges, joinComma(d.privileges), objects, d.role);
   }
 
   // "TO a, b" ("public" is the keyword PUBLIC, every other role an identifier).
@@ -321,7 +341,9 @@ class Renderer {
       case ChangeKind::ChangePartitionBy:
       // GRANT and REVOKE change the catalog row, and wait for no lock on the table.
       case ChangeKind::Grant:
-      case ChangeKind::Revoke: return {};
+      case ChangeKind::Revoke:
+      case ChangeKind::SetDefaultPrivileges:
+      case ChangeKind::RevokeDefaultPrivileges: return {};
       // CREATE [OR REPLACE] TRIGGER and ENABLE/DISABLE TRIGGER take SHARE ROW EXCLUSIVE (reads go
       // on, writes wait); DROP TRIGGER, ACCESS EXCLUSIVE (the default below).
       case ChangeKind::CreateTrigger:

@@ -11,7 +11,7 @@ bool isManagedKind(std::string_view kind) {
   // so they are not named here. Add a kind here when the resource learns to declare it.
   static const std::set<std::string_view> managed = {"CompositeType", "Domain", "MaterializedView", "Partition", "Policy",
                                                           "View",
-                                                          "Trigger"};
+                                                          "Trigger", "DefaultPrivileges"};
   return managed.count(kind) > 0;
 }
 

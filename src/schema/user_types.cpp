@@ -128,12 +128,7 @@ class UserTypeDiffer {
 
   template <class Detail>
   void add(ChangeKind kind, std::string object, Detail detail) {
-    Change c;
-    c.kind = kind;
-    c.object = std::move(object);
-    c.safety = isDestructive(kind) ? Safety::Destructive : Safety::Safe;
-    c.detail = std::move(detail);
-    out_.push_back(std::move(c));
+    out_.push_back(changeOf(kind, std::move(object), std::move(detail)));
   }
 
   void alterDomain(const Domain& live, const Domain& want) {

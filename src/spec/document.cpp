@@ -86,7 +86,8 @@ void readSpec(const Fields& spec, DatabaseSchema& out) {
   settleTriggerFunctions(out.model);
   out.model.seeds = readSeeds(spec, out.model);
   out.model.views = readViews(spec);
-  out.model.schemaGrants = readGrants(spec, /*onTable=*/false);
+  out.model.schemaGrants = readGrants(spec, GrantsOn::Schema);
+  out.model.defaultPrivileges = readDefaultPrivileges(spec);
   out.model.functions = readFunctions(spec);
 }
 
@@ -117,7 +118,8 @@ core::Result<DatabaseSchema> readResource(const Node& document) {
 
   if (auto spec = top.object("spec", {"connection", "schema", "mode", "interval", "apply", "prune", "ignore",
                                       "extensions", "enums", "sequences", "tables", "seed", "domains",
-                                      "compositeTypes", "strict", "views", "grants", "functions"}))
+                                      "compositeTypes", "strict", "views", "grants",
+                                      "defaultPrivileges", "functions"}))
     readSpec(*spec, out);
   else
     issues.report("spec", "must be set");

@@ -29,9 +29,14 @@ std::optional<schema::PartitionOf> readPartitionOf(const Fields& table);
 // and indexes may name. Reports a partitionOf.table that is not a declared partitioned table.
 void givePartitionsTheirColumns(schema::Model& model, Issues& issues);
 
-// `grants` of the schema (spec) or of a table (onTable: whole-table and column privileges);
-// nullopt when the list is not there (grants not managed). spec/grants.cpp.
-std::optional<std::vector<schema::Grant>> readGrants(const Fields& owner, bool onTable);
+// What a `grants` list is on: the privileges it may name depend on it.
+enum class GrantsOn { Schema, Table, View, Sequence };
+
+// `grants` of the schema (spec), a table (whole-table and column privileges), a view or a
+// sequence; nullopt when the list is not there (grants not managed). spec/grants.cpp.
+std::optional<std::vector<schema::Grant>> readGrants(const Fields& owner, GrantsOn on);
+// spec.defaultPrivileges; nullopt when not there (not managed). spec/grants.cpp.
+std::optional<std::vector<schema::DefaultPrivilege>> readDefaultPrivileges(const Fields& spec);
 
 // spec.sequences, each checked as CREATE SEQUENCE checks its options.
 std::vector<schema::Sequence> readSequences(const Fields& spec);

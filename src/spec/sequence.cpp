@@ -20,7 +20,8 @@ std::string readSequenceType(const Fields& sequence) {
 std::vector<schema::Sequence> readSequences(const Fields& spec) {
   std::vector<schema::Sequence> out;
   for (const auto& item : spec.list("sequences")) {
-    Fields fields(item, {"name", "type", "start", "increment", "minValue", "maxValue", "cache", "cycle", "ownedBy"},
+    Fields fields(item, {"name", "type", "start", "increment", "minValue", "maxValue", "cache", "cycle", "ownedBy",
+                          "grants"},
                   spec.issues());
     schema::Sequence s;
     s.name = fields.requiredIdentifier("name");
@@ -32,6 +33,7 @@ std::vector<schema::Sequence> readSequences(const Fields& spec) {
     s.cache = fields.integer("cache");
     s.cycle = fields.boolean("cycle").value_or(false);
     s.ownedBy = fields.nonBlankText("ownedBy").value_or("");
+    s.grants = readGrants(fields, GrantsOn::Sequence);
     s.field = item.path;
     if (auto problem = schema::optionsProblem(s)) spec.issues().report(fields.pathOf(problem->option), problem->reason);
     out.push_back(std::move(s));

@@ -417,7 +417,7 @@ schema::Table readTable(const Item& item, Issues& issues) {
   }
   for (const auto& x : fields.list("exclusions")) t.exclusions.push_back(readExclusion(x, issues));
   for (const auto& p : fields.list("policies")) t.policies.push_back(readPolicy(p, issues));
-  t.grants = readGrants(fields, /*onTable=*/true);
+  t.grants = readGrants(fields, GrantsOn::Table);
   for (const auto& tr : fields.list("triggers")) t.triggers.push_back(readTrigger(tr, issues));
   return t;
 }

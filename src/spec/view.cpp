@@ -30,7 +30,7 @@ schema::Index readViewIndex(const Item& item, Issues& issues) {
 std::vector<schema::View> readViews(const Fields& spec) {
   std::vector<schema::View> out;
   for (const auto& item : spec.list("views")) {
-    Fields fields(item, {"name", "query", "materialized", "options", "comment", "indexes"}, spec.issues());
+    Fields fields(item, {"name", "query", "materialized", "options", "comment", "indexes", "grants"}, spec.issues());
     schema::View v;
     v.name = fields.requiredIdentifier("name");
     v.query = fields.requiredText("query");
@@ -47,6 +47,7 @@ std::vector<schema::View> readViews(const Fields& spec) {
     if (!indexes.empty() && !v.materialized)
       spec.issues().report(fields.pathOf("indexes"), "only a materialized view has indexes (materialized: true)");
     for (const auto& index : indexes) v.indexes.push_back(readViewIndex(index, spec.issues()));
+    v.grants = readGrants(fields, GrantsOn::View);
     v.field = item.path;
     out.push_back(std::move(v));
   }

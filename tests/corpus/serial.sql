@@ -16,3 +16,6 @@ CREATE TABLE events (
 
 CREATE SEQUENCE countdown AS integer INCREMENT BY -1 MINVALUE -100 MAXVALUE 100 START WITH 100 CYCLE;
 CREATE SEQUENCE plain_counter;
+-- Grants on sequences (contract Part 2, Access): to PUBLIC, so that the rebuilt database needs no role.
+GRANT USAGE, SELECT ON SEQUENCE plain_counter TO PUBLIC;
+GRANT UPDATE ON SEQUENCE invoice_numbers TO PUBLIC;

@@ -8,15 +8,19 @@ namespace testsupport {
 
 namespace {
 
+// " grants=role:PRIVILEGE,..." of relation c: what roles but its owner hold, sorted.
+#define RELATION_GRANTS \
+  " || ' grants=' || coalesce((SELECT string_agg(x, ',' ORDER BY x) FROM (SELECT CASE WHEN a.grantee = 0 THEN 'public'" \
+  "   ELSE pg_get_userbyid(a.grantee)::text END || ':' || a.privilege_type AS x FROM aclexplode(c.relacl) a" \
+  "   WHERE a.grantee <> c.relowner) g), '')"
+
 // Each query yields one text per object; $1 is the schema. Definitions are Postgres's own text
 // (pg_get_constraintdef, pg_get_indexdef, pg_get_expr), so two spellings of one object compare equal.
 const char* const kQueries[] = {
     // Tables, with kind, persistence, row-level security and comment.
     "SELECT 'table ' || c.relname || ' kind=' || c.relkind::text || ' persistence=' || c.relpersistence::text"
     " || ' rls=' || c.relrowsecurity || '/' || c.relforcerowsecurity"
-    " || ' grants=' || coalesce((SELECT string_agg(x, ',' ORDER BY x) FROM (SELECT CASE WHEN a.grantee = 0 THEN 'public'"
-    "   ELSE pg_get_userbyid(a.grantee)::text END || ':' || a.privilege_type AS x FROM aclexplode(c.relacl) a"
-    "   WHERE a.grantee <> c.relowner) g), '')"
+    RELATION_GRANTS
     " || ' comment=' || coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'none')"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')",
     // Row-level security policies, with what they apply to and their expressions as stored.
@@ -61,19 +65,28 @@ const char* const kQueries[] = {
     "   FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid"
     "   JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
     "   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')), 'none')"
+    RELATION_GRANTS
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid"
     " WHERE n.nspname = $1",
     "SELECT 'extension ' || extname FROM pg_extension",
     // Views and materialized views: kind, options, comment and the query as Postgres keeps it.
     "SELECT 'view ' || c.relname || ' kind=' || c.relkind::text || ' options=' || coalesce((SELECT string_agg(o, ',' ORDER BY o) FROM unnest(c.reloptions) o), '')"
-    " || ' comment=' || coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'none') || ' ' || pg_get_viewdef(c.oid, true)"
+    " || ' comment=' || coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'none')" RELATION_GRANTS
+    " || ' ' || pg_get_viewdef(c.oid, true)"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')",
     // Functions and procedures: everything CREATE FUNCTION says, and the comment.
     "SELECT 'function ' || p.proname || '(' || oidvectortypes(p.proargtypes) || ') ' || pg_get_functiondef(p.oid)"
     " || ' comment=' || coalesce(quote_literal(obj_description(p.oid, 'pg_proc')), 'none')"
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.prokind IN ('f', 'p')"
     "   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')",
+    // Default privileges in the schema: for which role, on which kind, what they give.
+    "SELECT 'default privileges ' || pg_get_userbyid(d.defaclrole) || ' ' || d.defaclobjtype::text || ' ' ||"
+    " coalesce((SELECT string_agg(x, ',' ORDER BY x) FROM (SELECT CASE WHEN a.grantee = 0 THEN 'public'"
+    "   ELSE pg_get_userbyid(a.grantee)::text END || ':' || a.privilege_type AS x FROM aclexplode(d.defaclacl) a) g), '')"
+    " FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace WHERE n.nspname = $1",
 };
+
+#undef RELATION_GRANTS
 
 // Whether a line is about one of the tables: "table T ", "column T.", "constraint T.", "index T.".
 bool aboutTable(const std::string& line, const std::vector<std::string>& tables) {

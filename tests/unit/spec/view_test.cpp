@@ -58,7 +58,8 @@ TEST(Views, RejectsWhatAViewCannotBeNamingTheField) {
   EXPECT_TRUE(rejects(views("[{name: v, query: \"SELECT 1 AS n\", materialized: true,"
                             " indexes: [{name: i, columns: [n], where: \"n > 0\"}]}]"),
                       "spec.views[0].indexes[0].where", "not supported"));
-  EXPECT_TRUE(rejects(views("[{name: v, query: \"SELECT 1\", grants: []}]"), "spec.views[0].grants", "unknown field"));
+  EXPECT_TRUE(rejects(views("[{name: v, query: \"SELECT 1\", grants: [{role: app, privileges: [EXECUTE]}]}]"),
+                      "spec.views[0].grants[0].privileges[0]", "(on a view)"));
 }
 
 TEST(Views, AViewNameIsARelationNameOfTheSchema) {
