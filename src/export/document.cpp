@@ -4,6 +4,7 @@
 #include <map>
 
 #include "export/default_names.hpp"
+#include "schema/function.hpp"
 
 namespace exporting {
 
@@ -462,6 +463,8 @@ Json functionJson(const schema::Function& f) {
     out["set"] = std::move(set);
   }
   if (f.comment) out["comment"] = *f.comment;
+  // Postgres's default (PUBLIC may execute) is left unmanaged, as a function without `grants` is.
+  if (f.grants && *f.grants != schema::defaultRoutineGrants()) out["grants"] = grantsJson(*f.grants);
   return out;
 }
 

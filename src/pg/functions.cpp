@@ -73,7 +73,12 @@ const char* const kFunctionsQuery =
     "     (SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE t.oid = d.objid) END AS name,"
     "   pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) AS description"
     "   FROM pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
-    "     AND d.refobjid = p.oid AND d.deptype = 'n' ORDER BY 4) x)"
+    "     AND d.refobjid = p.oid AND d.deptype = 'n' ORDER BY 4) x),"
+    // Who may execute it but its owner ("public" for PUBLIC); no ACL of its own is the default.
+    " (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(CASE WHEN a.grantee = 0 THEN 'public'"
+    "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type) ORDER BY 1)"
+    "   FROM pg_catalog.aclexplode(COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))) a"
+    "   WHERE a.grantee <> p.proowner)"
     " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
     " WHERE p.pronamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1)"
     "   AND p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal') AND p.prosqlbody IS NULL"
@@ -123,6 +128,15 @@ void decodeFunctions(const pqxx::result& rows, schema::Model& model) {
         if (d[3].is_string()) dep.description = d[3].get<std::string>();
         f.dependents.push_back(std::move(dep));
       }
+    std::map<std::string, std::vector<std::string>> byRole;
+    if (!row[14].is_null())
+      for (const auto& g : nlohmann::json::parse(row[14].c_str()))
+        byRole[g[0].get<std::string>()].push_back(g[1].get<std::string>());
+    f.grants.emplace();
+    for (auto& [role, privileges] : byRole) {
+      std::sort(privileges.begin(), privileges.end());
+      f.grants->push_back(schema::Grant{role, std::move(privileges), {}, ""});
+    }
     model.functions.push_back(std::move(f));
   }
 }

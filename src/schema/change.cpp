@@ -81,6 +81,14 @@ std::vector<std::string_view> destructiveKindNames() {
   return out;
 }
 
+std::string GrantChange::objectName() const {
+  if (on != GrantOn::Function && on != GrantOn::Procedure) return table;
+  Function f;
+  f.name = table;
+  f.argumentTypes = argumentTypes;
+  return f.signature();
+}
+
 Change changeOf(ChangeKind kind, std::string object, Detail detail) {
   Change c;
   c.kind = kind;

@@ -186,17 +186,20 @@ struct PartitionIndex {
 };
 
 // What a Grant or Revoke is on: the keyword of GRANT ... ON, and the spec list it comes from.
-enum class GrantOn { Schema, Table, View, Sequence };
+enum class GrantOn { Schema, Table, View, Sequence, Function, Procedure };
 
 // Grant, Revoke: privileges of one role on one object (a table, one of its columns, a view, a
 // sequence, or the schema: `table` empty).
 struct GrantChange {
-  std::string table;   // declared name of the table, view or sequence; empty: the schema
+  std::string table;   // declared name of the table, view, sequence or routine; empty: the schema
   std::string column;  // empty: the whole object
   std::string role;    // "public" for PUBLIC
   std::vector<std::string> privileges;
   GrantOn on = GrantOn::Table;
+  std::string argumentTypes;  // a routine's: with its name, which one it is ("bigint, text")
   bool operator==(const GrantChange&) const = default;
+  // "add_cents(bigint,bigint)" for a routine, else `table`.
+  std::string objectName() const;
 };
 
 // CreatePolicy, DropPolicy: the policy (declared or live). AlterPolicy: both, the live name.

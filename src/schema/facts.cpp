@@ -252,6 +252,9 @@ std::vector<Change> classify(std::vector<Change> changes, const Facts& facts) {
   out.reserve(changes.size());
   for (auto& c : changes) {
     c.safety = isDestructive(c.kind) ? Safety::Destructive : Safety::Safe;
+    // A revoke on what the plan itself makes takes nothing anyone held (a function's default
+    // EXECUTE for PUBLIC, given the moment it is created).
+    if (c.kind == ChangeKind::Revoke && c.onNewTable) c.safety = Safety::Safe;
     c.reason.clear();
     if (!c.onNewTable && !c.liveTable.empty()) {
       if (c.kind == ChangeKind::SetNotNull) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "schema/grants_diff.hpp"
 #include "schema/sql.hpp"
 
 namespace schema {
@@ -127,6 +128,7 @@ class FunctionDiffer {
       if (made.comment && made.comment->empty()) made.comment.reset();
       Change& c = add(ChangeKind::CreateFunction, f, std::move(made));
       if (f.missingLanguage) c.blockedBy = missingLanguage(f);
+      if (f.grants) grants(f, *f.grants, nullptr);
       return;
     }
     if (!sameDefinition(f, *live)) {
@@ -134,9 +136,17 @@ class FunctionDiffer {
       if (!change.to.comment) change.to.comment = live->comment;  // not managed: kept as it is
       const bool dropAndCreate = change.dropAndCreate;
       Change& c = add(ChangeKind::ReplaceFunction, f, std::move(change));
-      if (dropAndCreate) blockOnDependents(c, *live, /*dropping=*/false);
+      if (dropAndCreate) {
+        blockOnDependents(c, *live, /*dropping=*/false);
+        // Made again: its privileges go with the drop; what it is declared to hold, or else what
+        // it held, is granted again.
+        if (const auto& again = f.grants ? f.grants : live->grants) grants(f, *again, nullptr);
+        return;
+      }
+      if (f.grants) grants(f, *f.grants, &*live->grants);
       return;
     }
+    if (f.grants && live->grants) grants(f, *f.grants, &*live->grants);
     const auto stored = f.comment && !f.comment->empty() ? f.comment : std::nullopt;
     if (f.comment && stored != live->comment) {
       Function commented = *live;
@@ -163,6 +173,21 @@ class FunctionDiffer {
                   " while other objects depend on it (" + standing + "); " +
                   (dropping ? "declare the function, or remove what uses it first"
                             : "keep its result type, parameter names and defaults, or remove what uses it first");
+  }
+
+  // Grants where declared, as for tables (schema/grants_diff.hpp). `held` null: the plan makes the
+  // function, which then holds Postgres's default (PUBLIC may execute it); revoking that takes
+  // nothing anyone had (onNewTable: safe).
+  void grants(const Function& f, const std::vector<Grant>& declared, const std::vector<Grant>* held) {
+    const std::vector<Grant> fresh = defaultRoutineGrants();
+    const GrantOn on = f.procedure ? GrantOn::Procedure : GrantOn::Function;
+    for (auto& d : grantDeltas(on, f.name, declared, held ? held : &fresh)) {
+      d.change.argumentTypes = f.argumentTypes;
+      std::string object = grantObject(d.change);
+      Change c = changeOf(d.kind, std::move(object), std::move(d.change));
+      c.onNewTable = held == nullptr;
+      out_.push_back(std::move(c));
+    }
   }
 
   static std::string missingLanguage(const Function& f) {
@@ -247,6 +272,8 @@ std::vector<Function> functionsForQuestions(const Model& have, const Model& want
   }
   return out;
 }
+
+std::vector<Grant> defaultRoutineGrants() { return {Grant{"public", {"EXECUTE"}, {}, ""}}; }
 
 void diffFunctions(const Model& have, const Model& want, const Policy& policy, std::vector<Change>& changes) {
   if (have.functions.empty() && want.functions.empty()) return;

@@ -64,6 +64,9 @@ core::Result<Model> withFunctionAnswers(const Model& have, Model want, const Fun
 // live tables the plan leaves as they are.
 std::vector<Function> functionsForQuestions(const Model& have, const Model& want);
 
+// What a function holds when it has no ACL of its own (Postgres's default): EXECUTE for PUBLIC.
+std::vector<Grant> defaultRoutineGrants();
+
 // Appends the function changes: created, replaced in place (CREATE OR REPLACE), dropped and
 // created again (what OR REPLACE cannot do), commented, and, with `prune`, undeclared ones dropped.
 // A function whose live dependents are neither views (made again around it, by diffViews) nor

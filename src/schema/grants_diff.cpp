@@ -77,7 +77,7 @@ std::vector<GrantDelta> grantDeltas(GrantOn on, const std::string& name, const s
 }
 
 std::string grantObject(const GrantChange& g) {
-  return (g.on == GrantOn::Schema ? "schema" : g.table) + (g.column.empty() ? "" : "." + g.column) + ":grant:" + g.role;
+  return (g.on == GrantOn::Schema ? "schema" : g.objectName()) + (g.column.empty() ? "" : "." + g.column) + ":grant:" + g.role;
 }
 
 void diffObjectGrants(const Model& have, const Model& want, std::vector<Change>& changes) {

@@ -406,6 +406,9 @@ struct Function {
   std::string parallel = "unsafe";      // unsafe | restricted | safe
   std::vector<FunctionSetting> settings;  // SET clauses, sorted by name
   std::optional<std::string> comment;     // as Table::comment
+  // EXECUTE by role, as Table::grants. Live: always, Postgres's default (PUBLIC may execute) when
+  // the function has no ACL of its own.
+  std::optional<std::vector<Grant>> grants;
   std::vector<FunctionDependent> dependents;  // live only
   // Desired only: the relations of the schema whose row type the signature uses (from the answer's
   // pg_depend): a function over a table the plan creates is made after that table.

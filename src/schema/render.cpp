@@ -240,9 +240,11 @@ class Renderer {
     for (const auto& p : g.privileges)
       privileges += (privileges.empty() ? "" : ", ") + p + (g.column.empty() ? "" : " (" + ident(g.column) + ")");
     // A view is a table to GRANT (ON TABLE takes plain and materialized views alike).
-    const std::string on = g.on == GrantOn::Schema     ? "SCHEMA " + ident(schema_)
-                           : g.on == GrantOn::Sequence ? "SEQUENCE " + q(g.table)
-                                                       : "TABLE " + q(g.table);
+    const std::string on = g.on == GrantOn::Schema      ? "SCHEMA " + ident(schema_)
+                           : g.on == GrantOn::Sequence  ? "SEQUENCE " + q(g.table)
+                           : g.on == GrantOn::Function  ? "FUNCTION " + q(g.table) + "(" + g.argumentTypes + ")"
+                           : g.on == GrantOn::Procedure ? "PROCEDURE " + q(g.table) + "(" + g.argumentTypes + ")"
+                                                        : "TABLE " + q(g.table);
     return grantWords(c_.kind == ChangeKind::Grant, privileges, on, g.role);
   }
 

@@ -59,7 +59,7 @@ std::vector<schema::FunctionSetting> readSettings(const Fields& fields) {
 
 schema::Function readRoutine(const Item& item, Issues& issues) {
   Fields fields(item, {"name", "kind", "arguments", "returns", "language", "body", "volatility", "strict",
-                       "securityDefiner", "parallel", "set", "comment"},
+                       "securityDefiner", "parallel", "set", "comment", "grants"},
                 issues);
   schema::Function f;
   f.field = item.path;
@@ -73,6 +73,7 @@ schema::Function readRoutine(const Item& item, Issues& issues) {
   f.securityDefiner = fields.boolean("securityDefiner").value_or(false);
   f.settings = readSettings(fields);
   f.comment = fields.text("comment");
+  f.grants = readGrants(fields, GrantsOn::Function);
   const auto returns = fields.nonBlankText("returns");
   const std::string volatility = oneOf(fields, "volatility", {"volatile", "stable", "immutable"}, "volatile");
   const bool strict = fields.boolean("strict").value_or(false);

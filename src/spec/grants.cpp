@@ -60,6 +60,7 @@ const std::vector<std::string>& privilegesOf(GrantsOn on) {
   switch (on) {
     case GrantsOn::Schema: return kSchemaPrivileges;
     case GrantsOn::Sequence: return kSequencePrivileges;
+    case GrantsOn::Function: return kFunctionPrivileges;
     case GrantsOn::Table:
     case GrantsOn::View: break;
   }
@@ -67,9 +68,11 @@ const std::vector<std::string>& privilegesOf(GrantsOn on) {
 }
 
 const char* onWhat(GrantsOn on) {
-  return on == GrantsOn::Schema ? " (on a schema)" : on == GrantsOn::Sequence ? " (on a sequence)"
-                                                     : on == GrantsOn::View   ? " (on a view)"
-                                                                              : "";
+  return on == GrantsOn::Schema     ? " (on a schema)"
+         : on == GrantsOn::Sequence ? " (on a sequence)"
+         : on == GrantsOn::View     ? " (on a view)"
+         : on == GrantsOn::Function ? " (on a function)"
+                                    : "";
 }
 
 // A grant on the schema, a view or a sequence: a role and its privileges.

@@ -30,7 +30,7 @@ std::optional<schema::PartitionOf> readPartitionOf(const Fields& table);
 void givePartitionsTheirColumns(schema::Model& model, Issues& issues);
 
 // What a `grants` list is on: the privileges it may name depend on it.
-enum class GrantsOn { Schema, Table, View, Sequence };
+enum class GrantsOn { Schema, Table, View, Sequence, Function };
 
 // `grants` of the schema (spec), a table (whole-table and column privileges), a view or a
 // sequence; nullopt when the list is not there (grants not managed). spec/grants.cpp.

@@ -35,3 +35,5 @@ CREATE PROCEDURE close_account(account bigint) LANGUAGE plpgsql
   AS $$BEGIN UPDATE accounts SET balance = 0 WHERE id = account; END$$;
 COMMENT ON PROCEDURE close_account(bigint) IS 'zeroes a balance';
 CREATE VIEW account_labels AS SELECT id, money_label(balance, 'USD') AS label FROM accounts;
+REVOKE EXECUTE ON FUNCTION next_code() FROM PUBLIC;
+REVOKE EXECUTE ON PROCEDURE close_account(bigint) FROM PUBLIC;

@@ -76,7 +76,9 @@ const char* const kQueries[] = {
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')",
     // Functions and procedures: everything CREATE FUNCTION says, and the comment.
     "SELECT 'function ' || p.proname || '(' || oidvectortypes(p.proargtypes) || ') ' || pg_get_functiondef(p.oid)"
-    " || ' comment=' || coalesce(quote_literal(obj_description(p.oid, 'pg_proc')), 'none')"
+    " || ' comment=' || coalesce(quote_literal(obj_description(p.oid, 'pg_proc')), 'none') || ' executes=' ||"
+    " coalesce((SELECT string_agg(CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, ','"
+    "   ORDER BY a.grantee) FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a WHERE a.grantee <> p.proowner), '')"
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.prokind IN ('f', 'p')"
     "   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')",
     // Default privileges in the schema: for which role, on which kind, what they give.

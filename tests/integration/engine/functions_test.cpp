@@ -233,3 +233,24 @@ TEST_F(FunctionsTest, HostileOrWrongTextIsAnInputErrorNamingTheFunctionAndNothin
   EXPECT_EQ(value("SELECT count(*) FROM pg_class WHERE relname = 'keep'"), "1");
   EXPECT_EQ(value("SELECT count(*) FROM pg_proc WHERE proname IN ('sneaky', 'typo')"), "0");
 }
+
+TEST_F(FunctionsTest, GrantsSayWhoMayExecuteAndPublicsDefaultGoesWhenTheyAreDeclared) {
+  exec("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'so_fn_caller') THEN"
+       " CREATE ROLE so_fn_caller; END IF; END $$");
+  const std::string granted = addCents() + "      grants: [{role: so_fn_caller, privileges: [execute]}]\n";
+  const auto r = resource(functions(granted));
+  applied(r);
+  const std::string acl = "SELECT array_to_string(ARRAY(SELECT CASE WHEN a.grantee = 0 THEN 'public' ELSE"
+                          " pg_get_userbyid(a.grantee)::text END FROM pg_proc p, aclexplode(p.proacl) a WHERE"
+                          " p.proname = 'add_cents' AND a.grantee <> p.proowner ORDER BY 1), ',')";
+  EXPECT_EQ(value(acl), "so_fn_caller");
+  EXPECT_EQ(drift(plan(r).plan), Drift{});
+  EXPECT_EQ(value("SELECT has_function_privilege('so_fn_caller', 'add_cents(bigint,bigint)', 'EXECUTE')::text"), "true");
+
+  // PUBLIC given back by hand: its revoke waits for approval.
+  exec("GRANT EXECUTE ON FUNCTION add_cents(bigint, bigint) TO PUBLIC");
+  EXPECT_EQ(drift(apply(r).remaining), Drift{"Revoke add_cents(bigint,bigint):grant:public [destructive]"});
+  applied(r, /*allowDestructive=*/true);
+  EXPECT_EQ(value(acl), "so_fn_caller");
+  exec("REVOKE ALL ON FUNCTION add_cents(bigint, bigint) FROM so_fn_caller");
+}

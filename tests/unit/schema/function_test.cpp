@@ -256,3 +256,49 @@ TEST(FunctionQuestions, TheAnswerReplacesTheAuthorsTextAndTwoDeclarationsOfOneFu
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().field, "spec.functions[1]");
 }
+
+TEST(FunctionGrants, AFunctionThePlanMakesLosesPublicsDefaultExecuteSafelyAndGetsItsDeclaredGrants) {
+  Function f = addCents();
+  f.grants = std::vector<Grant>{{"app", {"EXECUTE"}, {}, ""}};
+  const Plan p = plantest::planWithRoles(withFunctions({}), withFunctions({f}));
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"CreateFunction add_cents(bigint,bigint) [safe]",
+                                                  "Grant add_cents(bigint,bigint):grant:app [safe]",
+                                                  "Revoke add_cents(bigint,bigint):grant:public [safe]"}));
+  const auto statements = p.statements();
+  ASSERT_EQ(statements.size(), 4u);
+  EXPECT_EQ(statements[2], R"(GRANT EXECUTE ON FUNCTION "public"."add_cents"(bigint, bigint) TO "app")");
+  EXPECT_EQ(statements[3], R"(REVOKE EXECUTE ON FUNCTION "public"."add_cents"(bigint, bigint) FROM PUBLIC)");
+}
+
+TEST(FunctionGrants, OnALiveFunctionARevokeIsDestructiveAndUndeclaredGrantsAreNotManaged) {
+  Function live = addCents();
+  live.grants = defaultRoutineGrants();
+  Function wanted = addCents();
+  wanted.grants = std::vector<Grant>{};  // no role but the owner
+  const Plan p = planFor(withFunctions({live}), withFunctions({wanted}));
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"Revoke add_cents(bigint,bigint):grant:public [destructive]"}));
+  EXPECT_TRUE(planFor(withFunctions({live}), withFunctions({addCents()})).drift.empty());
+
+  Function procedure;
+  procedure.name = "archive";
+  procedure.procedure = true;
+  procedure.language = "sql";
+  procedure.body = "SELECT 1";
+  procedure.grants = std::vector<Grant>{{"support", {"EXECUTE"}, {}, ""}};
+  Function liveProcedure = procedure;
+  liveProcedure.grants = defaultRoutineGrants();
+  const Plan onProcedure = plantest::planWithRoles(withFunctions({liveProcedure}), withFunctions({procedure}));
+  ASSERT_EQ(onProcedure.statements().size(), 2u);
+  EXPECT_EQ(onProcedure.statements()[0], R"(GRANT EXECUTE ON PROCEDURE "public"."archive"() TO "support")");
+}
+
+TEST(FunctionGrants, AFunctionDroppedAndCreatedAgainGetsWhatItHeldBack) {
+  Function live = addCents();
+  live.grants = std::vector<Grant>{{"app", {"EXECUTE"}, {}, ""}};
+  Function wanted = addCents();
+  wanted.returns = "numeric";
+  const Plan p = plantest::planWithRoles(withFunctions({live}), withFunctions({wanted}));
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"ReplaceFunction add_cents(bigint,bigint) [safe]",
+                                                  "Grant add_cents(bigint,bigint):grant:app [safe]",
+                                                  "Revoke add_cents(bigint,bigint):grant:public [safe]"}));
+}
