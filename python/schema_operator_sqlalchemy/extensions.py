@@ -23,7 +23,8 @@ from .errors import UnsupportedModelError
 # metadata.info key -> (the collection's list attribute, why the resource cannot carry it)
 REFUSED_KINDS = {
     "triggers": ("triggers", "triggers are not exported from models yet: declare them under tables[].triggers by hand"),
-    "grants": ("grants", "grants are not managed by the operator yet (grants, defaultPrivileges)"),
+    "grants": ("grants", "grants are not exported from models yet: declare them under grants, tables[].grants, "
+               "views[].grants, functions[].grants or defaultPrivileges by hand"),
     "roles": ("roles", "roles are cluster-wide: a DatabaseSchema never creates or drops them"),
     "schemas": ("schemas", "a DatabaseSchema owns one existing schema and never creates schemas"),
     "databases": ("databases", "a DatabaseSchema never creates databases"),
