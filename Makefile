@@ -133,7 +133,7 @@ $(PG_MAJORS_DIR)/%/bin/postgres:
 #                                 DatabaseSchemas and among unnamed Secrets, then online DDL under a
 #                                 pgbench workload (docs/online-ddl.md); results in bench/results/*.txt
 # make bench BENCH_TABLES=1000 BENCH_RUNS=7   other sizes or more runs (at least 5)
-BENCH_PACKAGES     := python3-alembic python3-sqlalchemy python3-psycopg2
+BENCH_PACKAGES     := python3-alembic python3-sqlalchemy python3-psycopg2 strace
 BENCH_TABLES       ?= 100 1000 5000
 BENCH_APPLY_TABLES ?= 1000
 BENCH_RUNS         ?= 5
@@ -181,6 +181,15 @@ bench-table-layer: deps build
 	  --tables $(BENCH_APPLY_TABLES) --runs $(BENCH_RUNS)
 bench: bench-table-layer
 # ---- end table-layer benchmark ----
+# ---- code-objects benchmark (issue 16): plan with functions, views, triggers, policies and grants
+# against its catalog floor, in sync, drifted and as exported, at 200 and $(BENCH_APPLY_TABLES) tables;
+# results in bench/results/plan_code_objects.txt. Part of `make bench`.
+.PHONY: bench-code-objects
+bench-code-objects: deps build
+	SCHEMA_OPERATOR=$(CURDIR)/$(BUILD_DIR)/schema-operator /usr/bin/python3 bench/plan_code_objects.py \
+	  --tables 200 $(BENCH_APPLY_TABLES) --runs $(BENCH_RUNS)
+bench: bench-code-objects
+# ---- end code-objects benchmark ----
 # ---- kube-tools: a real Kubernetes control plane for the e2e tests (docs/development.md) ----
 # etcd, kube-apiserver and kube-controller-manager, built with the machine's Go from the Go module
 # proxy at the versions tools/kube-apiserver/go.mod pins, into .tools/kube (gitignored). Present

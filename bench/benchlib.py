@@ -86,10 +86,15 @@ class Postgres:
         env = dict(os.environ, PGOPTIONS="-c log_statement=all")
         run(env)
         time.sleep(0.2)  # the logger flushes
-        out = []
+        out, open_statement = [], False
         with open(self.log) as f:
             for line in f:
+                line = line.rstrip("\n")
+                if open_statement and line.startswith("\t"):  # the next line of a multi-line statement
+                    out[-1][0] += "\n" + line[1:]
+                    continue
                 m = re.search(r"LOG:  (?:statement|execute [^:]*): (.*)$", line)
+                open_statement = bool(m)
                 if m:
                     out.append([m.group(1), {}])
                     continue
@@ -172,3 +177,15 @@ def run_and_write(name, pg, tables, runs, measure, report, out):
     with open(out, "w") as f:
         f.write(text)
     print(f"written to {out}", file=sys.stderr)
+
+
+def main(name, port, default_tables, measure, report):
+    """The command line of a benchmark measured by run_and_write: --tables, --runs (or RUNS), and
+    --out (bench/results/NAME.txt by default)."""
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tables", type=int, nargs="+", default=default_tables)
+    ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", 5)))
+    ap.add_argument("--out", default=os.path.join(REPO, "bench", "results", f"{name}.txt"))
+    args = ap.parse_args()
+    run_and_write(name, Postgres(port=port), args.tables, args.runs, measure, report, args.out)

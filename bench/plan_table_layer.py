@@ -15,7 +15,6 @@ Statements are counted in the server log; the questions among them (scratch tabl
 expression indexes) are sent pipelined, so they cost one round trip however many there are
 (tests/integration/engine/partitions_test.cpp counts round trips on the wire). Written to bench/results/plan_table_layer.txt.
 """
-import argparse
 import json
 import os
 import sys
@@ -90,6 +89,20 @@ ALTER TABLE events DETACH PARTITION events_2026_12;
 """
 
 
+def drifted_runs(plan_json, floor_all, runs, r):
+    """RUNS interleaved runs of the drifted plan and its floor+, into r["drifted"], r["drifted_rss"]
+    and r["floor_all"]; returns the (change, object) pairs the last plan reported."""
+    out = None
+    for _ in range(runs):
+        s, rss, _, out = benchlib.timed(plan_json, stdout=-1, ok=(2,))
+        r["drifted"].append(s)
+        r["drifted_rss"].append(rss)
+        r["floor_all"].append(benchlib.timed(floor_all)[0])
+    report = json.loads(out.decode().splitlines()[0])
+    items = report.get("drift", {}).get("items", report.get("items", []))
+    return {(i.get("change"), i.get("object")) for i in items} if isinstance(items, list) else set()
+
+
 def measure(pg, n, runs, work):
     so = benchlib.binary()
     d = os.path.join(work, f"t{n}")
@@ -123,15 +136,7 @@ def measure(pg, n, runs, work):
     all_sql = os.path.join(d, "floor-all.sql")
     floor_script(pg.statements(lambda env: benchlib.timed(plan_json + one, env=env, ok=(2,))), all_sql)
     floor_all = pg.psql_args(db) + ["-A", "-t", "-o", os.devnull, "-f", all_sql]
-    out = None
-    for _ in range(runs):
-        s, rss, _, out = benchlib.timed(plan_json, stdout=-1, ok=(2,))
-        r["drifted"].append(s)
-        r["drifted_rss"].append(rss)
-        r["floor_all"].append(benchlib.timed(floor_all)[0])
-    report = json.loads(out.decode().splitlines()[0])
-    items = report.get("drift", {}).get("items", report.get("items", []))
-    seen = {(i.get("change"), i.get("object")) for i in items} if isinstance(items, list) else set()
+    seen = drifted_runs(plan_json, floor_all, runs, r)
     new_kinds = [k for k in seen if k[1] and (k[1].startswith(("seq_03", "dom_01", "events", "t00000.t00000_lower")))]
     return {"n": n, "insync_trips": insync_trips, "drifted_trips": drifted_trips,
             "floor_trips": len(pg.statements(lambda env: benchlib.timed(floor, env=env))),
@@ -162,15 +167,5 @@ def report(results, runs, pg_version):
     return "\n".join(lines) + "\n"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--tables", type=int, nargs="+", default=[1000])
-    ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", 5)))
-    ap.add_argument("--out", default=os.path.join(benchlib.REPO, "bench", "results", "plan_table_layer.txt"))
-    args = ap.parse_args()
-    benchlib.run_and_write("plan_table_layer", benchlib.Postgres(port=54334), args.tables, args.runs, measure,
-                           report, args.out)
-
-
 if __name__ == "__main__":
-    main()
+    benchlib.main("plan_table_layer", 54334, [1000], measure, report)

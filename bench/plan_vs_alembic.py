@@ -26,6 +26,7 @@ bench/results/plan_vs_alembic.txt.
 import argparse
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -38,6 +39,33 @@ ALEMBIC_BLIND = {"missing_check", "check_changed", "extra_check", "enum_value_mi
                  "missing_primary_key"}
 
 
+def _one_round_trip(text):
+    """`; ` between statements as `\\; ` (psql then sends the string as one), but not inside a
+    quoted literal, identifier or dollar-quoted body (a scratch function's `BEGIN RETURN NULL; END`)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"":
+            j = i + 1
+            while j < n and not (text[j] == c and text[j + 1:j + 2] != c):
+                j += 2 if text[j] == c else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif c == "$" and re.match(r"\$[A-Za-z_]*\$", text[i:]) and not re.match(r"\$\d", text[i:]):
+            tag = re.match(r"\$[A-Za-z_]*\$", text[i:]).group(0)
+            j = text.find(tag, i + len(tag))
+            j = n if j < 0 else j + len(tag)
+            out.append(text[i:j])
+            i = j
+        elif text.startswith("; ", i):
+            out.append("\\; ")
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 def floor_script(statements, path):
     """The statements as psql input: parameters inlined as the literals the log shows, one line per
     round trip (`\\;` keeps a multi-statement string such as "BEGIN; SET TRANSACTION …" one)."""
@@ -45,7 +73,7 @@ def floor_script(statements, path):
         for text, params in statements:
             for name in sorted(params, key=len, reverse=True):
                 text = text.replace(name, params[name])
-            f.write(text.rstrip().rstrip(";").replace("; ", "\\; ") + ";\n")
+            f.write(_one_round_trip(text.rstrip().rstrip(";")) + ";\n")
 
 
 def measure(pg, n, runs, work):
