@@ -311,7 +311,11 @@ const std::string kTriggersQuery =
     "SELECT c.relname, t.tgname, t.tgtype, t.tgenabled, t.tgattr::text, fn.nspname, p.proname,"
     " pg_catalog.encode(t.tgargs, 'hex'), t.tgnargs,"
     " CASE WHEN t.tgqual IS NOT NULL THEN pg_catalog.pg_get_triggerdef(t.oid) END,"
-    " t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL"
+    " t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL,"
+    " (SELECT pg_catalog.json_agg(a.attname ORDER BY a.attnum) FROM pg_catalog.pg_depend d"
+    "   JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+    "   WHERE d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objid = t.oid"
+    "   AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjsubid > 0)"
     " FROM pg_catalog.pg_namespace n"
     " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_trigger t ON t.tgrelid = c.oid"
@@ -627,6 +631,7 @@ void decodeTriggers(const pqxx::result& triggers, const std::string& schemaName,
       if (!tr.when) tr.inexpressible = "a condition this reader cannot take apart";
     }
     if (isTrue(row[10])) tr.inexpressible = "transition tables (REFERENCING)";
+    tr.columnsUsed = nameList(row[11]);
     t.triggers.push_back(std::move(tr));
   }
 }

@@ -261,6 +261,10 @@ struct Change {
   // Live views that read what this change takes away but that the resource does not declare: the
   // change is blocked, naming them (classify).
   std::vector<std::string> undeclaredViews;
+  // ChangeType, WidenType: the declared triggers on the table that use the column (Postgres will
+  // not change a type under a trigger's WHEN or UPDATE OF): dropped before the ALTER and made
+  // again after it from their declarations, in the same transaction. Undeclared ones block it.
+  std::vector<Trigger> dependentTriggers;
   // CreateIndex and DropIndex of a partitioned table's index. Create: built ON ONLY the table,
   // then on each of these partitions CONCURRENTLY and attached (an index on a partitioned table
   // cannot be built CONCURRENTLY itself, nor dropped so).

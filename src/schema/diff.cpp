@@ -1,5 +1,6 @@
 #include "schema/diff.hpp"
 #include "schema/function.hpp"
+#include "schema/trigger.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -917,6 +918,7 @@ std::vector<Change> diff(const Model& have, const Model& want, const Policy& pol
   std::vector<Change> changes = Differ(have, want, policy, canon).run();
   diffFunctions(have, want, policy, changes);  // before the views: a replaced function takes its views along
   diffViews(have, want, policy, changes);
+  settleTriggersUnderTypeChanges(have, want, changes);
   diffObjectGrants(have, want, changes);  // after the views: those made again need their grants again
   diffDefaultPrivileges(have, want, changes);
   return changes;

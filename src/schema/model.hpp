@@ -223,6 +223,9 @@ struct Trigger {
   char firing = 'O';
   // Live only: what the declaration cannot say ("transition tables"), so it never matches one.
   std::string inexpressible;
+  // Live only: the table's columns it depends on (pg_depend: its WHEN and UPDATE OF), whose type
+  // Postgres will not change under it.
+  std::vector<std::string> columnsUsed;
   std::string field;  // desired only: "spec.tables[0].triggers[1]"
   bool operator==(const Trigger&) const = default;
 };

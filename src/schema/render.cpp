@@ -773,8 +773,33 @@ class Renderer {
 
 }  // namespace
 
+namespace {
+
+// The step with Change::dependentTriggers dropped first and made again last (as CreateTrigger
+// makes them), in its one transaction.
+std::vector<Step> withDependentTriggers(std::vector<Step> steps, const Change& c, const std::string& schemaName) {
+  if (c.dependentTriggers.empty() || steps.empty()) return steps;
+  std::vector<std::string> before, after;
+  for (const auto& t : c.dependentTriggers) {
+    Change one;
+    one.table = c.table;
+    one.liveTable = c.liveTable;
+    one.detail = t;
+    one.kind = ChangeKind::DropTrigger;
+    for (const auto& s : Renderer(one, schemaName).run()) before.insert(before.end(), s.statements.begin(), s.statements.end());
+    one.kind = ChangeKind::CreateTrigger;
+    for (const auto& s : Renderer(one, schemaName).run()) after.insert(after.end(), s.statements.begin(), s.statements.end());
+  }
+  steps.front().statements.insert(steps.front().statements.begin(), before.begin(), before.end());
+  steps.back().statements.insert(steps.back().statements.end(), after.begin(), after.end());
+  return steps;
+}
+
+}  // namespace
+
 std::vector<Step> render(const Change& change, const std::string& schemaName) {
-  return withDependentViews(Renderer(change, schemaName).run(), change, schemaName);
+  return withDependentTriggers(withDependentViews(Renderer(change, schemaName).run(), change, schemaName), change,
+                               schemaName);
 }
 
 }  // namespace schema

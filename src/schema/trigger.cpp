@@ -5,6 +5,7 @@
 #include <set>
 
 #include "schema/canon.hpp"
+#include "schema/change.hpp"
 #include "schema/match.hpp"
 #include "schema/sql.hpp"
 
@@ -125,6 +126,30 @@ std::string triggerFunctionSql(const Trigger& t, const std::string& schemaName) 
 
 std::string triggerFunctionName(const Trigger& t) {
   return (t.functionSchema.empty() ? "" : t.functionSchema + ".") + t.function + "()";
+}
+
+void settleTriggersUnderTypeChanges(const Model& have, const Model& want, std::vector<Change>& changes) {
+  for (auto& c : changes) {
+    if (c.kind != ChangeKind::ChangeType && c.kind != ChangeKind::WidenType) continue;
+    const Table* live = have.table(c.liveTable);
+    const Table* declared = want.table(c.table);
+    if (!live || !declared) continue;
+    const std::string& column = std::get<ColumnChange>(c.detail).from.name;
+    std::string undeclared;
+    for (const auto& lt : live->triggers) {
+      if (std::find(lt.columnsUsed.begin(), lt.columnsUsed.end(), column) == lt.columnsUsed.end()) continue;
+      auto it = std::find_if(declared->triggers.begin(), declared->triggers.end(),
+                             [&](const Trigger& t) { return t.name == lt.name; });
+      if (it != declared->triggers.end())
+        c.dependentTriggers.push_back(*it);
+      else
+        undeclared += (undeclared.empty() ? "" : ", ") + lt.name;
+    }
+    if (!undeclared.empty() && c.blockedBy.empty())
+      c.blockedBy = "trigger " + undeclared + " on " + c.table + " uses column " + column +
+                    ", and Postgres will not change a column's type under a trigger; declare it (it is then "
+                    "dropped and made again around the change) or drop it first";
+  }
 }
 
 }  // namespace schema

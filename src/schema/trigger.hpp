@@ -15,6 +15,13 @@
 
 namespace schema {
 
+struct Change;
+
+// A column type change under a trigger that uses the column (its WHEN or UPDATE OF: Postgres
+// refuses the ALTER): a declared trigger is dropped and made again around it
+// (Change::dependentTriggers); an undeclared one blocks it, named.
+void settleTriggersUnderTypeChanges(const Model& have, const Model& want, std::vector<Change>& changes);
+
 // pg_trigger.tgtype bits (Postgres's catalog/pg_trigger.h): a trigger's level, timing and events.
 namespace tgtype {
 constexpr int kRow = 1 << 0;

@@ -6,6 +6,8 @@
 // partitioned table's trigger declared once (its clones unseen), and the questions about any
 // number of conditions sent in a fixed number of round trips.
 // The trigger functions live in schema util, referenced qualified: functions are not managed.
+#include <algorithm>
+
 #include "engine_fixture.hpp"
 
 namespace {
@@ -236,4 +238,40 @@ TEST_F(TriggersTest, QuestionsAboutManyConditionsTakeAsManyRoundTripsAsAboutOne)
   const Trips twelve = plannedInSync(12);
   EXPECT_GE(twelve.statements, one.statements + 11) << "asked each time";
   EXPECT_EQ(twelve.wire, one.wire) << "one:\n" << one.trace << "twelve:\n" << twelve.trace;
+}
+
+TEST_F(TriggersTest, AColumnTypeChangeUnderATriggerTakesTheDeclaredTriggerAlongAndIsBlockedByAnUndeclaredOne) {
+  const std::string watch =
+      "        - {name: status_watch, timing: before, events: [update], updateOf: [status], forEach: row,"
+      " when: \"OLD.status IS DISTINCT FROM NEW.status\", function: util.touch}\n";
+  applied(resource(orders(watch)));
+  const std::string before = trigger("status_watch");
+  // status becomes varchar(20): Postgres refuses the ALTER while a trigger uses the column.
+  std::string narrowed = orders(watch);
+  narrowed.replace(narrowed.find("{name: status, type: text}"), 26, "{name: status, type: varchar(20)}");
+  const auto r = resource(narrowed);
+  applied(r, /*allowDestructive=*/true);
+  EXPECT_EQ(value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'orders'::regclass"
+                  " AND attname = 'status'"),
+            "character varying(20)");
+  // Made again as declared (its condition now printed over the new type).
+  EXPECT_NE(before, trigger("status_watch"));
+  EXPECT_NE(trigger("status_watch").find("BEFORE UPDATE OF status ON public.orders FOR EACH ROW WHEN"), std::string::npos);
+  exec("INSERT INTO orders (id, status) VALUES (1, 'new'); UPDATE orders SET status = 'paid'");
+  EXPECT_EQ(value("SELECT touched FROM orders"), "1");
+  EXPECT_EQ(drift(plan(r).plan), Drift{});
+
+  // By hand, undeclared: the next type change is blocked, naming it, and nothing changes.
+  exec("CREATE TRIGGER by_hand BEFORE UPDATE OF status ON orders FOR EACH ROW EXECUTE FUNCTION util.touch()");
+  std::string widened = narrowed;
+  widened.replace(widened.find("varchar(20)"), 11, "text");
+  const auto report = apply(resource(widened));
+  const auto it = std::find_if(report.remaining.drift.begin(), report.remaining.drift.end(),
+                               [](const schema::Change& c) { return c.object == "orders.status"; });
+  ASSERT_NE(it, report.remaining.drift.end());
+  EXPECT_EQ(it->safety, schema::Safety::Blocked);
+  EXPECT_NE(it->reason.find("trigger by_hand on orders uses column status"), std::string::npos) << it->reason;
+  EXPECT_EQ(value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'orders'::regclass"
+                  " AND attname = 'status'"),
+            "character varying(20)");
 }

@@ -5,6 +5,8 @@
 // out. Also the questions about `when` and the tgtype bits.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "builders.hpp"
 #include "plan_helpers.hpp"
 #include "schema/trigger.hpp"
@@ -236,4 +238,32 @@ TEST(Triggers, TypeBitsRoundTrip) {
   EXPECT_EQ(t.timing, "after");
   EXPECT_EQ(t.forEach, "statement");
   EXPECT_EQ(t.events, (std::vector<std::string>{"truncate"}));
+}
+
+TEST(Triggers, AColumnTypeChangeUnderADeclaredTriggerTakesItDownAndBackUpInTheSameStep) {
+  Trigger live = touch();
+  live.updateOf = {"status"};
+  live.columnsUsed = {"status"};
+  Model have = withTriggers({live});
+  Trigger declared = touch();
+  declared.updateOf = {"status"};
+  Model want = withTriggers({declared});
+  want.tables[0].columns[1].type = "varchar(20)";
+  const Plan plan = planWithFunctions(have, want);
+  EXPECT_EQ(driftOf(plan), (std::vector<std::string>{"ChangeType orders.status [destructive]"}));
+  ASSERT_EQ(plan.steps.size(), 1u);
+  const auto& statements = plan.steps[0].statements;
+  ASSERT_GE(statements.size(), 3u);
+  EXPECT_EQ(statements.front(), R"(DROP TRIGGER IF EXISTS "orders_touch" ON "public"."orders")");
+  EXPECT_EQ(statements.back().rfind(R"(CREATE TRIGGER "orders_touch" BEFORE INSERT OR UPDATE OF "status")", 0), 0u);
+
+  // Not declared: the change is blocked, naming the trigger.
+  Model undeclared = want;
+  undeclared.tables[0].triggers.clear();
+  const Plan blocked = planWithFunctions(have, undeclared);
+  const auto it = std::find_if(blocked.drift.begin(), blocked.drift.end(),
+                               [](const Change& c) { return c.kind == ChangeKind::ChangeType; });
+  ASSERT_NE(it, blocked.drift.end());
+  EXPECT_EQ(it->safety, Safety::Blocked);
+  EXPECT_NE(it->reason.find("trigger orders_touch on orders uses column status"), std::string::npos) << it->reason;
 }
