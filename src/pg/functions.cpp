@@ -158,8 +158,11 @@ constexpr const char* kReadBack =
     "   WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid"
     "     AND c.relnamespace IN (pg_catalog.pg_my_temp_schema(),"
     "       (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1)))"
+    ", p.pronamespace = pg_catalog.pg_my_temp_schema()"
     " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
-    " WHERE p.pronamespace = pg_catalog.pg_my_temp_schema()";
+    " WHERE p.pronamespace = pg_catalog.pg_my_temp_schema()"
+    "   OR (p.pronamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1)"
+    "     AND p.proname = ANY (ARRAY(SELECT pg_catalog.json_array_elements_text($2::pg_catalog.json))))";
 
 // What the scratch function must say for the declaration to be exactly what was asked.
 bool madeAsDeclared(const schema::Function& made, const schema::Function& declared) {
@@ -198,22 +201,38 @@ core::Result<schema::FunctionAnswers> askFunctions(pqxx::connection& conn, const
       if (!present.count(l)) answers.missingLanguages.insert(l);
     std::vector<std::string> statements = detail::shadowTableStatements(questions.tables);
     std::vector<std::string> fields(statements.size(), "spec.tables");
-    std::map<std::string, const schema::FunctionQuestion*> byScratchName;
+    // Each function is made twice: first without checking bodies, so that every asked name
+    // exists, then again (CREATE OR REPLACE) with the checks, so that a SQL body calling another
+    // declared function is checked against it. Under its own name, a function is found by a call
+    // as it will be after the plan; in pg_temp, only by its scratch name.
+    std::map<std::pair<bool, std::string>, const schema::FunctionQuestion*> byMadeName;  // (in pg_temp, name)
+    nlohmann::json ownNames = nlohmann::json::array();
+    std::vector<std::pair<std::string, const schema::FunctionQuestion*>> made;  // (qualified name, question)
     for (const auto& q : questions.functions) {
       if (answers.missingLanguages.count(q.declared.language)) continue;
-      statements.push_back(schema::createFunctionSql(q.declared, "pg_temp." + ident(q.scratchName), false));
-      fields.push_back(q.declared.field);
-      byScratchName[q.scratchName] = &q;
+      const bool temp = !q.underOwnName;
+      const std::string name = temp ? q.scratchName : q.declared.name;
+      made.emplace_back(temp ? "pg_temp." + ident(name) : schema::sql::qualified(schemaName, name), &q);
+      byMadeName[{temp, name}] = &q;
+      if (!temp) ownNames.push_back(name);
+    }
+    for (bool checked : {false, true}) {
+      statements.push_back(std::string("SET LOCAL check_function_bodies TO ") + (checked ? "on" : "off"));
+      fields.push_back("spec.functions");
+      for (const auto& [qualifiedName, q] : made) {
+        statements.push_back(schema::createFunctionSql(q->declared, qualifiedName, checked));
+        fields.push_back(q->declared.field);
+      }
     }
     if (auto refused = detail::execPipelined(tx, statements)) {
       tx.abort();
       return core::invalid(fields.at(refused->index), refused->message);
     }
-    const pqxx::result rows = tx.exec_params(kReadBack, schemaName);
+    const pqxx::result rows = tx.exec_params(kReadBack, schemaName, ownNames.dump());
     tx.abort();  // scratch only: nothing is ever committed
     for (const auto& row : rows) {
-      auto it = byScratchName.find(row[0].c_str());
-      if (it == byScratchName.end()) continue;
+      auto it = byMadeName.find({row[14].c_str()[0] == 't', row[0].c_str()});
+      if (it == byMadeName.end()) continue;
       const schema::FunctionQuestion& q = *it->second;
       const schema::Function f = detail::functionOf(row);
       if (!madeAsDeclared(f, q.declared) || row[12].c_str()[0] != 't')
@@ -223,10 +242,10 @@ core::Result<schema::FunctionAnswers> askFunctions(pqxx::connection& conn, const
       if (!row[13].is_null())
         for (const auto& r : nlohmann::json::parse(row[13].c_str())) a.rowTypes.push_back(r.get<std::string>());
       answers.byIndex[q.index] = std::move(a);
-      byScratchName.erase(it);
+      byMadeName.erase(it);
     }
-    if (!byScratchName.empty())
-      return core::invalid(byScratchName.begin()->second->declared.field,
+    if (!byMadeName.empty())
+      return core::invalid(byMadeName.begin()->second->declared.field,
                            "Postgres made no function of this declaration");
   } catch (const std::exception& e) {
     return detail::fromException(e, "cannot check the declared functions");

@@ -12,9 +12,9 @@
 
 namespace pg {
 
-// Makes each asked function as a temporary function (pg_temp.so_fn_<i>) in a transaction that is
-// always rolled back, after the objects the plan creates (`planned`) and the shadow tables, and
-// reads back what Postgres made of it. A declaration Postgres refuses is an input error naming it;
+// Makes each asked function (under its own name in the schema when nothing there has that name,
+// else as pg_temp.so_fn_<i>) in a transaction that is always rolled back, after the objects the
+// plan creates (`planned`) and the shadow tables, and reads back what Postgres made of it. A declaration Postgres refuses is an input error naming it;
 // one whose text turns out to define more than its field (a result that adds SECURITY DEFINER) is
 // refused too. Languages the database lacks are answered, not asked.
 core::Result<schema::FunctionAnswers> askFunctions(pqxx::connection& conn, const std::string& schemaName,

@@ -219,6 +219,10 @@ FunctionQuestions functionQuestions(const Model& have, const Model& want) {
   }
   if (q.functions.empty()) return q;
   q.languages.assign(languages.begin(), languages.end());
+  std::map<std::string, int> askedNames;
+  for (const auto& f : q.functions) ++askedNames[f.declared.name];
+  for (auto& f : q.functions)
+    f.underOwnName = askedNames[f.declared.name] == 1 && named(have.functions, f.declared.name).empty();
   // A scratch function sees a shadow table only by its name, written somewhere in its arguments,
   // result or body (a SQL body's FROM, a SETOF, a %ROWTYPE). Asked before the types are Postgres's,
   // every table whose declared type is spelt otherwise than the live one (timestamptz) counts as

@@ -20,11 +20,14 @@
 
 namespace schema {
 
-// One declared function put to Postgres: made as pg_temp.<scratchName> with the declared text.
+// One declared function put to Postgres: made with the declared text as pg_temp.<scratchName>,
+// or, when no live function and no other asked one has its name, under that name in the schema
+// (rolled back with the question), so that a SQL body may call it as the plan will make it.
 struct FunctionQuestion {
   size_t index = 0;          // in Model::functions
   std::string scratchName;   // "so_fn_<index>"
   Function declared;
+  bool underOwnName = false;
 };
 
 // Asked together in one rolled-back transaction, over the shadow tables (the declared shape of

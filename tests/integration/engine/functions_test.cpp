@@ -254,3 +254,25 @@ TEST_F(FunctionsTest, GrantsSayWhoMayExecuteAndPublicsDefaultGoesWhenTheyAreDecl
   EXPECT_EQ(value(acl), "so_fn_caller");
   exec("REVOKE ALL ON FUNCTION add_cents(bigint, bigint) FROM so_fn_caller");
 }
+
+TEST_F(FunctionsTest, ASqlFunctionMayCallAnotherTheSamePlanCreates) {
+  const std::string calling = R"yaml(    - name: with_tax
+      arguments: "cents bigint"
+      returns: bigint
+      language: sql
+      body: "SELECT add_cents(cents, cents / 5)"
+)yaml";
+  const auto r = resource(functions(calling + addCents()));
+  applied(r);
+  EXPECT_EQ(value("SELECT with_tax(100)"), "120");
+  EXPECT_EQ(drift(plan(r).plan), Drift{});
+  // A body calling a function that is declared nowhere is still refused, naming it.
+  const std::string dangling = R"yaml(    - name: dangling
+      returns: bigint
+      language: sql
+      body: "SELECT no_such_function(1)"
+)yaml";
+  const std::string error = planError(resource(functions(dangling)));
+  EXPECT_EQ(error.rfind("spec.functions[0]: ", 0), 0u) << error;
+  EXPECT_NE(error.find("no_such_function"), std::string::npos) << error;
+}

@@ -232,6 +232,12 @@ TEST(FunctionQuestions, OnlyDeclarationsThatAreNotOnTheirFaceALiveFunctionAreAsk
   const FunctionQuestions q = functionQuestions(withFunctions({live}), withFunctions({respelt}));
   ASSERT_EQ(q.functions.size(), 1u);
   EXPECT_EQ(q.functions[0].scratchName, "so_fn_0");
+  EXPECT_FALSE(q.functions[0].underOwnName) << "a live add_cents exists: asked in pg_temp";
+  Function fresh = respelt;
+  fresh.name = "add_more";
+  const FunctionQuestions both = functionQuestions(withFunctions({live}), withFunctions({respelt, fresh}));
+  ASSERT_EQ(both.functions.size(), 2u);
+  EXPECT_TRUE(both.functions[1].underOwnName) << "nothing is called add_more: asked under its own name";
   EXPECT_EQ(q.languages, (std::vector<std::string>{"sql"}));
 
   auto unasked = withFunctionAnswers(withFunctions({live}), withFunctions({same}), {});
