@@ -127,7 +127,10 @@ class FunctionDiffer {
       Function made = f;
       if (made.comment && made.comment->empty()) made.comment.reset();
       Change& c = add(ChangeKind::CreateFunction, f, std::move(made));
-      if (f.missingLanguage) c.blockedBy = missingLanguage(f);
+      if (f.missingLanguage) {
+        c.blockedBy = missingLanguage(f);
+        return;  // its grants wait for it
+      }
       if (f.grants) grants(f, *f.grants, nullptr);
       return;
     }

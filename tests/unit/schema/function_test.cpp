@@ -181,6 +181,8 @@ TEST(Functions, AFunctionInAMissingLanguageIsBlockedAndNeverRendered) {
   EXPECT_EQ(p.drift[0].safety, Safety::Blocked);
   EXPECT_NE(p.drift[0].reason.find("language plpython3u is not installed"), std::string::npos);
   EXPECT_TRUE(p.steps.empty());
+  f.grants = std::vector<Grant>{{"app", {"EXECUTE"}, {}, ""}};
+  EXPECT_EQ(plantest::planWithRoles(withFunctions({}), withFunctions({f})).drift.size(), 1u) << "no grant on it yet";
 }
 
 TEST(Functions, AFunctionComesBeforeTheTablesUnlessItsSignatureUsesARowType) {
