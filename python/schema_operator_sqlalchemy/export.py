@@ -14,7 +14,8 @@ import yaml
 from sqlalchemy import MetaData, Table
 
 from .errors import ModelsNotFoundError, UnsupportedModelError
-from .extensions import functions_from_declared, refuse_declarative_extensions, seed_from_rows, views_from_declared
+from .extensions import (functions_from_declared, refuse_declarative_extensions, seed_from_rows,
+                         triggers_from_declared, views_from_declared)
 from .tables import ExportContext, TableExporter
 
 DEFAULT_SCHEMA = "public"
@@ -134,6 +135,11 @@ def export_resource(
     functions = functions_from_declared(metadata, target_schema)
     if functions:
         spec["functions"] = functions
+    triggers = triggers_from_declared(metadata, target_schema, {t["name"]: t for t in exported_tables},
+                                      [v["name"] for v in views])
+    for table in exported_tables:
+        if table["name"] in triggers:
+            table["triggers"] = triggers[table["name"]]
     seed = seed_from_rows(metadata, target_schema, {t["name"]: t for t in exported_tables})
     if seed:
         spec["seed"] = seed

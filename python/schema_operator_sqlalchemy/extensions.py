@@ -2,8 +2,8 @@
 
 That package keeps what it declares in `metadata.info` under one key per kind, so this module
 reads them without importing it. Rows become seed rows (`spec.seed`), views `spec.views`, functions
-and procedures `spec.functions`, kinds the resource has; every other kind is refused naming the
-object, because the operator does not manage it yet and an export that silently left it out would
+and procedures `spec.functions`, triggers `spec.tables[].triggers`, kinds the resource has; every
+other kind (and what those fields cannot carry) is refused naming the object, because the operator does not manage it yet and an export that silently left it out would
 hand the operator a schema without it.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import decimal
 import json
 import re
 import uuid
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from sqlalchemy import MetaData
 
@@ -22,7 +22,6 @@ from .errors import UnsupportedModelError
 
 # metadata.info key -> (the collection's list attribute, why the resource cannot carry it)
 REFUSED_KINDS = {
-    "triggers": ("triggers", "triggers are not exported from models yet: declare them under tables[].triggers by hand"),
     "grants": ("grants", "grants are not exported from models yet: declare them under grants, tables[].grants, "
                "views[].grants, functions[].grants or defaultPrivileges by hand"),
     "roles": ("roles", "roles are cluster-wide: a DatabaseSchema never creates or drops them"),
@@ -48,6 +47,17 @@ def _items(collection: Any, attr: str) -> list:
 
 
 def _describe(obj: Any) -> str:
+    grant = getattr(obj, "grant", None)  # a GrantStatement or a DefaultGrantStatement
+    if grant is not None and hasattr(grant, "grants") and hasattr(grant, "target_role"):
+        privileges = ", ".join(str(getattr(g, "value", g)) for g in grant.grants)
+        default = getattr(obj, "default_grant", None)
+        if default is not None:
+            kind = str(getattr(default.grant_type, "value", default.grant_type)).lower()
+            on = f"{kind}s in schema {', '.join(default.in_schemas)} (default)"
+        else:
+            kind = str(getattr(obj.grant_type, "value", obj.grant_type)).lower()
+            on = f"{kind} {', '.join(obj.targets)}"
+        return f"{privileges} on {on} to {grant.target_role}"
     for attr in ("name", "tablename"):
         value = getattr(obj, attr, None)
         if isinstance(value, str):
@@ -113,6 +123,71 @@ def views_from_declared(metadata: MetaData, schema: str) -> list[dict]:
         if view.materialized:
             entry["materialized"] = True
         out.append(entry)
+    return out
+
+
+def triggers_from_declared(metadata: MetaData, schema: str, tables: dict[str, dict],
+                           views: Iterable[str] = ()) -> dict[str, list[dict]]:
+    """The package's PostgreSQL triggers as `spec.tables[].triggers` entries, by table name, in
+    declaration order: what its create_all hook writes (`CREATE TRIGGER name time events ON table
+    FOR EACH level [WHEN (condition)] EXECUTE PROCEDURE function('argument', ...)`)."""
+    collection = metadata.info.get("triggers")
+    if collection is None or not _is_extension_object(collection):
+        return {}
+    declared = _items(collection, "triggers")
+    if declared and (getattr(collection, "ignore", None) or getattr(collection, "include", None) is not None
+                     or getattr(collection, "ignore_unspecified", False)):
+        # The operator manages every trigger of a declared table: one the package was told to leave
+        # alone would be dropped.
+        raise UnsupportedModelError("triggers (sqlalchemy-declarative-extensions)",
+                                    "include=, ignore= and ignore_unspecified= have no field: the operator "
+                                    "manages every trigger of a declared table")
+    # Only now: the package is installed, since it made the collection.
+    from sqlalchemy_declarative_extensions.dialects.postgresql import Trigger  # noqa: PLC0415
+
+    out: dict[str, list[dict]] = {}
+    views = set(views)
+    for trigger in declared:
+        where = f"trigger {trigger.name} on {trigger.on} (sqlalchemy-declarative-extensions)"
+        if not isinstance(trigger, Trigger):
+            raise UnsupportedModelError(where, f"a {type(trigger).__module__}.{type(trigger).__name__} is not "
+                                               "a PostgreSQL trigger")
+        table_schema, _, table = trigger.on.rpartition(".")
+        if (table_schema or schema) != schema:
+            raise UnsupportedModelError(where, f"it is in schema {table_schema!r}; this export is of {schema!r}")
+        if table in views:
+            raise UnsupportedModelError(where, "a trigger on a view has no field: spec.tables[].triggers are "
+                                               "a table's")
+        if table not in tables:
+            raise UnsupportedModelError(where, f"{table!r} is not a table of this export")
+        timing = _word(trigger.time)
+        if timing not in ("before", "after"):
+            raise UnsupportedModelError(where, f"{timing!r} is a view's timing: a table's trigger is "
+                                               "before or after")
+        if trigger.old_table or trigger.new_table:
+            raise UnsupportedModelError(where, "transition tables (REFERENCING OLD/NEW TABLE) have no field "
+                                               "in spec.tables[].triggers")
+        events = [_word(e) for e in trigger.events]
+        if not events or len(set(events)) != len(events):
+            raise UnsupportedModelError(where, f"events {events} must name each event once, at least one")
+        if trigger.execute.count(".") > 1 or "(" in trigger.execute or not trigger.execute.strip():
+            raise UnsupportedModelError(where, f"execute={trigger.execute!r} is not a function name "
+                                               "(name or schema.name)")
+        for argument in trigger.arguments or ():
+            if not isinstance(argument, str) or "'" in argument:
+                # The package writes each between single quotes as it is: a quote in it is not
+                # the argument PostgreSQL would be given, if it parses at all.
+                raise UnsupportedModelError(where, f"argument {argument!r}: the package's CREATE cannot "
+                                                   "write it as a string literal")
+        entry: dict[str, Any] = {"name": trigger.name, "timing": timing, "events": events}
+        if _word(trigger.for_each) == "row":
+            entry["forEach"] = "row"
+        if trigger.condition:
+            entry["when"] = trigger.condition
+        entry["function"] = trigger.execute
+        if trigger.arguments:
+            entry["arguments"] = list(trigger.arguments)
+        out.setdefault(table, []).append(entry)
     return out
 
 

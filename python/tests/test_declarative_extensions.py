@@ -1,5 +1,5 @@
 """Objects of sqlalchemy-declarative-extensions: rows become seed rows, views spec.views, functions
-and procedures spec.functions (each round-tripped through the binary); every kind the operator does
+and procedures spec.functions, triggers spec.tables[].triggers (each round-tripped through the binary); every kind the operator does
 not manage, and what spec.functions cannot carry, is an error naming the object."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlalchemy import Column, Identity, Integer, MetaData, String, Table, creat
 from sqlalchemy.dialects import postgresql
 from sqlalchemy_declarative_extensions import (Function, Row, View, declare_database,
                                                register_sqlalchemy_events)
-from sqlalchemy_declarative_extensions.dialects.postgresql import (FunctionParallel, FunctionParam,
-                                                                   FunctionReturn, FunctionSecurity,
+from sqlalchemy_declarative_extensions.dialects.postgresql import (DefaultGrant, FunctionParallel, FunctionParam,
+                                                                   FunctionReturn, FunctionSecurity, Grant,
                                                                    FunctionVolatility, Procedure,
                                                                    ProcedureSecurity, Role, Trigger)
 from sqlalchemy_declarative_extensions.dialects.postgresql import Function as PgFunction
@@ -44,6 +44,25 @@ def apply_to_b_then_plan_both(pg, binary, resource, db_a, db_b):
         assert proc.returncode == 0, (command, db, proc.stdout, proc.stderr)
 
 
+def made_by_the_package_and_by_apply(pg, binary, md, resource, name, query, **events):
+    """Database A made as the package makes it (`create_all` with its own hooks: `events`), B by
+    `apply` of the export, both planned in sync (apply_to_b_then_plan_both); the rows `query` gives
+    in A and in B."""
+    db_a, db_b = pg.create_database(f"{name}_a"), pg.create_database(f"{name}_b")
+    register_sqlalchemy_events(md, **events)
+    engine = create_engine(pg.url(db_a))
+    try:
+        md.create_all(engine)
+    finally:
+        engine.dispose()
+    apply_to_b_then_plan_both(pg, binary, resource, db_a, db_b)
+    catalogs = []
+    for db in (db_a, db_b):
+        with pg.connect(db) as conn:
+            catalogs.append(conn.execute(query).fetchall())
+    return catalogs
+
+
 def test_rows_are_exported_as_seed_rows_and_inserted_by_apply(pg, binary):
     md = statuses_metadata()
     # Rows with the same columns: create_all inserts them in one batch, which would give a row that
@@ -54,19 +73,9 @@ def test_rows_are_exported_as_seed_rows_and_inserted_by_apply(pg, binary):
     assert resource["spec"]["seed"] == [{"table": "statuses", "rows": [
         {"id": 1, "label": "open", "rank": 1}, {"id": 2, "label": "it's closed", "rank": 9}]}]
 
-    db_a, db_b = pg.create_database("rows_a"), pg.create_database("rows_b")
-    register_sqlalchemy_events(md, rows=True)  # create_all inserts the rows too
-    engine = create_engine(pg.url(db_a))
-    try:
-        md.create_all(engine)
-    finally:
-        engine.dispose()
-
-    apply_to_b_then_plan_both(pg, binary, resource, db_a, db_b)
-    rows = []
-    for db in (db_a, db_b):
-        with pg.connect(db) as conn:
-            rows.append(conn.execute("SELECT id, label, rank FROM statuses ORDER BY id").fetchall())
+    # create_all inserts the rows too.
+    rows = made_by_the_package_and_by_apply(pg, binary, md, resource, "rows",
+                                            "SELECT id, label, rank FROM statuses ORDER BY id", rows=True)
     assert rows[0] == rows[1] == [(1, "open", 1), (2, "it's closed", 9)]
 
 
@@ -182,19 +191,8 @@ def test_functions_and_procedures_are_exported_and_made_as_the_package_makes_the
     assert yaml.safe_load(to_yaml(resource))["spec"]["functions"] == resource["spec"]["functions"]
 
     # Database A as the package makes it: create_all with its own hooks creating the routines.
-    db_a, db_b = pg.create_database("functions_a"), pg.create_database("functions_b")
-    register_sqlalchemy_events(md, functions=True, procedures=True)
-    engine = create_engine(pg.url(db_a))
-    try:
-        md.create_all(engine)
-    finally:
-        engine.dispose()
-
-    apply_to_b_then_plan_both(pg, binary, resource, db_a, db_b)
-    catalogs = []
-    for db in (db_a, db_b):
-        with pg.connect(db) as conn:
-            catalogs.append(conn.execute(FUNCTIONS_QUERY).fetchall())
+    catalogs = made_by_the_package_and_by_apply(pg, binary, md, resource, "functions", FUNCTIONS_QUERY,
+                                                functions=True, procedures=True)
     assert catalogs[0] == catalogs[1]
     assert [(row[0], row[1]) for row in catalogs[0]] == [
         ("add_cents", "f"), ("forget_untitled", "p"), ("open_ticket_count", "f"), ("ranked_statuses", "f"),
@@ -239,8 +237,10 @@ def test_a_function_the_package_cannot_create_is_refused_with_its_reason():
 
 
 @pytest.mark.parametrize("declared, named", [
-    ({"triggers": [Trigger.before("update", on="tickets", execute="touch", name="tickets_touch")]},
-     "trigger tickets_touch (sqlalchemy-declarative-extensions): triggers are not exported from models yet"),
+    ({"grants": [Grant.new("select", "insert", to="app").on_tables("tickets")]},
+     "grant INSERT, SELECT on table tickets to app (sqlalchemy-declarative-extensions): grants are not exported"),
+    ({"grants": [DefaultGrant.on_tables_in_schema("public").grant("select", to="app")]},
+     "grant SELECT on tables in schema public (default) to app (sqlalchemy-declarative-extensions): grants are not"),
     ({"roles": [Role("reporting")]}, "role reporting (sqlalchemy-declarative-extensions): roles are cluster-wide"),
     ({"schemas": ["audit"]}, "schema audit (sqlalchemy-declarative-extensions): a DatabaseSchema owns one existing schema"),
 ])
@@ -257,3 +257,96 @@ def test_an_empty_declaration_refuses_nothing():
     declare_database(md)  # every kind present in metadata.info, each empty
     assert "seed" not in export_resource(md, name="tickets")["spec"]
     assert yaml.safe_load(to_yaml(export_resource(md, name="tickets")))["spec"]["tables"][0]["name"] == "statuses"
+
+
+# Each trigger's catalog row: timing, events and level (tgtype), the function, the arguments, the
+# condition as PostgreSQL prints it, enabled.
+TRIGGERS_QUERY = """
+    SELECT c.relname, t.tgname, t.tgtype, p.proname, t.tgnargs, encode(t.tgargs, 'escape'), t.tgenabled::text,
+           pg_get_triggerdef(t.oid, true)
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+    WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace ORDER BY 1, 2"""
+
+
+def triggers_metadata() -> MetaData:
+    """A row trigger with a condition, a statement trigger with arguments, and one declared in
+    the table's arguments (attached to it), each calling a trigger function the package makes."""
+    md = statuses_metadata()
+    declare_database(md, functions=[
+        Function("touch_tickets", "BEGIN NEW.title := coalesce(NEW.title, 'untitled'); RETURN NEW; END;",
+                 returns="trigger", language="plpgsql"),
+        Function("note_seen", "BEGIN RETURN NULL; END;", returns="trigger", language="plpgsql"),
+    ], triggers=[
+        Trigger.before("insert", "update", on="tickets", execute="touch_tickets", name="tickets_touch")
+        .for_each_row().when("NEW.title IS NULL"),
+        Trigger.after("truncate", on="statuses", execute="public.note_seen", name="statuses_truncated")
+        .with_arguments("statuses", "truncate"),
+    ])
+    # After declare_database, which would replace the collection this one registers into.
+    Table("notes", md, Column("id", Integer, primary_key=True), Column("body", String(50)),
+          Trigger.after("insert", "delete", execute="note_seen", name="notes_seen").for_each_row())
+    return md
+
+
+def test_triggers_are_exported_under_their_tables_and_made_as_the_package_makes_them(pg, binary):
+    md = triggers_metadata()
+    resource = export_resource(md, name="tickets", mode="Apply")
+    tables = {t["name"]: t for t in resource["spec"]["tables"]}
+    assert tables["tickets"]["triggers"] == [{
+        "name": "tickets_touch", "timing": "before", "events": ["insert", "update"], "forEach": "row",
+        "when": "NEW.title IS NULL", "function": "touch_tickets"}]
+    assert tables["statuses"]["triggers"] == [{
+        "name": "statuses_truncated", "timing": "after", "events": ["truncate"], "function": "public.note_seen",
+        "arguments": ["statuses", "truncate"]}]
+    assert tables["notes"]["triggers"] == [{
+        "name": "notes_seen", "timing": "after", "events": ["insert", "delete"], "forEach": "row",
+        "function": "note_seen"}]
+    assert yaml.safe_load(to_yaml(resource))["spec"]["tables"] == resource["spec"]["tables"]
+
+    # Database A as the package makes it: create_all with its hooks making the functions, then the
+    # triggers.
+    catalogs = made_by_the_package_and_by_apply(pg, binary, md, resource, "triggers", TRIGGERS_QUERY,
+                                                functions=True, triggers=True)
+    assert catalogs[0] == catalogs[1]
+    assert [(row[0], row[1]) for row in catalogs[0]] == [
+        ("notes", "notes_seen"), ("statuses", "statuses_truncated"), ("tickets", "tickets_touch")]
+
+
+@pytest.mark.parametrize("trigger, message", [
+    (Trigger.instead_of("insert", on="open_tickets", execute="f", name="v_insert"),
+     "trigger v_insert on open_tickets (sqlalchemy-declarative-extensions): a trigger on a view has no field: "
+     "spec.tables[].triggers are a table's"),
+    (Trigger.instead_of("insert", on="tickets", execute="f", name="t_insert"),
+     "trigger t_insert on tickets (sqlalchemy-declarative-extensions): 'instead of' is a view's timing: "
+     "a table's trigger is before or after"),
+    (Trigger.after("insert", on="audit.events", execute="f", name="e_insert"),
+     "trigger e_insert on audit.events (sqlalchemy-declarative-extensions): it is in schema 'audit'; "
+     "this export is of 'public'"),
+    (Trigger.after("insert", on="nowhere", execute="f", name="n_insert"),
+     "trigger n_insert on nowhere (sqlalchemy-declarative-extensions): 'nowhere' is not a table of this export"),
+    (Trigger.after("insert", on="tickets", execute="f", name="t_new").referencing_new_table_as("added"),
+     "trigger t_new on tickets (sqlalchemy-declarative-extensions): transition tables (REFERENCING OLD/NEW "
+     "TABLE) have no field in spec.tables[].triggers"),
+    (Trigger.after("insert", on="tickets", execute="f", name="t_arg").with_arguments("it's"),
+     "trigger t_arg on tickets (sqlalchemy-declarative-extensions): argument \"it's\": the package's CREATE "
+     "cannot write it as a string literal"),
+])
+@pytest.mark.filterwarnings("ignore:`materialized` and `constraints` have been relocated:DeprecationWarning")
+def test_what_spec_triggers_cannot_carry_is_refused_by_name(trigger, message):
+    md = statuses_metadata()
+    declare_database(md, views=[View("open_tickets", "SELECT id FROM tickets")], triggers=[trigger])
+    with pytest.raises(UnsupportedModelError) as e:
+        export_resource(md, name="tickets")
+    assert str(e.value) == message
+
+
+def test_triggers_the_package_is_told_to_leave_alone_are_refused():
+    # The operator manages every trigger of a declared table: it would drop the ones left alone.
+    from sqlalchemy_declarative_extensions import Triggers
+    md = statuses_metadata()
+    declare_database(md, triggers=Triggers(ignore_unspecified=True).are(
+        Trigger.after("insert", on="tickets", execute="f", name="t_insert")))
+    with pytest.raises(UnsupportedModelError) as e:
+        export_resource(md, name="tickets")
+    assert str(e.value).startswith("triggers (sqlalchemy-declarative-extensions): include=, ignore= and "
+                                   "ignore_unspecified= have no field")
