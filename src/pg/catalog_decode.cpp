@@ -62,6 +62,9 @@ void applyKeyOptions(std::vector<schema::IndexKey>& keys, const std::vector<int>
   }
 }
 
+const char* const kGranteeName =
+    "CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END";
+
 std::string withSchema(const std::string& query, const std::string& literal) {
   std::string out = query;
   for (auto at = out.find("$1"); at != std::string::npos; at = out.find("$1", at + literal.size()))

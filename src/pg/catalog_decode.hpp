@@ -48,6 +48,10 @@ std::vector<std::string> triggerArguments(std::string_view hex, size_t count);
 // literal is never replaced again.
 std::string withSchema(const std::string& query, const std::string& literal);
 
+// The grantee of an aclexplode row `a` by name, "public" for PUBLIC (oid 0): how every ACL read
+// names roles, as the model does.
+extern const char* const kGranteeName;
+
 // A table read by the columns query: where it is in the model, and which of its columns each
 // attribute number is.
 struct TableRef {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/transaction>
 
+#include "pg/catalog_decode.hpp"
 #include "pg/pipelined.hpp"
 #include "pg/pqerror.hpp"
 #include "pg/user_types.hpp"
@@ -50,7 +51,7 @@ std::string parallelOf(char c) { return c == 's' ? "safe" : c == 'r' ? "restrict
 
 // Each routine's dependents: 'v' a view (by name), 't' a trigger (table and name), 'o' anything
 // else, with the relation it hangs on when there is one; each as pg_describe_object says it.
-const char* const kFunctionsQuery =
+const std::string kFunctionsQuery =
     "SELECT " SO_FUNCTION_COLUMNS ", pg_catalog.obj_description(p.oid, 'pg_proc'),"
     " (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(x.kind, x.rel, x.name, x.description)) FROM ("
     "   SELECT CASE d.classid WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN 'v'"
@@ -74,9 +75,8 @@ const char* const kFunctionsQuery =
     "   pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) AS description"
     "   FROM pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
     "     AND d.refobjid = p.oid AND d.deptype = 'n' ORDER BY 4) x),"
-    // Who may execute it but its owner ("public" for PUBLIC); no ACL of its own is the default.
-    " (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(CASE WHEN a.grantee = 0 THEN 'public'"
-    "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type) ORDER BY 1)"
+    // Who may execute it but its owner; no ACL of its own is the default (decoded by role).
+    " (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(" + std::string(kGranteeName) + ", a.privilege_type))"
     "   FROM pg_catalog.aclexplode(COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))) a"
     "   WHERE a.grantee <> p.proowner)"
     " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang"

@@ -26,7 +26,7 @@ namespace detail {
 // (13) The schema's functions and procedures the resource can declare: in a language other than C
 // or internal, with a body given as text (not BEGIN ATOMIC), not an extension's; each with what
 // depends on it (pg_depend). $1 is the schema's name.
-extern const char* const kFunctionsQuery;
+extern const std::string kFunctionsQuery;
 
 // Fills model.functions from the rows of kFunctionsQuery.
 void decodeFunctions(const pqxx::result& rows, schema::Model& model);

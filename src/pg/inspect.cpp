@@ -266,28 +266,23 @@ const std::string kPoliciesQuery =
 // ('c'), on the schema ('s'), on each view and materialized view ('v') and sequence ('q'); one
 // row per privilege (aclexplode), "public" for PUBLIC. A NULL ACL (the default: the owner alone)
 // gives no row, and is skipped before aclexplode (most relations have one).
+// Tables, views and sequences in one pass over the schema's relations.
 const std::string kGrantsQuery =
-    "SELECT 't', c.relname, NULL::text, CASE WHEN a.grantee = 0 THEN 'public'"
-    "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
+    "SELECT CASE WHEN c.relkind = 'S' THEN 'q' WHEN c.relkind IN ('v', 'm') THEN 'v' ELSE 't' END, c.relname,"
+    "   NULL::text, " + std::string(kGranteeName) + ", a.privilege_type"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a"
-    " WHERE n.nspname = $1 AND c.relacl IS NOT NULL AND" + kManagedTables + " AND a.grantee <> c.relowner"
-    " UNION ALL SELECT 'c', c.relname, att.attname::text, CASE WHEN a.grantee = 0 THEN 'public'"
-    "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
+    " WHERE n.nspname = $1 AND c.relacl IS NOT NULL AND (" + kManagedTables + " OR c.relkind IN ('v', 'm', 'S'))"
+    "   AND a.grantee <> c.relowner"
+    " UNION ALL SELECT 'c', c.relname, att.attname::text, " + kGranteeName + ", a.privilege_type"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
     " JOIN pg_catalog.pg_attribute att ON att.attrelid = c.oid AND att.attnum > 0 AND NOT att.attisdropped"
     "   AND att.attacl IS NOT NULL"
     " CROSS JOIN LATERAL pg_catalog.aclexplode(att.attacl) AS a"
     " WHERE n.nspname = $1 AND" + kManagedTables + " AND a.grantee <> c.relowner"
-    " UNION ALL SELECT 's', n.nspname::text, NULL, CASE WHEN a.grantee = 0 THEN 'public'"
-    "   ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
+    " UNION ALL SELECT 's', n.nspname::text, NULL, " + kGranteeName + ", a.privilege_type"
     " FROM pg_catalog.pg_namespace n CROSS JOIN LATERAL pg_catalog.aclexplode(n.nspacl) AS a"
-    " WHERE n.nspname = $1 AND a.grantee <> n.nspowner"
-    " UNION ALL SELECT CASE WHEN c.relkind = 'S' THEN 'q' ELSE 'v' END, c.relname, NULL,"
-    "   CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
-    " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-    " CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a"
-    " WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'S') AND c.relacl IS NOT NULL AND a.grantee <> c.relowner";
+    " WHERE n.nspname = $1 AND a.grantee <> n.nspowner";
 
 // (15) Default privileges in the schema (ALTER DEFAULT PRIVILEGES ... IN SCHEMA; those of no
 // schema, defaclnamespace 0, are not the schema's): the role they are for, the kind of objects
@@ -297,7 +292,7 @@ const std::string kGrantsQuery =
 const std::string kDefaultPrivilegesQuery =
     "SELECT current_user::text, NULL::text, NULL::text, NULL::text, NULL::text"
     " UNION ALL SELECT NULL, pg_catalog.pg_get_userbyid(d.defaclrole)::text, d.defaclobjtype::text,"
-    "   CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type"
+    "   " + std::string(kGranteeName) + ", a.privilege_type"
     " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_default_acl d ON d.defaclnamespace = n.oid"
     " CROSS JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) AS a"
     " WHERE n.nspname = $1 AND d.defaclobjtype IN ('r', 'S', 'f', 'T')";

@@ -113,12 +113,7 @@ class FunctionDiffer {
 
  private:
   Change& add(ChangeKind kind, const Function& f, Detail detail) {
-    Change c;
-    c.kind = kind;
-    c.object = f.signature();
-    c.safety = isDestructive(kind) ? Safety::Destructive : Safety::Safe;
-    c.detail = std::move(detail);
-    out_.push_back(std::move(c));
+    out_.push_back(changeOf(kind, f.signature(), std::move(detail)));
     return out_.back();
   }
 
@@ -278,17 +273,20 @@ core::Result<Model> withFunctionAnswers(const Model& have, Model want, const Fun
 
 std::vector<Function> functionsForQuestions(const Model& have, const Model& want) {
   std::vector<Function> out;
-  if (want.functions.empty()) return out;
-  std::set<std::string> reshaped;
-  for (const auto& t : reshapedTables(have, want)) reshaped.insert(t.name);
+  std::optional<std::set<std::string>> reshaped;  // found once, and only for a new function over rows
   for (const auto& f : want.functions) {
     if (f.missingLanguage) continue;
     const auto live = named(have.functions, f.name);
     const bool exists = std::any_of(live.begin(), live.end(), [&](const Function* l) { return l->argumentTypes == f.argumentTypes; });
+    if (exists) continue;
+    if (!f.rowTypes.empty() && !reshaped) {
+      reshaped.emplace();
+      for (const auto& t : reshapedTables(have, want)) reshaped->insert(t.name);
+    }
     const bool overLiveRows = std::all_of(f.rowTypes.begin(), f.rowTypes.end(), [&](const std::string& t) {
-      return have.table(t) && !reshaped.count(t);
+      return have.table(t) && !reshaped->count(t);
     });
-    if (!exists && overLiveRows) out.push_back(f);
+    if (overLiveRows) out.push_back(f);
   }
   return out;
 }
