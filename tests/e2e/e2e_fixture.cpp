@@ -1,7 +1,9 @@
 #include "e2e_fixture.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "controlplane/kubectl_path.hpp"
 
@@ -40,8 +42,15 @@ Cluster::Cluster(controlplane::ControlPlaneOptions options)
   // What a cluster administrator installs from deploy/, as it is: the CRD, the operator's
   // namespace and ServiceAccount, the ClusterRole and its binding.
   mustKubectl({"apply", "-f", source("crds/databaseschemas.yaml")}, "kubectl apply of the CRD");
-  mustKubectl({"wait", "--for=condition=Established", "crd/databaseschemas.dbschema.io", "--timeout=30s"},
-              "waiting for the CRD");
+  // kubectl wait gives up at once, rather than waiting, while the new CRD has no conditions at all
+  // ("accessor error: <nil>"): asked again until the API server has written some.
+  for (int attempt = 1;; ++attempt) {
+    const auto r = kubectl({"wait", "--for=condition=Established", "crd/databaseschemas.dbschema.io", "--timeout=30s"});
+    if (r.exitCode == 0) break;
+    if (attempt == 50 || r.err.find("accessor error") == std::string::npos)
+      throw std::runtime_error("waiting for the CRD failed: " + show(r));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   for (const char* file : {"deploy/base/namespace.yaml", "deploy/base/serviceaccount.yaml", "deploy/rbac/cluster-role.yaml",
                            "deploy/rbac/cluster-role-binding.yaml"})
     mustKubectl({"apply", "-f", source(file)}, std::string("kubectl apply of ") + file);
