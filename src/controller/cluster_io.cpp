@@ -40,7 +40,7 @@ core::Result<std::string> publishPlan(kube::Client& client, json configMap, cons
 core::Result<std::string> writeSchemaStatus(kube::Client& client, kube::Store& schemas, const ObjectRef& ref,
                                      const json& status) {
   auto current = schemas.get({ref.ns, ref.name});
-  if (!current) return core::Error{core::ErrorKind::Conflict, "the object is gone", ""};
+  if (!current) return core::Error{core::ErrorKind::Conflict, "the object is gone", "", ""};
   json object = *current;
   object["status"] = status;
   // The resourceVersion the reconcile read: a newer object (a spec change meanwhile) is a 409,

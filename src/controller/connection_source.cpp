@@ -29,7 +29,7 @@ core::Result<std::string> ConnectionSource::secretValue(const std::string& ns, c
   auto read = secrets_(ns, name);
   if (!read)
     return core::Error{read.error().kind, "Secret " + ns + "/" + name + " could not be read: " + read.error().message,
-                       field};
+                       field, {}};
   const std::optional<json>& secret = *read;
   if (!secret) return core::invalid(field, "Secret " + ns + "/" + name + " not found");
   const json& data = secret->value("data", json::object());

@@ -18,16 +18,19 @@ struct Error {
   ErrorKind kind = ErrorKind::Terminal;
   std::string message;
   std::string field;  // where in the input, e.g. "spec.tables[2].columns[0].type"; may be empty
+  // The server's SQLSTATE when Postgres refused a declaration put to it ("42P01": it names a
+  // relation that does not exist); empty otherwise.
+  std::string sqlstate;
 
   // "spec.tables[0].name: must not be empty" or just the message.
   std::string describe() const { return field.empty() ? message : field + ": " + message; }
 };
 
-inline Error invalid(std::string field, std::string message) {
-  return Error{ErrorKind::Invalid, std::move(message), std::move(field)};
+inline Error invalid(std::string field, std::string message, std::string sqlstate = {}) {
+  return Error{ErrorKind::Invalid, std::move(message), std::move(field), std::move(sqlstate)};
 }
-inline Error transient(std::string message) { return Error{ErrorKind::Transient, std::move(message), {}}; }
-inline Error terminal(std::string message) { return Error{ErrorKind::Terminal, std::move(message), {}}; }
+inline Error transient(std::string message) { return Error{ErrorKind::Transient, std::move(message), {}, {}}; }
+inline Error terminal(std::string message) { return Error{ErrorKind::Terminal, std::move(message), {}, {}}; }
 
 // Thrown only by Result::value() on an error: a programming mistake, never a control path.
 struct UncheckedError : std::runtime_error {

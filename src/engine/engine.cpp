@@ -11,12 +11,14 @@
 #include "pg/functions.hpp"
 #include "pg/partitions.hpp"
 #include "pg/policies.hpp"
+#include "pg/preflight.hpp"
 #include "pg/triggers.hpp"
 #include "schema/canon.hpp"
 #include "schema/diff.hpp"
 #include "schema/facts.hpp"
 #include "schema/function.hpp"
 #include "schema/view.hpp"
+#include "schema/withhold.hpp"
 #include "schema/version_needs.hpp"
 
 namespace engine {
@@ -45,6 +47,98 @@ core::Result<schema::Model> secondLook(pqxx::connection& conn, const std::string
   return schema::afterSecondLook(have, want, *answers);
 }
 
+// What the questions made of a declaration: the model as Postgres printed it, and the answers
+// diff needs besides.
+struct Asked {
+  schema::Model want;
+  schema::Canon canon;
+};
+
+// Every declared type and expression Postgres has not printed already (as the live object's
+// text) is put to it; the plan is then made from what it printed, never from the author's text.
+core::Result<Asked> askDeclarations(pqxx::connection& conn, const std::string& schemaName, const schema::Model& have,
+                                    const schema::Model& declaredModel) {
+  const schema::CanonQuestions questions = schema::canonQuestions(have, declaredModel);
+  // Functions first (over the types the plan creates and the declared tables): a default, check,
+  // index, view, partition or policy may call one the plan creates, which then stands in the
+  // schema, as Postgres printed it, while those are asked.
+  const schema::FunctionQuestions functionQuestions = schema::functionQuestions(have, declaredModel);
+  auto functionAnswers = pg::askFunctions(conn, schemaName, questions, functionQuestions);
+  if (!functionAnswers) return functionAnswers.error();
+  auto declared = schema::withFunctionAnswers(have, declaredModel, *functionAnswers);
+  if (!declared) return declared.error();
+  schema::CanonQuestions planned = questions;
+  planned.newFunctions = schema::functionsForQuestions(have, *declared);
+
+  schema::Canon canon;
+  if (!questions.empty()) {
+    auto answers = pg::canonicalize(conn, schemaName, planned);
+    if (!answers) return answers.error();
+    canon = std::move(*answers);
+  }
+  auto want = schema::canonicalModel(have, *declared, canon);
+  if (!want) return want.error();
+  if (auto settled = secondLook(conn, schemaName, have, *declared, std::move(*want), planned.newFunctions); settled)
+    want = std::move(*settled);
+  else
+    return settled.error();
+  // View queries likewise.
+  const schema::ViewQuestions viewQuestions = schema::viewQuestions(have, *want);
+  schema::ViewAnswers viewAnswers;
+  if (!viewQuestions.empty()) {
+    auto answered = pg::canonicalizeViews(conn, schemaName, planned, viewQuestions);
+    if (!answered) return answered.error();
+    viewAnswers = std::move(*answered);
+  }
+  want = schema::canonicalViews(have, std::move(*want), viewAnswers);
+  if (!want) return want.error();
+  // Partition keys and bounds the same way, once the types are Postgres's.
+  const std::vector<schema::PartitionQuestion> partitionQuestions = schema::partitionQuestions(have, *want);
+  auto partitionAnswers = pg::askPartitions(conn, schemaName, planned, partitionQuestions);
+  if (!partitionAnswers) return partitionAnswers.error();
+  want = schema::withPartitionAnswers(have, std::move(*want), *partitionAnswers);
+  if (!want) return want.error();
+  // Policy expressions the same way.
+  const std::vector<schema::PolicyQuestion> policyQuestions = schema::policyQuestions(have, *want);
+  auto policyAnswers = pg::askPolicies(conn, schemaName, planned, policyQuestions);
+  if (!policyAnswers) return policyAnswers.error();
+  want = schema::withPolicyAnswers(have, std::move(*want), *policyAnswers);
+  if (!want) return want.error();
+  // Trigger conditions the same way.
+  const std::vector<schema::TriggerQuestion> triggerQuestions = schema::triggerQuestions(have, *want);
+  auto triggerAnswers = pg::askTriggers(conn, schemaName, planned, triggerQuestions);
+  if (!triggerAnswers) return triggerAnswers.error();
+  want = schema::withTriggerAnswers(have, std::move(*want), *triggerAnswers);
+  if (!want) return want.error();
+  return Asked{std::move(*want), std::move(canon)};
+}
+
+// How many items a declaration holds that preflight could withhold: a bound on the rounds of
+// questions, each of which withholds one or ends.
+size_t withholdable(const schema::Model& m) {
+  size_t n = m.extensions.size() + m.tables.size() + m.views.size() + m.functions.size();
+  for (const auto& t : m.tables) n += t.policies.size() + t.triggers.size();
+  return n;
+}
+
+// Preflight of the extensions the plan creates: one the server has no files for is withheld
+// before anything is asked (what needs it is then refused for want of it, and withheld too).
+core::Result<void> withholdUnavailableExtensions(pqxx::connection& conn, const schema::Model& have,
+                                                 schema::Model& declared, schema::Withheld& withheld) {
+  std::vector<std::string> created;
+  for (const auto& e : declared.extensions)
+    if (std::find(have.extensions.begin(), have.extensions.end(), e) == have.extensions.end()) created.push_back(e);
+  auto available = pg::availableExtensions(conn, created);
+  if (!available) return available.error();
+  for (const auto& e : created)
+    if (!available->count(e))
+      schema::withholdExtension(declared, e,
+                                "extension " + e + " is not available on this server (not in pg_available_extensions): "
+                                "install its package on the database server; what needs it waits with it",
+                                withheld);
+  return {};
+}
+
 // Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
 // calls do I/O; everything between them is data.
 // `unmanaged`, when given, receives what the read found of kinds the resource does not manage.
@@ -66,63 +160,28 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   // A declaration the server's major cannot carry out is an input error before anything is asked.
   if (auto unsupported = schema::unsupportedOn(resource.model, conn.server_version() / 10000)) return *unsupported;
 
-  // Every declared type and expression Postgres has not printed already (as the live object's
-  // text) is put to it; the plan is then made from what it printed, never from the author's text.
-  const schema::CanonQuestions questions = schema::canonQuestions(*have, resource.model);
-  // Functions first (over the types the plan creates and the declared tables): a default, check,
-  // index, view, partition or policy may call one the plan creates, which then stands in the
-  // schema, as Postgres printed it, while those are asked.
-  const schema::FunctionQuestions functionQuestions = schema::functionQuestions(*have, resource.model);
-  auto functionAnswers = pg::askFunctions(conn, schemaName, questions, functionQuestions);
-  if (!functionAnswers) return functionAnswers.error();
-  auto declared = schema::withFunctionAnswers(*have, resource.model, *functionAnswers);
-  if (!declared) return declared.error();
-  schema::CanonQuestions planned = questions;
-  planned.newFunctions = schema::functionsForQuestions(*have, *declared);
-
-  schema::Canon canon;
-  if (!questions.empty()) {
-    auto answers = pg::canonicalize(conn, schemaName, planned);
-    if (!answers) return answers.error();
-    canon = std::move(*answers);
+  // Preflight: what the declaration needs from outside the plan is looked for before anything is
+  // done. An item whose need is missing is withheld (reported blocked, with the reason) and the
+  // questions are put again without it, so that the rest of the plan proceeds.
+  schema::Model declared = resource.model;
+  schema::Withheld withheld;
+  if (auto held = withholdUnavailableExtensions(conn, *have, declared, withheld); !held) return held.error();
+  std::optional<Asked> asked;
+  for (size_t round = 0, rounds = withholdable(declared) + 1; !asked; ++round) {
+    auto answer = askDeclarations(conn, schemaName, *have, declared);
+    if (answer) {
+      asked = std::move(*answer);
+      continue;
+    }
+    const core::Error& e = answer.error();
+    if (e.kind != core::ErrorKind::Invalid || round >= rounds ||
+        !schema::withhold(declared, *have, schema::Refusal{e.field, e.message, e.sqlstate}, withheld))
+      return e;
   }
-  auto want = schema::canonicalModel(*have, *declared, canon);
-  if (!want) return want.error();
-  if (auto settled = secondLook(conn, schemaName, *have, *declared, std::move(*want), planned.newFunctions); settled)
-    want = std::move(*settled);
-  else
-    return settled.error();
-  // View queries likewise.
-  const schema::ViewQuestions viewQuestions = schema::viewQuestions(*have, *want);
-  schema::ViewAnswers viewAnswers;
-  if (!viewQuestions.empty()) {
-    auto answered = pg::canonicalizeViews(conn, schemaName, planned, viewQuestions);
-    if (!answered) return answered.error();
-    viewAnswers = std::move(*answered);
-  }
-  want = schema::canonicalViews(*have, std::move(*want), viewAnswers);
-  if (!want) return want.error();
-  // Partition keys and bounds the same way, once the types are Postgres's.
-  const std::vector<schema::PartitionQuestion> partitionQuestions = schema::partitionQuestions(*have, *want);
-  auto partitionAnswers = pg::askPartitions(conn, schemaName, planned, partitionQuestions);
-  if (!partitionAnswers) return partitionAnswers.error();
-  want = schema::withPartitionAnswers(*have, std::move(*want), *partitionAnswers);
-  if (!want) return want.error();
-  // Policy expressions the same way.
-  const std::vector<schema::PolicyQuestion> policyQuestions = schema::policyQuestions(*have, *want);
-  auto policyAnswers = pg::askPolicies(conn, schemaName, planned, policyQuestions);
-  if (!policyAnswers) return policyAnswers.error();
-  want = schema::withPolicyAnswers(*have, std::move(*want), *policyAnswers);
-  if (!want) return want.error();
+  const schema::Model& want = asked->want;
+  const schema::Canon& canon = asked->canon;
 
-  // Trigger conditions the same way.
-  const std::vector<schema::TriggerQuestion> triggerQuestions = schema::triggerQuestions(*have, *want);
-  auto triggerAnswers = pg::askTriggers(conn, schemaName, planned, triggerQuestions);
-  if (!triggerAnswers) return triggerAnswers.error();
-  want = schema::withTriggerAnswers(*have, std::move(*want), *triggerAnswers);
-  if (!want) return want.error();
-
-  std::vector<schema::Change> changes = schema::diff(*have, *want, resource.policy, canon);
+  std::vector<schema::Change> changes = schema::diff(*have, want, resource.policy, canon);
 
   schema::Facts facts;
   const schema::FactQuestions needed = schema::factsNeeded(changes);
@@ -132,6 +191,7 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
     facts = std::move(*probed);
   }
   changes = schema::classify(std::move(changes), facts);
+  changes.insert(changes.end(), withheld.changes.begin(), withheld.changes.end());
 
   return schema::plan(changes, schemaName);
 }

@@ -44,7 +44,7 @@ core::Error ApiError::toError() const {
       m += "]";
     }
   }
-  return core::Error{kind, m, field};
+  return core::Error{kind, m, field, {}};
 }
 
 ApiError fromStatus(const nlohmann::json& status, int fallbackCode) {

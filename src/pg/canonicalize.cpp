@@ -220,19 +220,29 @@ void execute(pqxx::transaction_base& tx, const Scratch& s) {
   for (const auto& sql : s.statements) tx.exec_params(sql);
 }
 
+// Why the server refused a question: its message, and its SQLSTATE (empty when it took the
+// question but made more than one thing of it).
+struct Refused {
+  std::string message;
+  std::string sqlstate;
+};
+
+schema::CanonFailure failure(std::string field, Refused why, bool type) {
+  return schema::CanonFailure{std::move(field), std::move(why.message), type, std::move(why.sqlstate)};
+}
+
 // The server's reason for refusing a question, or nullopt when the question is sound. Runs under
 // a savepoint on a scratch table named kProbeTable, rolled back afterwards.
-std::optional<std::string> tryOne(pqxx::transaction_base& tx, const Scratch& s,
-                                   const std::string& notOneThing) {
+std::optional<Refused> tryOne(pqxx::transaction_base& tx, const Scratch& s, const std::string& notOneThing) {
   // Plain SAVEPOINT statements: libpqxx 6's subtransaction did not reliably send them here.
   tx.exec("SAVEPOINT so_canon_probe");
-  std::optional<std::string> refused;
+  std::optional<Refused> refused;
   try {
     execute(tx, s);
     auto found = readBack(tx);
-    if (!matches(found[s.name], s.expected)) refused = notOneThing;
+    if (!matches(found[s.name], s.expected)) refused = Refused{notOneThing, ""};
   } catch (const pqxx::sql_error& e) {
-    refused = detail::firstLine(e.what());
+    refused = Refused{detail::firstLine(e.what()), e.sqlstate()};
   }
   tx.exec("ROLLBACK TO SAVEPOINT so_canon_probe");
   return refused;
@@ -256,19 +266,19 @@ std::optional<schema::CanonFailure> diagnoseIndex(pqxx::transaction_base& tx, co
     schema::IndexKey withClass = key;
     withClass.opclassParameters.clear();
     if (!key.opclassParameters.empty() && !refusal(withClass))
-      return schema::CanonFailure{key.field + ".opclassParameters", *err, false};
+      return failure(key.field + ".opclassParameters", *err, false);
     schema::IndexKey bare = withClass;
     bare.opclass.clear();
-    if (!key.opclass.empty() && !refusal(bare)) return schema::CanonFailure{key.field + ".opclass", *err, false};
-    return schema::CanonFailure{key.field + (expression ? ".expression" : ".column"), *err, false};
+    if (!key.opclass.empty() && !refusal(bare)) return failure(key.field + ".opclass", *err, false);
+    return failure(key.field + (expression ? ".expression" : ".column"), *err, false);
   }
   schema::TableQuestion whole{q.table, q.columns, {}, {}, {}, {}, {index}};
   whole.indexes[0].with.clear();
   if (auto err = tryOne(tx, tableScratch(kProbeTable, whole, false, {}, {}, {0}), "not one index"))
-    return schema::CanonFailure{index.field + ".keys", *err, false};
+    return failure(index.field + ".keys", *err, false);
   whole.indexes[0].with = index.with;
   if (auto err = tryOne(tx, tableScratch(kProbeTable, whole, false, {}, {}, {0}), "not one index"))
-    return schema::CanonFailure{index.field + ".with", *err, false};
+    return failure(index.field + ".with", *err, false);
   return std::nullopt;
 }
 
@@ -290,7 +300,7 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::st
   }
   for (const auto& t : types) {
     if (auto err = tryOne(tx, typesScratch(kProbeTable, {t}), "not a single type: " + t)) {
-      refused.push_back({typeFields.at(t), *err, true});
+      refused.push_back(failure(typeFields.at(t), *err, true));
       return finish();
     }
   }
@@ -301,7 +311,7 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::st
       schema::TableQuestion one{q.table, {c}, {}, {}};
       one.columns[0].defaultExpr.reset();
       if (auto err = tryOne(tx, tableScratch(kProbeTable, one, false, {}, {}), "not a single type: " + c.type)) {
-        refused.push_back({c.field + ".type", *err, true});
+        refused.push_back(failure(c.field + ".type", *err, true));
         return finish();
       }
     }
@@ -310,17 +320,17 @@ std::vector<schema::CanonFailure> diagnose(pqxx::connection& conn, const std::st
       schema::TableQuestion one{q.table, {c}, {}, {}};
       if (auto err = tryOne(tx, tableScratch(kProbeTable, one, true, {}, {}),
                             "not a single expression: " + *c.defaultExpr))
-        refused.push_back({c.field + ".default", *err, false});
+        refused.push_back(failure(c.field + ".default", *err, false));
     }
     for (size_t j = 0; j < q.checks.size(); ++j) {
       if (auto err = tryOne(tx, tableScratch(kProbeTable, q, false, {j}, {}),
                             "not a single expression: " + q.checks[j].first))
-        refused.push_back({q.checks[j].second, *err, false});
+        refused.push_back(failure(q.checks[j].second, *err, false));
     }
     for (size_t j = 0; j < q.predicates.size(); ++j) {
       if (auto err = tryOne(tx, tableScratch(kProbeTable, q, false, {}, {j}),
                             "not a single expression: " + q.predicates[j].first))
-        refused.push_back({q.predicates[j].second, *err, false});
+        refused.push_back(failure(q.predicates[j].second, *err, false));
     }
     for (const auto& index : q.indexes) {
       if (auto failure = diagnoseIndex(tx, q, index)) refused.push_back(*failure);
@@ -343,7 +353,8 @@ std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base&
     try {
       tx.exec_params("CREATE EXTENSION IF NOT EXISTS " + ident(e.name) + " WITH SCHEMA " + ident(schemaName));
     } catch (const pqxx::sql_error& err) {
-      return schema::CanonFailure{e.field, "cannot create extension " + e.name + ": " + detail::firstLine(err.what()), true};
+      return schema::CanonFailure{e.field, "cannot create extension " + e.name + ": " + detail::firstLine(err.what()), true,
+                                  err.sqlstate()};
     }
   }
   for (const auto& s : questions.newSequences) {
@@ -351,7 +362,7 @@ std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base&
       tx.exec_params("CREATE SEQUENCE " + schema::sql::qualified(schemaName, s.name) + " AS " + s.type);
     } catch (const pqxx::sql_error& err) {
       return schema::CanonFailure{s.field + ".name", "cannot create sequence " + s.name + ": " + detail::firstLine(err.what()),
-                                  true};
+                                  true, err.sqlstate()};
     }
   }
   for (const auto& e : questions.shadowEnums) {
@@ -368,7 +379,7 @@ std::optional<schema::CanonFailure> createPlannedObjects(pqxx::transaction_base&
     statements.push_back(schema::createFunctionSql(f, schema::sql::qualified(schemaName, f.name), false));
   if (auto refused = execPipelined(tx, statements))
     return schema::CanonFailure{refused->index == 0 ? "" : questions.newFunctions[refused->index - 1].field,
-                                refused->message, true};
+                                refused->message, true, refused->sqlstate};
   // Back to checking: what is asked after this is the declarations' own text.
   tx.exec("SET LOCAL check_function_bodies TO on");
   return std::nullopt;
@@ -383,8 +394,10 @@ std::string scratchTableSql(const std::string& name, const std::vector<std::pair
 std::optional<core::Error> makeScratch(pqxx::transaction_base& tx, const std::string& schemaName,
                                        const schema::CanonQuestions& planned, const std::vector<std::string>& statements,
                                        const std::vector<std::string>& fields) {
-  if (auto failed = createPlannedObjects(tx, schemaName, planned)) return core::invalid(failed->field, failed->message);
-  if (auto refused = execPipelined(tx, statements)) return core::invalid(fields.at(refused->index), refused->message);
+  if (auto failed = createPlannedObjects(tx, schemaName, planned))
+    return core::invalid(failed->field, failed->message, failed->sqlstate);
+  if (auto refused = execPipelined(tx, statements))
+    return core::invalid(fields.at(refused->index), refused->message, refused->sqlstate);
   return std::nullopt;
 }
 
@@ -758,7 +771,7 @@ std::optional<schema::CanonFailure> diagnoseExtras(pqxx::connection& conn, const
       if (!fileExtras(s, found[s.name], q.table, scratch))
         refused = schema::CanonFailure{field, "not a single expression or exclusion: it defines more than one thing", false};
     } catch (const pqxx::sql_error& e) {
-      refused = schema::CanonFailure{field, detail::firstLine(e.what()), false};
+      refused = schema::CanonFailure{field, detail::firstLine(e.what()), false, e.sqlstate()};
     }
     tx.exec("ROLLBACK TO SAVEPOINT so_canon_extra");
   };
@@ -788,14 +801,15 @@ core::Result<schema::Canon> canonicalize(pqxx::connection& conn, const std::stri
     if (!batchError) {
       const auto extrasError = askExtras(conn, schemaName, questions, canon);
       if (!extrasError) return canon;
-      if (auto refused = diagnoseExtras(conn, schemaName, questions)) return core::invalid(refused->field, refused->message);
+      if (auto refused = diagnoseExtras(conn, schemaName, questions))
+        return core::invalid(refused->field, refused->message, refused->sqlstate);
       return core::terminal("canonicalize failed: " + *extrasError);
     }
     // Every question is asked with what the plan creates in place, so a refusal is the
     // declaration's fault: the first one found is the error.
     auto refused = diagnose(conn, schemaName, questions, types, typeFields);
     if (refused.empty()) return core::terminal("canonicalize failed: " + *batchError);
-    return core::invalid(refused.front().field, refused.front().message);
+    return core::invalid(refused.front().field, refused.front().message, refused.front().sqlstate);
   } catch (const std::exception& e) {
     return detail::fromException(e, "cannot canonicalize declared types and expressions in schema " + schemaName);
   }

@@ -120,8 +120,12 @@ std::vector<const schema::ViewQuestion*> scratchOrder(const schema::ViewQuestion
 
 // Creates every view it can, each under a savepoint, passes over the rest until none is made:
 // a view reading another declared view waits for it. The server's refusal of each view left.
-std::map<std::string, std::string> makeViews(pqxx::transaction_base& tx, const schema::ViewQuestions& q) {
-  std::map<std::string, std::string> refused;
+struct Refused {
+  std::string message;
+  std::string sqlstate;
+};
+std::map<std::string, Refused> makeViews(pqxx::transaction_base& tx, const schema::ViewQuestions& q) {
+  std::map<std::string, Refused> refused;
   std::vector<const schema::ViewQuestion*> pending = scratchOrder(q);
   for (bool progress = true; progress && !pending.empty();) {
     progress = false;
@@ -135,7 +139,7 @@ std::map<std::string, std::string> makeViews(pqxx::transaction_base& tx, const s
         progress = true;
       } catch (const pqxx::sql_error& e) {
         tx.exec("ROLLBACK TO SAVEPOINT so_canon_view");
-        refused[v->name] = detail::firstLine(e.what());
+        refused[v->name] = Refused{detail::firstLine(e.what()), e.sqlstate()};
         left.push_back(v);
       }
     }
@@ -146,7 +150,7 @@ std::map<std::string, std::string> makeViews(pqxx::transaction_base& tx, const s
 
 // The refusal to report: the first view (in declared order) whose refusal is not that another
 // refused view is missing.
-core::Error refusal(const schema::ViewQuestions& q, const std::map<std::string, std::string>& refused) {
+core::Error refusal(const schema::ViewQuestions& q, const std::map<std::string, Refused>& refused) {
   const schema::ViewQuestion* chosen = nullptr;
   for (const auto& v : q.views) {
     auto it = refused.find(v.name);
@@ -154,13 +158,15 @@ core::Error refusal(const schema::ViewQuestions& q, const std::map<std::string, 
     if (!chosen) chosen = &v;
     bool waitsForAnother = false;
     for (const auto& [other, message] : refused)
-      waitsForAnother = waitsForAnother || (other != v.name && it->second.find("\"" + other + "\"") != std::string::npos);
+      waitsForAnother =
+          waitsForAnother || (other != v.name && it->second.message.find("\"" + other + "\"") != std::string::npos);
     if (!waitsForAnother) {
       chosen = &v;
       break;
     }
   }
-  return core::invalid(chosen->field + ".query", refused.at(chosen->name));
+  const Refused& why = refused.at(chosen->name);
+  return core::invalid(chosen->field + ".query", why.message, why.sqlstate);
 }
 
 // Every temporary view of this session: its text, whether it has options, its columns, and the
@@ -212,7 +218,7 @@ core::Result<schema::ViewAnswers> canonicalizeViews(pqxx::connection& conn, cons
       pqxx::work tx(conn, "canonicalize-views");
       if (auto failed = detail::createPlannedObjects(tx, schemaName, planned)) {
         tx.abort();
-        return core::invalid(failed->field, failed->message);
+        return core::invalid(failed->field, failed->message, failed->sqlstate);
       }
       if (auto refused = detail::execPipelined(tx, detail::shadowTableStatements(questions.tables))) {
         tx.abort();

@@ -29,7 +29,7 @@ bool retryable(const std::string& sqlstate) {
 
 core::Error failureOf(const std::exception& e, const std::string& context) {
   auto error = [&](core::ErrorKind kind, const std::string& reason) {
-    return core::Error{kind, context + ": " + reason, {}};
+    return core::Error{kind, context + ": " + reason, {}, {}};
   };
   const std::string what = e.what();
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e))

@@ -186,7 +186,7 @@ core::Result<schema::FunctionAnswers> askFunctions(pqxx::connection& conn, const
     pqxx::work tx(conn, "function-questions");
     if (auto failed = detail::createPlannedObjects(tx, schemaName, planned)) {
       tx.abort();
-      return core::invalid(failed->field, failed->message);
+      return core::invalid(failed->field, failed->message, failed->sqlstate);
     }
     // A language the database lacks (after the plan's extensions, made above) blocks the functions
     // in it; the others are asked.
@@ -226,7 +226,7 @@ core::Result<schema::FunctionAnswers> askFunctions(pqxx::connection& conn, const
     }
     if (auto refused = detail::execPipelined(tx, statements)) {
       tx.abort();
-      return core::invalid(fields.at(refused->index), refused->message);
+      return core::invalid(fields.at(refused->index), refused->message, refused->sqlstate);
     }
     const pqxx::result rows = tx.exec_params(kReadBack, schemaName, ownNames.dump());
     tx.abort();  // scratch only: nothing is ever committed

@@ -24,6 +24,11 @@ std::string connectionError(PGconn* conn, const std::string& what) {
   return what + ": " + firstLine(PQerrorMessage(conn));
 }
 
+std::string sqlstateOf(const PGresult* r) {
+  const char* code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  return code ? code : "";
+}
+
 }  // namespace
 
 std::optional<PipelineRefusal> execPipelined(pqxx::transaction_base& tx, const std::vector<std::string>& statements) {
@@ -55,7 +60,7 @@ std::optional<PipelineRefusal> execPipelined(pqxx::transaction_base& tx, const s
     // Each statement's results end with a null result.
     while (PGresult* r = PQgetResult(conn)) {
       const ExecStatusType status = PQresultStatus(r);
-      if (status == PGRES_FATAL_ERROR && !refusal) refusal = PipelineRefusal{i, firstLine(PQresultErrorMessage(r))};
+      if (status == PGRES_FATAL_ERROR && !refusal) refusal = PipelineRefusal{i, firstLine(PQresultErrorMessage(r)), sqlstateOf(r)};
       PQclear(r);
     }
     if (PQstatus(conn) != CONNECTION_OK) throw pqxx::broken_connection(connectionError(conn, "connection lost"));

@@ -19,6 +19,7 @@ namespace pg::detail {
 struct PipelineRefusal {
   size_t index = 0;     // the statement the server refused; the ones after it did not run
   std::string message;  // the server's first line (as firstLine gives it)
+  std::string sqlstate;
 };
 
 // Runs `statements` in order inside `tx`, in one round trip. Results are discarded. On a refusal

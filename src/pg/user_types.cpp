@@ -96,7 +96,7 @@ std::optional<schema::CanonFailure> createNewUserTypes(pqxx::transaction_base& t
     try {
       tx.exec_params(sql);
     } catch (const pqxx::sql_error& err) {
-      return schema::CanonFailure{field, "cannot create " + name + ": " + firstLine(err.what()), true};
+      return schema::CanonFailure{field, "cannot create " + name + ": " + firstLine(err.what()), true, err.sqlstate()};
     }
   }
   return std::nullopt;

@@ -107,6 +107,7 @@ struct CanonFailure {
   std::string field;
   std::string message;  // the server's
   bool type = false;    // a type (or extension) question: nothing else can be asked without it
+  std::string sqlstate;  // the server's, when it refused the question
 };
 
 // Answers; keys are the declared text. A missing answer means "not asked" or "refused": callers

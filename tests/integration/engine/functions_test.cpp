@@ -3,6 +3,8 @@
 // a result type changed by a drop and create that takes its declared view along, blocked by an
 // undeclared dependent or a missing language while the rest runs, undeclared ones dropped only
 // with prune and approval, and hostile text refused with nothing changed.
+#include <algorithm>
+
 #include "engine_fixture.hpp"
 
 namespace {
@@ -219,9 +221,16 @@ TEST_F(FunctionsTest, HostileOrWrongTextIsAnInputErrorNamingTheFunctionAndNothin
       language: sql
       body: "SELECT 1"
 )yaml";
-  const std::string error = planError(resource(functions(badType)));
-  EXPECT_EQ(error.rfind("spec.functions[0]: ", 0), 0u) << error;
-  EXPECT_NE(error.find("no_such_type"), std::string::npos) << error;
+  // A type that does not exist is a referenced object that is missing: the function waits for it
+  // (preflight), named with the server's reason; the rest proceeds.
+  const auto typo = plan(resource(functions(badType)));
+  const auto held = std::find_if(typo.plan.drift.begin(), typo.plan.drift.end(),
+                                 [](const schema::Change& c) { return c.kind == schema::ChangeKind::CreateFunction; });
+  ASSERT_NE(held, typo.plan.drift.end());
+  EXPECT_EQ(held->object, "typo(a no_such_type)");
+  EXPECT_EQ(held->safety, schema::Safety::Blocked);
+  EXPECT_NE(held->reason.find("spec.functions[0]: type no_such_type does not exist"), std::string::npos)
+      << held->reason;
   // A body that closes the dollar quote it might travel in stays a body.
   const std::string quoted = R"yaml(    - name: quoted
       returns: text
@@ -266,13 +275,15 @@ TEST_F(FunctionsTest, ASqlFunctionMayCallAnotherTheSamePlanCreates) {
   applied(r);
   EXPECT_EQ(value("SELECT with_tax(100)"), "120");
   EXPECT_EQ(drift(plan(r).plan), Drift{});
-  // A body calling a function that is declared nowhere is still refused, naming it.
+  // A body calling a function that is declared nowhere waits for it, blocked with the reason.
   const std::string dangling = R"yaml(    - name: dangling
       returns: bigint
       language: sql
       body: "SELECT no_such_function(1)"
 )yaml";
-  const std::string error = planError(resource(functions(dangling)));
-  EXPECT_EQ(error.rfind("spec.functions[0]: ", 0), 0u) << error;
-  EXPECT_NE(error.find("no_such_function"), std::string::npos) << error;
+  const auto waiting = plan(resource(functions(dangling)));
+  ASSERT_EQ(drift(waiting.plan), Drift{"CreateFunction dangling() [blocked]"});
+  EXPECT_NE(waiting.plan.drift[0].reason.find("spec.functions[0]: function no_such_function(integer) does not exist"),
+            std::string::npos)
+      << waiting.plan.drift[0].reason;
 }

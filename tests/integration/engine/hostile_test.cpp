@@ -168,8 +168,6 @@ TEST_F(EngineTest, PlanRefusesWhatApplyWouldTripOnNamingTheField) {
        "spec.tables[0].checks[0].expression", "column \"d\" does not exist"},
       {"missing schema", "  schema: nowhere\n  tables:\n    - name: a\n      columns:\n        - {name: c, type: integer}\n",
        "spec.schema", "schema \"nowhere\" does not exist"},
-      {"unavailable extension", "  extensions: [no_such_extension]\n", "spec.extensions[0]",
-       "cannot create extension no_such_extension"},
       {"default naming an enum value the plan removes",
        "  enums:\n    - {name: mood, values: [ok]}\n  tables:\n    - name: a\n      columns:\n"
        "        - {name: c, type: mood, default: \"'gone'\"}\n",

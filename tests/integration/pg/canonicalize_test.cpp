@@ -152,7 +152,7 @@ std::optional<schema::CanonFailure> refusalFor(const core::Result<schema::Canon>
     ADD_FAILURE() << "expected an Invalid error naming " << field << ", got " << canon.error().describe();
     return std::nullopt;
   }
-  return schema::CanonFailure{field, canon.error().message, false};
+  return schema::CanonFailure{field, canon.error().message, false, canon.error().sqlstate};
 }
 
 TEST_F(Canonicalize, ARefusedDefaultCheckOrPredicateIsAnErrorNamingItsField) {
