@@ -49,13 +49,16 @@ std::string parallelOf(char c) { return c == 's' ? "safe" : c == 'r' ? "restrict
   " CASE WHEN p.prokind = 'f' THEN pg_catalog.pg_get_function_result(p.oid) END, l.lanname, p.prosrc,"         \
   " p.provolatile, p.proisstrict, p.prosecdef, p.proparallel, pg_catalog.array_to_json(p.proconfig)"
 
-// Each routine's dependents: 'v' a view (by name), 't' a trigger (table and name), 'o' anything
-// else, with the relation it hangs on when there is one; each as pg_describe_object says it.
+// Each routine's dependents: 'v' a view (by name), 't' a trigger and 'p' a policy (table and
+// name), 'o' anything else, with the relation it hangs on when there is one; each as
+// pg_describe_object says it, and once (pg_depend holds a policy calling it from both USING and
+// WITH CHECK twice, and one made again twice would fail).
 const std::string kFunctionsQuery =
     "SELECT " SO_FUNCTION_COLUMNS ", pg_catalog.obj_description(p.oid, 'pg_proc'),"
     " (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(x.kind, x.rel, x.name, x.description)) FROM ("
-    "   SELECT CASE d.classid WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN 'v'"
-    "     WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN 't' ELSE 'o' END AS kind,"
+    "   SELECT DISTINCT CASE d.classid WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN 'v'"
+    "     WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN 't'"
+    "     WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN 'p' ELSE 'o' END AS kind,"
     "   CASE d.classid"
     "     WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (SELECT c.relname FROM pg_catalog.pg_rewrite r"
     "       JOIN pg_catalog.pg_class c ON c.oid = r.ev_class WHERE r.oid = d.objid)"
@@ -70,8 +73,10 @@ const std::string kFunctionsQuery =
     "     WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN (SELECT c.relname FROM pg_catalog.pg_index i"
     "       JOIN pg_catalog.pg_class c ON c.oid = i.indrelid WHERE i.indexrelid = d.objid)"
     "   END AS rel,"
-    "   CASE WHEN d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN"
-    "     (SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE t.oid = d.objid) END AS name,"
+    "   CASE d.classid WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN"
+    "     (SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE t.oid = d.objid)"
+    "     WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN"
+    "     (SELECT po.polname FROM pg_catalog.pg_policy po WHERE po.oid = d.objid) END AS name,"
     "   pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) AS description"
     "   FROM pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
     "     AND d.refobjid = p.oid AND d.deptype = 'n' ORDER BY 4) x),"
@@ -122,6 +127,7 @@ void decodeFunctions(const pqxx::result& rows, schema::Model& model) {
         const std::string kind = d[0].get<std::string>();
         dep.kind = kind == "v"   ? schema::FunctionDependent::Kind::View
                    : kind == "t" ? schema::FunctionDependent::Kind::Trigger
+                   : kind == "p" ? schema::FunctionDependent::Kind::Policy
                                  : schema::FunctionDependent::Kind::Other;
         if (d[1].is_string()) dep.table = d[1].get<std::string>();
         if (d[2].is_string()) dep.name = d[2].get<std::string>();

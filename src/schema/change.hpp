@@ -211,8 +211,9 @@ struct PolicyChange {
 
 // ReplaceFunction: the function as it is and as declared. `dropAndCreate` when CREATE OR REPLACE
 // cannot make it (another result type, argument names or defaults, function <-> procedure): it
-// is dropped and created in one transaction, the declared views on it taken down and made again
-// around it (Change::dependentViews); any other dependent blocks it (Change::blockedBy).
+// is dropped and created in one transaction, the declared views, policies and triggers on it
+// taken down and made again around it (Change::dependentViews, dependentPolicies,
+// dependentTriggers); any other dependent blocks it (Change::blockedBy).
 struct FunctionChange {
   Function from;
   Function to;
@@ -226,6 +227,19 @@ struct TriggerChange {
   Trigger from;
   Trigger to;
   bool operator==(const TriggerChange&) const = default;
+};
+
+// A declared trigger or policy made again around a change from its declaration (canonical), on
+// `table` as the table is named when the change runs (its live name before the plan's renames).
+struct DependentTrigger {
+  std::string table;
+  Trigger trigger;
+  bool operator==(const DependentTrigger&) const = default;
+};
+struct DependentPolicy {
+  std::string table;
+  RowPolicy policy;
+  bool operator==(const DependentPolicy&) const = default;
 };
 
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
@@ -262,9 +276,13 @@ struct Change {
   // change is blocked, naming them (classify).
   std::vector<std::string> undeclaredViews;
   // ChangeType, WidenType: the declared triggers on the table that use the column (Postgres will
-  // not change a type under a trigger's WHEN or UPDATE OF): dropped before the ALTER and made
+  // not change a type under a trigger's WHEN or UPDATE OF); ReplaceFunction that drops and
+  // creates the function: the declared triggers that call it. Dropped before the change and made
   // again after it from their declarations, in the same transaction. Undeclared ones block it.
-  std::vector<Trigger> dependentTriggers;
+  std::vector<DependentTrigger> dependentTriggers;
+  // ReplaceFunction that drops and creates the function: the declared policies whose expressions
+  // call it, taken down and made again around it as dependentTriggers are.
+  std::vector<DependentPolicy> dependentPolicies;
   // CreateIndex and DropIndex of a partitioned table's index. Create: built ON ONLY the table,
   // then on each of these partitions CONCURRENTLY and attached (an index on a partitioned table
   // cannot be built CONCURRENTLY itself, nor dropped so).

@@ -182,13 +182,15 @@ static std::vector<std::string> rolesNamed(const Change& c) {
       if (!r->empty() && *r != "public" && (out.empty() || out.back() != *r)) out.push_back(*r);
     return out;
   }
-  const RowPolicy* p = nullptr;
-  if (c.kind == ChangeKind::CreatePolicy) p = &std::get<RowPolicy>(c.detail);
-  if (c.kind == ChangeKind::AlterPolicy) p = &std::get<PolicyChange>(c.detail).to;
+  std::vector<const RowPolicy*> made;
+  if (c.kind == ChangeKind::CreatePolicy) made.push_back(&std::get<RowPolicy>(c.detail));
+  if (c.kind == ChangeKind::AlterPolicy) made.push_back(&std::get<PolicyChange>(c.detail).to);
+  // A function dropped and created again makes the policies on it again, from their declarations.
+  for (const auto& d : c.dependentPolicies) made.push_back(&d.policy);
   std::vector<std::string> out;
-  if (p)
+  for (const RowPolicy* p : made)
     for (const auto& r : p->roles)
-      if (r != "public") out.push_back(r);
+      if (r != "public" && std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "schema/grants_diff.hpp"
+#include "schema/match.hpp"
 #include "schema/sql.hpp"
 
 namespace schema {
@@ -19,6 +20,22 @@ std::vector<const Function*> named(const std::vector<Function>& functions, const
   for (const auto& f : functions)
     if (f.name == name) out.push_back(&f);
   return out;
+}
+
+// The item of `items` called `name`, or nullptr.
+template <class T>
+const T* byName(const std::vector<T>& items, const std::string& name) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.name == name; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+// A policy's or trigger's own changes in the plan, which a function dropped and created again
+// replaces by making it again from its declaration.
+bool ownPolicyChange(ChangeKind k) {
+  return k == ChangeKind::CreatePolicy || k == ChangeKind::AlterPolicy || k == ChangeKind::DropPolicy;
+}
+bool ownTriggerChange(ChangeKind k) {
+  return k == ChangeKind::ReplaceTrigger || k == ChangeKind::EnableTrigger || k == ChangeKind::DisableTrigger;
 }
 
 // Everything but the identity and the comment: what CREATE OR REPLACE sets.
@@ -103,6 +120,7 @@ class FunctionDiffer {
       if (live) matched.insert(live);
       declared(f, live);
     }
+    dropOwnChangesOfRemade();
     if (!policy_.prune) return;
     for (const auto& l : have_.functions) {
       if (matched.count(&l)) continue;
@@ -135,7 +153,7 @@ class FunctionDiffer {
       const bool dropAndCreate = change.dropAndCreate;
       Change& c = add(ChangeKind::ReplaceFunction, f, std::move(change));
       if (dropAndCreate) {
-        blockOnDependents(c, *live, /*dropping=*/false);
+        blockOnDependents(c, *live, /*dropping=*/false, remakeDependents(c, *live, f));
         // Made again: its privileges go with the drop; what it is declared to hold, or else what
         // it held, is granted again.
         if (const auto& again = f.grants ? f.grants : live->grants) grants(f, *again, nullptr);
@@ -153,15 +171,93 @@ class FunctionDiffer {
     }
   }
 
+  // A function dropped and created again takes the declared triggers and policies that call it
+  // (a trigger's function or WHEN, a policy's expressions) down and back up around itself, from
+  // their declarations. Each is made on its table as the table is named when the function's step
+  // runs: the live name, unless the function waits for the tables (a row type in its signature),
+  // and so for their renames. One whose declaration changes too while the plan adds or renames
+  // columns of its table may read those, which come after the function: it stays in the way. So
+  // does a trigger whose function this is: a trigger function has no parameters and returns
+  // trigger, so its drop and create makes it something no trigger can call.
+  std::set<const FunctionDependent*> remakeDependents(Change& c, const Function& live, const Function& wanted) {
+    std::set<const FunctionDependent*> remade;
+    for (const auto& d : live.dependents) {
+      const bool trigger = d.kind == FunctionDependent::Kind::Trigger;
+      if (!trigger && d.kind != FunctionDependent::Kind::Policy) continue;
+      const Table* table = declaredTable(d.table);
+      if (!table || (wanted.rowTypes.empty() && changesWithColumns(*table, d.name, trigger))) continue;
+      const std::string on = wanted.rowTypes.empty() ? d.table : table->name;
+      const Trigger* t = trigger ? byName(table->triggers, d.name) : nullptr;
+      if (t && t->functionSchema.empty() && t->function == wanted.name) t = nullptr;  // see below
+      const RowPolicy* p = trigger ? nullptr : byName(table->policies, d.name);
+      if (t) c.dependentTriggers.push_back({on, *t});
+      if (p) c.dependentPolicies.push_back({on, *p});
+      if (t || p) remade.insert(&d);
+    }
+    return remade;
+  }
+
+  // The declared table whose live name is `live`, or nullptr.
+  const Table* declaredTable(const std::string& live) {
+    if (!liveToDeclared_) {
+      liveToDeclared_.emplace();
+      for (const auto& m : matchTables(have_, want_))
+        if (m.have) (*liveToDeclared_)[m.have->name] = m.want;
+    }
+    auto it = liveToDeclared_->find(live);
+    return it == liveToDeclared_->end() ? nullptr : it->second;
+  }
+
+  // Does the plan change the declared policy (or trigger) `name` of `table`, and add or rename
+  // columns of that table?
+  bool changesWithColumns(const Table& table, const std::string& name, bool trigger) const {
+    bool itself = false, columns = false;
+    for (const auto& c : out_) {
+      if (c.table != table.name) continue;
+      columns = columns || c.kind == ChangeKind::AddColumn || c.kind == ChangeKind::RenameColumn;
+      itself = itself || (c.object == table.name + "." + name && (trigger ? ownTriggerChange(c.kind) : ownPolicyChange(c.kind)));
+    }
+    return itself && columns;
+  }
+
+  // A dependent made again from its declaration needs no change of its own: one drop, one
+  // create. Not when the function's change is blocked: then it is not made again either.
+  void dropOwnChangesOfRemade() {
+    std::set<std::string> policies, triggers;  // "declared table.name", as their changes' objects
+    for (auto& c : out_) {
+      if (c.kind != ChangeKind::ReplaceFunction) continue;
+      if (!c.blockedBy.empty()) {
+        c.dependentTriggers.clear();
+        c.dependentPolicies.clear();
+        continue;
+      }
+      for (const auto& t : c.dependentTriggers) triggers.insert(declaredObject(t.table, t.trigger.name));
+      for (const auto& p : c.dependentPolicies) policies.insert(declaredObject(p.table, p.policy.name));
+    }
+    if (policies.empty() && triggers.empty()) return;
+    out_.erase(std::remove_if(out_.begin(), out_.end(), [&](const Change& c) {
+                 return (ownPolicyChange(c.kind) && policies.count(c.object)) ||
+                        (ownTriggerChange(c.kind) && triggers.count(c.object));
+               }),
+               out_.end());
+  }
+
+  // "orders.name" for a dependent on `table` (its live or declared name).
+  std::string declaredObject(const std::string& table, const std::string& name) {
+    const Table* declared = declaredTable(table);
+    return (declared ? declared->name : table) + "." + name;
+  }
+
   // DROP FUNCTION fails while anything depends on it. Views are diffViews' (made again around a
-  // replaced function when declared); what else depends on it must be gone first: a dropped
-  // function's triggers the plan drops go before it, its dependents on a table the plan drops go
-  // with that table; anything else blocks. (A trigger function keeps its signature, so the drop and
-  // create that would need its triggers made again around it does not arise.)
-  void blockOnDependents(Change& c, const Function& live, bool dropping) {
+  // replaced function when declared), and so are the declared triggers and policies a replaced
+  // function makes again (remakeDependents); what else depends on it must be gone first: a
+  // dropped function's triggers the plan drops go before it, its dependents on a table the plan
+  // drops go with that table; anything else blocks.
+  void blockOnDependents(Change& c, const Function& live, bool dropping,
+                         const std::set<const FunctionDependent*>& remade = {}) {
     std::string standing;
     for (const auto& d : live.dependents) {
-      if (d.kind == FunctionDependent::Kind::View) continue;
+      if (d.kind == FunctionDependent::Kind::View || remade.count(&d)) continue;
       if (dropping && !d.table.empty() && droppedTables_.count(d.table)) continue;
       if (dropping && d.kind == FunctionDependent::Kind::Trigger && droppedTriggers_.count({d.table, d.name})) continue;
       standing += (standing.empty() ? "" : "; ") + d.description;
@@ -170,7 +266,9 @@ class FunctionDiffer {
     c.blockedBy = "Postgres cannot " + std::string(dropping ? "drop " : "drop and create again ") + c.object +
                   " while other objects depend on it (" + standing + "); " +
                   (dropping ? "declare the function, or remove what uses it first"
-                            : "keep its result type, parameter names and defaults, or remove what uses it first");
+                            : "keep its result type, parameter names and defaults, or remove what uses it first (a "
+                              "declared view, trigger or policy is made again around it, unless its own new "
+                              "declaration may read columns the plan adds or renames: change those first)");
   }
 
   // Grants where declared, as for tables (schema/grants_diff.hpp). `held` null: the plan makes the
@@ -199,6 +297,7 @@ class FunctionDiffer {
   std::vector<Change>& out_;
   std::set<std::string> droppedTables_;
   std::set<std::pair<std::string, std::string>> droppedTriggers_;  // (live table, trigger)
+  std::optional<std::map<std::string, const Table*>> liveToDeclared_;  // found once, when needed
 };
 
 }  // namespace

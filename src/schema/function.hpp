@@ -72,8 +72,10 @@ std::vector<Grant> defaultRoutineGrants();
 
 // Appends the function changes: created, replaced in place (CREATE OR REPLACE), dropped and
 // created again (what OR REPLACE cannot do), commented, and, with `prune`, undeclared ones dropped.
-// A function whose live dependents are neither views (made again around it, by diffViews) nor
-// dropped by the plan is blocked, naming them.
+// A function dropped and created again makes the declared policies and triggers on it again in its
+// own step (Change::dependentPolicies, dependentTriggers), their own changes folded in; its
+// declared views are diffViews'. Any other live dependent the plan does not drop first blocks it,
+// named.
 void diffFunctions(const Model& have, const Model& want, const Policy& policy, std::vector<Change>& changes);
 
 // CreateFunction, ReplaceFunction, DropFunction and SetComment of a function, as steps.

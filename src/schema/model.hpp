@@ -385,12 +385,13 @@ struct FunctionSetting {
 };
 
 // Live only: an object that depends on a function (pg_depend), as the plan must treat it when the
-// function is dropped: a view or trigger can be made again around it, anything else stands in the way.
+// function is dropped: a view, trigger or policy can be made again around it, anything else stands
+// in the way.
 struct FunctionDependent {
-  enum class Kind { View, Trigger, Other };
+  enum class Kind { View, Trigger, Policy, Other };
   Kind kind = Kind::Other;
-  std::string table;        // a trigger's table; a view's name
-  std::string name;         // the trigger's name; empty for a view
+  std::string table;        // a trigger's or policy's table; a view's name
+  std::string name;         // the trigger's or policy's name; empty for a view
   std::string description;  // pg_describe_object: "trigger orders_touch on table orders"
   bool operator==(const FunctionDependent&) const = default;
 };

@@ -89,6 +89,17 @@ std::string indexClauses(const Index& ix) {
   return out;
 }
 
+// `locks` with `table` locked at least in `mode`.
+std::vector<TableLock> withLock(std::vector<TableLock> locks, const std::string& table, LockMode mode) {
+  for (auto& l : locks)
+    if (l.table == table) {
+      if (static_cast<int>(mode) > static_cast<int>(l.mode)) l.mode = mode;
+      return locks;
+    }
+  locks.push_back({table, mode});
+  return locks;
+}
+
 class Renderer {
  public:
   Renderer(const Change& c, const std::string& schemaName) : c_(c), schema_(schemaName) {}
@@ -384,17 +395,6 @@ class Renderer {
       }
       default: return on(LockMode::AccessExclusive);
     }
-  }
-
-  // `locks` with `table` locked at least in `mode`.
-  static std::vector<TableLock> withLock(std::vector<TableLock> locks, const std::string& table, LockMode mode) {
-    for (auto& l : locks)
-      if (l.table == table) {
-        if (static_cast<int>(mode) > static_cast<int>(l.mode)) l.mode = mode;
-        return locks;
-      }
-    locks.push_back({table, mode});
-    return locks;
   }
 
   // VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE (reads and writes go on); a foreign
@@ -775,21 +775,33 @@ class Renderer {
 
 namespace {
 
-// The step with Change::dependentTriggers dropped first and made again last (as CreateTrigger
-// makes them), in its one transaction.
-std::vector<Step> withDependentTriggers(std::vector<Step> steps, const Change& c, const std::string& schemaName) {
-  if (c.dependentTriggers.empty() || steps.empty()) return steps;
+// The statements of `kind` for a dependent policy or trigger on `table`, as that change alone
+// renders them.
+template <class T>
+std::vector<std::string> dependentStatements(ChangeKind kind, const std::string& table, const T& object,
+                                             const std::string& schemaName) {
+  Change one;
+  one.kind = kind;
+  one.table = one.liveTable = table;
+  one.detail = object;
+  std::vector<std::string> out;
+  for (const auto& s : Renderer(one, schemaName).run()) out.insert(out.end(), s.statements.begin(), s.statements.end());
+  return out;
+}
+
+// The step with Change::dependentTriggers and dependentPolicies dropped first and made again last
+// (as CreateTrigger and CreatePolicy make them), in its one transaction, their tables locked as
+// DROP TRIGGER and DROP POLICY lock them.
+std::vector<Step> withDependentTriggersAndPolicies(std::vector<Step> steps, const Change& c, const std::string& schemaName) {
+  if ((c.dependentTriggers.empty() && c.dependentPolicies.empty()) || steps.empty()) return steps;
   std::vector<std::string> before, after;
-  for (const auto& t : c.dependentTriggers) {
-    Change one;
-    one.table = c.table;
-    one.liveTable = c.liveTable;
-    one.detail = t;
-    one.kind = ChangeKind::DropTrigger;
-    for (const auto& s : Renderer(one, schemaName).run()) before.insert(before.end(), s.statements.begin(), s.statements.end());
-    one.kind = ChangeKind::CreateTrigger;
-    for (const auto& s : Renderer(one, schemaName).run()) after.insert(after.end(), s.statements.begin(), s.statements.end());
-  }
+  auto add = [&](ChangeKind drop, ChangeKind make, const std::string& table, const auto& object) {
+    for (auto& s : dependentStatements(drop, table, object, schemaName)) before.push_back(std::move(s));
+    for (auto& s : dependentStatements(make, table, object, schemaName)) after.push_back(std::move(s));
+    steps.front().locks = withLock(steps.front().locks, sql::qualified(schemaName, table), LockMode::AccessExclusive);
+  };
+  for (const auto& t : c.dependentTriggers) add(ChangeKind::DropTrigger, ChangeKind::CreateTrigger, t.table, t.trigger);
+  for (const auto& p : c.dependentPolicies) add(ChangeKind::DropPolicy, ChangeKind::CreatePolicy, p.table, p.policy);
   steps.front().statements.insert(steps.front().statements.begin(), before.begin(), before.end());
   steps.back().statements.insert(steps.back().statements.end(), after.begin(), after.end());
   return steps;
@@ -798,8 +810,8 @@ std::vector<Step> withDependentTriggers(std::vector<Step> steps, const Change& c
 }  // namespace
 
 std::vector<Step> render(const Change& change, const std::string& schemaName) {
-  return withDependentTriggers(withDependentViews(Renderer(change, schemaName).run(), change, schemaName), change,
-                               schemaName);
+  return withDependentTriggersAndPolicies(withDependentViews(Renderer(change, schemaName).run(), change, schemaName),
+                                          change, schemaName);
 }
 
 }  // namespace schema

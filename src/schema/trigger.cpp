@@ -141,7 +141,7 @@ void settleTriggersUnderTypeChanges(const Model& have, const Model& want, std::v
       auto it = std::find_if(declared->triggers.begin(), declared->triggers.end(),
                              [&](const Trigger& t) { return t.name == lt.name; });
       if (it != declared->triggers.end())
-        c.dependentTriggers.push_back(*it);
+        c.dependentTriggers.push_back({c.table, *it});
       else
         undeclared += (undeclared.empty() ? "" : ", ") + lt.name;
     }

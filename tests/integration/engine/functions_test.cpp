@@ -1,7 +1,7 @@
 // Functions and procedures on a real PostgreSQL (contract Part 2, "Code objects"): created and
 // working, other spellings of the same signature and settings not drift, a body changed in place,
-// a result type changed by a drop and create that takes its declared view along, blocked by an
-// undeclared dependent or a missing language while the rest runs, undeclared ones dropped only
+// a result type changed by a drop and create that takes its declared view, policy and trigger
+// along, blocked by an undeclared dependent or a missing language while the rest runs, undeclared ones dropped only
 // with prune and approval, and hostile text refused with nothing changed.
 #include <algorithm>
 
@@ -115,6 +115,94 @@ TEST_F(FunctionsTest, AnotherResultTypeDropsAndCreatesTheFunctionWithItsDeclared
                   " AND attname = 'cents'"),
             "numeric");
   EXPECT_EQ(drift(plan(widened).plan), Drift{});
+}
+
+namespace {
+
+// accounts under a policy and a trigger's WHEN that call current_tenant(), which returns `returns`.
+std::string tenantSpec(const std::string& returns, const std::string& policies) {
+  return R"yaml(  tables:
+    - name: accounts
+      columns:
+        - {name: id, type: bigint, nullable: false}
+        - {name: tenant_id, type: bigint}
+      primaryKey: [id]
+      rowLevelSecurity: {enabled: true}
+)yaml" + policies + R"yaml(      triggers:
+        - {name: foreign_rows, timing: before, events: [insert], forEach: row,
+           when: "NEW.tenant_id IS DISTINCT FROM current_tenant()", function: refuse_row}
+  functions:
+    - name: current_tenant
+      returns: )yaml" + returns + R"yaml(
+      language: sql
+      body: "SELECT current_setting('app.tenant')::)yaml" + returns + R"yaml("
+      volatility: stable
+    - name: refuse_row
+      returns: trigger
+      language: plpgsql
+      body: "BEGIN RAISE EXCEPTION 'row of another tenant'; END"
+)yaml";
+}
+
+const char* kOwnRows =
+    "      policies:\n"
+    "        - {name: own_rows, using: \"tenant_id = current_tenant()\", withCheck: \"tenant_id = current_tenant()\"}\n";
+
+}  // namespace
+
+TEST_F(FunctionsTest, AnotherResultTypeMakesTheDeclaredPolicyAndTriggerOnItAgainInOneStep) {
+  applied(resource(tenantSpec("integer", kOwnRows)));
+  const std::string policyText =
+      "SELECT pg_get_expr(polqual, polrelid) || ' / ' || pg_get_expr(polwithcheck, polrelid) FROM pg_policy"
+      " WHERE polname = 'own_rows' AND polrelid = 'accounts'::regclass";
+  const std::string triggerText = "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'foreign_rows'";
+  const std::string policyBefore = value(policyText), triggerBefore = value(triggerText);
+  const std::string functionBefore = oidOf("current_tenant");
+
+  const auto widened = resource(tenantSpec("bigint", kOwnRows));
+  EXPECT_EQ(drift(plan(widened).plan), Drift{"ReplaceFunction current_tenant() [safe]"});
+  const auto report = applied(widened);
+  EXPECT_EQ(report.applied.size(), 1u) << "one step: one transaction";
+  EXPECT_EQ(value("SELECT format_type(prorettype, NULL) FROM pg_proc WHERE proname = 'current_tenant'"), "bigint");
+  EXPECT_NE(oidOf("current_tenant"), functionBefore) << "dropped and created";
+  EXPECT_EQ(value(policyText), policyBefore);
+  EXPECT_EQ(value(triggerText), triggerBefore);
+  // Both call the new function.
+  const std::string callers =
+      "SELECT string_agg(classid::regclass::text, ',' ORDER BY classid::regclass::text) FROM pg_depend"
+      " WHERE refobjid = 'current_tenant'::regproc AND deptype = 'n'";
+  EXPECT_EQ(value(callers), "pg_policy,pg_policy,pg_trigger");
+  // The trigger fires on the new function: another tenant's row is refused.
+  exec("SELECT set_config('app.tenant', '1', false); INSERT INTO accounts VALUES (1, 1)");
+  EXPECT_THROW(exec("SELECT set_config('app.tenant', '1', false); INSERT INTO accounts VALUES (2, 2)"), std::exception);
+  EXPECT_EQ(drift(plan(widened).plan), Drift{});
+}
+
+TEST_F(FunctionsTest, APolicyThatChangesWithTheFunctionIsDroppedOnceAndMadeOnceAsDeclared) {
+  applied(resource(tenantSpec("integer", kOwnRows)));
+  const auto changed = resource(tenantSpec(
+      "bigint", "      policies:\n        - {name: own_rows, command: select, using: \"tenant_id = current_tenant()\"}\n"));
+  EXPECT_EQ(drift(plan(changed).plan), Drift{"ReplaceFunction current_tenant() [safe]"});
+  applied(changed);
+  EXPECT_EQ(value("SELECT polcmd::text || ' ' || pg_get_expr(polqual, polrelid) || ' ' || (polwithcheck IS NULL)::text"
+                  " FROM pg_policy WHERE polname = 'own_rows'"),
+            "r (tenant_id = current_tenant()) true");
+  EXPECT_EQ(drift(plan(changed).plan), Drift{});
+}
+
+TEST_F(FunctionsTest, AnUndeclaredPolicyOnAFunctionToDropAndCreateBlocksItNamingIt) {
+  applied(resource(tenantSpec("integer", "")));
+  exec("CREATE POLICY by_hand ON accounts USING (tenant_id = current_tenant())");
+  const auto report = apply(resource(tenantSpec("bigint", "")));
+  ASSERT_FALSE(report.failure);
+  ASSERT_FALSE(report.remaining.drift.empty());
+  const auto& blocked = report.remaining.drift[0];
+  EXPECT_EQ(blocked.kind, schema::ChangeKind::ReplaceFunction);
+  EXPECT_EQ(blocked.safety, schema::Safety::Blocked);
+  EXPECT_NE(blocked.reason.find("policy by_hand on table accounts"), std::string::npos) << blocked.reason;
+  EXPECT_EQ(blocked.reason.find("foreign_rows"), std::string::npos) << "the declared trigger is not in the way";
+  EXPECT_EQ(value("SELECT format_type(prorettype, NULL) FROM pg_proc WHERE proname = 'current_tenant'"), "integer");
+  EXPECT_EQ(value("SELECT count(*) FROM pg_policy WHERE polname = 'by_hand'"), "1");
 }
 
 TEST_F(FunctionsTest, AnUndeclaredDependentBlocksTheDropAndCreateNamingIt) {

@@ -1,6 +1,7 @@
 // Contract Part 2, "Code objects": functions and procedures in questions, diff, classify and plan —
-// created with every clause, replaced in place, dropped and created again with the views on them,
-// blocked by other dependents or a missing language, dropped only with prune; changes in, exact SQL out.
+// created with every clause, replaced in place, dropped and created again with the views, policies
+// and triggers on them, blocked by other dependents or a missing language, dropped only with prune;
+// changes in, exact SQL out.
 #include <gtest/gtest.h>
 
 #include "builders.hpp"
@@ -54,6 +55,64 @@ Plan planPruning(const Model& have, const Model& want) {
   prune.prune = true;
   return plan(classify(diff(have, want, prune, Canon{}), Facts{}), want.schema);
 }
+
+// current_tenant() as a policy and a trigger's WHEN call it: `returns` is what changes.
+Function currentTenant(const std::string& returns) {
+  Function f;
+  f.name = "current_tenant";
+  f.returns = returns;
+  f.language = "sql";
+  f.body = "SELECT 1";
+  f.volatility = "stable";
+  return f;
+}
+
+RowPolicy ownRows() {
+  RowPolicy p;
+  p.name = "own_rows";
+  p.usingExpr = "(tenant_id = current_tenant())";
+  return p;
+}
+
+Trigger foreignRows() {
+  Trigger t;
+  t.name = "foreign_rows";
+  t.timing = "before";
+  t.events = {"insert"};
+  t.forEach = "row";
+  t.when = "(new.tenant_id <> current_tenant())";
+  t.function = "refuse";
+  return t;
+}
+
+const std::vector<FunctionDependent> kOnOrders = {
+    {FunctionDependent::Kind::Policy, "orders", "own_rows", "policy own_rows on table orders"},
+    {FunctionDependent::Kind::Trigger, "orders", "foreign_rows", "trigger foreign_rows on table orders"}};
+
+// orders with its policy and trigger on current_tenant() returning `returns`, as the catalog or
+// the resource has it.
+Model tenantModel(const std::string& returns, const std::string& tableName = "orders") {
+  Table orders = table(tableName, {col("id", "bigint", false), col("tenant_id", "integer")});
+  orders.policies = {ownRows()};
+  orders.triggers = {foreignRows()};
+  Model m = model({orders});
+  m.functions = {currentTenant(returns)};
+  return m;
+}
+
+Model liveTenantModel(const std::string& returns) {
+  Model m = tenantModel(returns);
+  m.functions[0].dependents = kOnOrders;
+  return m;
+}
+
+const std::string kDropTenant = R"(DROP FUNCTION "public"."current_tenant"())";
+const std::string kMakeTenant =
+    R"(CREATE FUNCTION "public"."current_tenant"() RETURNS bigint LANGUAGE "sql" STABLE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE AS $body$SELECT 1$body$)";
+const std::string kMakeForeignRows =
+    R"(CREATE TRIGGER "foreign_rows" BEFORE INSERT ON "public"."orders" FOR EACH ROW WHEN ((new.tenant_id <> current_tenant())) EXECUTE FUNCTION "public"."refuse"())";
+const std::string kMakeOwnRows =
+    R"(CREATE POLICY "own_rows" ON "public"."orders" AS PERMISSIVE FOR ALL TO PUBLIC USING ((tenant_id = current_tenant())))";
 
 }  // namespace
 
@@ -148,6 +207,102 @@ TEST(Functions, ADropAndCreateUnderAnUndeclaredViewOrAnotherDependentIsBlockedNa
   ASSERT_EQ(underView.drift.size(), 1u);
   EXPECT_EQ(underView.drift[0].safety, Safety::Blocked);
   EXPECT_NE(underView.drift[0].reason.find("totals"), std::string::npos);
+}
+
+TEST(Functions, AnotherResultTypeMakesTheDeclaredPoliciesAndTriggersOnItAgainInOneStep) {
+  const Plan p = planFor(liveTenantModel("integer"), tenantModel("bigint"));
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"ReplaceFunction current_tenant() [safe]"}));
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].statements,
+            (std::vector<std::string>{R"(DROP TRIGGER IF EXISTS "foreign_rows" ON "public"."orders")",
+                                      R"(DROP POLICY IF EXISTS "own_rows" ON "public"."orders")", kDropTenant,
+                                      "SET LOCAL check_function_bodies TO off", kMakeTenant, kMakeForeignRows,
+                                      kMakeOwnRows}));
+  EXPECT_EQ(p.steps[0].locks, (std::vector<TableLock>{{R"("public"."orders")", LockMode::AccessExclusive}}));
+}
+
+TEST(Functions, APolicyOrTriggerThatChangesTooIsDroppedOnceAndMadeOnceAsDeclared) {
+  Model want = tenantModel("bigint");
+  want.tables[0].policies[0].command = "select";  // not in place: its own change would drop and create it
+  want.tables[0].policies[0].roles = {"app"};
+  want.tables[0].triggers[0].events = {"insert", "update"};  // its own change: CREATE OR REPLACE
+  want.tables[0].triggers[0].enabled = false;                // and DISABLE
+  const Plan p = plantest::planWithRoles(liveTenantModel("integer"), want);
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"ReplaceFunction current_tenant() [safe]"}));
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].statements,
+            (std::vector<std::string>{
+                R"(DROP TRIGGER IF EXISTS "foreign_rows" ON "public"."orders")",
+                R"(DROP POLICY IF EXISTS "own_rows" ON "public"."orders")", kDropTenant,
+                "SET LOCAL check_function_bodies TO off", kMakeTenant,
+                R"(CREATE TRIGGER "foreign_rows" BEFORE INSERT OR UPDATE ON "public"."orders" FOR EACH ROW WHEN ((new.tenant_id <> current_tenant())) EXECUTE FUNCTION "public"."refuse"())",
+                R"(ALTER TABLE "public"."orders" DISABLE TRIGGER "foreign_rows")",
+                R"(CREATE POLICY "own_rows" ON "public"."orders" AS PERMISSIVE FOR SELECT TO "app" USING ((tenant_id = current_tenant())))"}));
+  // The policy's role missing holds the function back with it.
+  const Plan noRole = plantest::planWithRoles(liveTenantModel("integer"), want, {});
+  ASSERT_EQ(noRole.drift.size(), 1u);
+  EXPECT_EQ(noRole.drift[0].safety, Safety::Blocked);
+  EXPECT_NE(noRole.drift[0].reason.find("role app does not exist"), std::string::npos) << noRole.drift[0].reason;
+}
+
+TEST(Functions, AnUndeclaredPolicyOrTriggerOnAReplacedFunctionBlocksItNamingItAndItsOwnChangesStay) {
+  Model want = tenantModel("bigint");
+  want.tables[0].policies.clear();
+  want.tables[0].triggers[0].events = {"insert", "update"};
+  Facts facts;
+  facts.existingTriggerFunctions = {{"", "refuse"}};
+  const Plan p = planFor(liveTenantModel("integer"), want, facts);
+  // The plan drops the undeclared policy, but only after the function's step.
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"ReplaceFunction current_tenant() [blocked]",
+                                                  "ReplaceTrigger orders.foreign_rows [safe]",
+                                                  "DropPolicy orders.own_rows [destructive]"}));
+  EXPECT_NE(p.drift[0].reason.find("(policy own_rows on table orders)"), std::string::npos) << p.drift[0].reason;
+  ASSERT_FALSE(p.steps.empty());
+  EXPECT_EQ(p.steps[0].object, "orders.foreign_rows") << "the trigger's own change, alone";
+}
+
+TEST(Functions, ARenamedTableGetsItsPolicyAndTriggerBackUnderItsLiveNameBeforeTheRename) {
+  Model want = tenantModel("bigint", "purchases");
+  want.tables[0].renamedFrom = {"orders"};
+  const Plan p = planFor(liveTenantModel("integer"), want);
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"ReplaceFunction current_tenant() [safe]", "RenameTable purchases [safe]"}));
+  const auto statements = p.statements();
+  EXPECT_NE(std::find(statements.begin(), statements.end(), kMakeOwnRows), statements.end());
+  EXPECT_NE(std::find(statements.begin(), statements.end(), kMakeForeignRows), statements.end());
+}
+
+TEST(Functions, APolicyWhoseNewDeclarationMayReadAColumnThePlanAddsLaterStaysInTheWay) {
+  Model want = tenantModel("bigint");
+  want.tables[0].columns.push_back(col("org_id", "integer"));
+  want.tables[0].policies[0].usingExpr = "(org_id = current_tenant())";
+  const Plan p = planFor(liveTenantModel("integer"), want);
+  ASSERT_FALSE(p.drift.empty());
+  EXPECT_EQ(p.drift[0].kind, ChangeKind::ReplaceFunction);
+  EXPECT_EQ(p.drift[0].safety, Safety::Blocked);
+  EXPECT_NE(p.drift[0].reason.find("policy own_rows on table orders"), std::string::npos) << p.drift[0].reason;
+  EXPECT_EQ(p.drift[0].reason.find("trigger foreign_rows"), std::string::npos) << "the trigger is made again";
+}
+
+TEST(Functions, ATriggersOwnFunctionMadeAProcedureLeavesTheTriggerInTheWay) {
+  Function live = touch();
+  live.dependents = {{FunctionDependent::Kind::Trigger, "orders", "orders_touch", "trigger orders_touch on table orders"}};
+  Function wanted = touch();
+  wanted.procedure = true;
+  wanted.returns.clear();
+  Table orders = table("orders", {col("id", "bigint", false)});
+  Trigger touching;
+  touching.name = "orders_touch";
+  touching.events = {"update"};
+  touching.forEach = "row";
+  touching.function = "touch";
+  orders.triggers = {touching};
+  Model have = model({orders}), want = model({orders});
+  have.functions = {live};
+  want.functions = {wanted};
+  const Plan p = planFor(have, want);
+  ASSERT_EQ(p.drift.size(), 1u);
+  EXPECT_EQ(p.drift[0].safety, Safety::Blocked);
+  EXPECT_NE(p.drift[0].reason.find("trigger orders_touch on table orders"), std::string::npos) << p.drift[0].reason;
 }
 
 TEST(Functions, UndeclaredFunctionsAreDroppedOnlyWithPruneAndNotWhileSomethingKeptUsesThem) {
