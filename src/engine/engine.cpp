@@ -121,18 +121,40 @@ size_t withholdable(const schema::Model& m) {
   return n;
 }
 
+// The declaration the questions are put about: the resource's own until preflight withholds
+// something, then a copy without it (a copy of 1,000 tables is not free, and most plans withhold
+// nothing).
+class Declaration {
+ public:
+  explicit Declaration(const schema::Model& resource) : current_(&resource) {}
+  Declaration(const Declaration&) = delete;
+  Declaration& operator=(const Declaration&) = delete;
+  const schema::Model& get() const { return *current_; }
+  schema::Model& edit() {
+    if (!copy_) {
+      copy_ = *current_;
+      current_ = &*copy_;
+    }
+    return *copy_;
+  }
+
+ private:
+  const schema::Model* current_;
+  std::optional<schema::Model> copy_;
+};
+
 // Preflight of the extensions the plan creates: one the server has no files for is withheld
 // before anything is asked (what needs it is then refused for want of it, and withheld too).
 core::Result<void> withholdUnavailableExtensions(pqxx::connection& conn, const schema::Model& have,
-                                                 schema::Model& declared, schema::Withheld& withheld) {
+                                                 Declaration& declared, schema::Withheld& withheld) {
   std::vector<std::string> created;
-  for (const auto& e : declared.extensions)
+  for (const auto& e : declared.get().extensions)
     if (std::find(have.extensions.begin(), have.extensions.end(), e) == have.extensions.end()) created.push_back(e);
   auto available = pg::availableExtensions(conn, created);
   if (!available) return available.error();
   for (const auto& e : created)
     if (!available->count(e))
-      schema::withholdExtension(declared, e,
+      schema::withholdExtension(declared.edit(), e,
                                 "extension " + e + " is not available on this server (not in pg_available_extensions): "
                                 "install its package on the database server; what needs it waits with it",
                                 withheld);
@@ -163,19 +185,19 @@ core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::Database
   // Preflight: what the declaration needs from outside the plan is looked for before anything is
   // done. An item whose need is missing is withheld (reported blocked, with the reason) and the
   // questions are put again without it, so that the rest of the plan proceeds.
-  schema::Model declared = resource.model;
+  Declaration declared(resource.model);
   schema::Withheld withheld;
   if (auto held = withholdUnavailableExtensions(conn, *have, declared, withheld); !held) return held.error();
   std::optional<Asked> asked;
-  for (size_t round = 0, rounds = withholdable(declared) + 1; !asked; ++round) {
-    auto answer = askDeclarations(conn, schemaName, *have, declared);
+  for (size_t round = 0, rounds = withholdable(resource.model) + 1; !asked; ++round) {
+    auto answer = askDeclarations(conn, schemaName, *have, declared.get());
     if (answer) {
       asked = std::move(*answer);
       continue;
     }
     const core::Error& e = answer.error();
     if (e.kind != core::ErrorKind::Invalid || round >= rounds ||
-        !schema::withhold(declared, *have, schema::Refusal{e.field, e.message, e.sqlstate}, withheld))
+        !schema::withhold(declared.edit(), *have, schema::Refusal{e.field, e.message, e.sqlstate}, withheld))
       return e;
   }
   const schema::Model& want = asked->want;
