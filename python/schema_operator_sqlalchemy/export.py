@@ -16,6 +16,7 @@ from sqlalchemy import MetaData, Table
 from .errors import ModelsNotFoundError, UnsupportedModelError
 from .extensions import (functions_from_declared, refuse_declarative_extensions, seed_from_rows,
                          triggers_from_declared, views_from_declared)
+from .grants import apply_declared_grants
 from .tables import ExportContext, TableExporter
 
 DEFAULT_SCHEMA = "public"
@@ -143,6 +144,7 @@ def export_resource(
     seed = seed_from_rows(metadata, target_schema, {t["name"]: t for t in exported_tables})
     if seed:
         spec["seed"] = seed
+    apply_declared_grants(metadata, spec)  # last: it writes onto the objects above
     return {"apiVersion": "dbschema.io/v1alpha1", "kind": "DatabaseSchema", "metadata": meta, "spec": spec}
 
 

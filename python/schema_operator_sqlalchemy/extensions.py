@@ -1,4 +1,4 @@
-"""Objects of `sqlalchemy-declarative-extensions` (views, functions, triggers, grants, rows, ...).
+"""Objects of `sqlalchemy-declarative-extensions` (views, functions, triggers, rows, ...; grants in grants.py).
 
 That package keeps what it declares in `metadata.info` under one key per kind, so this module
 reads them without importing it. Rows become seed rows (`spec.seed`), views `spec.views`, functions
@@ -22,8 +22,6 @@ from .errors import UnsupportedModelError
 
 # metadata.info key -> (the collection's list attribute, why the resource cannot carry it)
 REFUSED_KINDS = {
-    "grants": ("grants", "grants are not exported from models yet: declare them under grants, tables[].grants, "
-               "views[].grants, functions[].grants or defaultPrivileges by hand"),
     "roles": ("roles", "roles are cluster-wide: a DatabaseSchema never creates or drops them"),
     "schemas": ("schemas", "a DatabaseSchema owns one existing schema and never creates schemas"),
     "databases": ("databases", "a DatabaseSchema never creates databases"),

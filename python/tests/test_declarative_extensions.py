@@ -12,8 +12,8 @@ from sqlalchemy import Column, Identity, Integer, MetaData, String, Table, creat
 from sqlalchemy.dialects import postgresql
 from sqlalchemy_declarative_extensions import (Function, Row, View, declare_database,
                                                register_sqlalchemy_events)
-from sqlalchemy_declarative_extensions.dialects.postgresql import (DefaultGrant, FunctionParallel, FunctionParam,
-                                                                   FunctionReturn, FunctionSecurity, Grant,
+from sqlalchemy_declarative_extensions.dialects.postgresql import (FunctionParallel, FunctionParam,
+                                                                   FunctionReturn, FunctionSecurity,
                                                                    FunctionVolatility, Procedure,
                                                                    ProcedureSecurity, Role, Trigger)
 from sqlalchemy_declarative_extensions.dialects.postgresql import Function as PgFunction
@@ -55,6 +55,11 @@ def made_by_the_package_and_by_apply(pg, binary, md, resource, name, query, **ev
         md.create_all(engine)
     finally:
         engine.dispose()
+    return planned_in_sync_then_read(pg, binary, resource, db_a, db_b, query)
+
+
+def planned_in_sync_then_read(pg, binary, resource, db_a, db_b, query):
+    """apply_to_b_then_plan_both, then the rows `query` gives in A and in B."""
     apply_to_b_then_plan_both(pg, binary, resource, db_a, db_b)
     catalogs = []
     for db in (db_a, db_b):
@@ -237,10 +242,6 @@ def test_a_function_the_package_cannot_create_is_refused_with_its_reason():
 
 
 @pytest.mark.parametrize("declared, named", [
-    ({"grants": [Grant.new("select", "insert", to="app").on_tables("tickets")]},
-     "grant INSERT, SELECT on table tickets to app (sqlalchemy-declarative-extensions): grants are not exported"),
-    ({"grants": [DefaultGrant.on_tables_in_schema("public").grant("select", to="app")]},
-     "grant SELECT on tables in schema public (default) to app (sqlalchemy-declarative-extensions): grants are not"),
     ({"roles": [Role("reporting")]}, "role reporting (sqlalchemy-declarative-extensions): roles are cluster-wide"),
     ({"schemas": ["audit"]}, "schema audit (sqlalchemy-declarative-extensions): a DatabaseSchema owns one existing schema"),
 ])
