@@ -50,7 +50,7 @@ std::string parallelOf(char c) { return c == 's' ? "safe" : c == 'r' ? "restrict
   " p.provolatile, p.proisstrict, p.prosecdef, p.proparallel, pg_catalog.array_to_json(p.proconfig)"
 
 // Each routine's dependents: 'v' a view (by name), 't' a trigger and 'p' a policy (table and
-// name), 'o' anything else, with the relation it hangs on when there is one; each as
+// name), 'd' a column default (table and column; a generation expression is 'o'), 'o' anything else, with the relation it hangs on when there is one; each as
 // pg_describe_object says it, and once (pg_depend holds a policy calling it from both USING and
 // WITH CHECK twice, and one made again twice would fail).
 const std::string kFunctionsQuery =
@@ -58,7 +58,10 @@ const std::string kFunctionsQuery =
     " (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(x.kind, x.rel, x.name, x.description)) FROM ("
     "   SELECT DISTINCT CASE d.classid WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN 'v'"
     "     WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN 't'"
-    "     WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN 'p' ELSE 'o' END AS kind,"
+    "     WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN 'p'"
+    "     WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (SELECT CASE at.attgenerated WHEN '' THEN 'd' ELSE 'o' END"
+    "       FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_attribute at ON at.attrelid = a.adrelid AND at.attnum = a.adnum"
+    "       WHERE a.oid = d.objid) ELSE 'o' END AS kind,"
     "   CASE d.classid"
     "     WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (SELECT c.relname FROM pg_catalog.pg_rewrite r"
     "       JOIN pg_catalog.pg_class c ON c.oid = r.ev_class WHERE r.oid = d.objid)"
@@ -76,7 +79,10 @@ const std::string kFunctionsQuery =
     "   CASE d.classid WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN"
     "     (SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE t.oid = d.objid)"
     "     WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN"
-    "     (SELECT po.polname FROM pg_catalog.pg_policy po WHERE po.oid = d.objid) END AS name,"
+    "     (SELECT po.polname FROM pg_catalog.pg_policy po WHERE po.oid = d.objid)"
+    "     WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (SELECT at.attname FROM pg_catalog.pg_attrdef a"
+    "       JOIN pg_catalog.pg_attribute at ON at.attrelid = a.adrelid AND at.attnum = a.adnum WHERE a.oid = d.objid)"
+    "   END AS name,"
     "   pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) AS description"
     "   FROM pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
     "     AND d.refobjid = p.oid AND d.deptype = 'n' ORDER BY 4) x),"
@@ -128,6 +134,7 @@ void decodeFunctions(const pqxx::result& rows, schema::Model& model) {
         dep.kind = kind == "v"   ? schema::FunctionDependent::Kind::View
                    : kind == "t" ? schema::FunctionDependent::Kind::Trigger
                    : kind == "p" ? schema::FunctionDependent::Kind::Policy
+                   : kind == "d" ? schema::FunctionDependent::Kind::Default
                                  : schema::FunctionDependent::Kind::Other;
         if (d[1].is_string()) dep.table = d[1].get<std::string>();
         if (d[2].is_string()) dep.name = d[2].get<std::string>();

@@ -241,6 +241,15 @@ struct DependentPolicy {
   RowPolicy policy;
   bool operator==(const DependentPolicy&) const = default;
 };
+// A column default that calls a function dropped and created again: taken off before the drop
+// and set again after the create, as declared (canonical), or left off when the declaration has
+// none. `column` is the column's name when the change runs.
+struct DependentDefault {
+  std::string table;
+  std::string column;
+  std::optional<std::string> expression;
+  bool operator==(const DependentDefault&) const = default;
+};
 
 using Detail = std::variant<std::monostate, ExtensionRef, Enum, EnumValueAdd, EnumRebuild, Table, Column,
                             ColumnChange, Rename, Comment, PrimaryKey, Unique, ForeignKey, Check, Index,
@@ -283,6 +292,9 @@ struct Change {
   // ReplaceFunction that drops and creates the function: the declared policies whose expressions
   // call it, taken down and made again around it as dependentTriggers are.
   std::vector<DependentPolicy> dependentPolicies;
+  // ReplaceFunction that drops and creates the function: the declared column defaults that call
+  // it (no rewrite: a default only changes what later inserts get).
+  std::vector<DependentDefault> dependentDefaults;
   // CreateIndex and DropIndex of a partitioned table's index. Create: built ON ONLY the table,
   // then on each of these partitions CONCURRENTLY and attached (an index on a partitioned table
   // cannot be built CONCURRENTLY itself, nor dropped so).

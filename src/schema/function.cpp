@@ -182,6 +182,10 @@ class FunctionDiffer {
   std::set<const FunctionDependent*> remakeDependents(Change& c, const Function& live, const Function& wanted) {
     std::set<const FunctionDependent*> remade;
     for (const auto& d : live.dependents) {
+      if (d.kind == FunctionDependent::Kind::Default) {
+        if (remakeDefault(c, d, wanted)) remade.insert(&d);
+        continue;
+      }
       const bool trigger = d.kind == FunctionDependent::Kind::Trigger;
       if (!trigger && d.kind != FunctionDependent::Kind::Policy) continue;
       const Table* table = declaredTable(d.table);
@@ -195,6 +199,25 @@ class FunctionDiffer {
       if (t || p) remade.insert(&d);
     }
     return remade;
+  }
+
+  // A column default that calls the function is taken off and set again around it, as the
+  // declared column has it (on the live names while the function's step runs before the plan's
+  // renames, on the declared ones when it waits for them); a column the declaration no longer has
+  // stands in the way.
+  bool remakeDefault(Change& c, const FunctionDependent& d, const Function& wanted) {
+    const Table* table = declaredTable(d.table);
+    const Table* live = have_.table(d.table);
+    if (!table || !live) return false;
+    for (const auto& column : table->columns) {
+      const Column* lc = matchColumn(*live, *table, column);
+      if (!lc || lc->name != d.name) continue;
+      const bool afterRenames = !wanted.rowTypes.empty();
+      c.dependentDefaults.push_back(
+          {afterRenames ? table->name : d.table, afterRenames ? column.name : d.name, column.defaultExpr});
+      return true;
+    }
+    return false;
   }
 
   // The declared table whose live name is `live`, or nullptr.
@@ -229,6 +252,7 @@ class FunctionDiffer {
       if (!c.blockedBy.empty()) {
         c.dependentTriggers.clear();
         c.dependentPolicies.clear();
+        c.dependentDefaults.clear();
         continue;
       }
       for (const auto& t : c.dependentTriggers) triggers.insert(declaredObject(t.table, t.trigger.name));

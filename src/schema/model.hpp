@@ -385,13 +385,13 @@ struct FunctionSetting {
 };
 
 // Live only: an object that depends on a function (pg_depend), as the plan must treat it when the
-// function is dropped: a view, trigger or policy can be made again around it, anything else stands
-// in the way.
+// function is dropped: a view, trigger, policy or column default can be made again around it,
+// anything else stands in the way.
 struct FunctionDependent {
-  enum class Kind { View, Trigger, Policy, Other };
+  enum class Kind { View, Trigger, Policy, Default, Other };
   Kind kind = Kind::Other;
-  std::string table;        // a trigger's or policy's table; a view's name
-  std::string name;         // the trigger's or policy's name; empty for a view
+  std::string table;        // a trigger's, policy's or default's table; a view's name
+  std::string name;         // the trigger's or policy's name, the default's column; empty for a view
   std::string description;  // pg_describe_object: "trigger orders_touch on table orders"
   bool operator==(const FunctionDependent&) const = default;
 };

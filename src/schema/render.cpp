@@ -789,11 +789,12 @@ std::vector<std::string> dependentStatements(ChangeKind kind, const std::string&
   return out;
 }
 
-// The step with Change::dependentTriggers and dependentPolicies dropped first and made again last
-// (as CreateTrigger and CreatePolicy make them), in its one transaction, their tables locked as
-// DROP TRIGGER and DROP POLICY lock them.
-std::vector<Step> withDependentTriggersAndPolicies(std::vector<Step> steps, const Change& c, const std::string& schemaName) {
-  if ((c.dependentTriggers.empty() && c.dependentPolicies.empty()) || steps.empty()) return steps;
+// The step with Change::dependentTriggers, dependentPolicies and dependentDefaults taken down
+// first and made again last (as CreateTrigger, CreatePolicy and SetDefault make them), in its one
+// transaction, their tables locked as DROP TRIGGER, DROP POLICY and ALTER TABLE lock them.
+std::vector<Step> withDependents(std::vector<Step> steps, const Change& c, const std::string& schemaName) {
+  if ((c.dependentTriggers.empty() && c.dependentPolicies.empty() && c.dependentDefaults.empty()) || steps.empty())
+    return steps;
   std::vector<std::string> before, after;
   auto add = [&](ChangeKind drop, ChangeKind make, const std::string& table, const auto& object) {
     for (auto& s : dependentStatements(drop, table, object, schemaName)) before.push_back(std::move(s));
@@ -802,6 +803,16 @@ std::vector<Step> withDependentTriggersAndPolicies(std::vector<Step> steps, cons
   };
   for (const auto& t : c.dependentTriggers) add(ChangeKind::DropTrigger, ChangeKind::CreateTrigger, t.table, t.trigger);
   for (const auto& p : c.dependentPolicies) add(ChangeKind::DropPolicy, ChangeKind::CreatePolicy, p.table, p.policy);
+  for (const auto& d : c.dependentDefaults) {
+    Column column;
+    column.name = d.column;
+    column.defaultExpr = d.expression;
+    const ColumnChange change{column, column, false};
+    for (auto& s : dependentStatements(ChangeKind::DropDefault, d.table, change, schemaName)) before.push_back(std::move(s));
+    if (d.expression)
+      for (auto& s : dependentStatements(ChangeKind::SetDefault, d.table, change, schemaName)) after.push_back(std::move(s));
+    steps.front().locks = withLock(steps.front().locks, sql::qualified(schemaName, d.table), LockMode::AccessExclusive);
+  }
   steps.front().statements.insert(steps.front().statements.begin(), before.begin(), before.end());
   steps.back().statements.insert(steps.back().statements.end(), after.begin(), after.end());
   return steps;
@@ -810,8 +821,7 @@ std::vector<Step> withDependentTriggersAndPolicies(std::vector<Step> steps, cons
 }  // namespace
 
 std::vector<Step> render(const Change& change, const std::string& schemaName) {
-  return withDependentTriggersAndPolicies(withDependentViews(Renderer(change, schemaName).run(), change, schemaName),
-                                          change, schemaName);
+  return withDependents(withDependentViews(Renderer(change, schemaName).run(), change, schemaName), change, schemaName);
 }
 
 }  // namespace schema

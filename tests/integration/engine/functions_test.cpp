@@ -178,6 +178,44 @@ TEST_F(FunctionsTest, AnotherResultTypeMakesTheDeclaredPolicyAndTriggerOnItAgain
   EXPECT_EQ(drift(plan(widened).plan), Drift{});
 }
 
+// A column default calling the function: taken off and set again in the function's step, as
+// declared; the rows keep their values (no rewrite), new rows get the new function's value.
+TEST_F(FunctionsTest, AnotherResultTypeSetsTheDeclaredColumnDefaultOnItAgainInTheStep) {
+  auto spec = [](const std::string& returns) {
+    return R"yaml(  tables:
+    - name: ledger
+      columns:
+        - {name: id, type: bigint, nullable: false}
+        - {name: tenant_id, type: bigint, default: "current_tenant()"}
+      primaryKey: [id]
+  functions:
+    - name: current_tenant
+      returns: )yaml" + returns + R"yaml(
+      language: sql
+      body: "SELECT 7::)yaml" + returns + R"yaml("
+      volatility: stable
+)yaml";
+  };
+  applied(resource(spec("integer")));
+  exec("INSERT INTO ledger (id) VALUES (1)");
+  const std::string relfilenode = value("SELECT relfilenode::text FROM pg_class WHERE oid = 'ledger'::regclass");
+  const auto widened = resource(spec("bigint"));
+  EXPECT_EQ(drift(plan(widened).plan), Drift{"ReplaceFunction current_tenant() [safe]"});
+  const auto report = applied(widened);
+  EXPECT_EQ(report.applied.size(), 1u) << "one step: one transaction";
+  EXPECT_EQ(value("SELECT format_type(prorettype, NULL) FROM pg_proc WHERE proname = 'current_tenant'"), "bigint");
+  EXPECT_EQ(value("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'ledger'::regclass"),
+            "current_tenant()");
+  EXPECT_EQ(value("SELECT count(*) FROM pg_depend WHERE refobjid = 'current_tenant'::regproc"
+                  " AND classid = 'pg_attrdef'::regclass"),
+            "1")
+      << "the default calls the new function";
+  EXPECT_EQ(value("SELECT relfilenode::text FROM pg_class WHERE oid = 'ledger'::regclass"), relfilenode) << "no rewrite";
+  exec("INSERT INTO ledger (id) VALUES (2)");
+  EXPECT_EQ(value("SELECT string_agg(tenant_id::text, ',' ORDER BY id) FROM ledger"), "7,7");
+  EXPECT_EQ(drift(plan(widened).plan), Drift{});
+}
+
 TEST_F(FunctionsTest, APolicyThatChangesWithTheFunctionIsDroppedOnceAndMadeOnceAsDeclared) {
   applied(resource(tenantSpec("integer", kOwnRows)));
   const auto changed = resource(tenantSpec(

@@ -221,6 +221,37 @@ TEST(Functions, AnotherResultTypeMakesTheDeclaredPoliciesAndTriggersOnItAgainInO
   EXPECT_EQ(p.steps[0].locks, (std::vector<TableLock>{{R"("public"."orders")", LockMode::AccessExclusive}}));
 }
 
+// A column default calling the function is taken off and set again around it from the declared
+// column (no rewrite); one whose column the declaration no longer has still stands in the way.
+TEST(Functions, AnotherResultTypeSetsTheDeclaredColumnDefaultOnItAgainInTheStep) {
+  auto withDefault = [](Model m) {
+    m.tables[0].policies.clear();
+    m.tables[0].triggers.clear();
+    m.tables[0].columns[1].defaultExpr = "current_tenant()";
+    return m;
+  };
+  Model have = withDefault(liveTenantModel("integer"));
+  have.functions[0].dependents = {
+      {FunctionDependent::Kind::Default, "orders", "tenant_id", "default value for column tenant_id of table orders"}};
+  const Plan p = planFor(have, withDefault(tenantModel("bigint")));
+  EXPECT_EQ(driftOf(p), (std::vector<std::string>{"ReplaceFunction current_tenant() [safe]"}));
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].statements,
+            (std::vector<std::string>{R"(ALTER TABLE "public"."orders" ALTER COLUMN "tenant_id" DROP DEFAULT)", kDropTenant,
+                                      "SET LOCAL check_function_bodies TO off", kMakeTenant,
+                                      R"(ALTER TABLE "public"."orders" ALTER COLUMN "tenant_id" SET DEFAULT current_tenant())"}));
+  EXPECT_EQ(p.steps[0].locks, (std::vector<TableLock>{{R"("public"."orders")", LockMode::AccessExclusive}}));
+
+  Model dropped = withDefault(tenantModel("bigint"));
+  dropped.tables[0].columns.pop_back();  // tenant_id no longer declared: its DropColumn waits for approval
+  const Plan blocked = planFor(have, dropped);
+  ASSERT_FALSE(blocked.drift.empty());
+  EXPECT_EQ(blocked.drift[0].kind, ChangeKind::ReplaceFunction);
+  EXPECT_EQ(blocked.drift[0].safety, Safety::Blocked);
+  EXPECT_NE(blocked.drift[0].reason.find("default value for column tenant_id of table orders"), std::string::npos)
+      << blocked.drift[0].reason;
+}
+
 TEST(Functions, APolicyOrTriggerThatChangesTooIsDroppedOnceAndMadeOnceAsDeclared) {
   Model want = tenantModel("bigint");
   want.tables[0].policies[0].command = "select";  // not in place: its own change would drop and create it
