@@ -64,8 +64,10 @@ void withholdReferences(Model& declared, const Model& have, const std::string& t
       withheld.changes.push_back(heldChange(ChangeKind::AddForeignKey, t.name + "." + fk.name, t.name, fk, why));
       return true;
     });
+  // A declared partition only (a live copy, which stands for one already withheld, has no field).
   for (size_t i = 0; i < declared.tables.size(); ++i)
-    if (declared.tables[i].partitionOf && declared.tables[i].partitionOf->table == table) {
+    if (declared.tables[i].partitionOf && declared.tables[i].partitionOf->table == table &&
+        !declared.tables[i].field.empty()) {
       withholdTable(declared, have, i, why, withheld);
       i = static_cast<size_t>(-1);  // the list changed: look again from the start
     }
