@@ -58,27 +58,28 @@ struct Asked {
 // text) is put to it; the plan is then made from what it printed, never from the author's text.
 core::Result<Asked> askDeclarations(pqxx::connection& conn, const std::string& schemaName, const schema::Model& have,
                                     const schema::Model& declaredModel) {
-  const schema::CanonQuestions questions = schema::canonQuestions(have, declaredModel);
+  schema::CanonQuestions planned = schema::canonQuestions(have, declaredModel);
   // Functions first (over the types the plan creates and the declared tables): a default, check,
   // index, view, partition or policy may call one the plan creates, which then stands in the
-  // schema, as Postgres printed it, while those are asked.
+  // schema, as Postgres printed it, while those are asked (planned.newFunctions).
   const schema::FunctionQuestions functionQuestions = schema::functionQuestions(have, declaredModel);
-  auto functionAnswers = pg::askFunctions(conn, schemaName, questions, functionQuestions);
+  auto functionAnswers = pg::askFunctions(conn, schemaName, planned, functionQuestions);
   if (!functionAnswers) return functionAnswers.error();
-  auto declared = schema::withFunctionAnswers(have, declaredModel, *functionAnswers);
-  if (!declared) return declared.error();
-  schema::CanonQuestions planned = questions;
-  planned.newFunctions = schema::functionsForQuestions(have, *declared);
+  auto functions = schema::answeredFunctions(have, declaredModel.functions, *functionAnswers);
+  if (!functions) return functions.error();
+  planned.newFunctions = schema::functionsForQuestions(have, declaredModel, *functions);
 
   schema::Canon canon;
-  if (!questions.empty()) {
+  if (!planned.empty()) {
     auto answers = pg::canonicalize(conn, schemaName, planned);
     if (!answers) return answers.error();
     canon = std::move(*answers);
   }
-  auto want = schema::canonicalModel(have, *declared, canon);
+  // The one copy of the declaration a plan makes: canonicalModel's, the functions answered in it.
+  auto want = schema::canonicalModel(have, declaredModel, canon);
   if (!want) return want.error();
-  if (auto settled = secondLook(conn, schemaName, have, *declared, std::move(*want), planned.newFunctions); settled)
+  want->functions = std::move(*functions);
+  if (auto settled = secondLook(conn, schemaName, have, declaredModel, std::move(*want), planned.newFunctions); settled)
     want = std::move(*settled);
   else
     return settled.error();
@@ -161,8 +162,8 @@ core::Result<void> withholdUnavailableExtensions(pqxx::connection& conn, const s
   return {};
 }
 
-// Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the three pg::
-// calls do I/O; everything between them is data.
+// Steps 1–5 of the pipeline: read, canonicalise, diff, probe, classify, plan. Only the pg:: calls
+// (the catalog read, preflight, the questions, the probe) do I/O; everything between them is data.
 // `unmanaged`, when given, receives what the read found of kinds the resource does not manage.
 core::Result<schema::Plan> makePlan(pqxx::connection& conn, const spec::DatabaseSchema& resource, const Options& options,
                                     double* inspectSeconds = nullptr, const CatalogRead* alreadyRead = nullptr,

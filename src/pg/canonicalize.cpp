@@ -220,29 +220,24 @@ void execute(pqxx::transaction_base& tx, const Scratch& s) {
   for (const auto& sql : s.statements) tx.exec_params(sql);
 }
 
-// Why the server refused a question: its message, and its SQLSTATE (empty when it took the
-// question but made more than one thing of it).
-struct Refused {
-  std::string message;
-  std::string sqlstate;
-};
+using detail::Refusal;
 
-schema::CanonFailure failure(std::string field, Refused why, bool type) {
+schema::CanonFailure failure(std::string field, Refusal why, bool type) {
   return schema::CanonFailure{std::move(field), std::move(why.message), type, std::move(why.sqlstate)};
 }
 
 // The server's reason for refusing a question, or nullopt when the question is sound. Runs under
 // a savepoint on a scratch table named kProbeTable, rolled back afterwards.
-std::optional<Refused> tryOne(pqxx::transaction_base& tx, const Scratch& s, const std::string& notOneThing) {
+std::optional<Refusal> tryOne(pqxx::transaction_base& tx, const Scratch& s, const std::string& notOneThing) {
   // Plain SAVEPOINT statements: libpqxx 6's subtransaction did not reliably send them here.
   tx.exec("SAVEPOINT so_canon_probe");
-  std::optional<Refused> refused;
+  std::optional<Refusal> refused;
   try {
     execute(tx, s);
     auto found = readBack(tx);
-    if (!matches(found[s.name], s.expected)) refused = Refused{notOneThing, ""};
+    if (!matches(found[s.name], s.expected)) refused = Refusal{notOneThing, ""};
   } catch (const pqxx::sql_error& e) {
-    refused = Refused{detail::firstLine(e.what()), e.sqlstate()};
+    refused = detail::refusalOf(e);
   }
   tx.exec("ROLLBACK TO SAVEPOINT so_canon_probe");
   return refused;
@@ -769,9 +764,9 @@ std::optional<schema::CanonFailure> diagnoseExtras(pqxx::connection& conn, const
       schema::Canon scratch;
       auto found = readExtras(tx);
       if (!fileExtras(s, found[s.name], q.table, scratch))
-        refused = schema::CanonFailure{field, "not a single expression or exclusion: it defines more than one thing", false};
+        refused = failure(field, Refusal{"not a single expression or exclusion: it defines more than one thing", ""}, false);
     } catch (const pqxx::sql_error& e) {
-      refused = schema::CanonFailure{field, detail::firstLine(e.what()), false, e.sqlstate()};
+      refused = failure(field, detail::refusalOf(e), false);
     }
     tx.exec("ROLLBACK TO SAVEPOINT so_canon_extra");
   };

@@ -120,12 +120,10 @@ std::vector<const schema::ViewQuestion*> scratchOrder(const schema::ViewQuestion
 
 // Creates every view it can, each under a savepoint, passes over the rest until none is made:
 // a view reading another declared view waits for it. The server's refusal of each view left.
-struct Refused {
-  std::string message;
-  std::string sqlstate;
-};
-std::map<std::string, Refused> makeViews(pqxx::transaction_base& tx, const schema::ViewQuestions& q) {
-  std::map<std::string, Refused> refused;
+using detail::Refusal;
+
+std::map<std::string, Refusal> makeViews(pqxx::transaction_base& tx, const schema::ViewQuestions& q) {
+  std::map<std::string, Refusal> refused;
   std::vector<const schema::ViewQuestion*> pending = scratchOrder(q);
   for (bool progress = true; progress && !pending.empty();) {
     progress = false;
@@ -139,7 +137,7 @@ std::map<std::string, Refused> makeViews(pqxx::transaction_base& tx, const schem
         progress = true;
       } catch (const pqxx::sql_error& e) {
         tx.exec("ROLLBACK TO SAVEPOINT so_canon_view");
-        refused[v->name] = Refused{detail::firstLine(e.what()), e.sqlstate()};
+        refused[v->name] = detail::refusalOf(e);
         left.push_back(v);
       }
     }
@@ -150,7 +148,7 @@ std::map<std::string, Refused> makeViews(pqxx::transaction_base& tx, const schem
 
 // The refusal to report: the first view (in declared order) whose refusal is not that another
 // refused view is missing.
-core::Error refusal(const schema::ViewQuestions& q, const std::map<std::string, Refused>& refused) {
+core::Error refusal(const schema::ViewQuestions& q, const std::map<std::string, Refusal>& refused) {
   const schema::ViewQuestion* chosen = nullptr;
   for (const auto& v : q.views) {
     auto it = refused.find(v.name);
@@ -165,7 +163,7 @@ core::Error refusal(const schema::ViewQuestions& q, const std::map<std::string, 
       break;
     }
   }
-  const Refused& why = refused.at(chosen->name);
+  const Refusal& why = refused.at(chosen->name);
   return core::invalid(chosen->field + ".query", why.message, why.sqlstate);
 }
 

@@ -20,6 +20,14 @@ inline std::string firstLine(const std::string& what) {
   return line;
 }
 
+// Why the server refused a statement: its first line and its SQLSTATE ("42P01": a relation that
+// does not exist). An empty SQLSTATE: it took the statement, but it made more than was asked.
+struct Refusal {
+  std::string message;
+  std::string sqlstate;
+};
+inline Refusal refusalOf(const pqxx::sql_error& e) { return {firstLine(e.what()), e.sqlstate()}; }
+
 // See pg::failureOf: the one mapping of libpqxx exceptions to messages.
 inline core::Error fromException(const std::exception& e, const std::string& context) { return failureOf(e, context); }
 

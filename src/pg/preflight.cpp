@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <pqxx/result>
-#include <pqxx/transaction>
+#include <pqxx/nontransaction>
 
 #include "pg/pqerror.hpp"
 
@@ -12,7 +12,8 @@ core::Result<std::set<std::string>> availableExtensions(pqxx::connection& conn, 
   std::set<std::string> out;
   if (names.empty()) return out;
   try {
-    pqxx::read_transaction tx(conn, "preflight-extensions");
+    // One statement, so no transaction around it: one round trip.
+    pqxx::nontransaction tx(conn, "preflight-extensions");
     const nlohmann::json asked = names;
     for (const auto& row : tx.exec_params(
              "SELECT name::text FROM pg_catalog.pg_available_extensions WHERE name = ANY (ARRAY(SELECT"

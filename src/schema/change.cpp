@@ -82,11 +82,7 @@ std::vector<std::string_view> destructiveKindNames() {
 }
 
 std::string GrantChange::objectName() const {
-  if (on != GrantOn::Function && on != GrantOn::Procedure) return table;
-  Function f;
-  f.name = table;
-  f.argumentTypes = argumentTypes;
-  return f.signature();
+  return on == GrantOn::Function || on == GrantOn::Procedure ? routineSignature(table, argumentTypes) : table;
 }
 
 Change changeOf(ChangeKind kind, std::string object, Detail detail) {

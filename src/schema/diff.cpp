@@ -464,9 +464,10 @@ class Differ {
               const std::optional<std::vector<Grant>>& live, bool newTable = false) {
     const std::string liveName = table.empty() || newTable ? "" : liveTable(table);
     const GrantOn on = table.empty() ? GrantOn::Schema : GrantOn::Table;
-    for (auto& d : grantDeltas(on, table, declared, live ? &*live : nullptr)) {
-      std::string object = grantObject(d.change);
-      add(d.kind, std::move(object), table, liveName, std::move(d.change)).onNewTable = newTable;
+    for (auto& c : grantChanges(on, table, declared, live ? &*live : nullptr, newTable)) {
+      c.table = table;
+      c.liveTable = liveName;
+      out_.push_back(std::move(c));
     }
   }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.hpp"
 #include "schema/grants_diff.hpp"
 #include "schema/match.hpp"
 #include "schema/sql.hpp"
@@ -13,6 +14,7 @@ namespace {
 
 using sql::ident;
 using sql::literal;
+using sql::qualified;
 
 // Functions of the same name in the other list, in order.
 std::vector<const Function*> named(const std::vector<Function>& functions, const std::string& name) {
@@ -20,13 +22,6 @@ std::vector<const Function*> named(const std::vector<Function>& functions, const
   for (const auto& f : functions)
     if (f.name == name) out.push_back(&f);
   return out;
-}
-
-// The item of `items` called `name`, or nullptr.
-template <class T>
-const T* byName(const std::vector<T>& items, const std::string& name) {
-  auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.name == name; });
-  return it == items.end() ? nullptr : &*it;
 }
 
 // A policy's or trigger's own changes in the plan, which a function dropped and created again
@@ -49,15 +44,6 @@ bool sameDefinition(const Function& a, const Function& b) {
 // function a procedure: Postgres refuses, and the function is dropped and made again instead.
 bool replaceableInPlace(const Function& live, const Function& wanted) {
   return live.procedure == wanted.procedure && live.returns == wanted.returns && live.arguments == wanted.arguments;
-}
-
-std::string upper(std::string word) {
-  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::toupper(c); });
-  return word;
-}
-
-std::string qualified(const std::string& schemaName, const std::string& name) {
-  return ident(schemaName) + "." + ident(name);
 }
 
 // Parameters whose value is a list (GUC_LIST_QUOTE): each element is its own literal.
@@ -191,9 +177,9 @@ class FunctionDiffer {
       const Table* table = declaredTable(d.table);
       if (!table || (wanted.rowTypes.empty() && changesWithColumns(*table, d.name, trigger))) continue;
       const std::string on = wanted.rowTypes.empty() ? d.table : table->name;
-      const Trigger* t = trigger ? byName(table->triggers, d.name) : nullptr;
+      const Trigger* t = trigger ? findNamed(table->triggers, d.name) : nullptr;
       if (t && t->functionSchema.empty() && t->function == wanted.name) t = nullptr;  // see below
-      const RowPolicy* p = trigger ? nullptr : byName(table->policies, d.name);
+      const RowPolicy* p = trigger ? nullptr : findNamed(table->policies, d.name);
       if (t) c.dependentTriggers.push_back({on, *t});
       if (p) c.dependentPolicies.push_back({on, *p});
       if (t || p) remade.insert(&d);
@@ -301,13 +287,8 @@ class FunctionDiffer {
   void grants(const Function& f, const std::vector<Grant>& declared, const std::vector<Grant>* held) {
     const std::vector<Grant> fresh = defaultRoutineGrants();
     const GrantOn on = f.procedure ? GrantOn::Procedure : GrantOn::Function;
-    for (auto& d : grantDeltas(on, f.name, declared, held ? held : &fresh)) {
-      d.change.argumentTypes = f.argumentTypes;
-      std::string object = grantObject(d.change);
-      Change c = changeOf(d.kind, std::move(object), std::move(d.change));
-      c.onNewTable = held == nullptr;
+    for (auto& c : grantChanges(on, f.name, declared, held ? held : &fresh, held == nullptr, f.argumentTypes))
       out_.push_back(std::move(c));
-    }
   }
 
   static std::string missingLanguage(const Function& f) {
@@ -352,18 +333,16 @@ FunctionQuestions functionQuestions(const Model& have, const Model& want) {
   // names, case aside (a superset of what it can read), are shadowed.
   std::string texts;
   for (const auto& f : q.functions) texts += f.declared.arguments + "\n" + f.declared.returns + "\n" + f.declared.body + "\n";
-  std::transform(texts.begin(), texts.end(), texts.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (auto& t : reshapedTables(have, want)) {
-    std::string name = t.name;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (texts.find(name) != std::string::npos) q.tables.push_back(std::move(t));
-  }
+  texts = core::toLower(texts);
+  for (auto& t : reshapedTables(have, want))
+    if (texts.find(core::toLower(t.name)) != std::string::npos) q.tables.push_back(std::move(t));
   return q;
 }
 
-core::Result<Model> withFunctionAnswers(const Model& have, Model want, const FunctionAnswers& answers) {
-  for (size_t i = 0; i < want.functions.size(); ++i) {
-    Function& f = want.functions[i];
+core::Result<std::vector<Function>> answeredFunctions(const Model& have, std::vector<Function> declared,
+                                                      const FunctionAnswers& answers) {
+  for (size_t i = 0; i < declared.size(); ++i) {
+    Function& f = declared[i];
     if (auto it = answers.byIndex.find(i); it != answers.byIndex.end()) {
       f.arguments = it->second.arguments;
       f.argumentTypes = it->second.argumentTypes;
@@ -383,28 +362,29 @@ core::Result<Model> withFunctionAnswers(const Model& have, Model want, const Fun
     f.argumentTypes = (*same)->argumentTypes;
   }
   // Two declarations of one function (the same name and argument types) would both be made.
-  for (size_t i = 0; i < want.functions.size(); ++i)
+  for (size_t i = 0; i < declared.size(); ++i)
     for (size_t j = 0; j < i; ++j) {
-      const Function& a = want.functions[i];
-      const Function& b = want.functions[j];
+      const Function& a = declared[i];
+      const Function& b = declared[j];
       if (!a.missingLanguage && !b.missingLanguage && a.name == b.name && a.argumentTypes == b.argumentTypes)
         return core::invalid(a.field, "declares " + a.signature() + " again (" + b.field +
                                           " has the same name and argument types)");
     }
-  return want;
+  return declared;
 }
 
-std::vector<Function> functionsForQuestions(const Model& have, const Model& want) {
+std::vector<Function> functionsForQuestions(const Model& have, const Model& declared,
+                                            const std::vector<Function>& functions) {
   std::vector<Function> out;
   std::optional<std::set<std::string>> reshaped;  // found once, and only for a new function over rows
-  for (const auto& f : want.functions) {
+  for (const auto& f : functions) {
     if (f.missingLanguage) continue;
     const auto live = named(have.functions, f.name);
     const bool exists = std::any_of(live.begin(), live.end(), [&](const Function* l) { return l->argumentTypes == f.argumentTypes; });
     if (exists) continue;
     if (!f.rowTypes.empty() && !reshaped) {
       reshaped.emplace();
-      for (const auto& t : reshapedTables(have, want)) reshaped->insert(t.name);
+      for (const auto& t : reshapedTables(have, declared)) reshaped->insert(t.name);
     }
     const bool overLiveRows = std::all_of(f.rowTypes.begin(), f.rowTypes.end(), [&](const std::string& t) {
       return have.table(t) && !reshaped->count(t);
@@ -440,11 +420,11 @@ std::string createFunctionSql(const Function& f, const std::string& qualifiedNam
   if (!f.procedure) sql += " RETURNS " + f.returns;
   sql += " LANGUAGE " + ident(f.language);
   if (!f.procedure) {
-    sql += " " + upper(f.volatility);
+    sql += " " + core::toUpper(f.volatility);
     sql += f.strict ? " STRICT" : " CALLED ON NULL INPUT";
   }
   sql += f.securityDefiner ? " SECURITY DEFINER" : " SECURITY INVOKER";
-  if (!f.procedure) sql += " PARALLEL " + upper(f.parallel);
+  if (!f.procedure) sql += " PARALLEL " + core::toUpper(f.parallel);
   for (const auto& s : f.settings) sql += " SET " + settingNameSql(s.name) + " TO " + settingValueSql(s);
   return sql + " AS " + dollarQuoted(f.body);
 }

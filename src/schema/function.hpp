@@ -57,15 +57,19 @@ struct FunctionAnswers {
 // body and options as Postgres printed them); every other declaration is asked.
 FunctionQuestions functionQuestions(const Model& have, const Model& want);
 
-// `want` with each asked function's texts as Postgres printed them, and each other one's identity
-// taken from the live function it matched. A function in a missing language keeps its text and is
-// marked (Function::missingLanguage): its change is blocked, never rendered from the author's text.
-core::Result<Model> withFunctionAnswers(const Model& have, Model want, const FunctionAnswers& answers);
+// The declared functions (Model::functions, in order) with each asked one's texts as Postgres
+// printed them, and each other one's identity taken from the live function it matched. A function
+// in a missing language keeps its text and is marked (Function::missingLanguage): its change is
+// blocked, never rendered from the author's text. Only the functions: the rest of the declaration
+// is not copied for them.
+core::Result<std::vector<Function>> answeredFunctions(const Model& have, std::vector<Function> declared,
+                                                      const FunctionAnswers& answers);
 
-// The declared functions the plan creates that a view, partition or policy question may call:
-// asked already (Postgres's text), not in a missing language, and over no row type but those of
-// live tables the plan leaves as they are.
-std::vector<Function> functionsForQuestions(const Model& have, const Model& want);
+// Of `functions` (answeredFunctions'), those the plan creates that a view, partition or policy
+// question may call: not in a missing language, and over no row type but those of live tables the
+// plan leaves as they are (`declared` says which tables it reshapes).
+std::vector<Function> functionsForQuestions(const Model& have, const Model& declared,
+                                            const std::vector<Function>& functions);
 
 // What a function holds when it has no ACL of its own (Postgres's default): EXECUTE for PUBLIC.
 std::vector<Grant> defaultRoutineGrants();

@@ -47,17 +47,13 @@ struct MadeViews {
 
 void appendGrants(GrantOn on, const std::string& name, const std::vector<Grant>& declared,
                   const std::vector<Grant>* live, bool created, std::vector<Change>& changes) {
-  for (auto& d : grantDeltas(on, name, declared, live)) {
-    std::string object = grantObject(d.change);
-    changes.push_back(changeOf(d.kind, std::move(object), std::move(d.change)));
-    changes.back().onNewTable = created;
-  }
+  for (auto& c : grantChanges(on, name, declared, live, created)) changes.push_back(std::move(c));
 }
 
 }  // namespace
 
-std::vector<GrantDelta> grantDeltas(GrantOn on, const std::string& name, const std::vector<Grant>& declared,
-                                    const std::vector<Grant>* live) {
+std::vector<Change> grantChanges(GrantOn on, const std::string& name, const std::vector<Grant>& declared,
+                                 const std::vector<Grant>* live, bool onNewObject, const std::string& argumentTypes) {
   using Key = std::pair<std::string, std::string>;  // (column or "", role)
   auto flatten = [](const std::vector<Grant>& grants) {
     std::map<Key, Privileges> out;
@@ -67,17 +63,16 @@ std::vector<GrantDelta> grantDeltas(GrantOn on, const std::string& name, const s
     }
     return out;
   };
-  std::vector<GrantDelta> out;
+  std::vector<Change> out;
   compareHeld(flatten(declared), live ? flatten(*live) : std::map<Key, Privileges>{},
               [&](bool isGrant, const Key& key, const Privileges& privileges) {
-                GrantChange g{name, key.first, key.second, {privileges.begin(), privileges.end()}, on};
-                out.push_back({isGrant ? ChangeKind::Grant : ChangeKind::Revoke, std::move(g)});
+                GrantChange g{name, key.first, key.second, {privileges.begin(), privileges.end()}, on, argumentTypes};
+                std::string object = (on == GrantOn::Schema ? "schema" : g.objectName()) +
+                                     (g.column.empty() ? "" : "." + g.column) + ":grant:" + g.role;
+                out.push_back(changeOf(isGrant ? ChangeKind::Grant : ChangeKind::Revoke, std::move(object), std::move(g)));
+                out.back().onNewTable = onNewObject;
               });
   return out;
-}
-
-std::string grantObject(const GrantChange& g) {
-  return (g.on == GrantOn::Schema ? "schema" : g.objectName()) + (g.column.empty() ? "" : "." + g.column) + ":grant:" + g.role;
 }
 
 void diffObjectGrants(const Model& have, const Model& want, std::vector<Change>& changes) {

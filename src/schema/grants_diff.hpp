@@ -10,20 +10,15 @@
 
 namespace schema {
 
-// One Grant or Revoke of privileges of one role on one object (or one column of it).
-struct GrantDelta {
-  ChangeKind kind = ChangeKind::Grant;
-  GrantChange change;
-};
-
-// What makes `live` into `declared` on one object (`name` empty for the schema): a Grant of the
-// declared privileges it lacks and a Revoke of those not declared, at most one each per (column,
-// role). `live` null: the object holds nothing yet (the plan creates it, or makes it again).
-std::vector<GrantDelta> grantDeltas(GrantOn on, const std::string& name, const std::vector<Grant>& declared,
-                                    const std::vector<Grant>* live);
-
-// The change's object: "orders:grant:app", "orders.status:grant:support", "schema:grant:app".
-std::string grantObject(const GrantChange& g);
+// What makes `live` into `declared` on one object (`name` empty for the schema; a routine's
+// `argumentTypes` say which one it is): a Grant of the declared privileges it lacks and a Revoke
+// of those not declared, at most one each per (column, role). `live` null: the object holds
+// nothing yet (the plan makes it again). `onNewObject`: the plan creates the object (its changes'
+// onNewTable). Each change's object is "orders:grant:app", "orders.status:grant:support",
+// "schema:grant:app", "add_cents(bigint,bigint):grant:app".
+std::vector<Change> grantChanges(GrantOn on, const std::string& name, const std::vector<Grant>& declared,
+                                 const std::vector<Grant>* live, bool onNewObject,
+                                 const std::string& argumentTypes = {});
 
 // Grants on views and sequences, appended to `changes` (diff's, views' included: which views the
 // plan creates or makes again is read from them). A view or sequence with `grants` holds exactly

@@ -16,7 +16,7 @@ std::string SeedRow::object() const {
   return out + "]";
 }
 
-std::string Function::signature() const {
+std::string routineSignature(const std::string& name, const std::string& argumentTypes) {
   std::string types;
   for (size_t i = 0; i < argumentTypes.size(); ++i) {
     if (argumentTypes[i] == ' ' && i > 0 && argumentTypes[i - 1] == ',') continue;  // "a, b" -> "a,b"
@@ -24,6 +24,8 @@ std::string Function::signature() const {
   }
   return name + "(" + types + ")";
 }
+
+std::string Function::signature() const { return routineSignature(name, argumentTypes); }
 
 const char* toSql(FkAction a) {
   switch (a) {

@@ -427,6 +427,18 @@ struct Function {
   bool operator==(const Function&) const = default;
 };
 
+// "add_cents(bigint,bigint)": a routine as the contract names it, from its name and
+// oidvectortypes ("bigint, bigint").
+std::string routineSignature(const std::string& name, const std::string& argumentTypes);
+
+// The item of `items` (tables' triggers, policies, ...) called `name`, or nullptr.
+template <class T>
+const T* findNamed(const std::vector<T>& items, const std::string& name) {
+  for (const auto& item : items)
+    if (item.name == name) return &item;
+  return nullptr;
+}
+
 // A row that must exist. Values are text (rendered as literals Postgres casts to the column
 // type); nullopt is SQL NULL. `key` names the columns that identify the row: the table's primary
 // key when it has one, else every given column.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.hpp"
 #include "schema/canon.hpp"
 #include "schema/function.hpp"
 #include "schema/sql.hpp"
@@ -269,11 +270,10 @@ class Renderer {
 
   // ALTER DEFAULT PRIVILEGES [FOR ROLE r] IN SCHEMA s GRANT p ON TABLES TO role (or REVOKE).
   std::string defaultPrivileges(const DefaultPrivilege& d) const {
-    std::string objects = d.objects;
-    std::transform(objects.begin(), objects.end(), objects.begin(), [](unsigned char ch) { return std::toupper(ch); });
     return "ALTER DEFAULT PRIVILEGES " + (d.forRole.empty() ? "" : "FOR ROLE " + ident(d.forRole) + " ") +
            "IN SCHEMA " + ident(schema_) + " " +
-           grantWords(c_.kind == ChangeKind::SetDefaultPrivileges, joinComma(d.privileges), objects, d.role);
+           grantWords(c_.kind == ChangeKind::SetDefaultPrivileges, joinComma(d.privileges), core::toUpper(d.objects),
+                      d.role);
   }
 
   // "TO a, b" ("public" is the keyword PUBLIC, every other role an identifier).
@@ -796,9 +796,11 @@ std::vector<Step> withDependents(std::vector<Step> steps, const Change& c, const
   if ((c.dependentTriggers.empty() && c.dependentPolicies.empty() && c.dependentDefaults.empty()) || steps.empty())
     return steps;
   std::vector<std::string> before, after;
-  auto add = [&](ChangeKind drop, ChangeKind make, const std::string& table, const auto& object) {
-    for (auto& s : dependentStatements(drop, table, object, schemaName)) before.push_back(std::move(s));
-    for (auto& s : dependentStatements(make, table, object, schemaName)) after.push_back(std::move(s));
+  // `take` before the step, `make` after it (none: taken away for good), the table locked.
+  auto add = [&](ChangeKind take, std::optional<ChangeKind> make, const std::string& table, const auto& object) {
+    for (auto& s : dependentStatements(take, table, object, schemaName)) before.push_back(std::move(s));
+    if (make)
+      for (auto& s : dependentStatements(*make, table, object, schemaName)) after.push_back(std::move(s));
     steps.front().locks = withLock(steps.front().locks, sql::qualified(schemaName, table), LockMode::AccessExclusive);
   };
   for (const auto& t : c.dependentTriggers) add(ChangeKind::DropTrigger, ChangeKind::CreateTrigger, t.table, t.trigger);
@@ -807,11 +809,8 @@ std::vector<Step> withDependents(std::vector<Step> steps, const Change& c, const
     Column column;
     column.name = d.column;
     column.defaultExpr = d.expression;
-    const ColumnChange change{column, column, false};
-    for (auto& s : dependentStatements(ChangeKind::DropDefault, d.table, change, schemaName)) before.push_back(std::move(s));
-    if (d.expression)
-      for (auto& s : dependentStatements(ChangeKind::SetDefault, d.table, change, schemaName)) after.push_back(std::move(s));
-    steps.front().locks = withLock(steps.front().locks, sql::qualified(schemaName, d.table), LockMode::AccessExclusive);
+    add(ChangeKind::DropDefault, d.expression ? std::optional(ChangeKind::SetDefault) : std::nullopt, d.table,
+        ColumnChange{column, column, false});
   }
   steps.front().statements.insert(steps.front().statements.begin(), before.begin(), before.end());
   steps.back().statements.insert(steps.back().statements.end(), after.begin(), after.end());

@@ -138,10 +138,8 @@ void settleTriggersUnderTypeChanges(const Model& have, const Model& want, std::v
     std::string undeclared;
     for (const auto& lt : live->triggers) {
       if (std::find(lt.columnsUsed.begin(), lt.columnsUsed.end(), column) == lt.columnsUsed.end()) continue;
-      auto it = std::find_if(declared->triggers.begin(), declared->triggers.end(),
-                             [&](const Trigger& t) { return t.name == lt.name; });
-      if (it != declared->triggers.end())
-        c.dependentTriggers.push_back({c.table, *it});
+      if (const Trigger* t = findNamed(declared->triggers, lt.name))
+        c.dependentTriggers.push_back({c.table, *t});
       else
         undeclared += (undeclared.empty() ? "" : ", ") + lt.name;
     }

@@ -14,6 +14,12 @@ bool within(const std::string& field, const std::string& item) {
   return field.size() == item.size() || field[item.size()] == '.' || field[item.size()] == '[';
 }
 
+// The declared item of `items` that `field` is in, or items.end().
+template <class T>
+typename std::vector<T>::iterator declaredAt(std::vector<T>& items, const std::string& field) {
+  return std::find_if(items.begin(), items.end(), [&](const T& item) { return within(field, item.field); });
+}
+
 // The blocked change standing for a withheld item.
 Change heldChange(ChangeKind kind, std::string object, std::string table, Detail detail, const std::string& reason) {
   Change c = changeOf(kind, std::move(object), std::move(detail));
@@ -108,8 +114,7 @@ void withholdTable(Model& declared, const Model& have, size_t index, const std::
 }
 
 bool withholdView(Model& declared, const Model& have, const Refusal& refusal, Withheld& withheld) {
-  auto it = std::find_if(declared.views.begin(), declared.views.end(),
-                         [&](const View& v) { return within(refusal.field, v.field); });
+  auto it = declaredAt(declared.views, refusal.field);
   if (it == declared.views.end()) return false;
   const std::string reason = reasonFor(refusal, withheld);
   const View v = *it;
@@ -128,8 +133,7 @@ bool withholdView(Model& declared, const Model& have, const Refusal& refusal, Wi
 // A function is identified by its argument types, which only the server's answer gives: every
 // live function of the name stands declared as it is, so that none is replaced nor dropped.
 bool withholdFunction(Model& declared, const Model& have, const Refusal& refusal, Withheld& withheld) {
-  auto it = std::find_if(declared.functions.begin(), declared.functions.end(),
-                         [&](const Function& f) { return within(refusal.field, f.field); });
+  auto it = declaredAt(declared.functions, refusal.field);
   if (it == declared.functions.end()) return false;
   const std::string reason = reasonFor(refusal, withheld);
   const Function f = *it;
@@ -156,15 +160,12 @@ bool withholdOnTable(std::vector<Item> Table::*member, ChangeKind create, Change
                      const Model& have, const Refusal& refusal, Withheld& withheld) {
   for (auto& t : declared.tables) {
     auto& items = t.*member;
-    auto it = std::find_if(items.begin(), items.end(), [&](const Item& i) { return within(refusal.field, i.field); });
+    auto it = declaredAt(items, refusal.field);
     if (it == items.end()) continue;
     const std::string reason = reasonFor(refusal, withheld);
     const Item item = *it;
     const Table* live = liveTable(have, t);
-    const Item* liveItem = nullptr;
-    if (live)
-      for (const auto& l : (*live).*member)
-        if (l.name == item.name) liveItem = &l;
+    const Item* liveItem = live ? findNamed((*live).*member, item.name) : nullptr;
     const std::string object = t.name + "." + item.name;
     if (liveItem) {
       withheld.changes.push_back(heldChange(replace, object, t.name, ItemChange{*liveItem, item}, reason));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.hpp"
 #include "spec/parse.hpp"
 
 namespace spec::detail {
@@ -36,8 +37,7 @@ std::vector<schema::FunctionSetting> readSettings(const Fields& fields) {
   Fields set(*item, fields.issues());
   for (const auto& [key, node] : set.entries()) {
     const std::string path = set.pathOf(key);
-    std::string name = key;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string name = core::toLower(key);
     if (!settingName(name)) {
       fields.issues().report(path, "is not a configuration parameter's name (letters, digits, _ and one dot)");
       continue;
@@ -67,8 +67,7 @@ schema::Function readRoutine(const Item& item, Issues& issues) {
   f.procedure = oneOf(fields, "kind", {"function", "procedure"}, "function") == "procedure";
   f.arguments = fields.text("arguments").value_or("");
   // Folded as Postgres folds the unquoted word in LANGUAGE plpgsql.
-  f.language = fields.requiredIdentifier("language");
-  std::transform(f.language.begin(), f.language.end(), f.language.begin(), [](unsigned char c) { return std::tolower(c); });
+  f.language = core::toLower(fields.requiredIdentifier("language"));
   f.body = fields.requiredText("body");
   f.securityDefiner = fields.boolean("securityDefiner").value_or(false);
   f.settings = readSettings(fields);

@@ -3,7 +3,6 @@
 // and on a sequence (spec.sequences[i].grants); and spec.defaultPrivileges. Privileges are the
 // words GRANT takes for that kind of object; roles are identifiers ("public" or PUBLIC for PUBLIC).
 #include <algorithm>
-#include <cctype>
 
 #include "core/text.hpp"
 #include "spec/parse.hpp"
@@ -37,8 +36,7 @@ std::vector<std::string> readPrivileges(const Fields& fields, const std::vector<
   for (const auto& p : privileges) {
     auto word = scalarText(p, fields.issues());
     if (!word) continue;
-    std::string upper = *word;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    const std::string upper = core::toUpper(*word);
     if (std::find(allowed.begin(), allowed.end(), upper) == allowed.end()) {
       fields.issues().report(p.path, "must be " + joined(allowed) + what + ", found " + quoteShort(*word));
       continue;

@@ -428,10 +428,10 @@ TEST(FunctionQuestions, OnlyDeclarationsThatAreNotOnTheirFaceALiveFunctionAreAsk
   EXPECT_TRUE(both.functions[1].underOwnName) << "nothing is called add_more: asked under its own name";
   EXPECT_EQ(q.languages, (std::vector<std::string>{"sql"}));
 
-  auto unasked = withFunctionAnswers(withFunctions({live}), withFunctions({same}), {});
+  auto unasked = answeredFunctions(withFunctions({live}), {same}, {});
   ASSERT_TRUE(unasked);
-  EXPECT_EQ(unasked->functions[0].argumentTypes, "bigint, bigint");
-  EXPECT_FALSE(withFunctionAnswers(withFunctions({live}), withFunctions({respelt}), {}));
+  EXPECT_EQ((*unasked)[0].argumentTypes, "bigint, bigint");
+  EXPECT_FALSE(answeredFunctions(withFunctions({live}), {respelt}, {}));
 }
 
 // A table whose declared type is spelt otherwise than the live one (timestamptz) counts as reshaped
@@ -458,14 +458,14 @@ TEST(FunctionQuestions, TheAnswerReplacesTheAuthorsTextAndTwoDeclarationsOfOneFu
   declared.arguments = "a BIGINT, b BIGINT DEFAULT 0";
   FunctionAnswers answers;
   answers.byIndex[0] = {"a bigint, b bigint DEFAULT 0", "bigint, bigint", "bigint", {}, {}};
-  auto answered = withFunctionAnswers(Model{}, withFunctions({declared}), answers);
+  auto answered = answeredFunctions(Model{}, {declared}, answers);
   ASSERT_TRUE(answered);
-  EXPECT_EQ(answered->functions[0].arguments, "a bigint, b bigint DEFAULT 0");
+  EXPECT_EQ((*answered)[0].arguments, "a bigint, b bigint DEFAULT 0");
 
   Function twin = declared;
   twin.field = "spec.functions[1]";
   answers.byIndex[1] = answers.byIndex[0];
-  auto twice = withFunctionAnswers(Model{}, withFunctions({declared, twin}), answers);
+  auto twice = answeredFunctions(Model{}, {declared, twin}, answers);
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().field, "spec.functions[1]");
 }
